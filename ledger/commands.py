@@ -1,0 +1,335 @@
+"""The contract's operations as typed commands, parsed strictly from their `input` objects.
+
+GraphQL mutations and import lines share these parsers, so both refuse the same inputs with the same messages.
+Amount scale against a currency is checked later, once the currency is known (it may default to the customer's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable, ClassVar
+
+import orjson
+
+from ledger import limits
+from ledger.errors import ValidationError
+from ledger.inputs import Reader
+from ledger.money import decimal_places
+
+PAYMENT_METHODS = ("BANK_TRANSFER", "CARD", "ONLINE", "CASH", "CHEQUE", "OTHER")
+DUNNING_CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
+LOCALES = ("zh-CN", "en")
+DEFAULT_PAYMENT_TERMS_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of all commands: `op` is the contract's operation name; `natural_key` is set where one exists."""
+
+    op: ClassVar[str] = ""
+
+    def natural_key(self) -> tuple[str, str] | None:
+        return None
+
+    def fingerprint(self) -> str:
+        """A digest of the command's content; equal for retries of the same operation."""
+        canonical = orjson.dumps(
+            {"op": self.op, "input": asdict(self)}, default=_canonical_value, option=orjson.OPT_SORT_KEYS
+        )
+        return hashlib.sha256(canonical).hexdigest()
+
+
+def _canonical_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        normalized = value.normalize()
+        return f"{normalized:f}" if normalized != 0 else "0"
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+@dataclass(frozen=True)
+class RegisterCustomer(Command):
+    op: ClassVar[str] = "registerCustomer"
+    code: str
+    name: str
+    currency: str
+    credit_limit: Decimal | None
+    payment_terms_days: int
+    email: str | None
+    phone: str | None
+    locale: str | None
+
+    def natural_key(self) -> tuple[str, str]:
+        return ("customer", self.code)
+
+
+@dataclass(frozen=True)
+class ChangeCreditLimit(Command):
+    op: ClassVar[str] = "changeCreditLimit"
+    customer_code: str
+    credit_limit: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlaceCreditHold(Command):
+    op: ClassVar[str] = "placeCreditHold"
+    customer_code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReleaseCreditHold(Command):
+    op: ClassVar[str] = "releaseCreditHold"
+    customer_code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: Decimal
+
+
+@dataclass(frozen=True)
+class InstallmentPlan:
+    due_date: date
+    portion: Decimal
+
+
+@dataclass(frozen=True)
+class IssueInvoice(Command):
+    op: ClassVar[str] = "issueInvoice"
+    number: str
+    customer_code: str
+    issue_date: date
+    due_date: date | None
+    currency: str | None
+    lines: tuple[InvoiceLine, ...]
+    installments: tuple[InstallmentPlan, ...]
+
+    def natural_key(self) -> tuple[str, str]:
+        return ("invoice", self.number)
+
+
+@dataclass(frozen=True)
+class VoidInvoice(Command):
+    op: ClassVar[str] = "voidInvoice"
+    number: str
+    voided_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Allocation:
+    invoice_number: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RecordPayment(Command):
+    op: ClassVar[str] = "recordPayment"
+    reference: str
+    customer_code: str
+    amount: Decimal
+    currency: str | None
+    received_on: date
+    method: str
+    allocations: tuple[Allocation, ...] | None  # None: allocate oldest due date first
+
+    def natural_key(self) -> tuple[str, str]:
+        return ("payment", self.reference)
+
+
+@dataclass(frozen=True)
+class AllocatePayment(Command):
+    op: ClassVar[str] = "allocatePayment"
+    reference: str
+    allocations: tuple[Allocation, ...]
+
+
+@dataclass(frozen=True)
+class ReversePayment(Command):
+    op: ClassVar[str] = "reversePayment"
+    reference: str
+    reversed_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class IssueCreditNote(Command):
+    op: ClassVar[str] = "issueCreditNote"
+    number: str
+    customer_code: str
+    amount: Decimal
+    issue_date: date
+    reason: str
+    invoice_number: str | None
+
+    def natural_key(self) -> tuple[str, str]:
+        return ("credit_note", self.number)
+
+
+@dataclass(frozen=True)
+class AllocateCreditNote(Command):
+    """Extension: allocate a credit note's unallocated credit to invoices (like allocatePayment)."""
+
+    op: ClassVar[str] = "allocateCreditNote"
+    number: str
+    allocations: tuple[Allocation, ...]
+
+
+@dataclass(frozen=True)
+class WriteOffInvoice(Command):
+    op: ClassVar[str] = "writeOffInvoice"
+    number: str
+    written_off_on: date
+    reason: str
+    amount: Decimal | None  # None: all that is outstanding
+
+
+@dataclass(frozen=True)
+class RecordDunningAction(Command):
+    op: ClassVar[str] = "recordDunningAction"
+    invoice_number: str
+    level: int
+    channel: str
+    acted_on: date
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RecordPromiseToPay(Command):
+    op: ClassVar[str] = "recordPromiseToPay"
+    invoice_number: str
+    promised_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OpenDispute(Command):
+    op: ClassVar[str] = "openDispute"
+    invoice_number: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResolveDispute(Command):
+    op: ClassVar[str] = "resolveDispute"
+    invoice_number: str
+    reason: str
+
+
+def _code(r: Reader, name: str, required: bool = True) -> Any:
+    return r.code(name, required=required, max_length=limits.MAX_CODE_LENGTH)
+
+
+def _reason(r: Reader, name: str = "reason") -> Any:
+    return r.text(name, max_length=limits.MAX_TEXT_LENGTH)
+
+
+def _allocations(r: Reader, required: bool) -> tuple[Allocation, ...] | None:
+    readers = r.objects("allocations", required=required, max_items=limits.MAX_ALLOCATIONS_PER_OPERATION,
+                        min_items=1 if required else 0)
+    if not readers:
+        return None
+    allocations = []
+    for item in readers:
+        allocations.append(Allocation(_code(item, "invoiceNumber"), item.positive_decimal("amount")))
+        item.done()
+    return tuple(allocations)
+
+
+def parse_register_customer(r: Reader) -> RegisterCustomer:
+    return RegisterCustomer(
+        code=_code(r, "code"),
+        name=r.text("name", max_length=limits.MAX_NAME_LENGTH),
+        currency=r.currency("currency"),
+        credit_limit=r.positive_decimal("creditLimit", required=False),
+        payment_terms_days=_or_default(r.integer("paymentTermsDays", required=False, minimum=0,
+                                                maximum=limits.MAX_PAYMENT_TERMS_DAYS), DEFAULT_PAYMENT_TERMS_DAYS),
+        email=r.email("email", max_length=limits.MAX_EMAIL_LENGTH),
+        phone=r.code("phone", required=False, max_length=limits.MAX_PHONE_LENGTH),
+        locale=r.choice("locale", LOCALES, required=False),
+    )
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def parse_issue_invoice(r: Reader) -> IssueInvoice:
+    number, customer_code = _code(r, "number"), _code(r, "customerCode")
+    issue_date, due_date, currency = r.date("issueDate"), r.date("dueDate", required=False), r.currency("currency", required=False)
+    lines = []
+    for item in r.objects("lines", max_items=limits.MAX_LINES_PER_INVOICE, min_items=1) or ():
+        tax_rate = item.decimal("taxRate", required=False)
+        if tax_rate is None:
+            tax_rate = Decimal(0)
+        elif not Decimal(0) <= tax_rate <= Decimal(1):
+            raise ValidationError(f"taxRate must be a fraction between 0 and 1 (\"0.13\"), got {tax_rate}", item.field("taxRate"))
+        lines.append(InvoiceLine(
+            description=item.text("description", max_length=limits.MAX_TEXT_LENGTH),
+            quantity=item.positive_decimal("quantity", max_places=limits.MAX_QUANTITY_DECIMALS),
+            unit_price=item.positive_decimal("unitPrice"),
+            tax_rate=_places(item, "taxRate", tax_rate, limits.MAX_TAX_RATE_DECIMALS),
+        ))
+        item.done()
+    plans = []
+    for item in r.objects("installments", required=False, max_items=limits.MAX_INSTALLMENTS_PER_INVOICE) or ():
+        plans.append(InstallmentPlan(item.date("dueDate"),
+                                     item.positive_decimal("portion", max_places=limits.MAX_PORTION_DECIMALS)))
+        item.done()
+    return IssueInvoice(number, customer_code, issue_date, due_date, currency, tuple(lines), tuple(plans))
+
+
+def _places(r: Reader, name: str, value: Decimal, max_places: int) -> Decimal:
+    if decimal_places(value.normalize()) > max_places:
+        raise ValidationError(f"{name} {value} has more than {max_places} decimal places", r.field(name))
+    return value
+
+
+PARSERS: dict[str, Callable[[Reader], Command]] = {
+    "registerCustomer": parse_register_customer,
+    "changeCreditLimit": lambda r: ChangeCreditLimit(_code(r, "customerCode"), r.positive_decimal("creditLimit"), _reason(r)),
+    "placeCreditHold": lambda r: PlaceCreditHold(_code(r, "customerCode"), _reason(r)),
+    "releaseCreditHold": lambda r: ReleaseCreditHold(_code(r, "customerCode"), _reason(r)),
+    "issueInvoice": parse_issue_invoice,
+    "voidInvoice": lambda r: VoidInvoice(_code(r, "number"), r.date("voidedOn"), _reason(r)),
+    "recordPayment": lambda r: RecordPayment(
+        reference=_code(r, "reference"), customer_code=_code(r, "customerCode"), amount=r.positive_decimal("amount"),
+        currency=r.currency("currency", required=False), received_on=r.date("receivedOn"),
+        method=r.choice("method", PAYMENT_METHODS), allocations=_allocations(r, required=False)),
+    "allocatePayment": lambda r: AllocatePayment(_code(r, "reference"), _allocations(r, required=True)),
+    "reversePayment": lambda r: ReversePayment(_code(r, "reference"), r.date("reversedOn"), _reason(r)),
+    "issueCreditNote": lambda r: IssueCreditNote(
+        number=_code(r, "number"), customer_code=_code(r, "customerCode"), amount=r.positive_decimal("amount"),
+        issue_date=r.date("issueDate"), reason=_reason(r), invoice_number=_code(r, "invoiceNumber", required=False)),
+    "allocateCreditNote": lambda r: AllocateCreditNote(_code(r, "number"), _allocations(r, required=True)),
+    "writeOffInvoice": lambda r: WriteOffInvoice(
+        _code(r, "number"), r.date("writtenOffOn"), _reason(r), r.positive_decimal("amount", required=False)),
+    "recordDunningAction": lambda r: RecordDunningAction(
+        invoice_number=_code(r, "invoiceNumber"), level=r.integer("level", minimum=0, maximum=limits.MAX_DUNNING_LEVEL),
+        channel=r.choice("channel", DUNNING_CHANNELS), acted_on=r.date("actedOn"),
+        note=r.text("note", required=False, max_length=limits.MAX_TEXT_LENGTH)),
+    "recordPromiseToPay": lambda r: RecordPromiseToPay(
+        _code(r, "invoiceNumber"), r.date("promisedOn"), r.positive_decimal("amount")),
+    "openDispute": lambda r: OpenDispute(_code(r, "invoiceNumber"), _reason(r)),
+    "resolveDispute": lambda r: ResolveDispute(_code(r, "invoiceNumber"), _reason(r)),
+}
+
+
+def parse_command(op: object, data: object) -> Command:
+    """The typed command for an operation name and its input; ValidationError naming the field otherwise."""
+    if not isinstance(op, str) or op not in PARSERS:
+        raise ValidationError(f"unknown operation {op!r}; expected one of {', '.join(PARSERS)}", ("op",))
+    reader = Reader(data)
+    command = PARSERS[op](reader)
+    reader.done()
+    return command

@@ -1,0 +1,22 @@
+"""Every limit in one place (TIGER_STYLE): sizes of inputs, batches and pages, checked where they are used."""
+
+MAX_CODE_LENGTH = 64  # customer codes, invoice/credit-note numbers, payment references
+MAX_NAME_LENGTH = 200
+MAX_TEXT_LENGTH = 1000  # reasons, notes, line descriptions
+MAX_EMAIL_LENGTH = 254
+MAX_PHONE_LENGTH = 32
+MAX_LINES_PER_INVOICE = 500
+MAX_INSTALLMENTS_PER_INVOICE = 120
+MAX_ALLOCATIONS_PER_OPERATION = 500
+MAX_PAYMENT_TERMS_DAYS = 3650
+MAX_DUNNING_LEVEL = 99
+MAX_AMOUNT_DIGITS = 15  # integer digits of any amount: up to 999 trillion
+MAX_QUANTITY_DECIMALS = 6
+MAX_TAX_RATE_DECIMALS = 6
+MAX_PORTION_DECIMALS = 10
+EARLIEST_DATE_YEAR = 1900
+LATEST_DATE_YEAR = 2200
+
+MAX_IMPORT_LINE_BYTES = 1_048_576
+IMPORT_BATCH_LINES = 500  # operations per transaction during import
+COMMAND_RETRY_ATTEMPTS = 30  # optimistic-concurrency retries before CONFLICT

@@ -1,0 +1,72 @@
+"""A unit of work: the aggregates one or many operations load and change, saved together in one transaction.
+
+Single GraphQL mutations use a unit of one operation; imports put hundreds of operations in one unit, which is
+what makes a bulk import fast. Loaded aggregates are cached for the unit's life, so a batch sees its own writes.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.application import AggregateNotFoundError, Repository
+
+from ledger.context import CommandContext
+from ledger.customer import CustomerAccount, account_id
+from ledger.document_key import DocumentKey, document_key_id
+from ledger.errors import NotFound
+
+
+class UnitOfWork:
+    """Loads each aggregate at most once, remembers new ones, and hands all changed ones to save()."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.repository = repository
+        self.accounts: dict[str, CustomerAccount | None] = {}
+        self.keys: dict[tuple[str, str], DocumentKey | None] = {}
+
+    def _load(self, aggregate_id: object) -> object | None:
+        try:
+            return self.repository.get(aggregate_id)  # type: ignore[arg-type]
+        except AggregateNotFoundError:
+            return None
+
+    def account(self, code: str) -> CustomerAccount | None:
+        if code not in self.accounts:
+            self.accounts[code] = self._load(account_id(code))  # type: ignore[assignment]
+        return self.accounts[code]
+
+    def require_account(self, code: str, field: str) -> CustomerAccount:
+        account = self.account(code)
+        if account is None:
+            raise NotFound(f"customer {code} not found", (field,))
+        return account
+
+    def add_account(self, account: CustomerAccount) -> None:
+        assert self.accounts.get(account.code) is None, account.code
+        self.accounts[account.code] = account
+
+    def owner(self, kind: str, number: str) -> str | None:
+        """The customer code that claimed a document number, or None."""
+        if (kind, number) not in self.keys:
+            self.keys[(kind, number)] = self._load(document_key_id(kind, number))  # type: ignore[assignment]
+        key = self.keys[(kind, number)]
+        return None if key is None else key.customer_code
+
+    def account_owning(self, kind: str, number: str, field: str) -> CustomerAccount:
+        code = self.owner(kind, number)
+        if code is None:
+            raise NotFound(f"{kind.replace('_', ' ')} {number} not found", (field,))
+        account = self.account(code)
+        assert account is not None, f"document {kind}:{number} claimed by unknown customer {code}"
+        return account
+
+    def claim(self, kind: str, number: str, customer_code: str, context: CommandContext) -> None:
+        assert self.owner(kind, number) is None, (kind, number)
+        self.keys[(kind, number)] = DocumentKey._create(
+            DocumentKey.DocumentNumberClaimed, id=document_key_id(kind, number), **context.event_meta(),
+            kind=kind, number=number, customer_code=customer_code)
+
+    def changed(self) -> list[object]:
+        aggregates = [*self.accounts.values(), *self.keys.values()]
+        return [aggregate for aggregate in aggregates if aggregate is not None and aggregate.pending_events]
+
+    def pending_event_count(self) -> int:
+        return sum(len(aggregate.pending_events) for aggregate in self.changed())  # type: ignore[attr-defined]
