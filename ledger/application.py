@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, OperationalError, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
@@ -21,10 +21,17 @@ from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import Conflict, LedgerError
 from ledger.handlers import Outcome, handle
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
+from ledger.loading import AggregateLoader
 from ledger.transcoder import OrjsonTranscoder
 from ledger.unit_of_work import UnitOfWork
 
-_RETRYABLE = (IntegrityError, OperationalError)
+
+
+def _is_retryable(error: BaseException) -> bool:
+    """A lost optimistic-concurrency race, or SQLite busy: deciding again from fresh state may succeed."""
+    if isinstance(error, IntegrityError):
+        return True
+    return isinstance(error, OperationalError) and "locked" in str(error).lower()
 
 
 class LedgerApplication(Application):
@@ -35,6 +42,7 @@ class LedgerApplication(Application):
     def __init__(self, env: EnvType | None = None) -> None:
         super().__init__(env)
         self.after_save_hooks: list[Any] = []
+        self.loader = AggregateLoader(self.events)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # Unlike the library default, do not merge os.environ: configuration comes from the composition root.
@@ -50,22 +58,23 @@ class LedgerApplication(Application):
             raise result
         return result
 
-    def execute_many(self, operations: Sequence[tuple[Command, CommandContext]]) -> list[Outcome | LedgerError]:
+    def execute_many(self, operations: Sequence[tuple[Command, CommandContext]],
+                     loader: AggregateLoader | None = None) -> list[Outcome | LedgerError]:
         """Apply operations in order in one transaction; each is all-or-nothing and a refusal does not stop the rest.
 
         A concurrent writer touching the same accounts makes the save fail; the whole batch is then decided again
         from fresh state, so a refusal (such as CREDIT_LIMIT_EXCEEDED) always reflects committed facts.
+        A caching `loader` may be passed by a single-threaded bulk writer (import, seed).
         """
+        loader = loader or self.loader
         for attempt in range(COMMAND_RETRY_ATTEMPTS):
-            uow = UnitOfWork(self.repository)
-            results = [self._decide(uow, command, context) for command, context in operations]
-            changed = uow.changed()
-            if not changed:
-                return results
+            uow = UnitOfWork(loader)
             try:
-                recordings = self.save(*changed)
-            except _RETRYABLE as error:
-                if isinstance(error, OperationalError) and "locked" not in str(error).lower():
+                results = [self._decide(uow, command, context) for command, context in operations]
+                recordings = self.events.put(uow.recorded) if uow.recorded else []
+            except BaseException as error:
+                loader.evict(uow.touched_ids())  # cached aggregates may hold unsaved changes
+                if not _is_retryable(error):
                     raise
                 time.sleep(random.uniform(0, 0.002 * (2 ** min(attempt, 7))))
                 continue
@@ -78,24 +87,19 @@ class LedgerApplication(Application):
 
     @staticmethod
     def _decide(uow: UnitOfWork, command: Command, context: CommandContext) -> Outcome | LedgerError:
-        before = uow.pending_event_count()
         try:
-            return handle(uow, command, context)
+            outcome = handle(uow, command, context)
         except LedgerError as refusal:
-            assert uow.pending_event_count() == before, f"{command.op} recorded events before refusing: {refusal}"
+            assert not uow.collect(), f"{command.op} decided events before refusing: {refusal}"
             return refusal
+        uow.collect()
+        return outcome
 
     def account(self, code: str) -> CustomerAccount | None:
         """The current state of a customer's account, or None."""
-        try:
-            return self.repository.get(account_id(code))
-        except AggregateNotFoundError:
-            return None
+        return self.loader.get(account_id(code))
 
     def document_owner(self, kind: str, number: str) -> str | None:
         """The customer code owning an invoice, payment or credit-note number, or None."""
-        try:
-            key: DocumentKey = self.repository.get(document_key_id(kind, number))
-        except AggregateNotFoundError:
-            return None
-        return key.customer_code
+        key: DocumentKey | None = self.loader.get(document_key_id(kind, number))
+        return None if key is None else key.customer_code

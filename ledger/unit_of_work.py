@@ -6,27 +6,27 @@ what makes a bulk import fast. Loaded aggregates are cached for the unit's life,
 
 from __future__ import annotations
 
-from eventsourcing.application import AggregateNotFoundError, Repository
+from uuid import UUID
 
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import NotFound
+from ledger.loading import AggregateLoader
 
 
 class UnitOfWork:
     """Loads each aggregate at most once, remembers new ones, and hands all changed ones to save()."""
 
-    def __init__(self, repository: Repository) -> None:
-        self.repository = repository
+    def __init__(self, loader: AggregateLoader) -> None:
+        self.loader = loader
         self.accounts: dict[str, CustomerAccount | None] = {}
         self.keys: dict[tuple[str, str], DocumentKey | None] = {}
+        self.claimed: list[object] = []  # claim events not yet collected
+        self.recorded: list[object] = []  # every collected event, in decision order
 
-    def _load(self, aggregate_id: object) -> object | None:
-        try:
-            return self.repository.get(aggregate_id)  # type: ignore[arg-type]
-        except AggregateNotFoundError:
-            return None
+    def _load(self, aggregate_id: UUID) -> object | None:
+        return self.loader.get(aggregate_id)
 
     def account(self, code: str) -> CustomerAccount | None:
         if code not in self.accounts:
@@ -63,10 +63,23 @@ class UnitOfWork:
         self.keys[(kind, number)] = DocumentKey._create(
             DocumentKey.DocumentNumberClaimed, id=document_key_id(kind, number), **context.event_meta(),
             kind=kind, number=number, customer_code=customer_code)
+        self.claimed.extend(self.keys[(kind, number)].collect_events())  # type: ignore[union-attr]
 
-    def changed(self) -> list[object]:
+    def collect(self) -> list[object]:
+        """Take the events decided since the last call, in the order they were decided.
+
+        Saving events in decision order (not aggregate by aggregate) keeps log positions in the order facts were
+        decided, also when one transaction holds hundreds of operations on many accounts.
+        """
+        fresh: list[object] = []
+        for account in self.accounts.values():
+            if account is not None and account.pending_events:
+                fresh.extend(account.collect_events())
+        fresh.extend(self.claimed)
+        self.claimed.clear()
+        self.recorded.extend(fresh)
+        return fresh
+
+    def touched_ids(self) -> list[UUID]:
         aggregates = [*self.accounts.values(), *self.keys.values()]
-        return [aggregate for aggregate in aggregates if aggregate is not None and aggregate.pending_events]
-
-    def pending_event_count(self) -> int:
-        return sum(len(aggregate.pending_events) for aggregate in self.changed())  # type: ignore[attr-defined]
+        return [aggregate.id for aggregate in aggregates if aggregate is not None]

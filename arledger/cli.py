@@ -1,0 +1,64 @@
+"""The `arledger` command line. Exit codes: 0 success, 1 a reported business/validation failure, 2 usage error.
+
+`--format json` prints exactly one JSON document on stdout and nothing else there; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+import orjson
+
+from arledger.config import ConfigError, load_settings
+from arledger.wiring import build_application
+from ledger.application import LedgerApplication
+
+
+def database_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--database-url", default=None, metavar="URL",
+                        help="sqlite:///path.db or postgresql://user:pass@host:port/db (wins over ARLEDGER_DATABASE_URL)")(command)
+
+
+def open_application(database_url: str | None) -> LedgerApplication:
+    try:
+        settings = load_settings(database_url)
+        return build_application(settings.database_url)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def cli_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "cli:unknown"
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
+
+
+from arledger import cli_commands  # noqa: E402,F401  (registers the commands on `main`)

@@ -1,0 +1,90 @@
+"""The ledger's write-side commands: import, seed, history."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from arledger.cli import DateParam, cli_actor, database_url_option, main, open_application, print_json
+from arledger.history import history
+from arledger.importer import run_import
+from arledger.seed import seed_history
+
+stderr = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=stderr, transient=True, disable=not stderr.is_terminal)
+
+
+@main.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@database_url_option
+def import_command(file, output_format: str, database_url: str | None) -> None:
+    """Apply a JSON Lines FILE of operations (- reads standard input)."""
+    app = open_application(database_url)
+    data = file.read()
+    lines = data.splitlines()
+    with _progress() as progress:
+        task = progress.add_task("importing", total=len(lines))
+        report = run_import(app, lines, cli_actor(), progress=lambda n: progress.advance(task, n))
+    if output_format == "json":
+        print_json(report.as_dict())
+    else:
+        for error in report.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"{report.lines} lines: {report.applied} applied, {report.duplicates} duplicates, "
+                   f"{report.failed} failed")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command("seed")
+@click.option("--customers", type=click.IntRange(1, 100_000), required=True, help="how many customers")
+@click.option("--seed", "random_seed", type=int, default=1, show_default=True, help="random seed (same seed, same history)")
+@click.option("--end-date", type=DateParam(), default=None, help="last business date of the history (default today)")
+@database_url_option
+def seed_command(customers: int, random_seed: int, end_date: date | None, database_url: str | None) -> None:
+    """Write a deterministic, realistic receivables history of 18+ months."""
+    app = open_application(database_url)
+    with _progress() as progress:
+        task = progress.add_task("seeding", total=None)
+
+        def advance(count: int, total: int) -> None:
+            progress.update(task, total=total, advance=count)
+
+        report = seed_history(app, customers, random_seed, end_date or date.today(), progress=advance)
+    click.echo(f"seeded {customers} customers: {report.applied} operations applied, "
+               f"{report.duplicates} already present, {report.failed} failed", err=True)
+    for error in report.errors[:20]:
+        click.echo(str(error), err=True)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command("history")
+@click.argument("number_or_code")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@database_url_option
+def history_command(number_or_code: str, output_format: str, database_url: str | None) -> None:
+    """Every event of one document (invoice, payment, credit note) or customer."""
+    app = open_application(database_url)
+    rows = history(app, number_or_code)
+    if rows is None:
+        click.echo(f"no customer, invoice, payment or credit note is named {number_or_code!r}", err=True)
+        sys.exit(1)
+    if output_format == "json":
+        print_json(rows)
+        return
+    table = Table(title=f"history of {number_or_code}")
+    for column in ("position", "recorded at", "actor", "type", "data"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        data = ", ".join(f"{key}={value}" for key, value in row["data"].items() if value not in (None, [], ""))
+        table.add_row(str(row["position"]), row["recordedAt"], row["actor"], row["type"], data)
+    Console(width=200).print(table)

@@ -1,0 +1,72 @@
+"""Configuration from the environment (the only module that reads it) and database-URL parsing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///arledger.db"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class ConfigError(ValueError):
+    """A configuration value is malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    host: str
+    port: int
+
+
+def load_settings(database_url: str | None = None) -> Settings:
+    """Settings from ARLEDGER_* variables; an explicit --database-url wins over the variable."""
+    port_text = os.environ.get("ARLEDGER_PORT", str(DEFAULT_PORT))
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ConfigError(f"ARLEDGER_PORT must be a port number, got {port_text!r}") from None
+    return Settings(
+        database_url=database_url or os.environ.get("ARLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        host=os.environ.get("ARLEDGER_HOST", DEFAULT_HOST),
+        port=port,
+    )
+
+
+def store_env(database_url: str) -> dict[str, str]:
+    """The eventsourcing library's settings for a database URL.
+
+    `sqlite:///relative.db`, `sqlite:////absolute.db`, `postgresql://user:pass@host:port/db`.
+    """
+    if database_url.startswith("sqlite:///"):
+        path = database_url[len("sqlite:///"):]
+        if not path:
+            raise ConfigError(f"database URL {database_url!r} names no file")
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+    parts = urlsplit(database_url)
+    if parts.scheme in ("postgresql", "postgres"):
+        dbname = parts.path.lstrip("/")
+        if not dbname:
+            raise ConfigError(f"database URL {database_url!r} names no database")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(dbname),
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",  # on, it publishes notification ids late (DESIGN.md)
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "10",
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_LOCK_TIMEOUT": "30",
+        }
+    raise ConfigError(
+        f"unsupported database URL {database_url!r}: use sqlite:///path.db or postgresql://user:pass@host:port/db")
+
+
+def is_postgres(database_url: str) -> bool:
+    return urlsplit(database_url).scheme in ("postgresql", "postgres")
