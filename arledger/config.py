@@ -45,7 +45,8 @@ def store_env(database_url: str) -> dict[str, str]:
         path = database_url[len("sqlite:///"):]
         if not path:
             raise ConfigError(f"database URL {database_url!r} names no file")
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "ledger.recorders:BatchSQLiteRecorder"}
     parts = urlsplit(database_url)
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")

@@ -21,7 +21,6 @@ from ledger.context import CommandContext
 from ledger.errors import LedgerError, ValidationError
 from ledger.handlers import DUPLICATE
 from ledger.limits import IMPORT_BATCH_LINES, MAX_CODE_LENGTH, MAX_IMPORT_LINE_BYTES
-from ledger.loading import AggregateLoader
 
 _LINE_KEYS = {"op", "input", "key"}
 
@@ -101,10 +100,9 @@ def run_import(app: LedgerApplication, lines: Iterable[bytes], actor: str,
     report = ImportReport()
     occurrences: dict[str, int] = {}
     batch: list[tuple[int, Command, CommandContext]] = []
-    loader = AggregateLoader(app.events, cache=True)
 
     def flush() -> None:
-        results = app.execute_many([(command, context) for _number, command, context in batch], loader)
+        results = app.execute_many([(command, context) for _number, command, context in batch])
         for (number, command, _context), result in zip(batch, results):
             _count(report, number, command.op, result)
         if progress:

@@ -21,7 +21,6 @@ from ledger.application import LedgerApplication
 from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.limits import IMPORT_BATCH_LINES
-from ledger.loading import AggregateLoader
 
 SEED_ACTOR = "seed"
 
@@ -44,7 +43,6 @@ def seed_history(app: LedgerApplication, customers: int, random_seed: int, end_d
     report = ImportReport()
     now = datetime.now(timezone.utc)
     actions = seed_actions(customers, random_seed, end_date)
-    loader = AggregateLoader(app.events, cache=True)
     for start in range(0, len(actions), IMPORT_BATCH_LINES):
         chunk = actions[start:start + IMPORT_BATCH_LINES]
         operations = []
@@ -53,7 +51,7 @@ def seed_history(app: LedgerApplication, customers: int, random_seed: int, end_d
             context = CommandContext(actor=SEED_ACTOR, operation_key=f"seed:{random_seed}:{code}:{action.order}",
                                      recorded_at=recorded_at)
             operations.append((parse_command(action.op, action.input), context))
-        results = app.execute_many(operations, loader)
+        results = app.execute_many(operations)
         for offset, (result, (command, _context)) in enumerate(zip(results, operations)):
             _count(report, start + offset + 1, command.op, result)
         report.lines += len(chunk)

@@ -19,7 +19,7 @@ from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import Conflict, LedgerError
-from ledger.handlers import Outcome, handle
+from ledger.handlers import Outcome, handle, references
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
 from ledger.loading import AggregateLoader
 from ledger.transcoder import OrjsonTranscoder
@@ -42,7 +42,8 @@ class LedgerApplication(Application):
     def __init__(self, env: EnvType | None = None) -> None:
         super().__init__(env)
         self.after_save_hooks: list[Any] = []
-        self.loader = AggregateLoader(self.events)
+        self.loader = AggregateLoader(self.events, cache=True)  # for deciding
+        self.reader = AggregateLoader(self.events, cache=False)  # for reading: callers get their own copy
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # Unlike the library default, do not merge os.environ: configuration comes from the composition root.
@@ -58,26 +59,26 @@ class LedgerApplication(Application):
             raise result
         return result
 
-    def execute_many(self, operations: Sequence[tuple[Command, CommandContext]],
-                     loader: AggregateLoader | None = None) -> list[Outcome | LedgerError]:
+    def execute_many(self, operations: Sequence[tuple[Command, CommandContext]]) -> list[Outcome | LedgerError]:
         """Apply operations in order in one transaction; each is all-or-nothing and a refusal does not stop the rest.
 
         A concurrent writer touching the same accounts makes the save fail; the whole batch is then decided again
         from fresh state, so a refusal (such as CREDIT_LIMIT_EXCEEDED) always reflects committed facts.
-        A caching `loader` may be passed by a single-threaded bulk writer (import, seed).
         """
-        loader = loader or self.loader
+        loader = self.loader
         for attempt in range(COMMAND_RETRY_ATTEMPTS):
             uow = UnitOfWork(loader)
             try:
+                uow.prefetch(name for command, _context in operations for name in references(command))
                 results = [self._decide(uow, command, context) for command, context in operations]
                 recordings = self.events.put(uow.recorded) if uow.recorded else []
             except BaseException as error:
-                loader.evict(uow.touched_ids())  # cached aggregates may hold unsaved changes
+                # The unit's aggregates are dropped, not checked back in: they may hold unsaved changes.
                 if not _is_retryable(error):
                     raise
                 time.sleep(random.uniform(0, 0.002 * (2 ** min(attempt, 7))))
                 continue
+            uow.committed()
             for hook in self.after_save_hooks:
                 hook(recordings)
             return results
@@ -97,9 +98,9 @@ class LedgerApplication(Application):
 
     def account(self, code: str) -> CustomerAccount | None:
         """The current state of a customer's account, or None."""
-        return self.loader.get(account_id(code))
+        return self.reader.get(account_id(code))
 
     def document_owner(self, kind: str, number: str) -> str | None:
         """The customer code owning an invoice, payment or credit-note number, or None."""
-        key: DocumentKey | None = self.loader.get(document_key_id(kind, number))
+        key: DocumentKey | None = self.reader.get(document_key_id(kind, number))
         return None if key is None else key.customer_code

@@ -7,7 +7,8 @@ Amount scale against a currency is checked later, once the currency is known (it
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from functools import cached_property
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, ClassVar
@@ -34,21 +35,29 @@ class Command:
     def natural_key(self) -> tuple[str, str] | None:
         return None
 
-    def fingerprint(self) -> str:
-        """A digest of the command's content; equal for retries of the same operation."""
-        canonical = orjson.dumps(
-            {"op": self.op, "input": asdict(self)}, default=_canonical_value, option=orjson.OPT_SORT_KEYS
-        )
+    @cached_property
+    def fingerprint_value(self) -> str:
+        canonical = orjson.dumps({"op": self.op, "input": _canonical(self)}, option=orjson.OPT_SORT_KEYS)
         return hashlib.sha256(canonical).hexdigest()
 
+    def fingerprint(self) -> str:
+        """A digest of the command's content; equal for retries of the same operation ("100" and "100.00" alike)."""
+        return self.fingerprint_value
 
-def _canonical_value(value: object) -> object:
+
+def _canonical(value: object) -> object:
+    """Plain JSON values for a command (faster than dataclasses.asdict, which deep-copies)."""
     if isinstance(value, Decimal):
         normalized = value.normalize()
         return f"{normalized:f}" if normalized != 0 else "0"
     if isinstance(value, date):
         return value.isoformat()
-    raise TypeError(type(value))
+    if isinstance(value, tuple):
+        return [_canonical(item) for item in value]
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _canonical(getattr(value, name)) for name in fields}
+    return value
 
 
 @dataclass(frozen=True)

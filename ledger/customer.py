@@ -13,6 +13,7 @@ modules and run before any event is triggered.
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from ledger.payment import CreditNoteState, PaymentState
 NAMESPACE = uuid.UUID("6f1b2c1e-5a43-4c8e-9d0f-2b7a9e1c4d55")
 
 
+@lru_cache(maxsize=65536)
 def account_id(customer_code: str) -> uuid.UUID:
     """The account's id is derived from the customer code, so registering twice collides."""
     return uuid.uuid5(NAMESPACE, f"customer:{customer_code}")

@@ -8,6 +8,7 @@ one commits. It also records which customer owns the document, so operations tha
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 
 from eventsourcing.domain import Aggregate
 
@@ -16,6 +17,7 @@ from ledger.customer import NAMESPACE
 KINDS = ("invoice", "credit_note", "payment")
 
 
+@lru_cache(maxsize=65536)
 def document_key_id(kind: str, number: str) -> uuid.UUID:
     assert kind in KINDS, kind
     return uuid.uuid5(NAMESPACE, f"{kind}:{number}")

@@ -121,6 +121,32 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
 }
 
 
+_NAMED_DOCUMENT = {  # keyless command -> (document kind, attribute holding its number)
+    c.VoidInvoice: ("invoice", "number"), c.WriteOffInvoice: ("invoice", "number"),
+    c.RecordDunningAction: ("invoice", "invoice_number"), c.RecordPromiseToPay: ("invoice", "invoice_number"),
+    c.OpenDispute: ("invoice", "invoice_number"), c.ResolveDispute: ("invoice", "invoice_number"),
+    c.AllocatePayment: ("payment", "reference"), c.ReversePayment: ("payment", "reference"),
+    c.AllocateCreditNote: ("credit_note", "number"),
+}
+
+
+def references(command: c.Command) -> list[tuple[str, str]]:
+    """The ("customer", code) and (kind, number) names a command will load, for prefetching a batch."""
+    named: list[tuple[str, str]] = []
+    if isinstance(command, c.RegisterCustomer):
+        named.append(("customer", command.code))
+    code = getattr(command, "customer_code", None)
+    if code is not None:
+        named.append(("customer", code))
+    key = command.natural_key()
+    if key is not None and key[0] != "customer":
+        named.append(key)
+    if type(command) in _NAMED_DOCUMENT:
+        kind, attribute = _NAMED_DOCUMENT[type(command)]
+        named.append((kind, getattr(command, attribute)))
+    return named
+
+
 def handle(uow: UnitOfWork, command: c.Command, context: CommandContext) -> Outcome:
     """Decide one command inside a unit of work; raises a LedgerError before changing anything on refusal."""
     return HANDLERS[type(command)](uow, command, context)

@@ -37,14 +37,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot encode {kind.__name__} in an event: register a transcoding for it")
 
 
+_WALKED = {UUID, dict, list, tuple}  # only these need a look; other values are passed as they are
+
+
 def _wrap_uuids(value: Any) -> Any:
     kind = type(value)
     if kind is UUID:
         return _envelope("uuid_hex", value.hex)
     if kind is dict:
-        return {key: _wrap_uuids(item) for key, item in value.items()}
+        return {key: _wrap_uuids(item) if type(item) in _WALKED else item for key, item in value.items()}
     if kind is list or kind is tuple:
-        return [_wrap_uuids(item) for item in value]
+        return [_wrap_uuids(item) if type(item) in _WALKED else item for item in value]
     return value
 
 
@@ -57,14 +60,17 @@ _DECODERS = {
 }
 
 
+_CONTAINERS = {dict, list}
+
+
 def _unwrap(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         if len(value) == 2 and "_type_" in value and "_data_" in value:
             return _DECODERS[value["_type_"]](value["_data_"])
-        return {key: _unwrap(item) for key, item in value.items()}
+        return {key: _unwrap(item) if type(item) in _CONTAINERS else item for key, item in value.items()}
     if kind is list:
-        return [_unwrap(item) for item in value]
+        return [_unwrap(item) if type(item) in _CONTAINERS else item for item in value]
     return value
 
 

@@ -1,11 +1,13 @@
 """A unit of work: the aggregates one or many operations load and change, saved together in one transaction.
 
 Single GraphQL mutations use a unit of one operation; imports put hundreds of operations in one unit, which is
-what makes a bulk import fast. Loaded aggregates are cached for the unit's life, so a batch sees its own writes.
+what makes a bulk import fast. Loaded aggregates are kept for the unit's life, so a batch sees its own writes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from ledger.context import CommandContext
@@ -16,21 +18,39 @@ from ledger.loading import AggregateLoader
 
 
 class UnitOfWork:
-    """Loads each aggregate at most once, remembers new ones, and hands all changed ones to save()."""
+    """Loads each aggregate at most once, remembers new ones, and collects events in decision order."""
 
     def __init__(self, loader: AggregateLoader) -> None:
         self.loader = loader
+        self.prefetched: dict[UUID, Any] = {}
+        self.loaded: dict[UUID, Any] = {}  # every aggregate this unit read or created
         self.accounts: dict[str, CustomerAccount | None] = {}
         self.keys: dict[tuple[str, str], DocumentKey | None] = {}
         self.claimed: list[object] = []  # claim events not yet collected
         self.recorded: list[object] = []  # every collected event, in decision order
 
-    def _load(self, aggregate_id: UUID) -> object | None:
-        return self.loader.get(aggregate_id)
+    def prefetch(self, references: Iterable[tuple[str, str]]) -> None:
+        """Read up front, in two queries, the accounts and document keys a batch names, then the keys' owners.
+
+        `references` are ("customer", code) or (kind, number) pairs.
+        """
+        ids = [account_id(name) if kind == "customer" else document_key_id(kind, name) for kind, name in references]
+        self.prefetched.update(self.loader.get_many(ids))
+        owners = {account_id(key.customer_code) for key in self.prefetched.values() if isinstance(key, DocumentKey)}
+        self.prefetched.update(self.loader.get_many(owners - self.prefetched.keys()))
+
+    def _load(self, aggregate_id: UUID) -> Any | None:
+        if aggregate_id in self.prefetched:
+            aggregate = self.prefetched.pop(aggregate_id)
+        else:
+            aggregate = self.loader.get(aggregate_id)
+        if aggregate is not None:
+            self.loaded[aggregate_id] = aggregate
+        return aggregate
 
     def account(self, code: str) -> CustomerAccount | None:
         if code not in self.accounts:
-            self.accounts[code] = self._load(account_id(code))  # type: ignore[assignment]
+            self.accounts[code] = self._load(account_id(code))
         return self.accounts[code]
 
     def require_account(self, code: str, field: str) -> CustomerAccount:
@@ -42,11 +62,12 @@ class UnitOfWork:
     def add_account(self, account: CustomerAccount) -> None:
         assert self.accounts.get(account.code) is None, account.code
         self.accounts[account.code] = account
+        self.loaded[account.id] = account
 
     def owner(self, kind: str, number: str) -> str | None:
         """The customer code that claimed a document number, or None."""
         if (kind, number) not in self.keys:
-            self.keys[(kind, number)] = self._load(document_key_id(kind, number))  # type: ignore[assignment]
+            self.keys[(kind, number)] = self._load(document_key_id(kind, number))
         key = self.keys[(kind, number)]
         return None if key is None else key.customer_code
 
@@ -60,10 +81,11 @@ class UnitOfWork:
 
     def claim(self, kind: str, number: str, customer_code: str, context: CommandContext) -> None:
         assert self.owner(kind, number) is None, (kind, number)
-        self.keys[(kind, number)] = DocumentKey._create(
-            DocumentKey.DocumentNumberClaimed, id=document_key_id(kind, number), **context.event_meta(),
-            kind=kind, number=number, customer_code=customer_code)
-        self.claimed.extend(self.keys[(kind, number)].collect_events())  # type: ignore[union-attr]
+        key = DocumentKey._create(DocumentKey.DocumentNumberClaimed, id=document_key_id(kind, number),
+                                  **context.event_meta(), kind=kind, number=number, customer_code=customer_code)
+        self.keys[(kind, number)] = key
+        self.loaded[key.id] = key
+        self.claimed.extend(key.collect_events())
 
     def collect(self) -> list[object]:
         """Take the events decided since the last call, in the order they were decided.
@@ -80,6 +102,6 @@ class UnitOfWork:
         self.recorded.extend(fresh)
         return fresh
 
-    def touched_ids(self) -> list[UUID]:
-        aggregates = [*self.accounts.values(), *self.keys.values()]
-        return [aggregate.id for aggregate in aggregates if aggregate is not None]
+    def committed(self) -> None:
+        """After a successful save (or when nothing changed): hand the aggregates back to the loader's cache."""
+        self.loader.checkin(self.loaded.values())

@@ -77,3 +77,11 @@ def test_a_refused_operation_in_a_batch_leaves_the_others_applied(app):
     assert [getattr(r, "code", getattr(r, "status", None)) for r in results] == \
            ["applied", "applied", "CREDIT_LIMIT_EXCEEDED", "NOT_FOUND"]
     assert sorted(app.account("A").invoices) == ["A-1"]
+
+
+def test_positions_returned_for_a_batch_match_the_stored_rows(app):
+    operations = [("registerCustomer", a_customer(f"C{n}")) for n in range(30)]
+    app.execute_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
+    codes = [(item.position, item.event.code) for item in read_log(app)]
+    assert [position for position, _ in codes] == list(range(1, 31))
+    assert [code for _, code in codes] == [f"C{n}" for n in range(30)]
