@@ -16,6 +16,7 @@ from arledger.importer import run_import
 from arledger.seed import seed_history
 
 stderr = Console(stderr=True)
+_BOOKKEEPING_FIELDS = {"fingerprint", "operationKey"}  # shown in --format json, left out of the table
 
 
 def _progress() -> Progress:
@@ -85,6 +86,7 @@ def history_command(number_or_code: str, output_format: str, database_url: str |
     for column in ("position", "recorded at", "actor", "type", "data"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        data = ", ".join(f"{key}={value}" for key, value in row["data"].items() if value not in (None, [], ""))
+        data = ", ".join(f"{key}={value}" for key, value in row["data"].items()
+                         if value not in (None, [], "") and key not in _BOOKKEEPING_FIELDS)
         table.add_row(str(row["position"]), row["recordedAt"], row["actor"], row["type"], data)
     Console(width=200).print(table)
