@@ -61,12 +61,17 @@ def record_payment(account: CustomerAccount, command: RecordPayment, context: Co
     _allocate_payment(account, command.reference, planned, context)
 
 
+def _allocate(account: CustomerAccount, planned: list[tuple[str, Decimal]], context: CommandContext,
+              event_class: type, **source: str) -> None:
+    """One allocation event per invoice; `source` names the payment (reference=) or credit note (number=)."""
+    for invoice_number, amount in planned:
+        account.trigger_event(event_class, **context.event_meta(), **source, invoice_number=invoice_number,
+                              amount=format_amount(amount, account.currency), operation_key=context.operation_key)
+
+
 def _allocate_payment(account: CustomerAccount, reference: str, planned: list[tuple[str, Decimal]],
                       context: CommandContext) -> None:
-    for number, amount in planned:
-        account.trigger_event(CustomerAccount.PaymentAllocated, **context.event_meta(), reference=reference,
-                              invoice_number=number, amount=format_amount(amount, account.currency),
-                              operation_key=context.operation_key)
+    _allocate(account, planned, context, CustomerAccount.PaymentAllocated, reference=reference)
 
 
 def find_payment(account: CustomerAccount, reference: str) -> PaymentState:
@@ -120,10 +125,7 @@ def issue_credit_note(account: CustomerAccount, command: IssueCreditNote, contex
 
 def _allocate_credit_note(account: CustomerAccount, number: str, planned: list[tuple[str, Decimal]],
                           context: CommandContext) -> None:
-    for invoice_number, amount in planned:
-        account.trigger_event(CustomerAccount.CreditNoteAllocated, **context.event_meta(), number=number,
-                              invoice_number=invoice_number, amount=format_amount(amount, account.currency),
-                              operation_key=context.operation_key)
+    _allocate(account, planned, context, CustomerAccount.CreditNoteAllocated, number=number)
 
 
 def allocate_credit_note(account: CustomerAccount, command: AllocateCreditNote, context: CommandContext) -> None:

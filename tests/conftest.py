@@ -50,14 +50,18 @@ class PostgresDatabase:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+def _throwaway_postgres() -> Iterator[str]:
     require_postgres()
     database = PostgresDatabase()
     try:
         yield database.url
     finally:
         database.drop()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _throwaway_postgres()
 
 
 @pytest.fixture
@@ -70,13 +74,8 @@ def database_url(request, tmp_path) -> Iterator[str]:
     """Each test using this runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
-        return
-    require_postgres()
-    database = PostgresDatabase()
-    try:
-        yield database.url
-    finally:
-        database.drop()
+    else:
+        yield from _throwaway_postgres()
 
 
 @pytest.fixture
