@@ -15,7 +15,7 @@ import click
 import orjson
 
 from arledger.config import ConfigError, load_settings
-from arledger.wiring import build_application
+from arledger.wiring import Ledger, build_application, open_ledger
 from ledger.application import LedgerApplication
 
 
@@ -28,6 +28,15 @@ def open_application(database_url: str | None) -> LedgerApplication:
     try:
         settings = load_settings(database_url)
         return build_application(settings.database_url)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def open_ledger_for(database_url: str | None) -> Ledger:
+    """The application with its read models (folded after each save on SQLite)."""
+    try:
+        settings = load_settings(database_url)
+        return open_ledger(settings.database_url)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
 
@@ -61,4 +70,4 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_commands  # noqa: E402,F401  (registers the commands on `main`)
+from arledger import cli_commands, cli_reports  # noqa: E402,F401  (register the commands on `main`)

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, main, open_application, print_json
+from arledger.cli import DateParam, cli_actor, database_url_option, main, open_application, open_ledger_for, print_json
 from arledger.history import history
 from arledger.importer import run_import
 from arledger.seed import seed_history
@@ -30,7 +30,7 @@ def _progress() -> Progress:
 @database_url_option
 def import_command(file, output_format: str, database_url: str | None) -> None:
     """Apply a JSON Lines FILE of operations (- reads standard input)."""
-    app = open_application(database_url)
+    app = open_ledger_for(database_url).app
     data = file.read()
     lines = data.splitlines()
     with _progress() as progress:
@@ -53,7 +53,7 @@ def import_command(file, output_format: str, database_url: str | None) -> None:
 @database_url_option
 def seed_command(customers: int, random_seed: int, end_date: date | None, database_url: str | None) -> None:
     """Write a deterministic, realistic receivables history of 18+ months."""
-    app = open_application(database_url)
+    app = open_ledger_for(database_url).app
     with _progress() as progress:
         task = progress.add_task("seeding", total=None)
 

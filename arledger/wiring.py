@@ -6,8 +6,12 @@ import os
 
 import psycopg
 
+from dataclasses import dataclass
+
 from arledger.config import is_postgres, store_env
 from ledger.application import LedgerApplication
+from projections.database import Database
+from projections.runner import ProjectionRunner
 
 _SCHEMA_LOCK_KEY = 0x61726C6564676572  # "arledger": serialises schema creation across processes
 
@@ -30,3 +34,27 @@ def build_application(database_url: str) -> LedgerApplication:
             return LedgerApplication(env=env)
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK_KEY,))
+
+
+@dataclass
+class Ledger:
+    """The application with its read models: what the CLI and the server work with."""
+
+    app: LedgerApplication
+    database: Database
+    runner: ProjectionRunner
+
+    def close(self) -> None:
+        self.database.close()
+        self.app.close()
+
+
+def open_ledger(database_url: str) -> Ledger:
+    """Application + read models. On SQLite the read models follow every save in process (a caller reads its own
+    write); on PostgreSQL a worker follows the log and readers catch up or wait for a position."""
+    app = build_application(database_url)
+    database = Database(database_url)
+    runner = ProjectionRunner(app, database)
+    if not is_postgres(database_url):
+        app.after_save_hooks.append(lambda _recordings: runner.catch_up())
+    return Ledger(app, database, runner)

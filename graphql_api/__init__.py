@@ -1,0 +1,1 @@
+"""The GraphQL API (strawberry on starlette): arrives with issue 4."""

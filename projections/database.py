@@ -1,0 +1,69 @@
+"""A small database handle for read models over SQLite or PostgreSQL: placeholders, transactions, dialect.
+
+Read-model SQL is written once with `?` placeholders and `{greatest}`/`{least}` for the two-argument max/min,
+and every amount, date and instant is an integer (minor units, day ordinals, microseconds), so the same SQL is
+exact on both stores (SQLite has no decimal type).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from arledger.config import is_postgres, store_env
+
+
+class Database:
+    """One connection to the ledger's database for reading and writing read models."""
+
+    def __init__(self, database_url: str) -> None:
+        self.postgres = is_postgres(database_url)
+        if self.postgres:
+            self.connection: Any = psycopg.connect(database_url, autocommit=True, connect_timeout=10)
+        else:
+            path = store_env(database_url)["SQLITE_DBNAME"]
+            self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=FULL")
+        self.in_transaction = False
+
+    def sql(self, text: str, prefix: str = "ar_") -> str:
+        text = text.replace("{p}", prefix)
+        if self.postgres:
+            return text.replace("{greatest}", "GREATEST").replace("{least}", "LEAST").replace("?", "%s")
+        return text.replace("{greatest}", "MAX").replace("{least}", "MIN")
+
+    def execute(self, text: str, params: Sequence[Any] = (), prefix: str = "ar_") -> list[tuple]:
+        cursor = self.connection.execute(self.sql(text, prefix), params)
+        return cursor.fetchall() if cursor.description else []
+
+    def executemany(self, text: str, rows: Sequence[Sequence[Any]], prefix: str = "ar_") -> None:
+        if not rows:
+            return
+        if self.postgres:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql(text, prefix), rows)
+        else:
+            self.connection.executemany(self.sql(text, prefix), rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction; on SQLite it takes the write lock at once (BEGIN IMMEDIATE)."""
+        if self.postgres:
+            with self.connection.transaction():
+                yield
+            return
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        self.connection.close()

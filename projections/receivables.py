@@ -1,0 +1,164 @@
+"""The receivables fold: each ledger event becomes SQL row operations on the read-model tables.
+
+Pure: a function of the event, its log position and its customer's code, returning (sql, params) pairs. SQL
+looks up what an event does not carry (an allocation's effective date is the later of the payment's date and
+the invoice's issue date). Both clocks are kept on every row: the business date (`*_day`) and the recorded
+instant (`*_recorded_us`), which is what lets aging and statements answer for any date as known at any instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from typing import Any
+
+from ledger.customer import CustomerAccount as A
+
+Statement = tuple[str, tuple[Any, ...]]
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def minor(amount: str) -> int:
+    """Integer minor units of an amount string written at its currency's scale ("120.50" -> 12050)."""
+    return int(amount.replace(".", ""))
+
+
+def day(value: date) -> int:
+    return value.toordinal()
+
+
+def micros(instant: datetime) -> int:
+    delta = instant - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+_RESETTLE = ("UPDATE {p}installments SET outstanding_minor = {greatest}(0, {least}(amount_minor, amount_minor + "
+             "cum_before_minor - (SELECT settled_minor FROM {p}invoices WHERE invoice_number = ?))) WHERE invoice_number = ?")
+
+
+def _horizon(on: date) -> Statement:
+    """Remember the latest business date in the models: aging as of a later date can use current open items."""
+    return ("INSERT INTO {p}meta VALUES ('horizon', ?) ON CONFLICT (name) DO UPDATE SET "
+            "value = {greatest}({p}meta.value, excluded.value)", (day(on),))
+
+
+def _customer(column_changes: str, code: str, *values: Any) -> Statement:
+    return (f"UPDATE {{p}}customers SET {column_changes} WHERE customer_code = ?", (*values, code))
+
+
+def _registered(e: A.CustomerRegistered, position: int, code: str) -> list[Statement]:
+    limit = None if e.credit_limit is None else minor(e.credit_limit)
+    return [("INSERT INTO {p}customers VALUES (?,?,?,?,?,?,?,?,?,0,?,0,0,0,0,0,0,0,0)",
+             (e.code, e.originator_id.hex, e.name, e.currency, limit, e.payment_terms_days, e.email, e.phone, e.locale,
+              micros(e.timestamp)))]
+
+
+def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[Statement]:
+    total = minor(e.total)
+    statements = [("INSERT INTO {p}invoices VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0,0,0)",
+                   (e.number, code, e.currency, day(e.issue_date), day(e.due_date), total, micros(e.timestamp), position))]
+    before = 0
+    for seq, item in enumerate(e.installments):
+        amount = minor(item["amount"])
+        statements.append(("INSERT INTO {p}installments VALUES (?,?,?,?,?,?,?,?,?)",
+                           (e.number, seq, code, e.currency, day(e.issue_date), day(item["dueDate"]), amount, before, amount)))
+        before += amount
+    statements.append(_customer("invoiced_minor = invoiced_minor + ?, outstanding_minor = outstanding_minor + ?", code,
+                                total, total))
+    statements.append(_horizon(max(e.due_date, e.issue_date)))
+    return statements
+
+
+def _invoice_voided(e: A.InvoiceVoided, position: int, code: str) -> list[Statement]:
+    return [
+        ("UPDATE {p}invoices SET void_day = ?, void_recorded_us = ? WHERE invoice_number = ?",
+         (day(e.voided_on), micros(e.timestamp), e.number)),
+        ("UPDATE {p}installments SET outstanding_minor = 0 WHERE invoice_number = ?", (e.number,)),
+        ("UPDATE {p}customers SET voided_minor = voided_minor + t.total_minor, outstanding_minor = outstanding_minor - "
+         "t.total_minor FROM (SELECT total_minor FROM {p}invoices WHERE invoice_number = ?) AS t WHERE customer_code = ?",
+         (e.number, code)),
+        _horizon(e.voided_on),
+    ]
+
+
+def _credit_received(kind: str, source: str, amount: str, currency: str, on: date, e: Any, position: int,
+                     code: str, column: str) -> list[Statement]:
+    value = minor(amount)
+    return [("INSERT INTO {p}credits VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0)",
+             (kind, source, code, currency, value, day(on), micros(e.timestamp), position)),
+            _customer(f"{column} = {column} + ?, unallocated_minor = unallocated_minor + ?", code, value, value),
+            _horizon(on)]
+
+
+def _allocated(kind: str, source: str, e: Any, position: int, code: str) -> list[Statement]:
+    value = minor(e.amount)
+    return [
+        ("INSERT INTO {p}settlements SELECT ?, ?, ?, ?, ?, ?, {greatest}(c.date_day, i.issue_day), ?, NULL, NULL "
+         "FROM {p}credits c, {p}invoices i WHERE c.kind = ? AND c.source = ? AND i.invoice_number = ?",
+         (position, e.invoice_number, code, kind, source, value, micros(e.timestamp), kind, source, e.invoice_number)),
+        ("UPDATE {p}credits SET allocated_minor = allocated_minor + ? WHERE kind = ? AND source = ?", (value, kind, source)),
+        ("UPDATE {p}invoices SET settled_minor = settled_minor + ? WHERE invoice_number = ?", (value, e.invoice_number)),
+        (_RESETTLE, (e.invoice_number, e.invoice_number)),
+        _customer("outstanding_minor = outstanding_minor - ?, unallocated_minor = unallocated_minor - ?", code, value, value),
+    ]
+
+
+def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[Statement]:
+    undone_total = sum(minor(item["amount"]) for item in e.undone_allocations)
+    statements: list[Statement] = [
+        ("UPDATE {p}settlements SET undone_day = ?, undone_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ? "
+         "AND undone_day IS NULL", (day(e.reversed_on), micros(e.timestamp), e.reference)),
+        ("UPDATE {p}customers SET reversed_minor = reversed_minor + c.amount_minor, unallocated_minor = "
+         "unallocated_minor - (c.amount_minor - ?), outstanding_minor = outstanding_minor + ? FROM (SELECT amount_minor "
+         "FROM {p}credits WHERE kind = 'PAYMENT' AND source = ?) AS c WHERE customer_code = ?",
+         (undone_total, undone_total, e.reference, code)),
+        ("UPDATE {p}credits SET reversed_day = ?, reversed_recorded_us = ?, allocated_minor = 0 WHERE kind = 'PAYMENT' "
+         "AND source = ?", (day(e.reversed_on), micros(e.timestamp), e.reference)),
+        _horizon(e.reversed_on),
+    ]
+    for item in e.undone_allocations:
+        statements.append(("UPDATE {p}invoices SET settled_minor = settled_minor - ? WHERE invoice_number = ?",
+                           (minor(item["amount"]), item["invoiceNumber"])))
+        statements.append((_RESETTLE, (item["invoiceNumber"], item["invoiceNumber"])))
+    return statements
+
+
+def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[Statement]:
+    value = minor(e.amount)
+    return [
+        ("INSERT INTO {p}settlements VALUES (?,?,?,'WRITE_OFF',?,?,?,?,NULL,NULL)",
+         (position, e.number, code, e.number, value, day(e.written_off_on), micros(e.timestamp))),
+        ("UPDATE {p}invoices SET settled_minor = settled_minor + ?, written_off_minor = written_off_minor + ? "
+         "WHERE invoice_number = ?", (value, value, e.number)),
+        (_RESETTLE, (e.number, e.number)),
+        _customer("written_off_minor = written_off_minor + ?, outstanding_minor = outstanding_minor - ?", code, value, value),
+        _horizon(e.written_off_on),
+    ]
+
+
+FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
+    A.CustomerRegistered: _registered,
+    A.CreditLimitChanged: lambda e, p, code: [_customer("credit_limit_minor = ?", code, minor(e.credit_limit))],
+    A.CreditHoldPlaced: lambda e, p, code: [_customer("on_credit_hold = 1", code)],
+    A.CreditHoldReleased: lambda e, p, code: [_customer("on_credit_hold = 0", code)],
+    A.InvoiceIssued: _invoice_issued,
+    A.InvoiceVoided: _invoice_voided,
+    A.PaymentReceived: lambda e, p, code: _credit_received("PAYMENT", e.reference, e.amount, e.currency, e.received_on,
+                                                           e, p, code, "paid_minor"),
+    A.PaymentAllocated: lambda e, p, code: _allocated("PAYMENT", e.reference, e, p, code),
+    A.PaymentReversed: _payment_reversed,
+    A.CreditNoteIssued: lambda e, p, code: _credit_received("CREDIT_NOTE", e.number, e.amount, e.currency, e.issue_date,
+                                                            e, p, code, "credited_minor"),
+    A.CreditNoteAllocated: lambda e, p, code: _allocated("CREDIT_NOTE", e.number, e, p, code),
+    A.InvoiceWrittenOff: _written_off,
+    A.DisputeOpened: lambda e, p, code: [("UPDATE {p}invoices SET dispute_open = 1 WHERE invoice_number = ?",
+                                          (e.invoice_number,))],
+    A.DisputeResolved: lambda e, p, code: [("UPDATE {p}invoices SET dispute_open = 0 WHERE invoice_number = ?",
+                                            (e.invoice_number,))],
+}
+
+
+def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
+    """Row operations for one event (none for events this projection does not track)."""
+    fold = FOLDS.get(type(event))
+    return fold(event, position, customer_code) if fold else []

@@ -1,0 +1,48 @@
+"""Read-model tables. Amounts are integer minor units, dates day ordinals, instants microseconds since the epoch.
+
+`{p}` is the table prefix: `ar_` for the live models, `scratch_ar_` for the rebuild that `reconcile` compares.
+"""
+
+TABLES = {
+    "customers": """CREATE TABLE IF NOT EXISTS {p}customers (
+        customer_code TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL, currency TEXT NOT NULL,
+        credit_limit_minor BIGINT, payment_terms_days INTEGER NOT NULL, email TEXT, phone TEXT, locale TEXT,
+        on_credit_hold INTEGER NOT NULL, registered_us BIGINT NOT NULL,
+        invoiced_minor BIGINT NOT NULL, voided_minor BIGINT NOT NULL, paid_minor BIGINT NOT NULL,
+        credited_minor BIGINT NOT NULL, written_off_minor BIGINT NOT NULL, reversed_minor BIGINT NOT NULL,
+        outstanding_minor BIGINT NOT NULL, unallocated_minor BIGINT NOT NULL)""",
+    "invoices": """CREATE TABLE IF NOT EXISTS {p}invoices (
+        invoice_number TEXT PRIMARY KEY, customer_code TEXT NOT NULL, currency TEXT NOT NULL,
+        issue_day INTEGER NOT NULL, due_day INTEGER NOT NULL, total_minor BIGINT NOT NULL,
+        recorded_us BIGINT NOT NULL, position BIGINT NOT NULL, void_day INTEGER, void_recorded_us BIGINT,
+        settled_minor BIGINT NOT NULL, written_off_minor BIGINT NOT NULL, dispute_open INTEGER NOT NULL)""",
+    "installments": """CREATE TABLE IF NOT EXISTS {p}installments (
+        invoice_number TEXT NOT NULL, seq INTEGER NOT NULL, customer_code TEXT NOT NULL, currency TEXT NOT NULL,
+        issue_day INTEGER NOT NULL, due_day INTEGER NOT NULL, amount_minor BIGINT NOT NULL,
+        cum_before_minor BIGINT NOT NULL, outstanding_minor BIGINT NOT NULL, PRIMARY KEY (invoice_number, seq))""",
+    "settlements": """CREATE TABLE IF NOT EXISTS {p}settlements (
+        position BIGINT PRIMARY KEY, invoice_number TEXT NOT NULL, customer_code TEXT NOT NULL, kind TEXT NOT NULL,
+        source TEXT NOT NULL, amount_minor BIGINT NOT NULL, effective_day INTEGER NOT NULL,
+        recorded_us BIGINT NOT NULL, undone_day INTEGER, undone_recorded_us BIGINT)""",
+    "credits": """CREATE TABLE IF NOT EXISTS {p}credits (
+        kind TEXT NOT NULL, source TEXT NOT NULL, customer_code TEXT NOT NULL, currency TEXT NOT NULL,
+        amount_minor BIGINT NOT NULL, date_day INTEGER NOT NULL, recorded_us BIGINT NOT NULL, position BIGINT NOT NULL,
+        reversed_day INTEGER, reversed_recorded_us BIGINT, allocated_minor BIGINT NOT NULL,
+        PRIMARY KEY (kind, source))""",
+    "meta": """CREATE TABLE IF NOT EXISTS {p}meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)""",
+}
+
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS {p}installments_customer ON {p}installments (customer_code, due_day)",
+    "CREATE INDEX IF NOT EXISTS {p}invoices_customer ON {p}invoices (customer_code, issue_day)",
+    "CREATE INDEX IF NOT EXISTS {p}settlements_invoice ON {p}settlements (invoice_number)",
+    "CREATE INDEX IF NOT EXISTS {p}settlements_source ON {p}settlements (kind, source)",
+    "CREATE INDEX IF NOT EXISTS {p}settlements_customer ON {p}settlements (customer_code)",
+    "CREATE INDEX IF NOT EXISTS {p}credits_customer ON {p}credits (customer_code)",
+]
+
+TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+
+# Tables compared by `reconcile`, with the columns that order their rows.
+KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
+        "settlements": "position", "credits": "kind, source", "meta": "name"}

@@ -1,0 +1,1 @@
+"""Audit replay, hash chain and verification: arrives with issue 5."""
