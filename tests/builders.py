@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from ledger.application import LedgerApplication
@@ -45,9 +46,17 @@ def a_payment(reference: str = "PAY-1", customer: str = "C1", amount: str = "100
 class Scenario:
     """A ledger on a store (in-memory by default), driven by contract operations."""
 
-    def __init__(self, app: LedgerApplication | None = None, actor: str = "tester") -> None:
+    def __init__(self, app: LedgerApplication | None = None, actor: str = "tester",
+                 recorded_from: datetime | None = None) -> None:
         self.app = app or LedgerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         self.actor = actor
+        self.recorded_from = recorded_from  # when set, operation n is recorded at recorded_from + n minutes
+        self.operations = 0
+
+    def recorded_at(self, n: int) -> datetime:
+        """The recorded instant of the n-th operation (1-based) when the scenario runs on its own clock."""
+        assert self.recorded_from is not None
+        return self.recorded_from + timedelta(minutes=n)
 
     def given(self, op: str, data: dict[str, Any], **context: Any) -> Outcome:
         """An operation that must be accepted."""
@@ -57,6 +66,9 @@ class Scenario:
 
     def when(self, op: str, data: dict[str, Any], **context: Any) -> Outcome | LedgerError:
         """An operation under test: its outcome, or the refusal it raised."""
+        self.operations += 1
+        if self.recorded_from is not None:
+            context.setdefault("recorded_at", self.recorded_at(self.operations))
         try:
             command = parse_command(op, data)
             return self.app.execute(command, CommandContext(actor=self.actor, **context))
