@@ -65,5 +65,14 @@ class Database:
             raise
         self.connection.execute("COMMIT")
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """On PostgreSQL, send the statements without waiting for each reply (one round trip per batch)."""
+        if self.postgres:
+            with self.connection.pipeline():
+                yield
+        else:
+            yield
+
     def close(self) -> None:
         self.connection.close()

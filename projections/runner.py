@@ -85,7 +85,8 @@ class ProjectionRunner:
                 event = mapper.to_domain_event(notification)
                 if type(event) in FOLDS:
                     statements += evolve(event, notification.id, self._code_of(event))
-            self._write(statements)
+            with self.database.pipeline():
+                self._write(statements)
             self.database.execute("INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "
                                   "position = excluded.position", (PROJECTION, notifications[-1].id), self.prefix)
             return len(notifications)

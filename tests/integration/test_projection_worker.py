@@ -1,0 +1,74 @@
+"""Following the log live: in process on SQLite (read your own write), and as a worker process on PostgreSQL
+that survives being killed mid-batch without missing or double-counting an event."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from arledger.seed import seed_history
+from arledger.wiring import open_ledger
+from datetime import date
+from projections.reconcile import reconcile
+from tests.builders import Scenario, a_customer, an_invoice
+
+
+def test_on_sqlite_a_caller_reads_its_own_write_without_waiting(sqlite_url):
+    ledger = open_ledger(sqlite_url)
+    Scenario(ledger.app).given("registerCustomer", a_customer("C1"))
+    Scenario(ledger.app).given("issueInvoice", an_invoice(amount="42.00"))
+    rows = ledger.database.execute("SELECT outstanding_minor FROM ar_customers WHERE customer_code = 'C1'")
+    assert rows == [(4200,)]
+    assert ledger.runner.position() == ledger.app.recorder.max_notification_id()
+    ledger.close()
+
+
+def _worker(url: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "arledger", "project", "--database-url", url, "--poll-interval", "0.05",
+                             *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.postgres
+def test_postgres_worker_follows_the_log_and_survives_a_kill(postgres_url):
+    ledger = open_ledger(postgres_url)  # on PostgreSQL the API process does not fold: the worker does
+    report = seed_history(ledger.app, 40, 5, date(2026, 10, 31))
+    assert report.failed == 0
+    end = ledger.app.recorder.max_notification_id()
+    assert ledger.runner.position() == 0
+    worker = _worker(postgres_url)
+    try:
+        deadline = time.monotonic() + 60
+        while ledger.runner.position() == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(worker.pid, signal.SIGKILL)  # mid catch-up: the backlog is several batches long
+        worker.wait(timeout=10)
+        stopped_at = ledger.runner.position()
+        assert 0 < stopped_at <= end
+        worker = _worker(postgres_url)
+        assert ledger.runner.wait_for_position(end, timeout_s=60)
+        Scenario(ledger.app).given("issueInvoice", an_invoice("LIVE-1", customer="C0001", amount="1.00",
+                                                                issued="2026-10-31", due="2026-11-30"))
+        assert ledger.runner.wait_for_position(ledger.app.recorder.max_notification_id(), timeout_s=30)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=10)
+    assert reconcile(ledger.runner).equal
+    ledger.close()
+
+
+@pytest.mark.postgres
+def test_two_workers_at_once_apply_each_event_once(postgres_url):
+    ledger = open_ledger(postgres_url)
+    seed_history(ledger.app, 20, 9, date(2026, 10, 31))
+    workers = [_worker(postgres_url), _worker(postgres_url)]
+    try:
+        assert ledger.runner.wait_for_position(ledger.app.recorder.max_notification_id(), timeout_s=60)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=10)
+    assert reconcile(ledger.runner).equal
+    ledger.close()
