@@ -71,6 +71,7 @@ class LedgerApplication(Application):
             try:
                 uow.prefetch(name for command, _context in operations for name in references(command))
                 results = [self._decide(uow, command, context) for command, context in operations]
+                assert not uow.collect(), "an operation changed an account other than the one it reported"
                 recordings = self.events.put(uow.recorded) if uow.recorded else []
             except BaseException as error:
                 # The unit's aggregates are dropped, not checked back in: they may hold unsaved changes.
@@ -93,7 +94,7 @@ class LedgerApplication(Application):
         except LedgerError as refusal:
             assert not uow.collect(), f"{command.op} decided events before refusing: {refusal}"
             return refusal
-        uow.collect()
+        uow.collect(outcome.customer_code)
         return outcome
 
     def account(self, code: str) -> CustomerAccount | None:
