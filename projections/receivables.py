@@ -65,7 +65,7 @@ def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[Statem
         before += amount
     statements.append(_customer("invoiced_minor = invoiced_minor + ?, outstanding_minor = outstanding_minor + ?", code,
                                 total, total))
-    statements.append(_horizon(max(e.due_date, e.issue_date)))
+    statements.append(_horizon(e.issue_date))
     return statements
 
 
