@@ -95,6 +95,11 @@ def _outstanding_rows(database: Database, query: AgingQuery, prefix: str) -> lis
 
 
 def _unallocated_rows(database: Database, query: AgingQuery, prefix: str) -> dict[tuple[str, str], int]:
+    if _can_use_open_items(database, query, prefix):
+        where, where_params = _customer_filter(query, "customer_code")
+        rows = database.execute(f"SELECT customer_code, currency, unallocated_minor FROM {{p}}customers "
+                                f"WHERE unallocated_minor <> 0{where}", where_params, prefix)
+        return {(code, currency): int(amount) for code, currency, amount in rows}
     as_of, known = day(query.as_of), NEVER if query.known_at is None else micros(query.known_at)
     alive = ("c.date_day <= ? AND c.recorded_us <= ? "
              "AND NOT (c.reversed_day IS NOT NULL AND c.reversed_day <= ? AND c.reversed_recorded_us <= ?)")

@@ -32,8 +32,30 @@ def micros(instant: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-_RESETTLE = ("UPDATE {p}installments SET outstanding_minor = {greatest}(0, {least}(amount_minor, amount_minor + "
+RESETTLE = ("UPDATE {p}installments SET outstanding_minor = {greatest}(0, {least}(amount_minor, amount_minor + "
              "cum_before_minor - (SELECT settled_minor FROM {p}invoices WHERE invoice_number = ?))) WHERE invoice_number = ?")
+
+
+_DISPUTE = "UPDATE {p}invoices SET dispute_open = ? WHERE invoice_number = ?"
+
+
+def phase(sql: str) -> int:
+    """When a statement may run within a batch. The runner runs each distinct SQL text as one executemany, phase by
+    phase, keeping the order of statements that share a text. That is safe because inserts come before the
+    statements that read them, every update of one column either adds (and additions commute) or sets a value
+    through a single SQL text (whose order is kept), and installments are re-settled last from the final totals.
+    """
+    if sql.startswith("INSERT INTO {p}customers"):
+        return 0
+    if sql.startswith(("INSERT INTO {p}invoices", "INSERT INTO {p}installments", "INSERT INTO {p}credits")):
+        return 1
+    if sql.startswith("INSERT INTO {p}settlements"):
+        return 2
+    if sql == RESETTLE:
+        return 4
+    if sql.startswith("INSERT INTO {p}meta"):
+        return 5
+    return 3
 
 
 def _horizon(on: date) -> Statement:
@@ -98,7 +120,7 @@ def _allocated(kind: str, source: str, e: Any, position: int, code: str) -> list
          (position, e.invoice_number, code, kind, source, value, micros(e.timestamp), kind, source, e.invoice_number)),
         ("UPDATE {p}credits SET allocated_minor = allocated_minor + ? WHERE kind = ? AND source = ?", (value, kind, source)),
         ("UPDATE {p}invoices SET settled_minor = settled_minor + ? WHERE invoice_number = ?", (value, e.invoice_number)),
-        (_RESETTLE, (e.invoice_number, e.invoice_number)),
+        (RESETTLE, (e.invoice_number, e.invoice_number)),
         _customer("outstanding_minor = outstanding_minor - ?, unallocated_minor = unallocated_minor - ?", code, value, value),
     ]
 
@@ -119,7 +141,7 @@ def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[St
     for item in e.undone_allocations:
         statements.append(("UPDATE {p}invoices SET settled_minor = settled_minor - ? WHERE invoice_number = ?",
                            (minor(item["amount"]), item["invoiceNumber"])))
-        statements.append((_RESETTLE, (item["invoiceNumber"], item["invoiceNumber"])))
+        statements.append((RESETTLE, (item["invoiceNumber"], item["invoiceNumber"])))
     return statements
 
 
@@ -130,7 +152,7 @@ def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[State
          (position, e.number, code, e.number, value, day(e.written_off_on), micros(e.timestamp))),
         ("UPDATE {p}invoices SET settled_minor = settled_minor + ?, written_off_minor = written_off_minor + ? "
          "WHERE invoice_number = ?", (value, value, e.number)),
-        (_RESETTLE, (e.number, e.number)),
+        (RESETTLE, (e.number, e.number)),
         _customer("written_off_minor = written_off_minor + ?, outstanding_minor = outstanding_minor - ?", code, value, value),
         _horizon(e.written_off_on),
     ]
@@ -139,8 +161,8 @@ def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[State
 FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
     A.CustomerRegistered: _registered,
     A.CreditLimitChanged: lambda e, p, code: [_customer("credit_limit_minor = ?", code, minor(e.credit_limit))],
-    A.CreditHoldPlaced: lambda e, p, code: [_customer("on_credit_hold = 1", code)],
-    A.CreditHoldReleased: lambda e, p, code: [_customer("on_credit_hold = 0", code)],
+    A.CreditHoldPlaced: lambda e, p, code: [_customer("on_credit_hold = ?", code, 1)],
+    A.CreditHoldReleased: lambda e, p, code: [_customer("on_credit_hold = ?", code, 0)],
     A.InvoiceIssued: _invoice_issued,
     A.InvoiceVoided: _invoice_voided,
     A.PaymentReceived: lambda e, p, code: _credit_received("PAYMENT", e.reference, e.amount, e.currency, e.received_on,
@@ -151,10 +173,8 @@ FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
                                                             e, p, code, "credited_minor"),
     A.CreditNoteAllocated: lambda e, p, code: _allocated("CREDIT_NOTE", e.number, e, p, code),
     A.InvoiceWrittenOff: _written_off,
-    A.DisputeOpened: lambda e, p, code: [("UPDATE {p}invoices SET dispute_open = 1 WHERE invoice_number = ?",
-                                          (e.invoice_number,))],
-    A.DisputeResolved: lambda e, p, code: [("UPDATE {p}invoices SET dispute_open = 0 WHERE invoice_number = ?",
-                                            (e.invoice_number,))],
+    A.DisputeOpened: lambda e, p, code: [(_DISPUTE, (1, e.invoice_number))],
+    A.DisputeResolved: lambda e, p, code: [(_DISPUTE, (0, e.invoice_number))],
 }
 
 

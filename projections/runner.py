@@ -17,7 +17,7 @@ from uuid import UUID
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
 from projections.database import Database
-from projections.receivables import FOLDS, Statement, evolve
+from projections.receivables import FOLDS, RESETTLE, Statement, evolve, phase
 from projections.schema import INDEXES, TABLES, TRACKING
 
 PROJECTION = "receivables"
@@ -92,17 +92,14 @@ class ProjectionRunner:
             return len(notifications)
 
     def _write(self, statements: list[Statement]) -> None:
-        """Run the statements in order, consecutive runs of the same SQL as one executemany."""
-        run: list[tuple] = []
-        current = None
+        """Each distinct SQL text as one executemany, in the phases `receivables.phase` defines."""
+        groups: dict[str, list[tuple]] = {}
         for sql, params in statements:
-            if sql != current and run:
-                self.database.executemany(current, run, self.prefix)
-                run = []
-            current = sql
-            run.append(params)
-        if run:
-            self.database.executemany(current, run, self.prefix)
+            groups.setdefault(sql, []).append(params)
+        if RESETTLE in groups:  # once per invoice, from its final settled total
+            groups[RESETTLE] = list(dict.fromkeys(groups[RESETTLE]))
+        for sql in sorted(groups, key=phase):
+            self.database.executemany(sql, groups[sql], self.prefix)
 
     def rebuild(self, progress: Callable[[int], None] | None = None, stop: int | None = None) -> int:
         """Empty the tables and fold the whole log again, in batches."""

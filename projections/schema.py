@@ -34,6 +34,9 @@ TABLES = {
 
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}installments_customer ON {p}installments (customer_code, due_day)",
+    # current aging reads only open items: a partial index keeps it proportional to what is open
+    "CREATE INDEX IF NOT EXISTS {p}installments_open ON {p}installments (customer_code, currency, due_day, issue_day, "
+    "outstanding_minor) WHERE outstanding_minor > 0",
     "CREATE INDEX IF NOT EXISTS {p}invoices_customer ON {p}invoices (customer_code, issue_day)",
     "CREATE INDEX IF NOT EXISTS {p}settlements_invoice ON {p}settlements (invoice_number)",
     "CREATE INDEX IF NOT EXISTS {p}settlements_source ON {p}settlements (kind, source)",

@@ -13,7 +13,7 @@ from arledger.eventlog import read_log
 from arledger.wiring import open_ledger
 from projections.aging import AgingQuery, aging_report
 from projections.reconcile import reconcile
-from projections.statement import statement
+from projections.statement import CustomerNotFound, statement
 from tests import oracle
 from tests.builders import Scenario, a_customer, an_invoice
 from tests.integration.test_aging import T0
@@ -88,7 +88,11 @@ def _check(ledger, books, events, as_of_offset, known_step, basis) -> None:
         assert sum(Decimal(r["outstanding"]) for r in rows) == Decimal(currency_total["outstanding"])
         assert Decimal(currency_total["current"]) + sum(map(Decimal, currency_total["buckets"])) == \
             Decimal(currency_total["outstanding"])
-    for code in ("A", "B"):
+    for registered_by_operation, code in ((1, "A"), (2, "B")):
+        if known_at is not None and known_at < books.recorded_at(registered_by_operation):
+            with pytest.raises(CustomerNotFound):
+                statement(ledger.database, code, START, as_of, known_at)
+            continue
         document = statement(ledger.database, code, START + timedelta(days=20), as_of + timedelta(days=20), known_at)
         debits = sum(Decimal(line["debit"]) for line in document["lines"])
         credits = sum(Decimal(line["credit"]) for line in document["lines"])
