@@ -15,21 +15,12 @@ import click
 import orjson
 
 from arledger.config import ConfigError, load_settings
-from arledger.wiring import Ledger, build_application, open_ledger
-from ledger.application import LedgerApplication
+from arledger.wiring import Ledger, open_ledger
 
 
 def database_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--database-url", default=None, metavar="URL",
                         help="sqlite:///path.db or postgresql://user:pass@host:port/db (wins over ARLEDGER_DATABASE_URL)")(command)
-
-
-def open_application(database_url: str | None) -> LedgerApplication:
-    try:
-        settings = load_settings(database_url)
-        return build_application(settings.database_url)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
 
 
 def open_ledger_for(database_url: str | None) -> Ledger:

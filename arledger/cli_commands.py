@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, main, open_application, open_ledger_for, print_json
+from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
 from arledger.history import history
 from arledger.importer import run_import
 from arledger.seed import seed_history
@@ -74,7 +74,7 @@ def seed_command(customers: int, random_seed: int, end_date: date | None, databa
 @database_url_option
 def history_command(number_or_code: str, output_format: str, database_url: str | None) -> None:
     """Every event of one document (invoice, payment, credit note) or customer."""
-    app = open_application(database_url)
+    app = open_ledger_for(database_url).app
     rows = history(app, number_or_code)
     if rows is None:
         click.echo(f"no customer, invoice, payment or credit note is named {number_or_code!r}", err=True)
