@@ -8,6 +8,7 @@ exact on both stores (SQLite has no decimal type).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,18 +19,33 @@ from arledger.config import is_postgres, store_env
 
 
 class Database:
-    """One connection to the ledger's database for reading and writing read models."""
+    """The ledger's database for reading and writing read models: one connection per thread, so a report in one
+    thread never reads through another thread's open transaction."""
 
     def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
         self.postgres = is_postgres(database_url)
+        self.local = threading.local()
+        self.connections: list[Any] = []
+        self.lock = threading.Lock()
+
+    @property
+    def connection(self) -> Any:
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = self._connect()
+            with self.lock:
+                self.connections.append(connection)
+        return connection
+
+    def _connect(self) -> Any:
         if self.postgres:
-            self.connection: Any = psycopg.connect(database_url, autocommit=True, connect_timeout=10)
-        else:
-            path = store_env(database_url)["SQLITE_DBNAME"]
-            self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-            self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.execute("PRAGMA synchronous=FULL")
-        self.in_transaction = False
+            return psycopg.connect(self.database_url, autocommit=True, connect_timeout=10)
+        path = store_env(self.database_url)["SQLITE_DBNAME"]
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        return connection
 
     def sql(self, text: str, prefix: str = "ar_") -> str:
         text = text.replace("{p}", prefix)
@@ -75,4 +91,8 @@ class Database:
             yield
 
     def close(self) -> None:
-        self.connection.close()
+        with self.lock:
+            for connection in self.connections:
+                connection.close()
+            self.connections.clear()
+        self.local = threading.local()

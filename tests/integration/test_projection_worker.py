@@ -72,3 +72,31 @@ def test_two_workers_at_once_apply_each_event_once(postgres_url):
             worker.wait(timeout=10)
     assert reconcile(ledger.runner).equal
     ledger.close()
+
+
+def test_readers_in_other_threads_never_see_a_half_applied_batch(sqlite_url):
+    """Open items and balances are written in different phases of a batch; a reader sharing the folding
+    thread's connection would see one without the other."""
+    import threading
+
+    ledger = open_ledger(sqlite_url)
+    Scenario(ledger.app).given("registerCustomer", a_customer("C1"))
+    mismatches = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            items, balance = ledger.database.execute(
+                "SELECT (SELECT COALESCE(SUM(outstanding_minor), 0) FROM ar_installments), "
+                "(SELECT outstanding_minor FROM ar_customers WHERE customer_code = 'C1')")[0]
+            if items != balance:
+                mismatches.append((items, balance))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for n in range(60):
+        Scenario(ledger.app).given("issueInvoice", an_invoice(f"I-{n}", amount="1.00"))
+    done.set()
+    reader.join()
+    assert not mismatches
+    ledger.close()
