@@ -7,7 +7,9 @@ two-clock journal. Amounts are summed as integer minor units in SQL and formatte
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 
@@ -119,44 +121,54 @@ def _unallocated_rows(database: Database, query: AgingQuery, prefix: str) -> dic
     return result
 
 
-def _money(minor: int, currency: str) -> str:
+@lru_cache(maxsize=None)
+def _formatter(currency: str) -> Callable[[int], str]:
     places = minor_unit_exponent(currency)
-    sign = "-" if minor < 0 else ""
-    digits = str(abs(minor)).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
+    factor = 10**places
+    zero = f"0.{'0' * places}" if places else "0"
+
+    def format_minor(minor: int) -> str:
+        if not minor:
+            return zero  # most buckets of most rows
+        sign = "-" if minor < 0 else ""
+        whole, fraction = divmod(abs(minor), factor)
+        return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
+
+    return format_minor
 
 
-@dataclass
-class _Line:
-    current: int = 0
-    buckets: list[int] = field(default_factory=list)
-    unallocated: int = 0
+def _money(minor: int, currency: str) -> str:
+    """Integer minor units as the contract's decimal string ("12050" CNY -> "120.50")."""
+    return _formatter(currency)(minor)
 
-    def as_dict(self, currency: str) -> dict[str, Any]:
-        outstanding = self.current + sum(self.buckets)
-        return {"currency": currency, "outstanding": _money(outstanding, currency),
-                "current": _money(self.current, currency), "buckets": [_money(b, currency) for b in self.buckets],
-                "unallocatedCredit": _money(self.unallocated, currency)}
+
+def _amounts(currency: str, current: int, buckets: list[int], unallocated: int) -> dict[str, Any]:
+    money = _formatter(currency)
+    return {"currency": currency, "outstanding": money(current + sum(buckets)), "current": money(current),
+            "buckets": [money(b) for b in buckets], "unallocatedCredit": money(unallocated)}
 
 
 def aging_report(database: Database, query: AgingQuery, prefix: str = "ar_") -> dict[str, Any]:
     """The contract's JSON shape: asOf, knownAt, basis, boundaries, rows (per customer and currency), totals."""
     width = len(query.boundaries) + 1
-    lines: dict[tuple[str, str], _Line] = {}
+    lines: dict[tuple[str, str], list] = {}  # (code, currency) -> [current, buckets, unallocated]
     for code, currency, current, *buckets in _outstanding_rows(database, query, prefix):
-        lines[(code, currency)] = _Line(int(current), [int(b) for b in buckets])
+        lines[(code, currency)] = [int(current), [int(b) for b in buckets], 0]
     for key, unallocated in _unallocated_rows(database, query, prefix).items():
-        lines.setdefault(key, _Line(0, [0] * width)).unallocated = unallocated
+        lines.setdefault(key, [0, [0] * width, 0])[2] = unallocated
     rows, totals = [], {}
-    for (code, currency), line in sorted(lines.items()):
-        if line.current == 0 and not any(line.buckets) and line.unallocated == 0:
+    for (code, currency), (current, buckets, unallocated) in sorted(lines.items()):
+        if current == 0 and not any(buckets) and unallocated == 0:
             continue
-        assert len(line.buckets) == width
-        rows.append({"customerCode": code, **line.as_dict(currency)})
-        total = totals.setdefault(currency, _Line(0, [0] * width))
-        total.current += line.current
-        total.buckets = [a + b for a, b in zip(total.buckets, line.buckets)]
-        total.unallocated += line.unallocated
+        assert len(buckets) == width
+        rows.append({"customerCode": code, **_amounts(currency, current, buckets, unallocated)})
+        total = totals.setdefault(currency, [0, [0] * width, 0])
+        total[0] += current
+        total_buckets = total[1]
+        for index, amount in enumerate(buckets):
+            if amount:
+                total_buckets[index] += amount
+        total[2] += unallocated
     return {"asOf": query.as_of.isoformat(), "knownAt": None if query.known_at is None else query.known_at.isoformat(),
             "basis": query.basis, "boundaries": list(query.boundaries), "rows": rows,
-            "totals": [totals[currency].as_dict(currency) for currency in sorted(totals)]}
+            "totals": [_amounts(currency, *totals[currency]) for currency in sorted(totals)]}
