@@ -21,6 +21,7 @@ from projections.receivables import FOLDS, RESETTLE, Statement, evolve, phase
 from projections.schema import INDEXES, TABLES, TRACKING
 
 PROJECTION = "receivables"
+SCHEMA_LOCK_KEY = 0x61726C6564676573  # serialises read-model schema creation across processes
 BATCH_EVENTS = 1000
 
 
@@ -37,6 +38,8 @@ class ProjectionRunner:
 
     def create_tables(self) -> None:
         with self.database.transaction():
+            if self.database.postgres:  # concurrent CREATE ... IF NOT EXISTS fails with "tuple concurrently updated"
+                self.database.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK_KEY,))
             for statement in [*TABLES.values(), *INDEXES, TRACKING]:
                 self.database.execute(statement, prefix=self.prefix)
 

@@ -100,3 +100,11 @@ def test_readers_in_other_threads_never_see_a_half_applied_batch(sqlite_url):
     reader.join()
     assert not mismatches
     ledger.close()
+
+
+@pytest.mark.postgres
+def test_many_processes_can_start_on_an_empty_postgres_database_at_once(postgres_url):
+    starters = [subprocess.Popen([sys.executable, "-m", "arledger", "project", "--once", "--database-url", postgres_url],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(6)]
+    errors = [starter.communicate(timeout=60)[1] for starter in starters]
+    assert [starter.returncode for starter in starters] == [0] * 6, errors
