@@ -1,0 +1,59 @@
+"""Server-side commands: serve (GraphQL over HTTP) and token create / revoke."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from arledger.cli import database_url_option, main, open_ledger_for
+from arledger.config import load_settings
+from graphql_api.tokens import ROLES, TokenStore
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="listen address (default ARLEDGER_HOST or 127.0.0.1)")
+@click.option("--port", type=int, default=None, help="port (default ARLEDGER_PORT or 8000)")
+@database_url_option
+def serve_command(host: str | None, port: int | None, database_url: str | None) -> None:
+    """Serve GraphQL at /graphql (GraphiQL in a browser) and health at /healthz."""
+    import uvicorn
+
+    from graphql_api.server import build_app
+
+    settings = load_settings(database_url)
+    ledger = open_ledger_for(database_url)
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql", err=True)
+    uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning")
+
+
+@main.group("token")
+def token_group() -> None:
+    """Bearer tokens for the GraphQL API."""
+
+
+@token_group.command("create")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--customer", default=None, help="customer code (customer role only)")
+@click.option("--name", default=None, help="who the token is for (shown as the actor of its changes)")
+@database_url_option
+def token_create(role: str, customer: str | None, name: str | None, database_url: str | None) -> None:
+    """Print a new bearer token as the last line of stdout (it is stored only as a hash)."""
+    ledger = open_ledger_for(database_url)
+    try:
+        token = TokenStore(ledger.database).create(role, name or role, customer)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"token for {name or role} ({role}{', customer ' + customer if customer else ''}):", err=True)
+    click.echo(token)
+
+
+@token_group.command("revoke")
+@click.argument("token_or_name")
+@database_url_option
+def token_revoke(token_or_name: str, database_url: str | None) -> None:
+    """Revoke a token, given the token itself or its name."""
+    revoked = TokenStore(open_ledger_for(database_url).database).revoke(token_or_name)
+    click.echo(f"revoked {revoked} token(s)")
+    sys.exit(0 if revoked else 1)

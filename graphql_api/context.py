@@ -1,0 +1,50 @@
+"""Per-request context: the ledger, the caller (from the bearer token), and the role checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from arledger.wiring import Ledger
+from graphql_api.tokens import Principal, TokenStore
+
+EVERYONE = ("admin", "accountant", "collector", "auditor", "customer")
+STAFF = ("admin", "accountant", "collector", "auditor")
+
+
+@dataclass
+class Context:
+    ledger: Ledger
+    tokens: TokenStore
+    principal: Principal | None
+    request: Any = None
+    response: Any = None
+
+
+def _error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
+    """The authenticated caller if its role is allowed; UNAUTHENTICATED / FORBIDDEN errors otherwise."""
+    principal = info.context.principal
+    if principal is None:
+        raise _error("missing or unknown bearer token: send Authorization: Bearer <token>", "UNAUTHENTICATED")
+    if principal.role not in roles:
+        raise _error(f"the {principal.role} role may not do this", "FORBIDDEN")
+    return principal
+
+
+def may_see(info: Info, customer_code: str) -> bool:
+    """Staff see every customer; a customer token sees only its own."""
+    principal = caller(info)
+    return principal.role != "customer" or principal.customer_code == customer_code
+
+
+def require_customer_scope(info: Info, customer_code: str | None) -> None:
+    principal = caller(info)
+    if principal.role == "customer" and customer_code != principal.customer_code:
+        raise _error("a customer token can only ask about its own customer", "FORBIDDEN")

@@ -1,0 +1,169 @@
+"""GraphQL input types, field for field the contract's operation inputs (CONTRACT.md section 3).
+
+Amounts and dates are strings here and are checked by the same parser as import lines, so a bad amount or date
+comes back as a `VALIDATION` user error naming the field, exactly as an import line would report it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Optional
+
+import strawberry
+
+UNSET: Any = strawberry.UNSET
+
+
+@strawberry.input
+class InvoiceLineInput:
+    description: str
+    quantity: str
+    unitPrice: str
+    taxRate: Optional[str] = UNSET
+
+
+@strawberry.input
+class InstallmentInput:
+    dueDate: str
+    portion: str
+
+
+@strawberry.input
+class AllocationInput:
+    invoiceNumber: str
+    amount: str
+
+
+@strawberry.input
+class RegisterCustomerInput:
+    code: str
+    name: str
+    currency: str
+    creditLimit: Optional[str] = UNSET
+    paymentTermsDays: Optional[int] = UNSET
+    email: Optional[str] = UNSET
+    phone: Optional[str] = UNSET
+    locale: Optional[str] = UNSET
+
+
+@strawberry.input
+class ChangeCreditLimitInput:
+    customerCode: str
+    creditLimit: str
+    reason: str
+
+
+@strawberry.input
+class PlaceCreditHoldInput:
+    customerCode: str
+    reason: str
+
+
+@strawberry.input
+class ReleaseCreditHoldInput:
+    customerCode: str
+    reason: str
+
+
+@strawberry.input
+class IssueInvoiceInput:
+    number: str
+    customerCode: str
+    issueDate: str
+    lines: list[InvoiceLineInput]
+    dueDate: Optional[str] = UNSET
+    currency: Optional[str] = UNSET
+    installments: Optional[list[InstallmentInput]] = UNSET
+
+
+@strawberry.input
+class VoidInvoiceInput:
+    number: str
+    voidedOn: str
+    reason: str
+
+
+@strawberry.input
+class RecordPaymentInput:
+    reference: str
+    customerCode: str
+    amount: str
+    receivedOn: str
+    method: str
+    currency: Optional[str] = UNSET
+    allocations: Optional[list[AllocationInput]] = UNSET
+
+
+@strawberry.input
+class AllocatePaymentInput:
+    reference: str
+    allocations: list[AllocationInput]
+
+
+@strawberry.input
+class ReversePaymentInput:
+    reference: str
+    reversedOn: str
+    reason: str
+
+
+@strawberry.input
+class IssueCreditNoteInput:
+    number: str
+    customerCode: str
+    amount: str
+    issueDate: str
+    reason: str
+    invoiceNumber: Optional[str] = UNSET
+
+
+@strawberry.input
+class AllocateCreditNoteInput:
+    number: str
+    allocations: list[AllocationInput]
+
+
+@strawberry.input
+class WriteOffInvoiceInput:
+    number: str
+    writtenOffOn: str
+    reason: str
+    amount: Optional[str] = UNSET
+
+
+@strawberry.input
+class RecordDunningActionInput:
+    invoiceNumber: str
+    level: int
+    channel: str
+    actedOn: str
+    note: Optional[str] = UNSET
+
+
+@strawberry.input
+class RecordPromiseToPayInput:
+    invoiceNumber: str
+    promisedOn: str
+    amount: str
+
+
+@strawberry.input
+class OpenDisputeInput:
+    invoiceNumber: str
+    reason: str
+
+
+@strawberry.input
+class ResolveDisputeInput:
+    invoiceNumber: str
+    reason: str
+
+
+def as_plain(value: Any) -> Any:
+    """An input object as the plain dict an import line carries (unset fields left out)."""
+    if isinstance(value, list):
+        return [as_plain(item) for item in value]
+    if dataclasses.is_dataclass(value):
+        return {f.name: as_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if getattr(value, f.name) is not UNSET}
+    return value

@@ -1,0 +1,50 @@
+"""The ASGI application: GraphQL at /graphql (GraphiQL in a browser), health at /healthz."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from arledger.wiring import Ledger
+from graphql_api.context import Context
+from graphql_api.mutations import build_mutation_type
+from graphql_api.queries import Query
+from graphql_api.tokens import TokenStore
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(query=Query, mutation=build_mutation_type(),
+                             config=StrawberryConfig(auto_camel_case=False),
+                             extensions=[ParserCache(maxsize=1000), ValidationCache(maxsize=1000)])
+
+
+class LedgerGraphQL(GraphQL):
+    def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql")
+        self.ledger, self.tokens = ledger, tokens
+
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        principal = self.tokens.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        return Context(self.ledger, self.tokens, principal, request, response)
+
+
+def build_app(ledger: Ledger) -> Starlette:
+    tokens = TokenStore(ledger.database)
+    graphql = LedgerGraphQL(ledger, tokens)
+
+    async def healthz(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "position": ledger.runner.position()})
+
+    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)])
+    app.state.tokens = tokens
+    return app

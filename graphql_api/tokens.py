@@ -1,0 +1,69 @@
+"""Bearer tokens: created by `arledger token create`, stored only as SHA-256 hashes, revocable.
+
+A token carries a role (admin, accountant, collector, auditor, customer) and, for the customer role, the one
+customer code it may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+from projections.database import Database
+
+ROLES = ("admin", "accountant", "collector", "auditor", "customer")
+TABLE = """CREATE TABLE IF NOT EXISTS {p}tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    customer_code TEXT, created_us BIGINT NOT NULL, revoked_us BIGINT)"""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a token's name and role, and the customer it is scoped to (customer role only)."""
+
+    name: str
+    role: str
+    customer_code: str | None
+
+    @property
+    def actor(self) -> str:
+        return f"{self.role}:{self.name}"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        with database.transaction():
+            database.execute(TABLE)
+
+    def create(self, role: str, name: str, customer_code: str | None = None) -> str:
+        """A new token (shown once); raises ValueError for an unknown role or a customer role without customer."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+        if (role == "customer") != (customer_code is not None):
+            raise ValueError("--customer is required for the customer role and only for it")
+        token = "arl_" + secrets.token_urlsafe(32)
+        with self.database.transaction():
+            self.database.execute("INSERT INTO {p}tokens VALUES (?, ?, ?, ?, ?, NULL)",
+                                  (_hash(token), name, role, customer_code, int(time.time() * 1_000_000)))
+        return token
+
+    def revoke(self, token_or_name: str) -> int:
+        """Revoke a token given itself or its name; returns how many were revoked."""
+        with self.database.transaction():
+            hits = self.database.execute("SELECT token_hash FROM {p}tokens WHERE (token_hash = ? OR name = ?) AND "
+                                         "revoked_us IS NULL", (_hash(token_or_name), token_or_name))
+            for (token_hash,) in hits:
+                self.database.execute("UPDATE {p}tokens SET revoked_us = ? WHERE token_hash = ?",
+                                      (int(time.time() * 1_000_000), token_hash))
+        return len(hits)
+
+    def authenticate(self, token: str) -> Principal | None:
+        rows = self.database.execute("SELECT name, role, customer_code FROM {p}tokens WHERE token_hash = ? AND "
+                                     "revoked_us IS NULL", (_hash(token),))
+        return Principal(*rows[0]) if rows else None

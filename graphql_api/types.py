@@ -1,0 +1,149 @@
+"""GraphQL object types and their mappers from read-model rows (amounts as decimal strings, dates ISO)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import strawberry
+
+from projections.aging import _money
+from projections.database import Database
+
+
+@strawberry.type
+class UserError:
+    code: str
+    message: str
+    field: list[str]
+
+
+@strawberry.type
+class Installment:
+    dueDate: str
+    amount: str
+    outstanding: str
+
+
+@strawberry.type
+class Invoice:
+    number: str
+    customerCode: str
+    currency: str
+    issueDate: str
+    dueDate: str
+    total: str
+    outstanding: str
+    status: str
+    disputeOpen: bool
+    installments: list[Installment]
+
+
+@strawberry.type
+class Customer:
+    code: str
+    name: str
+    currency: str
+    creditLimit: Optional[str]
+    onCreditHold: bool
+    paymentTermsDays: int
+    outstanding: str
+    unallocatedCredit: str
+
+
+@strawberry.type
+class Allocation:
+    invoiceNumber: str
+    amount: str
+
+
+@strawberry.type
+class Payment:
+    reference: str
+    customerCode: str
+    currency: str
+    amount: str
+    receivedOn: str
+    reversedOn: Optional[str]
+    unallocated: str
+    allocations: list[Allocation]
+
+
+@strawberry.type
+class CreditNote:
+    number: str
+    customerCode: str
+    currency: str
+    amount: str
+    issueDate: str
+    unallocated: str
+    allocations: list[Allocation]
+
+
+def _day(value: int | None) -> str | None:
+    return None if value is None else date.fromordinal(value).isoformat()
+
+
+def load_customer(database: Database, code: str) -> Customer | None:
+    rows = database.execute("SELECT customer_code, name, currency, credit_limit_minor, on_credit_hold, payment_terms_days, "
+                            "outstanding_minor, unallocated_minor FROM {p}customers WHERE customer_code = ?", (code,))
+    if not rows:
+        return None
+    code, name, currency, limit, hold, terms, outstanding, unallocated = rows[0]
+    return Customer(code=code, name=name, currency=currency, creditLimit=None if limit is None else _money(limit, currency),
+                    onCreditHold=bool(hold), paymentTermsDays=terms, outstanding=_money(outstanding, currency),
+                    unallocatedCredit=_money(unallocated, currency))
+
+
+def invoice_status(total: int, settled: int, written_off: int, voided: bool) -> str:
+    if voided:
+        return "VOID"
+    outstanding = total - settled
+    if outstanding == 0:
+        return "WRITTEN_OFF" if written_off else "PAID"
+    return "OPEN" if outstanding == total else "PARTIALLY_PAID"
+
+
+def load_invoice(database: Database, number: str) -> Invoice | None:
+    rows = database.execute("SELECT invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
+                            "written_off_minor, void_day, dispute_open FROM {p}invoices WHERE invoice_number = ?", (number,))
+    if not rows:
+        return None
+    number, code, currency, issued, due, total, settled, written_off, void_day, dispute = rows[0]
+    voided = void_day is not None
+    installments = [Installment(dueDate=_day(d), amount=_money(a, currency), outstanding=_money(o, currency))
+                    for d, a, o in database.execute("SELECT due_day, amount_minor, outstanding_minor FROM {p}installments "
+                                                    "WHERE invoice_number = ? ORDER BY seq", (number,))]
+    return Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
+                   total=_money(total, currency), outstanding=_money(0 if voided else total - settled, currency),
+                   status=invoice_status(total, settled, written_off, voided), disputeOpen=bool(dispute),
+                   installments=installments)
+
+
+def _allocations(database: Database, kind: str, source: str, currency: str) -> list[Allocation]:
+    return [Allocation(invoiceNumber=n, amount=_money(a, currency)) for n, a in database.execute(
+        "SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? AND undone_day IS NULL "
+        "ORDER BY position", (kind, source))]
+
+
+def load_payment(database: Database, reference: str) -> Payment | None:
+    rows = database.execute("SELECT customer_code, currency, amount_minor, date_day, reversed_day, allocated_minor FROM "
+                            "{p}credits WHERE kind = 'PAYMENT' AND source = ?", (reference,))
+    if not rows:
+        return None
+    code, currency, amount, received, reversed_day, allocated = rows[0]
+    return Payment(reference=reference, customerCode=code, currency=currency, amount=_money(amount, currency),
+                   receivedOn=_day(received), reversedOn=_day(reversed_day),
+                   unallocated=_money(0 if reversed_day is not None else amount - allocated, currency),
+                   allocations=_allocations(database, "PAYMENT", reference, currency))
+
+
+def load_credit_note(database: Database, number: str) -> CreditNote | None:
+    rows = database.execute("SELECT customer_code, currency, amount_minor, date_day, allocated_minor FROM {p}credits "
+                            "WHERE kind = 'CREDIT_NOTE' AND source = ?", (number,))
+    if not rows:
+        return None
+    code, currency, amount, issued, allocated = rows[0]
+    return CreditNote(number=number, customerCode=code, currency=currency, amount=_money(amount, currency),
+                      issueDate=_day(issued), unallocated=_money(amount - allocated, currency),
+                      allocations=_allocations(database, "CREDIT_NOTE", number, currency))

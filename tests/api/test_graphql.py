@@ -1,0 +1,112 @@
+"""The GraphQL API over HTTP (ASGI in process): mutations with userErrors, queries, roles and customer scope."""
+
+import pytest
+from starlette.testclient import TestClient
+
+from arledger.wiring import open_ledger
+from graphql_api.server import build_app
+
+
+@pytest.fixture
+def api(sqlite_url):
+    ledger = open_ledger(sqlite_url)
+    app = build_app(ledger)
+    client = TestClient(app)
+    tokens = {role: app.state.tokens.create(role, f"{role}-user", "C1" if role == "customer" else None)
+              for role in ("admin", "accountant", "collector", "auditor", "customer")}
+
+    def call(query, variables=None, role="admin"):
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+        response = client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    yield call
+    ledger.close()
+
+
+REGISTER = """mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) {
+  userErrors { code message field } customer { code name currency creditLimit onCreditHold outstanding unallocatedCredit } } }"""
+ISSUE = """mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) {
+  userErrors { code message field }
+  invoice { number customerCode currency issueDate dueDate total outstanding status installments { dueDate amount outstanding } } } }"""
+PAY = """mutation($input: RecordPaymentInput!) { recordPayment(input: $input) {
+  userErrors { code field } payment { reference amount unallocated allocations { invoiceNumber amount } } } }"""
+
+
+def customer(code="C1", **extra):
+    return {"code": code, "name": f"Customer {code}", "currency": "CNY", **extra}
+
+
+def invoice(number="INV-1", amount="100.00", **extra):
+    return {"number": number, "customerCode": "C1", "issueDate": "2026-01-01",
+            "lines": [{"description": "Widget", "quantity": "1", "unitPrice": amount}], **extra}
+
+
+def test_register_issue_pay_and_read_back(api):
+    registered = api(REGISTER, {"input": customer(creditLimit="500")})["data"]["registerCustomer"]
+    assert registered["userErrors"] == [] and registered["customer"]["creditLimit"] == "500.00"
+    issued = api(ISSUE, {"input": invoice(installments=[{"dueDate": "2026-02-01", "portion": "0.5"},
+                                                         {"dueDate": "2026-03-01", "portion": "0.5"}])})["data"]["issueInvoice"]
+    assert issued["invoice"]["status"] == "OPEN" and issued["invoice"]["dueDate"] == "2026-03-01"
+    paid = api(PAY, {"input": {"reference": "P1", "customerCode": "C1", "amount": "60.00", "receivedOn": "2026-01-20",
+                               "method": "CASH"}})["data"]["recordPayment"]
+    assert paid["payment"]["allocations"] == [{"invoiceNumber": "INV-1", "amount": "60.00"}]
+    read = api('{ invoice(number: "INV-1") { status outstanding installments { outstanding } } '
+               'customer(code: "C1") { outstanding } }')["data"]
+    assert read["invoice"] == {"status": "PARTIALLY_PAID", "outstanding": "40.00",
+                               "installments": [{"outstanding": "0.00"}, {"outstanding": "40.00"}]}
+    assert read["customer"]["outstanding"] == "40.00"
+
+
+def test_refusals_come_back_as_user_errors_and_write_nothing(api):
+    api(REGISTER, {"input": customer(creditLimit="50.00")})
+    refused = api(ISSUE, {"input": invoice(amount="60.00")})["data"]["issueInvoice"]
+    assert refused["invoice"] is None
+    assert refused["userErrors"][0]["code"] == "CREDIT_LIMIT_EXCEEDED"
+    bad = api(ISSUE, {"input": invoice(amount="1.005")})["data"]["issueInvoice"]
+    assert bad["userErrors"] == [{"code": "VALIDATION", "message": bad["userErrors"][0]["message"],
+                                  "field": ["lines", "0", "unitPrice"]}]
+    assert api('{ invoice(number: "INV-1") { number } }')["data"]["invoice"] is None
+
+
+def test_missing_token_is_unauthenticated_and_wrong_role_forbidden(api):
+    result = api('{ customer(code: "C1") { code } }', role=None)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    forbidden = api(REGISTER, {"input": customer()}, role="auditor")
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert api(REGISTER, {"input": customer()}, role="collector")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_customer_token_sees_only_its_own_customer(api):
+    api(REGISTER, {"input": customer("C1")})
+    api(REGISTER, {"input": customer("C2")})
+    api(ISSUE, {"input": invoice("INV-2", customerCode="C2")})
+    own = api('{ customer(code: "C1") { code } }', role="customer")
+    assert own["data"]["customer"]["code"] == "C1"
+    other = api('{ customer(code: "C2") { code } }', role="customer")
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert api('{ invoice(number: "INV-2") { number } }', role="customer")["data"]["invoice"] is None
+    aging = api('{ aging(asOf: "2026-06-30") { rows { customerCode } } }', role="customer")["data"]["aging"]
+    assert {row["customerCode"] for row in aging["rows"]} <= {"C1"}
+    assert api('{ history(number: "INV-2") { type } }', role="customer")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_aging_and_statement_have_the_contract_shape(api):
+    api(REGISTER, {"input": customer()})
+    api(ISSUE, {"input": invoice(dueDate="2026-01-31")})
+    aging = api('{ aging(asOf: "2026-03-15", boundaries: [30, 60, 90]) { asOf knownAt basis boundaries '
+                'rows { customerCode currency outstanding current buckets unallocatedCredit } '
+                'totals { currency outstanding current buckets unallocatedCredit } } }')["data"]["aging"]
+    assert aging["rows"] == [{"customerCode": "C1", "currency": "CNY", "outstanding": "100.00", "current": "0.00",
+                              "buckets": ["0.00", "100.00", "0.00", "0.00"], "unallocatedCredit": "0.00"}]
+    statement = api('{ statement(customerCode: "C1", from: "2026-01-01", to: "2026-01-31") '
+                    '{ customerCode from to openingBalance closingBalance lines { date kind number debit credit balance } } }')
+    document = statement["data"]["statement"]
+    assert document["closingBalance"] == "100.00" and document["lines"][0]["kind"] == "INVOICE"
+
+
+def test_history_shows_actor_from_the_token(api):
+    api(REGISTER, {"input": customer()}, role="accountant")
+    entries = api('{ history(number: "C1") { type actor position } }', role="auditor")["data"]["history"]
+    assert entries[0] == {"type": "CustomerRegistered", "actor": "accountant:accountant-user", "position": 1}
