@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from arledger.history import history as history_rows
+from graphql_api import connections
 from graphql_api.context import STAFF, caller, may_see, require_customer_scope
 from graphql_api.types import (CreditNote, Customer, Invoice, Payment, load_credit_note, load_customer, load_invoice,
                                load_payment)
@@ -109,6 +110,9 @@ def _visible(info: Info, found, code_of):
 
 @strawberry.type
 class Query:
+    customers: connections.Connection[Customer] = strawberry.field(resolver=connections.customers)
+    invoices: connections.Connection[Invoice] = strawberry.field(resolver=connections.invoices)
+
     @strawberry.field
     def customer(self, info: Info, code: str) -> Optional[Customer]:
         require_customer_scope(info, code)

@@ -84,15 +84,20 @@ def _day(value: int | None) -> str | None:
     return None if value is None else date.fromordinal(value).isoformat()
 
 
-def load_customer(database: Database, code: str) -> Customer | None:
-    rows = database.execute("SELECT customer_code, name, currency, credit_limit_minor, on_credit_hold, payment_terms_days, "
-                            "outstanding_minor, unallocated_minor FROM {p}customers WHERE customer_code = ?", (code,))
-    if not rows:
-        return None
-    code, name, currency, limit, hold, terms, outstanding, unallocated = rows[0]
+_CUSTOMER_COLUMNS = ("SELECT customer_code, name, currency, credit_limit_minor, on_credit_hold, payment_terms_days, "
+                     "outstanding_minor, unallocated_minor FROM {p}customers")
+
+
+def customer_from_row(row: tuple) -> Customer:
+    code, name, currency, limit, hold, terms, outstanding, unallocated = row
     return Customer(code=code, name=name, currency=currency, creditLimit=None if limit is None else _money(limit, currency),
                     onCreditHold=bool(hold), paymentTermsDays=terms, outstanding=_money(outstanding, currency),
                     unallocatedCredit=_money(unallocated, currency))
+
+
+def load_customer(database: Database, code: str) -> Customer | None:
+    rows = database.execute(_CUSTOMER_COLUMNS + " WHERE customer_code = ?", (code,))
+    return customer_from_row(rows[0]) if rows else None
 
 
 def invoice_status(total: int, settled: int, written_off: int, voided: bool) -> str:
@@ -104,20 +109,34 @@ def invoice_status(total: int, settled: int, written_off: int, voided: bool) -> 
     return "OPEN" if outstanding == total else "PARTIALLY_PAID"
 
 
+_INVOICE_COLUMNS = ("SELECT invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
+                    "written_off_minor, void_day, dispute_open FROM {p}invoices")
+
+
+def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
+    """Invoices for invoice rows, with all their installments read in one query (no read per row)."""
+    numbers = [row[0] for row in rows]
+    installments: dict[str, list[Installment]] = {number: [] for number in numbers}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        for number, currency, due, amount, outstanding in database.execute(
+                "SELECT invoice_number, currency, due_day, amount_minor, outstanding_minor FROM {p}installments WHERE "
+                f"invoice_number IN ({','.join('?' * len(chunk))}) ORDER BY invoice_number, seq", chunk):
+            installments[number].append(Installment(dueDate=_day(due), amount=_money(amount, currency),
+                                                    outstanding=_money(outstanding, currency)))
+    result = []
+    for number, code, currency, issued, due, total, settled, written_off, void_day, dispute in rows:
+        voided = void_day is not None
+        result.append(Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
+                              total=_money(total, currency), outstanding=_money(0 if voided else total - settled, currency),
+                              status=invoice_status(total, settled, written_off, voided), disputeOpen=bool(dispute),
+                              installments=installments[number]))
+    return result
+
+
 def load_invoice(database: Database, number: str) -> Invoice | None:
-    rows = database.execute("SELECT invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
-                            "written_off_minor, void_day, dispute_open FROM {p}invoices WHERE invoice_number = ?", (number,))
-    if not rows:
-        return None
-    number, code, currency, issued, due, total, settled, written_off, void_day, dispute = rows[0]
-    voided = void_day is not None
-    installments = [Installment(dueDate=_day(d), amount=_money(a, currency), outstanding=_money(o, currency))
-                    for d, a, o in database.execute("SELECT due_day, amount_minor, outstanding_minor FROM {p}installments "
-                                                    "WHERE invoice_number = ? ORDER BY seq", (number,))]
-    return Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
-                   total=_money(total, currency), outstanding=_money(0 if voided else total - settled, currency),
-                   status=invoice_status(total, settled, written_off, voided), disputeOpen=bool(dispute),
-                   installments=installments)
+    found = invoices_from_rows(database, database.execute(_INVOICE_COLUMNS + " WHERE invoice_number = ?", (number,)))
+    return found[0] if found else None
 
 
 def _allocations(database: Database, kind: str, source: str, currency: str) -> list[Allocation]:

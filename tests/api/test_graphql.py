@@ -110,3 +110,37 @@ def test_history_shows_actor_from_the_token(api):
     api(REGISTER, {"input": customer()}, role="accountant")
     entries = api('{ history(number: "C1") { type actor position } }', role="auditor")["data"]["history"]
     assert entries[0] == {"type": "CustomerRegistered", "actor": "accountant:accountant-user", "position": 1}
+
+
+PAGE = """query($first: Int!, $after: String) { customers(first: $first, after: $after) {
+  edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def test_customers_connection_pages_with_cursors(api):
+    for n in range(7):
+        api(REGISTER, {"input": customer(f"C{n}")})
+    seen, after = [], None
+    while True:
+        page = api(PAGE, {"first": 3, "after": after})["data"]["customers"]
+        seen += [edge["node"]["code"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [f"C{n}" for n in range(7)]
+    too_big = api(PAGE, {"first": 501})
+    assert too_big["errors"][0]["extensions"]["code"] == "VALIDATION"
+    own = api(PAGE, {"first": 10}, role="customer")["data"]["customers"]["edges"]
+    assert [edge["node"]["code"] for edge in own] == ["C1"]
+
+
+def test_invoices_connection_filters_and_scopes(api):
+    api(REGISTER, {"input": customer("C1")})
+    api(REGISTER, {"input": customer("C2")})
+    api(ISSUE, {"input": invoice("A-1")})
+    api(ISSUE, {"input": invoice("B-1", customerCode="C2")})
+    query = '{ invoices(first: 10, customerCode: "C2") { edges { node { number status installments { amount } } } } }'
+    assert api(query)["data"]["invoices"]["edges"] == [{"node": {"number": "B-1", "status": "OPEN",
+                                                                  "installments": [{"amount": "100.00"}]}}]
+    assert api(query, role="customer")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    mine = api("{ invoices(first: 10) { edges { node { number } } } }", role="customer")["data"]["invoices"]["edges"]
+    assert mine == [{"node": {"number": "A-1"}}]
