@@ -6,11 +6,12 @@ from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from arledger.wiring import Ledger
@@ -20,10 +21,36 @@ from graphql_api.queries import Query
 from graphql_api.tokens import TokenStore
 
 
+MAX_QUERY_DEPTH = 10
+MAX_QUERY_TOKENS = 5_000
+MAX_ALIASES = 30
+MAX_REQUEST_BYTES = 1_048_576
+
+
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(query=Query, mutation=build_mutation_type(),
                              config=StrawberryConfig(auto_camel_case=False),
-                             extensions=[ParserCache(maxsize=1000), ValidationCache(maxsize=1000)])
+                             extensions=[ParserCache(maxsize=1000), ValidationCache(maxsize=1000),
+                                         QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+                                         MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
+                                         MaxAliasesLimiter(max_alias_count=MAX_ALIASES)])
+
+
+class RequestSizeLimit:
+    """Refuse request bodies over MAX_REQUEST_BYTES before anything reads them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
+                response = JSONResponse({"errors": [{"message": f"request body over {MAX_REQUEST_BYTES} bytes",
+                                                     "extensions": {"code": "VALIDATION"}}]}, status_code=413)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class LedgerGraphQL(GraphQL):
@@ -45,6 +72,7 @@ def build_app(ledger: Ledger) -> Starlette:
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "position": ledger.runner.position()})
 
-    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)])
+    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
+                    middleware=[Middleware(RequestSizeLimit)])
     app.state.tokens = tokens
     return app

@@ -144,3 +144,23 @@ def test_invoices_connection_filters_and_scopes(api):
     assert api(query, role="customer")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     mine = api("{ invoices(first: 10) { edges { node { number } } } }", role="customer")["data"]["invoices"]["edges"]
     assert mine == [{"node": {"number": "A-1"}}]
+
+
+def test_malformed_deep_or_oversized_requests_are_refused_and_write_nothing(api):
+    assert "errors" in api("{ customer(code: ) { code } }")
+    assert "errors" in api('{ customer(code: "C1") { nope } }')
+    deep = "{ customers(first: 1) { edges { node { code } } } }"
+    assert "data" in api(deep)
+    aliases = "{ " + " ".join(f'a{n}: customer(code: "C{n}") {{ code }}' for n in range(40)) + " }"
+    assert "errors" in api(aliases)
+    wrong_scalar = api(REGISTER, {"input": {"code": "C1", "name": "n", "currency": "CNY", "paymentTermsDays": "thirty"}})
+    assert "errors" in wrong_scalar
+    assert api('{ customers(first: 10) { edges { node { code } } } }')["data"]["customers"]["edges"] == []
+
+
+def test_request_bodies_over_the_limit_get_413(sqlite_url):
+    ledger = open_ledger(sqlite_url)
+    client = TestClient(build_app(ledger))
+    response = client.post("/graphql", content=b"x" * 1_048_577, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    ledger.close()
