@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import click
 
@@ -57,3 +58,32 @@ def token_revoke(token_or_name: str, database_url: str | None) -> None:
     revoked = TokenStore(open_ledger_for(database_url).database).revoke(token_or_name)
     click.echo(f"revoked {revoked} token(s)")
     sys.exit(0 if revoked else 1)
+
+
+@main.command("demo")
+@click.option("--customers", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--seed", "random_seed", type=int, default=1, show_default=True)
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@database_url_option
+def demo_command(customers: int, random_seed: int, host: str | None, port: int | None, database_url: str | None) -> None:
+    """On an empty database, load a realistic demo history; print an admin token; serve."""
+    import uvicorn
+
+    from arledger.seed import seed_history
+    from graphql_api.server import build_app
+
+    settings = load_settings(database_url)
+    ledger = open_ledger_for(database_url)
+    host, port = host or settings.host, port or settings.port
+    if ledger.app.recorder.max_notification_id():
+        click.echo("the database already holds a history: serving it as it is", err=True)
+    else:
+        click.echo(f"loading a demo history of {customers} customers…", err=True)
+        report = seed_history(ledger.app, customers, random_seed, date.today())
+        click.echo(f"{report.applied} operations applied", err=True)
+    token = TokenStore(ledger.database).create("admin", "demo-admin")
+    click.echo(f"GraphiQL: http://{host}:{port}/graphql   (headers: {{\"Authorization\": \"Bearer {token}\"}})", err=True)
+    click.echo(token)
+    sys.stdout.flush()
+    uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning")
