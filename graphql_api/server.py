@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -18,6 +18,7 @@ from arledger.wiring import Ledger
 from graphql_api.context import Context
 from graphql_api.mutations import build_mutation_type
 from graphql_api.queries import Query
+from graphql_api.subscriptions import Subscription
 from graphql_api.tokens import TokenStore
 
 
@@ -28,7 +29,7 @@ MAX_REQUEST_BYTES = 1_048_576
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=build_mutation_type(),
+    return strawberry.Schema(query=Query, mutation=build_mutation_type(), subscription=Subscription,
                              config=StrawberryConfig(auto_camel_case=False),
                              extensions=[ParserCache(maxsize=1000), ValidationCache(maxsize=1000),
                                          QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
@@ -61,7 +62,9 @@ class LedgerGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        principal = self.tokens.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        token = token or request.query_params.get("token", "")  # browsers cannot set headers on websockets
+        principal = self.tokens.authenticate(token) if token else None
         return Context(self.ledger, self.tokens, principal, request, response)
 
 
@@ -72,7 +75,8 @@ def build_app(ledger: Ledger) -> Starlette:
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "position": ledger.runner.position()})
 
-    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
+    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
+                            Route("/healthz", healthz)],
                     middleware=[Middleware(RequestSizeLimit)])
     app.state.tokens = tokens
     return app

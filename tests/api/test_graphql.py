@@ -164,3 +164,31 @@ def test_request_bodies_over_the_limit_get_413(sqlite_url):
     response = client.post("/graphql", content=b"x" * 1_048_577, headers={"content-type": "application/json"})
     assert response.status_code == 413
     ledger.close()
+
+
+def test_subscription_streams_new_events_within_the_callers_scope(sqlite_url):
+    ledger = open_ledger(sqlite_url)
+    app = build_app(ledger)
+    client = TestClient(app)
+    admin = app.state.tokens.create("admin", "admin-user")
+    portal = app.state.tokens.create("customer", "portal", "C2")
+    headers = {"Authorization": f"Bearer {admin}"}
+
+    def mutate(query, variables):
+        return client.post("/graphql", json={"query": query, "variables": variables}, headers=headers).json()
+
+    with client.websocket_connect(f"/graphql?token={portal}", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json({"type": "connection_init"})
+        assert socket.receive_json()["type"] == "connection_ack"
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { ledgerEvents { position type customerCode customerOutstanding data } }"}})
+        mutate(REGISTER, {"input": customer("C1")})
+        mutate(REGISTER, {"input": customer("C2")})
+        mutate(ISSUE, {"input": invoice("I-2", customerCode="C2", amount="70.00")})
+        first = socket.receive_json()
+        second = socket.receive_json()
+        events = [first["payload"]["data"]["ledgerEvents"], second["payload"]["data"]["ledgerEvents"]]
+        assert [(e["type"], e["customerCode"]) for e in events] == [("CustomerRegistered", "C2"), ("InvoiceIssued", "C2")]
+        assert events[1]["customerOutstanding"] == "70.00" and events[1]["data"]["number"] == "I-2"
+        socket.send_json({"id": "1", "type": "complete"})
+    ledger.close()
