@@ -27,12 +27,12 @@ def _postgres_available() -> str | None:
 
 
 def require_postgres() -> None:
-    problem = _postgres_available()
-    if problem is None:
+    postgres_problem = _postgres_available()
+    if postgres_problem is None:
         return
     if REQUIRE_POSTGRES:
-        pytest.fail(f"ARLEDGER_REQUIRE_POSTGRES=1 but {problem}")
-    pytest.skip(problem)
+        pytest.fail(f"ARLEDGER_REQUIRE_POSTGRES=1 but {postgres_problem}")
+    pytest.skip(postgres_problem)  # the PostgreSQL rule: visible reason, never under ARLEDGER_REQUIRE_POSTGRES=1
 
 
 class PostgresDatabase:
