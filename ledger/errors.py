@@ -75,15 +75,3 @@ class Conflict(LedgerError):
 
     code = "CONFLICT"
 
-
-ERROR_CODES = (
-    "VALIDATION",
-    "NOT_FOUND",
-    "DUPLICATE",
-    "CREDIT_LIMIT_EXCEEDED",
-    "CREDIT_HOLD",
-    "OVER_ALLOCATION",
-    "CURRENCY_MISMATCH",
-    "INVALID_STATE",
-    "CONFLICT",
-)

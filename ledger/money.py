@@ -76,10 +76,6 @@ class Money:
         return cls(amount.quantize(quantum(places)), currency)
 
     @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(Decimal(0).quantize(quantum(minor_unit_exponent(currency))), currency)
-
-    @classmethod
     def rounded(cls, amount: Decimal, currency: str) -> Money:
         """Money rounded half-up to the currency's minor unit (for computed amounts such as tax)."""
         return cls(amount.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP), currency)
@@ -103,12 +99,6 @@ class Money:
     def __le__(self, other: Money) -> bool:
         self._same_currency(other)
         return self.amount <= other.amount
-
-    def is_positive(self) -> bool:
-        return self.amount > 0
-
-    def is_zero(self) -> bool:
-        return self.amount == 0
 
     def __str__(self) -> str:
         return format_amount(self.amount, self.currency)
