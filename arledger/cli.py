@@ -12,6 +12,8 @@ from datetime import date
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 import orjson
 
 from arledger.config import ConfigError, load_settings
@@ -37,6 +39,13 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except Exception:  # no user name in some containers
         return "cli:unknown"
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr, shown only on a terminal (stdout stays clean for --format json)."""
+    stderr = Console(stderr=True)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=stderr, transient=True, disable=not stderr.is_terminal)
 
 
 def print_json(document: Any) -> None:

@@ -7,21 +7,14 @@ from datetime import date
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
+from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json, progress_bar
 from arledger.history import history
 from arledger.importer import run_import
 from arledger.seed import seed_history
 
-stderr = Console(stderr=True)
 _BOOKKEEPING_FIELDS = {"fingerprint", "operationKey"}  # shown in --format json, left out of the table
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=stderr, transient=True, disable=not stderr.is_terminal)
 
 
 @main.command("import")
@@ -33,7 +26,7 @@ def import_command(file, output_format: str, database_url: str | None) -> None:
     app = open_ledger_for(database_url).app
     data = file.read()
     lines = data.splitlines()
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("importing", total=len(lines))
         report = run_import(app, lines, cli_actor(), progress=lambda n: progress.advance(task, n))
     if output_format == "json":
@@ -54,7 +47,7 @@ def import_command(file, output_format: str, database_url: str | None) -> None:
 def seed_command(customers: int, random_seed: int, end_date: date | None, database_url: str | None) -> None:
     """Write a deterministic, realistic receivables history of 18+ months."""
     app = open_ledger_for(database_url).app
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("seeding", total=None)
 
         def advance(count: int, total: int) -> None:

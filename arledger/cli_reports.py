@@ -13,8 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, database_url_option, main, open_ledger_for, print_json
-from arledger.cli_commands import _progress
+from arledger.cli import DateParam, database_url_option, main, open_ledger_for, print_json, progress_bar
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
@@ -154,7 +153,7 @@ def rebuild_command(projection: str, database_url) -> None:
     ledger = open_ledger_for(database_url)
     total = ledger.app.recorder.max_notification_id() or 0
     started = time.perf_counter()
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"rebuilding {projection}", total=total)
         position = ledger.runner.rebuild(progress=lambda n: progress.advance(task, n))
     elapsed = time.perf_counter() - started
@@ -166,7 +165,7 @@ def rebuild_command(projection: str, database_url) -> None:
 def reconcile_command(database_url) -> None:
     """Rebuild into scratch tables and compare with the live read models; exit 1 with a diff if they differ."""
     ledger = open_ledger_for(database_url)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("rebuilding into scratch tables", total=ledger.app.recorder.max_notification_id() or 0)
         result = reconcile(ledger.runner, progress=lambda n: progress.advance(task, n))
     for line in result.lines():

@@ -53,6 +53,15 @@ class ImportReport:
     def failed(self) -> int:
         return len(self.errors)
 
+    def count(self, line: int, op: str, result: object) -> None:
+        """Tally one operation's result: applied, duplicate, or an error for that line."""
+        if isinstance(result, LedgerError):
+            self.errors.append(LineError(line, op, result.code, result.message, result.field))
+        elif getattr(result, "status", None) == DUPLICATE:
+            self.duplicates += 1
+        else:
+            self.applied += 1
+
     def as_dict(self) -> dict[str, object]:
         return {"lines": self.lines, "applied": self.applied, "duplicates": self.duplicates, "failed": self.failed,
                 "errors": [error.as_dict() for error in self.errors]}
@@ -104,7 +113,7 @@ def run_import(app: LedgerApplication, lines: Iterable[bytes], actor: str,
     def flush() -> None:
         results = app.execute_many([(command, context) for _number, command, context in batch])
         for (number, command, _context), result in zip(batch, results):
-            _count(report, number, command.op, result)
+            report.count(number, command.op, result)
         if progress:
             progress(len(batch))
         batch.clear()
@@ -125,15 +134,6 @@ def run_import(app: LedgerApplication, lines: Iterable[bytes], actor: str,
         flush()
     report.errors.sort(key=lambda error: error.line)
     return report
-
-
-def _count(report: ImportReport, number: int, op: str, result: object) -> None:
-    if isinstance(result, LedgerError):
-        report.errors.append(LineError(number, op, result.code, result.message, result.field))
-    elif getattr(result, "status", None) == DUPLICATE:
-        report.duplicates += 1
-    else:
-        report.applied += 1
 
 
 def _op_of(text: bytes) -> str | None:

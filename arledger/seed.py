@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 
-from arledger.importer import ImportReport, _count
+from arledger.importer import ImportReport
 from arledger.seed_story import Action, customer_story
 from ledger.application import LedgerApplication
 from ledger.commands import parse_command
@@ -53,7 +53,7 @@ def seed_history(app: LedgerApplication, customers: int, random_seed: int, end_d
             operations.append((parse_command(action.op, action.input), context))
         results = app.execute_many(operations)
         for offset, (result, (command, _context)) in enumerate(zip(results, operations)):
-            _count(report, start + offset + 1, command.op, result)
+            report.count(start + offset + 1, command.op, result)
         report.lines += len(chunk)
         if progress:
             progress(len(chunk), len(actions))

@@ -7,7 +7,7 @@ from typing import Optional
 
 import strawberry
 
-from projections.aging import _money
+from projections.amounts import format_minor
 from projections.database import Database
 
 
@@ -90,9 +90,9 @@ _CUSTOMER_COLUMNS = ("SELECT customer_code, name, currency, credit_limit_minor, 
 
 def customer_from_row(row: tuple) -> Customer:
     code, name, currency, limit, hold, terms, outstanding, unallocated = row
-    return Customer(code=code, name=name, currency=currency, creditLimit=None if limit is None else _money(limit, currency),
-                    onCreditHold=bool(hold), paymentTermsDays=terms, outstanding=_money(outstanding, currency),
-                    unallocatedCredit=_money(unallocated, currency))
+    return Customer(code=code, name=name, currency=currency, creditLimit=None if limit is None else format_minor(limit, currency),
+                    onCreditHold=bool(hold), paymentTermsDays=terms, outstanding=format_minor(outstanding, currency),
+                    unallocatedCredit=format_minor(unallocated, currency))
 
 
 def load_customer(database: Database, code: str) -> Customer | None:
@@ -122,13 +122,13 @@ def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
         for number, currency, due, amount, outstanding in database.execute(
                 "SELECT invoice_number, currency, due_day, amount_minor, outstanding_minor FROM {p}installments WHERE "
                 f"invoice_number IN ({','.join('?' * len(chunk))}) ORDER BY invoice_number, seq", chunk):
-            installments[number].append(Installment(dueDate=_day(due), amount=_money(amount, currency),
-                                                    outstanding=_money(outstanding, currency)))
+            installments[number].append(Installment(dueDate=_day(due), amount=format_minor(amount, currency),
+                                                    outstanding=format_minor(outstanding, currency)))
     result = []
     for number, code, currency, issued, due, total, settled, written_off, void_day, dispute in rows:
         voided = void_day is not None
         result.append(Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
-                              total=_money(total, currency), outstanding=_money(0 if voided else total - settled, currency),
+                              total=format_minor(total, currency), outstanding=format_minor(0 if voided else total - settled, currency),
                               status=invoice_status(total, settled, written_off, voided), disputeOpen=bool(dispute),
                               installments=installments[number]))
     return result
@@ -140,7 +140,7 @@ def load_invoice(database: Database, number: str) -> Invoice | None:
 
 
 def _allocations(database: Database, kind: str, source: str, currency: str) -> list[Allocation]:
-    return [Allocation(invoiceNumber=n, amount=_money(a, currency)) for n, a in database.execute(
+    return [Allocation(invoiceNumber=n, amount=format_minor(a, currency)) for n, a in database.execute(
         "SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? AND undone_day IS NULL "
         "ORDER BY position", (kind, source))]
 
@@ -151,9 +151,9 @@ def load_payment(database: Database, reference: str) -> Payment | None:
     if not rows:
         return None
     code, currency, amount, received, reversed_day, allocated = rows[0]
-    return Payment(reference=reference, customerCode=code, currency=currency, amount=_money(amount, currency),
+    return Payment(reference=reference, customerCode=code, currency=currency, amount=format_minor(amount, currency),
                    receivedOn=_day(received), reversedOn=_day(reversed_day),
-                   unallocated=_money(0 if reversed_day is not None else amount - allocated, currency),
+                   unallocated=format_minor(0 if reversed_day is not None else amount - allocated, currency),
                    allocations=_allocations(database, "PAYMENT", reference, currency))
 
 
@@ -163,6 +163,6 @@ def load_credit_note(database: Database, number: str) -> CreditNote | None:
     if not rows:
         return None
     code, currency, amount, issued, allocated = rows[0]
-    return CreditNote(number=number, customerCode=code, currency=currency, amount=_money(amount, currency),
-                      issueDate=_day(issued), unallocated=_money(amount - allocated, currency),
+    return CreditNote(number=number, customerCode=code, currency=currency, amount=format_minor(amount, currency),
+                      issueDate=_day(issued), unallocated=format_minor(amount - allocated, currency),
                       allocations=_allocations(database, "CREDIT_NOTE", number, currency))

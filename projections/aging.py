@@ -7,13 +7,11 @@ two-clock journal. Amounts are summed as integer minor units in SQL and formatte
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 
-from ledger.currencies import minor_unit_exponent
+from projections.amounts import formatter
 from projections.database import Database
 from projections.receivables import day, micros
 
@@ -121,29 +119,8 @@ def _unallocated_rows(database: Database, query: AgingQuery, prefix: str) -> dic
     return result
 
 
-@lru_cache(maxsize=None)
-def _formatter(currency: str) -> Callable[[int], str]:
-    places = minor_unit_exponent(currency)
-    factor = 10**places
-    zero = f"0.{'0' * places}" if places else "0"
-
-    def format_minor(minor: int) -> str:
-        if not minor:
-            return zero  # most buckets of most rows
-        sign = "-" if minor < 0 else ""
-        whole, fraction = divmod(abs(minor), factor)
-        return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
-
-    return format_minor
-
-
-def _money(minor: int, currency: str) -> str:
-    """Integer minor units as the contract's decimal string ("12050" CNY -> "120.50")."""
-    return _formatter(currency)(minor)
-
-
 def _amounts(currency: str, current: int, buckets: list[int], unallocated: int) -> dict[str, Any]:
-    money = _formatter(currency)
+    money = formatter(currency)
     return {"currency": currency, "outstanding": money(current + sum(buckets)), "current": money(current),
             "buckets": [money(b) for b in buckets], "unallocatedCredit": money(unallocated)}
 

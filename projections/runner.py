@@ -65,7 +65,13 @@ class ProjectionRunner:
         return code
 
     def catch_up(self, stop: int | None = None, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every event up to `stop` (default: the end of the log); returns the position reached."""
+        """Apply every event up to `stop` (default: the end of the log); returns the position reached.
+
+        Already caught up, it only reads: no write transaction (on SQLite, no write lock) for every report.
+        """
+        target = (self.app.recorder.max_notification_id() or 0) if stop is None else stop
+        if self.position() >= target:
+            return self.position()
         with self.lock:
             while True:
                 applied = self._apply_batch(stop)

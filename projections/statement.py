@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from projections.aging import NEVER, _money
+from projections.aging import NEVER
+from projections.amounts import format_minor
 from projections.database import Database
 from projections.receivables import micros
 
@@ -81,9 +82,9 @@ def statement(database: Database, code: str, start: date, end: date, known_at: d
         balance += entry.debit - entry.credit
         lines.append({"date": date.fromordinal(entry.day).isoformat(),
                       "kind": "INVOICE" if entry.kind == "VOID" else entry.kind, "number": entry.number,
-                      "debit": _money(entry.debit, currency), "credit": _money(entry.credit, currency),
-                      "balance": _money(balance, currency)})
+                      "debit": format_minor(entry.debit, currency), "credit": format_minor(entry.credit, currency),
+                      "balance": format_minor(balance, currency)})
     closing = sum(e.debit - e.credit for e in entries if e.day <= last)
     assert closing == balance, "statement lines do not add up to the closing balance"
     return {"customerCode": code, "currency": currency, "from": start.isoformat(), "to": end.isoformat(),
-            "openingBalance": _money(opening, currency), "lines": lines, "closingBalance": _money(closing, currency)}
+            "openingBalance": format_minor(opening, currency), "lines": lines, "closingBalance": format_minor(closing, currency)}
