@@ -47,6 +47,8 @@ class TokenStore:
             raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
         if (role == "customer") != (customer_code is not None):
             raise ValueError("--customer is required for the customer role and only for it")
+        if customer_code is not None and not customer_code.strip():
+            raise ValueError("--customer must name a customer code, got an empty one")
         token = "arl_" + secrets.token_urlsafe(32)
         with self.database.transaction():
             self.database.execute("INSERT INTO {p}tokens VALUES (?, ?, ?, ?, ?, NULL)",

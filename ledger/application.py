@@ -5,6 +5,7 @@ It is configured only by the `env` mapping the composition root passes in (never
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from ledger.loading import AggregateLoader
 from ledger.transcoder import OrjsonTranscoder
 from ledger.unit_of_work import UnitOfWork
 
+log = logging.getLogger(__name__)
 
 
 def _is_retryable(error: BaseException) -> bool:
@@ -71,7 +73,8 @@ class LedgerApplication(Application):
             try:
                 uow.prefetch(name for command, _context in operations for name in references(command))
                 results = [self._decide(uow, command, context) for command, context in operations]
-                assert not uow.collect(), "an operation changed an account other than the one it reported"
+                if uow.collect():  # an invariant that must hold under python -O too: it guards what is saved
+                    raise AssertionError("an operation changed an account other than the one it reported")
                 recordings = self.events.put(uow.recorded) if uow.recorded else []
             except BaseException as error:
                 # The unit's aggregates are dropped, not checked back in: they may hold unsaved changes.
@@ -80,19 +83,28 @@ class LedgerApplication(Application):
                 time.sleep(random.uniform(0, 0.002 * (2 ** min(attempt, 7))))
                 continue
             uow.committed()
-            for hook in self.after_save_hooks:
-                hook(recordings)
+            self._run_hooks(recordings)
             return results
         conflict = Conflict("the customer's account kept changing under concurrent writers; nothing was written, "
                             "retry the operation")
         return [conflict for _ in operations]
+
+    def _run_hooks(self, recordings: Any) -> None:
+        """After the commit: a failing hook (read models, say) must not turn an acknowledged write into an error
+        that a client would retry; the read models catch up on their next call."""
+        for hook in self.after_save_hooks:
+            try:
+                hook(recordings)
+            except Exception:
+                log.exception("after-save hook %r failed; the write is committed", hook)
 
     @staticmethod
     def _decide(uow: UnitOfWork, command: Command, context: CommandContext) -> Outcome | LedgerError:
         try:
             outcome = handle(uow, command, context)
         except LedgerError as refusal:
-            assert not uow.collect(), f"{command.op} decided events before refusing: {refusal}"
+            if uow.collect():  # must hold under python -O too: these events would otherwise be saved
+                raise AssertionError(f"{command.op} decided events before refusing: {refusal}") from refusal
             return refusal
         uow.collect(outcome.customer_code)
         return outcome

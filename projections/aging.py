@@ -58,7 +58,7 @@ def _bucket_columns(query: AgingQuery) -> tuple[str, list[int]]:
 
 
 def _customer_filter(query: AgingQuery, column: str) -> tuple[str, list[Any]]:
-    return (f" AND {column} = ?", [query.customer_code]) if query.customer_code else ("", [])
+    return (f" AND {column} = ?", [query.customer_code]) if query.customer_code is not None else ("", [])
 
 
 def _can_use_open_items(database: Database, query: AgingQuery, prefix: str) -> bool:

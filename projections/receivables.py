@@ -32,8 +32,12 @@ def micros(instant: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-RESETTLE = ("UPDATE {p}installments SET outstanding_minor = {greatest}(0, {least}(amount_minor, amount_minor + "
-             "cum_before_minor - (SELECT settled_minor FROM {p}invoices WHERE invoice_number = ?))) WHERE invoice_number = ?")
+# An installment's current outstanding, from its invoice's settled total (money settles installments in due-date
+# order) — nothing for a voided invoice. Every change to an invoice's settlement or void state re-runs it.
+RESETTLE = ("UPDATE {p}installments SET outstanding_minor = (SELECT CASE WHEN i.void_day IS NOT NULL THEN 0 ELSE "
+            "{greatest}(0, {least}({p}installments.amount_minor, {p}installments.amount_minor + "
+            "{p}installments.cum_before_minor - i.settled_minor)) END FROM {p}invoices i WHERE i.invoice_number = ?) "
+            "WHERE invoice_number = ?")
 
 
 _DISPUTE = "UPDATE {p}invoices SET dispute_open = ? WHERE invoice_number = ?"
@@ -95,7 +99,7 @@ def _invoice_voided(e: A.InvoiceVoided, position: int, code: str) -> list[Statem
     return [
         ("UPDATE {p}invoices SET void_day = ?, void_recorded_us = ? WHERE invoice_number = ?",
          (day(e.voided_on), micros(e.timestamp), e.number)),
-        ("UPDATE {p}installments SET outstanding_minor = 0 WHERE invoice_number = ?", (e.number,)),
+        (RESETTLE, (e.number, e.number)),
         ("UPDATE {p}customers SET voided_minor = voided_minor + t.total_minor, outstanding_minor = outstanding_minor - "
          "t.total_minor FROM (SELECT total_minor FROM {p}invoices WHERE invoice_number = ?) AS t WHERE customer_code = ?",
          (e.number, code)),
@@ -134,8 +138,11 @@ def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[St
          "unallocated_minor - (c.amount_minor - ?), outstanding_minor = outstanding_minor + ? FROM (SELECT amount_minor "
          "FROM {p}credits WHERE kind = 'PAYMENT' AND source = ?) AS c WHERE customer_code = ?",
          (undone_total, undone_total, e.reference, code)),
-        ("UPDATE {p}credits SET reversed_day = ?, reversed_recorded_us = ?, allocated_minor = 0 WHERE kind = 'PAYMENT' "
-         "AND source = ?", (day(e.reversed_on), micros(e.timestamp), e.reference)),
+        ("UPDATE {p}credits SET reversed_day = ?, reversed_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ?",
+         (day(e.reversed_on), micros(e.timestamp), e.reference)),
+        # subtract, never reset: additions from other events of the batch run through another SQL text
+        ("UPDATE {p}credits SET allocated_minor = allocated_minor - ? WHERE kind = 'PAYMENT' AND source = ?",
+         (undone_total, e.reference)),
         _horizon(e.reversed_on),
     ]
     for item in e.undone_allocations:

@@ -52,15 +52,24 @@ def _rows(runner: ProjectionRunner, table: str, prefix: str) -> list[tuple]:
     return [tuple(row) for row in runner.database.execute(f"SELECT * FROM {{p}}{table} ORDER BY {KEYS[table]}", (), prefix)]
 
 
+def _live_snapshot(live: ProjectionRunner) -> tuple[int, dict[str, list[tuple]]]:
+    """The live position and rows as one snapshot: the tracking row is locked (PostgreSQL) or the write lock held
+    (SQLite) while reading, so a worker cannot move the live models in between."""
+    with live.database.transaction():
+        position = live._locked_position()
+        return position, {table: _rows(live, table, live.prefix) for table in TABLES}
+
+
 def reconcile(live: ProjectionRunner, progress: Callable[[int], None] | None = None) -> Reconciliation:
-    """Catch the live models up, rebuild scratch models to the same position, and diff every table."""
-    position = live.catch_up()
+    """Catch the live models up, snapshot them, rebuild scratch models to the snapshot's position, diff every table."""
+    live.catch_up()
+    position, live_tables = _live_snapshot(live)
     scratch = ProjectionRunner(live.app, live.database, prefix=SCRATCH_PREFIX)
     try:
         scratch.rebuild(progress=progress, stop=position)
         diffs = []
         for table in TABLES:
-            live_rows, rebuilt_rows = _rows(live, table, live.prefix), _rows(scratch, table, SCRATCH_PREFIX)
+            live_rows, rebuilt_rows = live_tables[table], _rows(scratch, table, SCRATCH_PREFIX)
             rebuilt_set, live_set = set(rebuilt_rows), set(live_rows)
             diffs.append(TableDiff(table, [r for r in live_rows if r not in rebuilt_set],
                                    [r for r in rebuilt_rows if r not in live_set]))
