@@ -13,7 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from graphql_api.context import caller
+from graphql_api.context import caller, require_customer_scope
 from graphql_api.types import (_CUSTOMER_COLUMNS, _INVOICE_COLUMNS, Customer, Invoice, customer_from_row,
                                invoices_from_rows)
 
@@ -85,8 +85,7 @@ def invoices(info: Info, first: int = DEFAULT_PAGE_SIZE, after: Optional[str] = 
     principal, size = caller(info), page_size(first)
     where, params = ["invoice_number > ?"], [decode_cursor(after)]
     if principal.role == "customer":
-        if customerCode not in (None, principal.customer_code):
-            raise GraphQLError("a customer token can only ask about its own customer", extensions={"code": "FORBIDDEN"})
+        require_customer_scope(info, principal.customer_code if customerCode is None else customerCode)
         customerCode = principal.customer_code
     if customerCode is not None:
         where.append("customer_code = ?")

@@ -34,7 +34,7 @@ def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
     if principal is None:
         raise _error("missing or unknown bearer token: send Authorization: Bearer <token>", "UNAUTHENTICATED")
     if principal.role not in roles:
-        raise _error(f"the {principal.role} role may not do this", "FORBIDDEN")
+        raise _error(f"{info.field_name} is for the {', '.join(roles)} role(s), not {principal.role}", "FORBIDDEN")
     return principal
 
 

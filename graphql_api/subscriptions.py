@@ -1,5 +1,8 @@
-"""Live updates over websockets (graphql-transport-ws): new ledger events as they are recorded, each with the
-customer's balance after it, limited to the caller's scope (a customer token sees only its own customer)."""
+"""Live updates over websockets (graphql-transport-ws): new ledger events as they are recorded, limited to the
+caller's scope (a customer token sees only its own customer), each with the customer's outstanding balance once
+the batch of events it arrived in is in the read models. Blocking reads run in a worker thread, one query per
+batch for the balances, never one per event.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from strawberry.types import Info
 from arledger.history import as_row
 from arledger.eventlog import LoggedEvent
 from graphql_api.context import caller
-from graphql_api.types import load_customer
+from projections.amounts import format_minor
 from ledger.customer import CustomerAccount
 
 POLL_INTERVAL_S = 0.2
@@ -32,6 +35,30 @@ class LedgerEvent:
     data: JSON
 
 
+def _next_events(ledger, after: int, scope: Optional[str]) -> tuple[int, list[LedgerEvent]]:
+    """The events after position `after` visible in `scope`, and the position read up to (blocking)."""
+    notifications = ledger.app.recorder.select_notifications(start=after + 1, limit=BATCH)
+    if not notifications:
+        return after, []
+    ledger.runner.catch_up(notifications[-1].id)
+    picked = []
+    for notification in notifications:
+        event = ledger.app.mapper.to_domain_event(notification)
+        if not isinstance(event, CustomerAccount.Event):
+            continue  # natural-key bookkeeping, not a receivables fact
+        code = ledger.runner.code_of(event)
+        if scope is None or code == scope:
+            picked.append((code, as_row(LoggedEvent(notification.id, event))))
+    codes = sorted({code for code, _row in picked})
+    outstanding = {code: format_minor(amount, currency) for code, currency, amount in ledger.database.execute(
+        f"SELECT customer_code, currency, outstanding_minor FROM {{p}}customers WHERE customer_code IN "
+        f"({','.join('?' * len(codes))})", codes)} if codes else {}
+    events = [LedgerEvent(position=row["position"], recordedAt=row["recordedAt"], actor=row["actor"], type=row["type"],
+                          customerCode=code, customerOutstanding=outstanding.get(code), data=row["data"])
+              for code, row in picked]
+    return notifications[-1].id, events
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription
@@ -39,30 +66,10 @@ class Subscription:
         principal = caller(info)
         scope = principal.customer_code if principal.role == "customer" else customerCode
         ledger = info.context.ledger
-        position = ledger.app.recorder.max_notification_id() or 0
-        codes: dict = {}
+        position = await asyncio.to_thread(lambda: ledger.app.recorder.max_notification_id() or 0)
         while True:
-            notifications = await asyncio.to_thread(ledger.app.recorder.select_notifications, position + 1, BATCH)
-            if not notifications:
+            position, events = await asyncio.to_thread(_next_events, ledger, position, scope)
+            for event in events:
+                yield event
+            if not events:
                 await asyncio.sleep(POLL_INTERVAL_S)
-                continue
-            await asyncio.to_thread(ledger.runner.catch_up, notifications[-1].id)
-            for notification in notifications:
-                position = notification.id
-                event = ledger.app.mapper.to_domain_event(notification)
-                if not isinstance(event, CustomerAccount.Event):
-                    continue  # natural-key bookkeeping, not a receivables fact
-                code = codes.get(event.originator_id) or _code(ledger, event.originator_id, codes)
-                if scope is not None and code != scope:
-                    continue
-                row = as_row(LoggedEvent(notification.id, event))
-                customer = load_customer(ledger.database, code)
-                yield LedgerEvent(position=row["position"], recordedAt=row["recordedAt"], actor=row["actor"],
-                                  type=row["type"], customerCode=code, data=row["data"],
-                                  customerOutstanding=customer.outstanding if customer else None)
-
-
-def _code(ledger, account_id, codes: dict) -> str:
-    rows = ledger.database.execute("SELECT customer_code FROM {p}customers WHERE account_id = ?", (account_id.hex,))
-    codes[account_id] = rows[0][0] if rows else "?"
-    return codes[account_id]

@@ -7,6 +7,7 @@ from typing import Optional
 
 import strawberry
 
+from ledger.invoice import status_of
 from projections.amounts import format_minor
 from projections.database import Database
 
@@ -100,15 +101,6 @@ def load_customer(database: Database, code: str) -> Customer | None:
     return customer_from_row(rows[0]) if rows else None
 
 
-def invoice_status(total: int, settled: int, written_off: int, voided: bool) -> str:
-    if voided:
-        return "VOID"
-    outstanding = total - settled
-    if outstanding == 0:
-        return "WRITTEN_OFF" if written_off else "PAID"
-    return "OPEN" if outstanding == total else "PARTIALLY_PAID"
-
-
 _INVOICE_COLUMNS = ("SELECT invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
                     "written_off_minor, void_day, dispute_open FROM {p}invoices")
 
@@ -129,7 +121,7 @@ def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
         voided = void_day is not None
         result.append(Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
                               total=format_minor(total, currency), outstanding=format_minor(0 if voided else total - settled, currency),
-                              status=invoice_status(total, settled, written_off, voided), disputeOpen=bool(dispute),
+                              status=status_of(total, settled, written_off, voided), disputeOpen=bool(dispute),
                               installments=installments[number]))
     return result
 

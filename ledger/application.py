@@ -85,7 +85,8 @@ class LedgerApplication(Application):
             uow.committed()
             self._run_hooks(recordings)
             return results
-        conflict = Conflict("the customer's account kept changing under concurrent writers; nothing was written, "
+        codes = ", ".join(sorted(code for code, account in uow.accounts.items() if account is not None)) or "?"
+        conflict = Conflict(f"customer account(s) {codes} kept changing under concurrent writers; nothing was written, "
                             "retry the operation")
         return [conflict for _ in operations]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ledger.commands import InstallmentPlan, InvoiceLine
 from ledger.currencies import minor_unit_exponent
@@ -24,6 +25,20 @@ STATUS_PARTIALLY_PAID = "PARTIALLY_PAID"
 STATUS_PAID = "PAID"
 STATUS_WRITTEN_OFF = "WRITTEN_OFF"
 STATUS_VOID = "VOID"
+
+
+def status_of(total: Any, settled: Any, written_off: Any, voided: bool) -> str:
+    """The invoice status rule, shared by the aggregate and the read models (any numeric type).
+
+    VOID once voided; with nothing outstanding WRITTEN_OFF if anything was written off, else PAID; OPEN while
+    nothing is settled; PARTIALLY_PAID otherwise.
+    """
+    if voided:
+        return STATUS_VOID
+    outstanding = total - settled
+    if outstanding == 0:
+        return STATUS_WRITTEN_OFF if written_off > 0 else STATUS_PAID
+    return STATUS_OPEN if outstanding == total else STATUS_PARTIALLY_PAID
 
 
 def round_to_currency(value: Decimal, currency: str) -> Decimal:
@@ -101,14 +116,7 @@ class InvoiceState:
 
     @property
     def status(self) -> str:
-        if self.voided_on is not None:
-            return STATUS_VOID
-        outstanding = self.outstanding
-        if outstanding == 0:
-            return STATUS_WRITTEN_OFF if self.written_off > 0 else STATUS_PAID
-        if outstanding == self.total:
-            return STATUS_OPEN
-        return STATUS_PARTIALLY_PAID
+        return status_of(self.total, self.allocated + self.written_off, self.written_off, self.voided_on is not None)
 
     def installment_outstandings(self) -> list[tuple[date, Decimal, Decimal]]:
         """(due date, amount, outstanding) per installment: settlements fill installments in due-date order."""

@@ -32,11 +32,12 @@ class AgingQuery:
 
     def __post_init__(self) -> None:
         if self.basis not in (DUE_DATE, ISSUE_DATE):
-            raise ValueError(f"basis must be {DUE_DATE} or {ISSUE_DATE}")
+            raise ValueError(f"basis must be {DUE_DATE} or {ISSUE_DATE}, got {self.basis!r}")
         if not self.boundaries or len(self.boundaries) > MAX_BOUNDARIES:
-            raise ValueError(f"give 1 to {MAX_BOUNDARIES} boundaries")
+            raise ValueError(f"give 1 to {MAX_BOUNDARIES} boundaries, got {len(self.boundaries)}")
         if any(b <= 0 for b in self.boundaries) or list(self.boundaries) != sorted(set(self.boundaries)):
-            raise ValueError("boundaries must be positive whole days in increasing order, such as 30,60,90")
+            raise ValueError(f"boundaries must be positive whole days in increasing order, such as 30,60,90; "
+                             f"got {list(self.boundaries)}")
         if self.known_at is not None and self.known_at.tzinfo is None:
             raise ValueError("knownAt must be an instant with an offset, such as 2026-03-31T23:59:59+08:00")
 
@@ -68,11 +69,11 @@ def _can_use_open_items(database: Database, query: AgingQuery, prefix: str) -> b
     return not rows or day(query.as_of) >= rows[0][0]
 
 
-def _outstanding_rows(database: Database, query: AgingQuery, prefix: str) -> list[tuple]:
+def _outstanding_rows(database: Database, query: AgingQuery, prefix: str, open_items: bool) -> list[tuple]:
     columns, bucket_params = _bucket_columns(query)
     age_of = "due_day" if query.basis == DUE_DATE else "issue_day"
     where, where_params = _customer_filter(query, "n.customer_code")
-    if _can_use_open_items(database, query, prefix):
+    if open_items:
         items = (f"SELECT n.customer_code, n.currency, ? - n.{age_of} AS age, n.outstanding_minor AS outstanding "
                  f"FROM {{p}}installments n WHERE n.outstanding_minor > 0{where}")
         item_params = [day(query.as_of), *where_params]
@@ -94,8 +95,8 @@ def _outstanding_rows(database: Database, query: AgingQuery, prefix: str) -> lis
     return database.execute(sql, [*bucket_params, *item_params], prefix)
 
 
-def _unallocated_rows(database: Database, query: AgingQuery, prefix: str) -> dict[tuple[str, str], int]:
-    if _can_use_open_items(database, query, prefix):
+def _unallocated_rows(database: Database, query: AgingQuery, prefix: str, open_items: bool) -> dict[tuple[str, str], int]:
+    if open_items:
         where, where_params = _customer_filter(query, "customer_code")
         rows = database.execute(f"SELECT customer_code, currency, unallocated_minor FROM {{p}}customers "
                                 f"WHERE unallocated_minor <> 0{where}", where_params, prefix)
@@ -129,9 +130,10 @@ def aging_report(database: Database, query: AgingQuery, prefix: str = "ar_") -> 
     """The contract's JSON shape: asOf, knownAt, basis, boundaries, rows (per customer and currency), totals."""
     width = len(query.boundaries) + 1
     lines: dict[tuple[str, str], list] = {}  # (code, currency) -> [current, buckets, unallocated]
-    for code, currency, current, *buckets in _outstanding_rows(database, query, prefix):
+    open_items = _can_use_open_items(database, query, prefix)
+    for code, currency, current, *buckets in _outstanding_rows(database, query, prefix, open_items):
         lines[(code, currency)] = [int(current), [int(b) for b in buckets], 0]
-    for key, unallocated in _unallocated_rows(database, query, prefix).items():
+    for key, unallocated in _unallocated_rows(database, query, prefix, open_items).items():
         lines.setdefault(key, [0, [0] * width, 0])[2] = unallocated
     rows, totals = [], {}
     for (code, currency), (current, buckets, unallocated) in sorted(lines.items()):
