@@ -13,7 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from graphql_api.context import caller, require_customer_scope
+from graphql_api.context import caller, scoped_customer
 from graphql_api.types import (_CUSTOMER_COLUMNS, _INVOICE_COLUMNS, Customer, Invoice, customer_from_row,
                                invoices_from_rows)
 
@@ -82,11 +82,8 @@ def customers(info: Info, first: int = DEFAULT_PAGE_SIZE, after: Optional[str] =
 
 def invoices(info: Info, first: int = DEFAULT_PAGE_SIZE, after: Optional[str] = None,
              customerCode: Optional[str] = None, openOnly: bool = False) -> Connection[Invoice]:
-    principal, size = caller(info), page_size(first)
+    customerCode, size = scoped_customer(info.context, info.field_name, customerCode), page_size(first)
     where, params = ["invoice_number > ?"], [decode_cursor(after)]
-    if principal.role == "customer":
-        require_customer_scope(info, principal.customer_code if customerCode is None else customerCode)
-        customerCode = principal.customer_code
     if customerCode is not None:
         where.append("customer_code = ?")
         params.append(customerCode)

@@ -28,20 +28,35 @@ def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
-    """The authenticated caller if its role is allowed; UNAUTHENTICATED / FORBIDDEN errors otherwise."""
-    principal = info.context.principal
+def authorize(context: Context, what: str, roles: tuple[str, ...] = EVERYONE) -> Principal:
+    """The authenticated caller if its role may use `what`; UNAUTHENTICATED / FORBIDDEN errors otherwise."""
+    principal = context.principal
     if principal is None:
         raise _error("missing or unknown bearer token: send Authorization: Bearer <token>", "UNAUTHENTICATED")
     if principal.role not in roles:
-        raise _error(f"{info.field_name} is for the {', '.join(roles)} role(s), not {principal.role}", "FORBIDDEN")
+        raise _error(f"{what} is for the {', '.join(roles)} role(s), not {principal.role}", "FORBIDDEN")
     return principal
+
+
+def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
+    """The authenticated caller of the field being resolved, if its role is allowed."""
+    return authorize(info.context, info.field_name, roles)
 
 
 def may_see(info: Info, customer_code: str) -> bool:
     """Staff see every customer; a customer token sees only its own."""
     principal = caller(info)
     return principal.role != "customer" or principal.customer_code == customer_code
+
+
+def scoped_customer(context: Context, what: str, customer_code: str | None) -> str | None:
+    """The customer filter a caller may use: staff any (or none), a customer token only its own."""
+    principal = authorize(context, what)
+    if principal.role != "customer":
+        return customer_code
+    if customer_code is not None and customer_code != principal.customer_code:
+        raise _error("a customer token can only ask about its own customer", "FORBIDDEN")
+    return principal.customer_code
 
 
 def require_customer_scope(info: Info, customer_code: str | None) -> None:

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
 from typing import Annotated, Optional
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from arledger.history import history as history_rows
-from graphql_api import connections
+from graphql_api import connections, reports
 from graphql_api.context import STAFF, caller, may_see, require_customer_scope
 from graphql_api.types import (CreditNote, Customer, Invoice, Payment, load_credit_note, load_customer, load_invoice,
                                load_payment)
-from projections.aging import DEFAULT_BOUNDARIES, AgingQuery, aging_report
-from projections.statement import CustomerNotFound, statement as statement_document
 
 
 @strawberry.enum
@@ -81,29 +77,6 @@ class HistoryEntry:
     data: JSON
 
 
-def _bad_input(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "VALIDATION"})
-
-
-def _date(text: str, name: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _bad_input(f"{name} must be a date written YYYY-MM-DD, got {text!r}") from None
-
-
-def _instant(text: Optional[str]) -> Optional[datetime]:
-    if text is None:
-        return None
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise _bad_input(f"knownAt must be an ISO-8601 instant with an offset, got {text!r}") from None
-    if instant.tzinfo is None:
-        raise _bad_input(f"knownAt {text!r} needs an offset, such as +08:00")
-    return instant
-
-
 def _visible(info: Info, found, code_of):
     return found if found is not None and may_see(info, code_of(found)) else None
 
@@ -133,18 +106,7 @@ class Query:
     @strawberry.field
     def aging(self, info: Info, asOf: str, knownAt: Optional[str] = None, basis: AgingBasis = AgingBasis.DUE_DATE,
               boundaries: Optional[list[int]] = None, customerCode: Optional[str] = None) -> AgingReport:
-        principal = caller(info)
-        if principal.role == "customer":
-            require_customer_scope(info, customerCode or principal.customer_code)
-            customerCode = principal.customer_code
-        try:
-            query = AgingQuery(_date(asOf, "asOf"), _instant(knownAt), basis.value,
-                               tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES, customerCode)
-        except ValueError as error:
-            raise _bad_input(str(error)) from None
-        ledger = info.context.ledger
-        ledger.runner.catch_up()
-        report = aging_report(ledger.database, query)
+        report = reports.aging(info.context, asOf, knownAt, basis.value, boundaries, customerCode)
         return AgingReport(asOf=report["asOf"], knownAt=report["knownAt"], basis=AgingBasis(report["basis"]),
                            boundaries=report["boundaries"], rows=[AgingRow(**row) for row in report["rows"]],
                            totals=[AgingAmounts(**total) for total in report["totals"]])
@@ -152,16 +114,9 @@ class Query:
     @strawberry.field
     def statement(self, info: Info, customerCode: str, from_: Annotated[str, strawberry.argument(name="from")],
                   to: str, knownAt: Optional[str] = None) -> Optional[Statement]:
-        require_customer_scope(info, customerCode)
-        ledger = info.context.ledger
-        ledger.runner.catch_up()
-        try:
-            document = statement_document(ledger.database, customerCode, _date(from_, "from"), _date(to, "to"),
-                                          _instant(knownAt))
-        except CustomerNotFound:
+        document = reports.statement(info.context, customerCode, from_, to, knownAt)
+        if document is None:
             return None
-        except ValueError as error:
-            raise _bad_input(str(error)) from None
         lines = [StatementLine(**line) for line in document.pop("lines")]
         return Statement(from_=document.pop("from"), lines=lines, **document)
 

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import strawberry
+from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from arledger.wiring import Ledger
 from graphql_api.context import Context
+from graphql_api.direct import DirectQueries
 from graphql_api.mutations import build_mutation_type
 from graphql_api.queries import Query
 from graphql_api.subscriptions import Subscription
@@ -28,13 +37,20 @@ MAX_ALIASES = 30
 MAX_REQUEST_BYTES = 1_048_576
 
 
+# The depth and alias rules are built once: the validation cache is keyed by the rule classes, so a rule class made
+# afresh for each request (what a QueryDepthLimiter or MaxAliasesLimiter factory does) would miss it every time.
+LIMIT_RULES = tuple(QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
+                    + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
+
+
 def build_schema() -> strawberry.Schema:
+    # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
+    # so they are shared across requests all the same.
     return strawberry.Schema(query=Query, mutation=build_mutation_type(), subscription=Subscription,
                              config=StrawberryConfig(auto_camel_case=False),
-                             extensions=[ParserCache(maxsize=1000), ValidationCache(maxsize=1000),
-                                         QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-                                         MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-                                         MaxAliasesLimiter(max_alias_count=MAX_ALIASES)])
+                             extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
+                                         lambda: AddValidationRules(list(LIMIT_RULES)),
+                                         lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS)])
 
 
 class RequestSizeLimit:
@@ -55,9 +71,51 @@ class RequestSizeLimit:
 
 
 class LedgerGraphQL(GraphQL):
+    """Queries and mutations run in a worker thread (resolvers read the database synchronously, and the event loop
+    must stay free for other requests and subscriptions); big reports take the direct path first."""
+
     def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")
         self.ledger, self.tokens = ledger, tokens
+        self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
+
+    def encode_json(self, data: object) -> str:
+        return orjson.dumps(data).decode()
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        response = Response(orjson.dumps(response_data), status_code=200, media_type="application/json")
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
+        return response
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
+                             root_value: Any, request_data: GraphQLRequestData) -> ExecutionResult:
+        allowed = OperationType.from_http(request_adapter.method)
+        if not self.allow_queries_via_get and request_adapter.method == "GET":
+            allowed = allowed - {OperationType.QUERY}
+        try:
+            return await run_in_threadpool(self._execute, request_data, context, root_value, allowed)
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except InvalidOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+
+    def _execute(self, request_data: GraphQLRequestData, context: Context, root_value: Any,
+                 allowed: Any) -> ExecutionResult:
+        if OperationType.QUERY in allowed:
+            data = self.direct.execute(request_data.query, request_data.variables, request_data.operation_name,
+                                       context)
+            if data is not None:
+                return ExecutionResult(data=data, errors=None)
+        return self.schema.execute_sync(request_data.query, variable_values=request_data.variables,
+                                        context_value=context, root_value=root_value,
+                                        operation_name=request_data.operation_name, allowed_operation_types=allowed,
+                                        operation_extensions=request_data.extensions)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         header = request.headers.get("authorization", "")

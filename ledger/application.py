@@ -9,6 +9,7 @@ import logging
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from eventsourcing.application import Application
@@ -20,7 +21,7 @@ from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import Conflict, LedgerError
-from ledger.handlers import Outcome, handle, references
+from ledger.handlers import APPLIED, Outcome, handle, references
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
 from ledger.loading import AggregateLoader
 from ledger.transcoder import OrjsonTranscoder
@@ -34,6 +35,15 @@ def _is_retryable(error: BaseException) -> bool:
     if isinstance(error, IntegrityError):
         return True
     return isinstance(error, OperationalError) and "locked" in str(error).lower()
+
+
+def _with_position(results: list[Outcome | LedgerError], recordings: Any) -> list[Outcome | LedgerError]:
+    """Stamp applied outcomes with the batch's last log position: readers wait for it (read-your-writes)."""
+    if not recordings:
+        return results
+    position = max(recording.notification.id for recording in recordings)
+    return [replace(result, position=position) if isinstance(result, Outcome) and result.status == APPLIED else result
+            for result in results]
 
 
 class LedgerApplication(Application):
@@ -84,7 +94,7 @@ class LedgerApplication(Application):
                 continue
             uow.committed()
             self._run_hooks(recordings)
-            return results
+            return _with_position(results, recordings)
         codes = ", ".join(sorted(code for code, account in uow.accounts.items() if account is not None)) or "?"
         conflict = Conflict(f"customer account(s) {codes} kept changing under concurrent writers; nothing was written, "
                             "retry the operation")

@@ -28,6 +28,7 @@ class Outcome:
     kind: str  # customer, invoice, payment, credit_note
     key: str  # the affected object's code, number or reference
     customer_code: str
+    position: int | None = None  # the log position by which the events are saved (None: nothing was written)
 
 
 def _register_customer(uow: UnitOfWork, command: c.RegisterCustomer, context: CommandContext) -> Outcome:

@@ -1,0 +1,61 @@
+"""The aging report and statement of account for a GraphQL caller: arguments checked, scope enforced, read models
+caught up, the contract's JSON shape returned as plain dicts (the typed fields and the direct path share this)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from graphql import GraphQLError
+
+from graphql_api.context import Context, scoped_customer
+from projections.aging import DEFAULT_BOUNDARIES, AgingQuery, aging_report
+from projections.statement import CustomerNotFound, statement as statement_document
+
+
+def bad_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "VALIDATION"})
+
+
+def parse_date(text: str, name: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise bad_input(f"{name} must be a date written YYYY-MM-DD, got {text!r}") from None
+
+
+def parse_instant(text: Optional[str], name: str = "knownAt") -> Optional[datetime]:
+    if text is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise bad_input(f"{name} must be an ISO-8601 instant with an offset, got {text!r}") from None
+    if instant.tzinfo is None:
+        raise bad_input(f"{name} {text!r} needs an offset, such as +08:00")
+    return instant
+
+
+def aging(context: Context, asOf: str, knownAt: Optional[str] = None, basis: str = "DUE_DATE",
+          boundaries: Optional[list[int]] = None, customerCode: Optional[str] = None) -> dict[str, Any]:
+    customer = scoped_customer(context, "aging", customerCode)
+    try:
+        query = AgingQuery(parse_date(asOf, "asOf"), parse_instant(knownAt), basis,
+                           tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES, customer)
+    except ValueError as error:
+        raise bad_input(str(error)) from None
+    context.ledger.runner.catch_up()
+    return aging_report(context.ledger.database, query)
+
+
+def statement(context: Context, customerCode: str, from_: str, to: str,
+              knownAt: Optional[str] = None) -> Optional[dict[str, Any]]:
+    scoped_customer(context, "statement", customerCode)
+    start, end, instant = parse_date(from_, "from"), parse_date(to, "to"), parse_instant(knownAt)
+    context.ledger.runner.catch_up()
+    try:
+        return statement_document(context.ledger.database, customerCode, start, end, instant)
+    except CustomerNotFound:
+        return None
+    except ValueError as error:
+        raise bad_input(str(error)) from None
