@@ -9,6 +9,7 @@ import click
 
 from arledger.cli import database_url_option, main, open_ledger_for
 from arledger.config import load_settings
+from arledger.wiring import Ledger
 from graphql_api.tokens import ROLES, TokenStore
 
 
@@ -18,15 +19,19 @@ from graphql_api.tokens import ROLES, TokenStore
 @database_url_option
 def serve_command(host: str | None, port: int | None, database_url: str | None) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser) and health at /healthz."""
-    import uvicorn
-
-    from graphql_api.server import build_app
-
     settings = load_settings(database_url)
     ledger = open_ledger_for(database_url)
     host, port = host or settings.host, port or settings.port
     click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql", err=True)
-    uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning")
+    _serve(ledger, host, port)
+
+
+def _serve(ledger: Ledger, host: str, port: int) -> None:
+    import uvicorn
+
+    from graphql_api.server import MAX_REQUEST_BYTES, build_app
+
+    uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning", ws_max_size=MAX_REQUEST_BYTES)
 
 
 @main.group("token")
@@ -42,6 +47,8 @@ def token_group() -> None:
 def token_create(role: str, customer: str | None, name: str | None, database_url: str | None) -> None:
     """Print a new bearer token as the last line of stdout (it is stored only as a hash)."""
     ledger = open_ledger_for(database_url)
+    if customer and ledger.app.account(customer) is None:
+        raise click.UsageError(f"--customer {customer}: no such customer is registered")
     try:
         token = TokenStore(ledger.database).create(role, name or role, customer)
     except ValueError as error:
@@ -68,10 +75,7 @@ def token_revoke(token_or_name: str, database_url: str | None) -> None:
 @database_url_option
 def demo_command(customers: int, random_seed: int, host: str | None, port: int | None, database_url: str | None) -> None:
     """On an empty database, load a realistic demo history; print an admin token; serve."""
-    import uvicorn
-
     from arledger.seed import seed_history
-    from graphql_api.server import build_app
 
     settings = load_settings(database_url)
     ledger = open_ledger_for(database_url)
@@ -86,4 +90,4 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
     click.echo(f"GraphiQL: http://{host}:{port}/graphql   (headers: {{\"Authorization\": \"Bearer {token}\"}})", err=True)
     click.echo(token)
     sys.stdout.flush()
-    uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning")
+    _serve(ledger, host, port)

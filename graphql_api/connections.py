@@ -48,7 +48,7 @@ def decode_cursor(cursor: Optional[str]) -> str:
     if cursor is None:
         return ""
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        return base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         raise GraphQLError(f"after: {cursor!r} is not a cursor from this API", extensions={"code": "VALIDATION"}) from None
 
@@ -77,7 +77,8 @@ def customers(info: Info, first: int = DEFAULT_PAGE_SIZE, after: Optional[str] =
         params.append(int(onCreditHold))
     rows = info.context.ledger.database.execute(
         f"{_CUSTOMER_COLUMNS} WHERE {' AND '.join(where)} ORDER BY customer_code LIMIT ?", [*params, size + 1])
-    return _connection([customer_from_row(row) for row in rows], [row[0] for row in rows], size)
+    codes = tuple(row[0] for row in rows)
+    return _connection([customer_from_row(row, codes) for row in rows], list(codes), size)
 
 
 def invoices(info: Info, first: int = DEFAULT_PAGE_SIZE, after: Optional[str] = None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from arledger.wiring import Ledger
+from graphql_api.loaders import Loaders
 from graphql_api.tokens import Principal, TokenStore
 
 EVERYONE = ("admin", "accountant", "collector", "auditor", "customer")
@@ -17,11 +18,18 @@ STAFF = ("admin", "accountant", "collector", "auditor")
 
 @dataclass
 class Context:
+    """One per HTTP request (its loaders cache what this request read); a websocket connection keeps one for its
+    life, so subscription fields must not read through the loaders."""
+
     ledger: Ledger
     tokens: TokenStore
     principal: Principal | None
     request: Any = None
     response: Any = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.ledger.database)
 
 
 def _error(message: str, code: str) -> GraphQLError:

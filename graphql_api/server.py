@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from graphql import GraphQLError
 import strawberry
 from cross_web import HTTPException
 from starlette.applications import Starlette
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
@@ -43,31 +44,77 @@ LIMIT_RULES = tuple(QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rule
                     + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
 
 
+def unexpected(error: GraphQLError) -> bool:
+    """A fault of ours, not the caller's: a refused token, a forbidden field or a bad argument carries
+    `extensions.code`, and an invalid document has no original exception."""
+    return error.original_error is not None and not (error.extensions or {}).get("code")
+
+
+class LedgerSchema(strawberry.Schema):
+    """Logs only unexpected errors (with their traceback); the caller's own mistakes are answers, not incidents."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected_errors = [error for error in errors if unexpected(error)]
+        if unexpected_errors:
+            super().process_errors(unexpected_errors, execution_context)
+
+
 def build_schema() -> strawberry.Schema:
     # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
     # so they are shared across requests all the same.
-    return strawberry.Schema(query=Query, mutation=build_mutation_type(), subscription=Subscription,
-                             config=StrawberryConfig(auto_camel_case=False),
-                             extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
-                                         lambda: AddValidationRules(list(LIMIT_RULES)),
-                                         lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS)])
+    # MaskErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
+    return LedgerSchema(query=Query, mutation=build_mutation_type(), subscription=Subscription,
+                        config=StrawberryConfig(auto_camel_case=False),
+                        extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
+                                    lambda: AddValidationRules(list(LIMIT_RULES)),
+                                    lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
+                                    lambda: MaskErrors(should_mask_error=unexpected)])
 
 
 class RequestSizeLimit:
-    """Refuse request bodies over MAX_REQUEST_BYTES before anything reads them."""
+    """Refuse request bodies over MAX_REQUEST_BYTES with 413: by Content-Length before anything reads them, and
+    a chunked body (no length) by counting as it arrives, before the application sees any of it."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            length = dict(scope.get("headers") or []).get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
-                response = JSONResponse({"errors": [{"message": f"request body over {MAX_REQUEST_BYTES} bytes",
-                                                     "extensions": {"code": "VALIDATION"}}]}, status_code=413)
-                await response(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
+                await self._refuse(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_REQUEST_BYTES:
+                await self._refuse(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Any, receive: Any, send: Any) -> None:
+        response = JSONResponse({"errors": [{"message": f"request body over {MAX_REQUEST_BYTES} bytes",
+                                             "extensions": {"code": "VALIDATION"}}]}, status_code=413)
+        await response(scope, receive, send)
 
 
 class LedgerGraphQL(GraphQL):

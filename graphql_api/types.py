@@ -1,4 +1,9 @@
-"""GraphQL object types and their mappers from read-model rows (amounts as decimal strings, dates ISO)."""
+"""GraphQL object types and their mappers from read-model rows (amounts as decimal strings, dates ISO).
+
+Nested objects (an invoice's customer, a customer's invoices, an allocation's invoice) are read through the
+request's loaders: each object built from a page remembers its siblings' keys (`_batch`), so the first nested read
+loads the whole page's worth in one query and the rest come from the request's cache.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from datetime import date
 from typing import Optional
 
 import strawberry
+from strawberry.types import Info
 
 from ledger.invoice import status_of
 from projections.amounts import format_minor
@@ -26,6 +32,17 @@ class Installment:
     outstanding: str
 
 
+def _in_scope(info: Info, customer_code: str) -> bool:
+    """Defence in depth for nested reads (the parent was already scoped): a customer token never gets another
+    customer's object."""
+    principal = info.context.principal
+    return principal is not None and (principal.role != "customer" or principal.customer_code == customer_code)
+
+
+def _customer_of(info: Info, code: str, batch: tuple[str, ...]) -> Optional["Customer"]:
+    return info.context.loaders.customer(code, batch) if _in_scope(info, code) else None
+
+
 @strawberry.type
 class Invoice:
     number: str
@@ -38,6 +55,11 @@ class Invoice:
     status: str
     disputeOpen: bool
     installments: list[Installment]
+    _batch: strawberry.Private[tuple[str, ...]] = ()  # the customer codes of the page this invoice came with
+
+    @strawberry.field(description="The customer the invoice was issued to.")
+    def customer(self, info: Info) -> Optional["Customer"]:
+        return _customer_of(info, self.customerCode, self._batch)
 
 
 @strawberry.type
@@ -50,12 +72,26 @@ class Customer:
     paymentTermsDays: int
     outstanding: str
     unallocatedCredit: str
+    _batch: strawberry.Private[tuple[str, ...]] = ()  # the customer codes of the page this customer came with
+
+    @strawberry.field(description="The customer's invoices by number, at most `first` (1-500; page through more "
+                                  "with the top-level `invoices(customerCode:)` connection).")
+    def invoices(self, info: Info, first: int = 50, openOnly: bool = False) -> list[Invoice]:
+        if not _in_scope(info, self.code):
+            return []
+        return info.context.loaders.customer_invoices(self.code, self._batch, first, openOnly)
 
 
 @strawberry.type
 class Allocation:
     invoiceNumber: str
     amount: str
+    _batch: strawberry.Private[tuple[str, ...]] = ()  # the invoice numbers allocated to by the same document
+
+    @strawberry.field(description="The invoice this amount was allocated to.")
+    def invoice(self, info: Info) -> Optional[Invoice]:
+        found = info.context.loaders.invoice(self.invoiceNumber, self._batch)
+        return found if found is not None and _in_scope(info, found.customerCode) else None
 
 
 @strawberry.type
@@ -69,6 +105,10 @@ class Payment:
     unallocated: str
     allocations: list[Allocation]
 
+    @strawberry.field(description="The customer this belongs to.")
+    def customer(self, info: Info) -> Optional[Customer]:
+        return _customer_of(info, self.customerCode, ())
+
 
 @strawberry.type
 class CreditNote:
@@ -80,6 +120,10 @@ class CreditNote:
     unallocated: str
     allocations: list[Allocation]
 
+    @strawberry.field(description="The customer this belongs to.")
+    def customer(self, info: Info) -> Optional[Customer]:
+        return _customer_of(info, self.customerCode, ())
+
 
 def _day(value: int | None) -> str | None:
     return None if value is None else date.fromordinal(value).isoformat()
@@ -89,11 +133,11 @@ _CUSTOMER_COLUMNS = ("SELECT customer_code, name, currency, credit_limit_minor, 
                      "outstanding_minor, unallocated_minor FROM {p}customers")
 
 
-def customer_from_row(row: tuple) -> Customer:
+def customer_from_row(row: tuple, batch: tuple[str, ...] = ()) -> Customer:
     code, name, currency, limit, hold, terms, outstanding, unallocated = row
     return Customer(code=code, name=name, currency=currency, creditLimit=None if limit is None else format_minor(limit, currency),
                     onCreditHold=bool(hold), paymentTermsDays=terms, outstanding=format_minor(outstanding, currency),
-                    unallocatedCredit=format_minor(unallocated, currency))
+                    unallocatedCredit=format_minor(unallocated, currency), _batch=batch)
 
 
 def load_customer(database: Database, code: str) -> Customer | None:
@@ -101,8 +145,9 @@ def load_customer(database: Database, code: str) -> Customer | None:
     return customer_from_row(rows[0]) if rows else None
 
 
-_INVOICE_COLUMNS = ("SELECT invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
-                    "written_off_minor, void_day, dispute_open FROM {p}invoices")
+INVOICE_FIELDS = ("invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
+                  "written_off_minor, void_day, dispute_open")
+_INVOICE_COLUMNS = f"SELECT {INVOICE_FIELDS} FROM {{p}}invoices"
 
 
 def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
@@ -116,13 +161,13 @@ def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
                 f"invoice_number IN ({','.join('?' * len(chunk))}) ORDER BY invoice_number, seq", chunk):
             installments[number].append(Installment(dueDate=_day(due), amount=format_minor(amount, currency),
                                                     outstanding=format_minor(outstanding, currency)))
-    result = []
+    result, codes = [], tuple(dict.fromkeys(row[1] for row in rows))
     for number, code, currency, issued, due, total, settled, written_off, void_day, dispute in rows:
         voided = void_day is not None
         result.append(Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
                               total=format_minor(total, currency), outstanding=format_minor(0 if voided else total - settled, currency),
                               status=status_of(total, settled, written_off, voided), disputeOpen=bool(dispute),
-                              installments=installments[number]))
+                              installments=installments[number], _batch=codes))
     return result
 
 
@@ -132,9 +177,11 @@ def load_invoice(database: Database, number: str) -> Invoice | None:
 
 
 def _allocations(database: Database, kind: str, source: str, currency: str) -> list[Allocation]:
-    return [Allocation(invoiceNumber=n, amount=format_minor(a, currency)) for n, a in database.execute(
-        "SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? AND undone_day IS NULL "
-        "ORDER BY position", (kind, source))]
+    rows = database.execute("SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? "
+                            "AND undone_day IS NULL ORDER BY position", (kind, source))
+    batch = tuple(number for number, _amount in rows)
+    return [Allocation(invoiceNumber=number, amount=format_minor(amount, currency), _batch=batch)
+            for number, amount in rows]
 
 
 def load_payment(database: Database, reference: str) -> Payment | None:

@@ -1,46 +1,10 @@
 """The GraphQL API over HTTP (ASGI in process): mutations with userErrors, queries, roles and customer scope."""
 
-import pytest
 from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
 from graphql_api.server import build_app
-
-
-@pytest.fixture
-def api(sqlite_url):
-    ledger = open_ledger(sqlite_url)
-    app = build_app(ledger)
-    client = TestClient(app)
-    tokens = {role: app.state.tokens.create(role, f"{role}-user", "C1" if role == "customer" else None)
-              for role in ("admin", "accountant", "collector", "auditor", "customer")}
-
-    def call(query, variables=None, role="admin"):
-        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-        response = client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    yield call
-    ledger.close()
-
-
-REGISTER = """mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) {
-  userErrors { code message field } customer { code name currency creditLimit onCreditHold outstanding unallocatedCredit } } }"""
-ISSUE = """mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) {
-  userErrors { code message field }
-  invoice { number customerCode currency issueDate dueDate total outstanding status installments { dueDate amount outstanding } } } }"""
-PAY = """mutation($input: RecordPaymentInput!) { recordPayment(input: $input) {
-  userErrors { code field } payment { reference amount unallocated allocations { invoiceNumber amount } } } }"""
-
-
-def customer(code="C1", **extra):
-    return {"code": code, "name": f"Customer {code}", "currency": "CNY", **extra}
-
-
-def invoice(number="INV-1", amount="100.00", **extra):
-    return {"number": number, "customerCode": "C1", "issueDate": "2026-01-01",
-            "lines": [{"description": "Widget", "quantity": "1", "unitPrice": amount}], **extra}
+from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 
 def test_register_issue_pay_and_read_back(api):
@@ -163,6 +127,14 @@ def test_request_bodies_over_the_limit_get_413(sqlite_url):
     client = TestClient(build_app(ledger))
     response = client.post("/graphql", content=b"x" * 1_048_577, headers={"content-type": "application/json"})
     assert response.status_code == 413
+
+    def chunks(total):  # no Content-Length: the body arrives in pieces and is counted
+        for _ in range(total // 65536 + 1):
+            yield b" " * 65536
+
+    assert client.post("/graphql", content=chunks(1_048_577), headers={"content-type": "application/json"}).status_code == 413
+    small = client.post("/graphql", content=iter([b'{"query": "{ __typename }"}']), headers={"content-type": "application/json"})
+    assert small.status_code == 200 and small.json() == {"data": {"__typename": "Query"}}
     ledger.close()
 
 
