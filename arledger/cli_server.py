@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from urllib.parse import quote
 from datetime import date
 
 import click
@@ -87,7 +89,9 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
         report = seed_history(ledger.app, customers, random_seed, date.today())
         click.echo(f"{report.applied} operations applied", err=True)
     token = TokenStore(ledger.database).create("admin", "demo-admin")
-    click.echo(f"GraphiQL: http://{host}:{port}/graphql   (headers: {{\"Authorization\": \"Bearer {token}\"}})", err=True)
+    headers = json.dumps({"Authorization": f"Bearer {token}"})
+    click.echo(f"GraphiQL: http://{host}:{port}/graphql   (Headers pane: {headers})", err=True)
+    click.echo(f"  or, token filled in: http://{host}:{port}/graphql?headers={quote(headers)}", err=True)
     click.echo(token)
     sys.stdout.flush()
     _serve(ledger, host, port)

@@ -26,6 +26,7 @@ class Context:
     principal: Principal | None
     request: Any = None
     response: Any = None
+    connection_params: dict[str, Any] | None = None  # a websocket's connection_init payload
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,16 +14,18 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
-from strawberry.exceptions import MissingQueryError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
 from arledger.wiring import Ledger
 from graphql_api.context import Context
@@ -36,6 +40,26 @@ MAX_QUERY_DEPTH = 10
 MAX_QUERY_TOKENS = 5_000
 MAX_ALIASES = 30
 MAX_REQUEST_BYTES = 1_048_576
+GRAPHIQL_EXAMPLE = """# arledger — accounts receivable over GraphQL
+#
+# Put your token in the Headers pane below:  {"Authorization": "Bearer arl_..."}
+# (arledger demo prints one; arledger token create --role admin makes more).
+# Ctrl-Enter runs the query; Ctrl-Space completes; the Docs icon lists every
+# query and mutation (CONTRACT.md sections 3-6 give their meaning).
+
+query Overview {
+  customers(first: 5) {
+    edges { node { code name currency creditLimit onCreditHold outstanding
+                   invoices(first: 3, openOnly: true) { number dueDate outstanding status } } }
+    pageInfo { hasNextPage endCursor }
+  }
+  aging(asOf: "TODAY", boundaries: [30, 60, 90]) {
+    totals { currency outstanding current buckets unallocatedCredit }
+  }
+}
+"""
+assert "`" not in GRAPHIQL_EXAMPLE and "${" not in GRAPHIQL_EXAMPLE  # it goes into a JavaScript template literal
+ASSETS = "/graphiql/assets"  # GraphiQL's scripts and styles, vendored (static/graphiql/README.md)
 
 
 # The depth and alias rules are built once: the validation cache is keyed by the rule classes, so a rule class made
@@ -126,6 +150,29 @@ class LedgerGraphQL(GraphQL):
         self.ledger, self.tokens = ledger, tokens
         self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
 
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """strawberry's GraphiQL page, loading its scripts from this server instead of unpkg.com, opening on an
+        arledger example instead of the generic welcome text."""
+        page = self.graphql_ide_html.replace("https://unpkg.com/", f"{request.scope.get('root_path', '')}{ASSETS}/")
+        start = page.find("const EXAMPLE_QUERY = `")
+        end = page.find("`;", start)
+        if start >= 0 and end >= 0:
+            example = GRAPHIQL_EXAMPLE.replace("TODAY", date.today().isoformat())
+            page = page[:start] + "const EXAMPLE_QUERY = `" + example + page[end:]
+        return HTMLResponse(page)
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Websocket clients may authenticate in `connection_init` ({"Authorization": "Bearer <token>"}) as well
+        as by `?token=`; a token given there that is unknown or revoked closes the connection (4403)."""
+        params = context.connection_params or {}
+        header = str(params.get("Authorization") or params.get("authorization") or "")
+        token = header.partition(" ")[2].strip() if header.lower().startswith("bearer ") else str(params.get("token") or "")
+        if token:
+            context.principal = await run_in_threadpool(self.tokens.authenticate, token)
+            if context.principal is None:
+                raise ConnectionRejectionError({"message": "unknown or revoked token"})
+        return UNSET
+
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()
 
@@ -181,7 +228,8 @@ def build_app(ledger: Ledger) -> Starlette:
         return JSONResponse({"status": "ok", "position": ledger.runner.position()})
 
     app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-                            Route("/healthz", healthz)],
+                            Route("/healthz", healthz),
+                            Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql"))],
                     middleware=[Middleware(RequestSizeLimit)])
     app.state.tokens = tokens
     return app

@@ -1,6 +1,8 @@
 """The GraphQL API over HTTP (ASGI in process): mutations with userErrors, queries, roles and customer scope."""
 
+import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from arledger.wiring import open_ledger
 from graphql_api.server import build_app
@@ -163,4 +165,32 @@ def test_subscription_streams_new_events_within_the_callers_scope(sqlite_url):
         assert [(e["type"], e["customerCode"]) for e in events] == [("CustomerRegistered", "C2"), ("InvoiceIssued", "C2")]
         assert events[1]["customerOutstanding"] == "70.00" and events[1]["data"]["number"] == "I-2"
         socket.send_json({"id": "1", "type": "complete"})
+    ledger.close()
+
+
+def test_a_websocket_may_authenticate_in_connection_init(sqlite_url):
+    ledger = open_ledger(sqlite_url)
+    app = build_app(ledger)
+    client = TestClient(app)
+    admin = app.state.tokens.create("admin", "admin-user")
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {admin}"}})
+        assert socket.receive_json()["type"] == "connection_ack"
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { ledgerEvents { type customerCode } }"}})
+        client.post("/graphql", json={"query": REGISTER, "variables": {"input": customer("W1")}},
+                    headers={"Authorization": f"Bearer {admin}"})
+        assert socket.receive_json()["payload"]["data"]["ledgerEvents"] == {"type": "CustomerRegistered",
+                                                                            "customerCode": "W1"}
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json({"type": "connection_init", "payload": {"Authorization": "Bearer arl_nobody"}})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+        assert closed.value.code == 4403
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json({"type": "connection_init"})
+        assert socket.receive_json()["type"] == "connection_ack"
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": "subscription { ledgerEvents { type } }"}})
+        answer = socket.receive_json()
+        assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
     ledger.close()

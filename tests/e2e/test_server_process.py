@@ -1,5 +1,10 @@
 """End to end: `arledger demo` / `arledger serve` as real processes, driven over loopback HTTP like a frontend."""
 
+import base64
+import hashlib
+import json
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -7,6 +12,7 @@ import time
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 
 def free_port() -> int:
@@ -58,6 +64,48 @@ def test_demo_serves_seeded_data_to_an_admin_token_and_graphiql_to_browsers(demo
     assert len(data["customers"]["edges"]) == 5 and data["aging"]["totals"]
     page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=10)
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+def test_graphiql_loads_every_script_from_the_server_itself_with_intact_bytes(demo):
+    base, _token = demo
+    page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=10).text
+    assert "unpkg.com" not in page
+    assets = re.findall(r'(?:src|href)="(/graphiql/assets/[^"]+)"\s+integrity="sha384-([^"]+)"', page)
+    assert len(assets) == 7, assets
+    for path, digest in assets:
+        served = httpx.get(f"{base}{path}", timeout=10)
+        assert served.status_code == 200, path
+        assert base64.b64encode(hashlib.sha384(served.content).digest()).decode() == digest, path
+
+
+def test_graphiql_renders_in_a_headless_browser(demo, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no chromium on this machine (Debian package `chromium`): the rendering check needs a browser")
+    base, _token = demo
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path}",
+                          "--virtual-time-budget=15000", "--dump-dom", f"{base}/graphql"],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "graphiql-editors" in dom and "graphiql-execute-button" in dom, dom[:2000]
+
+
+def test_a_subscription_over_the_network_streams_a_mutation(demo):
+    base, token = demo
+    url = base.replace("http://", "ws://") + f"/graphql?token={token}"
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as socket_:
+        socket_.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
+        socket_.send(json.dumps({"id": "s1", "type": "subscribe", "payload": {
+            "query": 'subscription { ledgerEvents(customerCode: "WS1") { type customerCode customerOutstanding } }'}}))
+        time.sleep(0.5)  # the subscription starts from the log's end as it stands when it begins
+        graphql(base, token, """mutation { registerCustomer(input: {code: "WS1", name: "Socket Ltd", currency: "CNY"})
+            { userErrors { code } } }""")
+        graphql(base, token, """mutation { issueInvoice(input: {number: "WS1-1", customerCode: "WS1",
+            issueDate: "2026-11-01", lines: [{description: "x", quantity: "1", unitPrice: "42"}]}) { userErrors { code } } }""")
+        received = [json.loads(socket_.recv(timeout=15))["payload"]["data"]["ledgerEvents"] for _ in range(2)]
+    assert [(event["type"], event["customerCode"]) for event in received] == [
+        ("CustomerRegistered", "WS1"), ("InvoiceIssued", "WS1")]
+    assert received[1]["customerOutstanding"] == "42.00"
 
 
 def test_a_mutation_over_the_network_is_read_back_at_once(demo):
