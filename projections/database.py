@@ -7,6 +7,7 @@ exact on both stores (SQLite has no decimal type).
 
 from __future__ import annotations
 
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,25 +19,31 @@ import psycopg
 from arledger.config import is_postgres, store_env
 
 
-class Database:
-    """The ledger's database for reading and writing read models: one connection per thread, so a report in one
-    thread never reads through another thread's open transaction."""
+POOL_SIZE = 8  # connections per process for read models (PostgreSQL's max_connections is shared by every process)
+POOL_WAIT_S = 30.0
 
-    def __init__(self, database_url: str) -> None:
+
+class PoolExhausted(RuntimeError):
+    """Every connection stayed busy for POOL_WAIT_S seconds."""
+
+
+class Database:
+    """The ledger's database for reading and writing read models, over a small bounded pool of connections.
+
+    A statement outside a transaction borrows a connection for that statement only; `transaction()`, `pipeline()`
+    and `session()` pin one connection to the calling thread for their block (nested blocks reuse it), so a report
+    in one thread never reads through another thread's open transaction, and a server with many worker threads
+    holds at most POOL_SIZE connections. A connection found broken (PostgreSQL restarted, say) is discarded.
+    """
+
+    def __init__(self, database_url: str, pool_size: int = POOL_SIZE) -> None:
         self.database_url = database_url
         self.postgres = is_postgres(database_url)
+        self.pool_size = pool_size
         self.local = threading.local()
-        self.connections: list[Any] = []
+        self.idle: queue.LifoQueue[Any] = queue.LifoQueue()
+        self.opened = 0
         self.lock = threading.Lock()
-
-    @property
-    def connection(self) -> Any:
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
-            connection = self.local.connection = self._connect()
-            with self.lock:
-                self.connections.append(connection)
-        return connection
 
     def _connect(self) -> Any:
         if self.postgres:
@@ -47,6 +54,56 @@ class Database:
         connection.execute("PRAGMA synchronous=FULL")
         return connection
 
+    def _acquire(self) -> Any:
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self.lock:
+            opening = self.opened < self.pool_size
+            if opening:
+                self.opened += 1
+        if opening:
+            try:
+                return self._connect()
+            except BaseException:
+                with self.lock:
+                    self.opened -= 1
+                raise
+        try:
+            return self.idle.get(timeout=POOL_WAIT_S)
+        except queue.Empty:
+            raise PoolExhausted(f"all {self.pool_size} read-model connections stayed busy for {POOL_WAIT_S:.0f} s; "
+                                "retry") from None
+
+    def _release(self, connection: Any) -> None:
+        broken = self.postgres and (connection.closed or connection.broken
+                                    or connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+        if broken:
+            with self.lock:
+                self.opened -= 1
+            try:
+                connection.close()
+            except Exception:  # closing a broken connection may fail too; it is dropped either way
+                pass
+            return
+        self.idle.put(connection)
+
+    @contextmanager
+    def session(self) -> Iterator[Any]:
+        """Pin one connection to this thread for the block (the one already pinned, if any)."""
+        pinned = getattr(self.local, "connection", None)
+        if pinned is not None:
+            yield pinned
+            return
+        connection = self._acquire()
+        self.local.connection = connection
+        try:
+            yield connection
+        finally:
+            self.local.connection = None
+            self._release(connection)
+
     def sql(self, text: str, prefix: str = "ar_") -> str:
         text = text.replace("{p}", prefix)
         if self.postgres:
@@ -54,45 +111,57 @@ class Database:
         return text.replace("{greatest}", "MAX").replace("{least}", "MIN")
 
     def execute(self, text: str, params: Sequence[Any] = (), prefix: str = "ar_") -> list[tuple]:
-        cursor = self.connection.execute(self.sql(text, prefix), params)
-        return cursor.fetchall() if cursor.description else []
+        with self.session() as connection:
+            cursor = connection.execute(self.sql(text, prefix), params)
+            return cursor.fetchall() if cursor.description else []
 
     def executemany(self, text: str, rows: Sequence[Sequence[Any]], prefix: str = "ar_") -> None:
         if not rows:
             return
-        if self.postgres:
-            with self.connection.cursor() as cursor:
-                cursor.executemany(self.sql(text, prefix), rows)
-        else:
-            self.connection.executemany(self.sql(text, prefix), rows)
+        with self.session() as connection:
+            if self.postgres:
+                with connection.cursor() as cursor:
+                    cursor.executemany(self.sql(text, prefix), rows)
+            else:
+                connection.executemany(self.sql(text, prefix), rows)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A write transaction; on SQLite it takes the write lock at once (BEGIN IMMEDIATE)."""
-        if self.postgres:
-            with self.connection.transaction():
+        with self.session() as connection:
+            if self.postgres:
+                with connection.transaction():
+                    yield
+                return
+            if connection.in_transaction:  # nested: part of the enclosing transaction
                 yield
-            return
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+                return
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     @contextmanager
     def pipeline(self) -> Iterator[None]:
         """On PostgreSQL, send the statements without waiting for each reply (one round trip per batch)."""
-        if self.postgres:
-            with self.connection.pipeline():
+        with self.session() as connection:
+            if self.postgres:
+                with connection.pipeline():
+                    yield
+            else:
                 yield
-        else:
-            yield
 
     def close(self) -> None:
-        with self.lock:
-            for connection in self.connections:
-                connection.close()
-            self.connections.clear()
+        """Close the idle connections (call when no other thread uses the database any more)."""
+        while True:
+            try:
+                connection = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            connection.close()
+            with self.lock:
+                self.opened -= 1
         self.local = threading.local()
