@@ -29,6 +29,7 @@ from strawberry.types.unset import UNSET
 
 from arledger.wiring import Ledger
 from graphql_api.context import Context
+from graphql_api.cost import QueryCostLimit
 from graphql_api.direct import DirectQueries
 from graphql_api.mutations import build_mutation_type
 from graphql_api.queries import Query
@@ -65,7 +66,7 @@ ASSETS = "/graphiql/assets"  # GraphiQL's scripts and styles, vendored (static/g
 # The depth and alias rules are built once: the validation cache is keyed by the rule classes, so a rule class made
 # afresh for each request (what a QueryDepthLimiter or MaxAliasesLimiter factory does) would miss it every time.
 LIMIT_RULES = tuple(QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
-                    + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
+                    + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules + [QueryCostLimit])
 
 
 def unexpected(error: GraphQLError) -> bool:

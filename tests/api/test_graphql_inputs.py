@@ -115,3 +115,20 @@ def test_nested_lists_are_read_in_batches_not_per_row(served):
     assert len(edges) == 30 and all(len(edge["node"]["invoices"]) == 3 for edge in edges)
     assert all(edge["node"]["customer"]["code"] for edge in answer["data"]["invoices"]["edges"])
     assert len(calls) <= 12, calls  # pages, nested invoices, their installments, customers: a handful, not 200+
+
+
+@pytest.mark.parametrize("query, refused", [
+    ("{ customers(first: 500) { edges { node { invoices(first: 500) { number } } } } }", True),
+    ("query($n: Int!) { customers(first: $n) { edges { node { invoices(first: 300) { number total status } } } } }", True),
+    ("{ customers(first: 500) { edges { cursor node { code name outstanding invoices(first: 20) { number } } } } }",
+     False),
+    ("""{ customers(first: 300) { edges { node { ...deep } } } }
+        fragment deep on Customer { invoices(first: 200) { number installments { amount } } }""", True),
+])
+def test_queries_that_could_ask_for_too_many_rows_are_refused_before_running(served, query, refused):
+    answer = served.call(query, {"n": 5})
+    if refused:
+        assert answer["errors"][0]["extensions"]["code"] == "VALIDATION"
+        assert "query cost" in answer["errors"][0]["message"] and answer.get("data") is None
+    else:
+        assert "errors" not in answer
