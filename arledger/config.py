@@ -64,6 +64,7 @@ def store_env(database_url: str) -> dict[str, str]:
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "10",
             "POSTGRES_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:IndexedPostgresRecorder",
         }
     raise ConfigError(
         f"unsupported database URL {database_url!r}: use sqlite:///path.db or postgresql://user:pass@host:port/db")

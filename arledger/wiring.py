@@ -27,11 +27,15 @@ def build_application(database_url: str) -> LedgerApplication:
         path = env["SQLITE_DBNAME"]
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        return LedgerApplication(env=env)
+        app = LedgerApplication(env=env)
+        app.recorder.index_backlog()  # a log written before the log index existed (a no-op otherwise)
+        return app
     with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as connection:
         connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK_KEY,))
         try:
-            return LedgerApplication(env=env)
+            app = LedgerApplication(env=env)
+            app.recorder.index_backlog()
+            return app
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK_KEY,))
 

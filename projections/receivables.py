@@ -9,13 +9,13 @@ instant (`*_recorded_us`), which is what lets aging and statements answer for an
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from ledger.customer import CustomerAccount as A
+from ledger.instants import micros
 
 Statement = tuple[str, tuple[Any, ...]]
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def minor(amount: str) -> int:
@@ -25,11 +25,6 @@ def minor(amount: str) -> int:
 
 def day(value: date) -> int:
     return value.toordinal()
-
-
-def micros(instant: datetime) -> int:
-    delta = instant - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 # An installment's current outstanding, from its invoice's settled total (money settles installments in due-date

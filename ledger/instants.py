@@ -1,0 +1,12 @@
+"""Recorded instants as integers: microseconds since the Unix epoch, exact (no float), for SQL on any store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def micros(instant: datetime) -> int:
+    delta = instant - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
