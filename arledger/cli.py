@@ -70,4 +70,4 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_commands, cli_reports, cli_server  # noqa: E402,F401  (register the commands on `main`)
+from arledger import cli_audit, cli_commands, cli_reports, cli_server  # noqa: E402,F401  (register the commands on `main`)

@@ -14,7 +14,7 @@ consecutive and end at last_insert_rowid(): one statement for the whole batch gi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -25,6 +25,14 @@ from psycopg.sql import SQL, Identifier
 from ledger.chain import GENESIS, next_hash, recorded_us
 
 BACKFILL_BATCH = 1000
+
+
+class IndexRow(NamedTuple):
+    position: int
+    originator_id: UUID
+    originator_version: int
+    recorded_us: int
+    hash: bytes
 
 
 def index_rows(previous: bytes, rows: Sequence[tuple[int, Any, int, str, bytes]]) -> list[tuple]:
@@ -82,6 +90,26 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
             done, previous = rows[-1][0], rows[-1][4]
         return previous
 
+    def select_index(self, start: int, limit: int) -> list[IndexRow]:
+        """Index rows from position `start` on, in order."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT position, originator_id, originator_version, recorded_us, hash FROM {self.index_table} "
+                      "WHERE position >= ? ORDER BY position LIMIT ?", (start, limit))
+            return [IndexRow(r[0], UUID(r[1]), r[2], r[3], bytes(r[4])) for r in c.fetchall()]
+
+    def index_position_at(self, recorded_us: int) -> int:
+        """The highest position recorded at or before the instant (0: none)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COALESCE(MAX(position), 0) FROM {self.index_table} WHERE recorded_us <= ?", (recorded_us,))
+            return c.fetchone()[0]
+
+    def version_known_at(self, originator_id: UUID, recorded_us: int) -> int | None:
+        """The aggregate's last version recorded at or before the instant, by the log index."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT MAX(originator_version) FROM {self.index_table} WHERE originator_id = ? AND "
+                      "recorded_us <= ?", (originator_id.hex, recorded_us))
+            return c.fetchone()[0]
+
     def index_backlog(self) -> None:
         """Index every event written before the log index existed (one write transaction, only if needed)."""
         with self.datastore.transaction(commit=False) as c:
@@ -113,6 +141,12 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
         self.unindexed = SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {0}.{1} "
                              "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id "
                              "LIMIT %s").format(schema, Identifier(self.events_table_name))
+        self.index_from = SQL("SELECT * FROM {0}.{1} WHERE position >= %s ORDER BY position LIMIT %s").format(
+            schema, table)
+        self.position_at = SQL("SELECT COALESCE(MAX(position), 0) AS max FROM {0}.{1} WHERE recorded_us <= %s").format(
+            schema, table)
+        self.version_at = SQL("SELECT MAX(originator_version) AS max FROM {0}.{1} WHERE originator_id = %s AND "
+                              "recorded_us <= %s").format(schema, table)
         self.max_event = SQL("SELECT COALESCE(MAX(notification_id), 0) AS max FROM {0}.{1}").format(
             schema, Identifier(self.events_table_name))
 
@@ -140,6 +174,22 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
             curs.executemany(self.insert_index, rows)
             done, previous = rows[-1][0], rows[-1][4]
         return previous
+
+    def select_index(self, start: int, limit: int) -> list[IndexRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.index_from, (start, limit))
+            return [IndexRow(r["position"], r["originator_id"], r["originator_version"], r["recorded_us"],
+                             bytes(r["hash"])) for r in curs.fetchall()]
+
+    def index_position_at(self, recorded_us: int) -> int:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.position_at, (recorded_us,))
+            return curs.fetchone()["max"]
+
+    def version_known_at(self, originator_id: UUID, recorded_us: int) -> int | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.version_at, (originator_id, recorded_us))
+            return curs.fetchone()["max"]
 
     def index_backlog(self) -> None:
         """Index every event written before the log index existed (under the events table lock, only if needed)."""
