@@ -87,15 +87,24 @@ def aging_command(as_of: date, known_at, basis, boundaries, customer, output_for
     if output_format == "json":
         print_json(report)
         return
-    labels = _bucket_labels(report)
-    header = ["customerCode", "currency", "outstanding", "current", *labels, "unallocatedCredit"]
+    header, body, totals = aging_rows(report)
+    if output_format == "csv":
+        _csv([header, *body, *totals])
+        return
+    Console(width=200).print(aging_table(report))
+
+
+def aging_rows(report: dict) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    header = ["customerCode", "currency", "outstanding", "current", *_bucket_labels(report), "unallocatedCredit"]
     body = [[r["customerCode"], r["currency"], r["outstanding"], r["current"], *r["buckets"], r["unallocatedCredit"]]
             for r in report["rows"]]
     totals = [["TOTAL", t["currency"], t["outstanding"], t["current"], *t["buckets"], t["unallocatedCredit"]]
               for t in report["totals"]]
-    if output_format == "csv":
-        _csv([header, *body, *totals])
-        return
+    return header, body, totals
+
+
+def aging_table(report: dict) -> Table:
+    header, body, totals = aging_rows(report)
     known = f", known at {report['knownAt']}" if report["knownAt"] else ""
     table = Table(title=f"Aging as of {report['asOf']}{known} ({report['basis'].lower().replace('_', ' ')} basis)")
     for index, column in enumerate(header):
@@ -104,7 +113,7 @@ def aging_command(as_of: date, known_at, basis, boundaries, customer, output_for
         table.add_row(*row)
     for row in totals:
         table.add_row(*row, style="bold")
-    Console(width=200).print(table)
+    return table
 
 
 @report_group.command("statement")

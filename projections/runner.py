@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -29,10 +30,12 @@ FOLDED_TOPICS = frozenset(event_class.TOPIC for event_class in FOLDS)
 class ProjectionRunner:
     """Folds the event log into the read models under one table prefix."""
 
-    def __init__(self, app: LedgerApplication, database: Database, prefix: str = "ar_") -> None:
+    def __init__(self, app: LedgerApplication, database: Database, prefix: str = "ar_",
+                 known_at: datetime | None = None) -> None:
         self.app = app
         self.database = database
         self.prefix = prefix
+        self.known_at = known_at  # audit replay: pass over events recorded after this instant
         self.codes: dict[UUID, str] = {}
         self.lock = threading.Lock()
         self.create_tables()
@@ -95,7 +98,8 @@ class ProjectionRunner:
             for notification in notifications:
                 if notification.topic in FOLDED_TOPICS:  # skip decoding what the fold ignores (key claims, …)
                     event = mapper.to_domain_event(notification)
-                    statements += evolve(event, notification.id, self.code_of(event))
+                    if self.known_at is None or event.timestamp <= self.known_at:
+                        statements += evolve(event, notification.id, self.code_of(event))
             with self.database.pipeline():
                 self._write(statements)
             self.database.execute("INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "
