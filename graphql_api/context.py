@@ -30,7 +30,7 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.ledger.database)
+        self.loaders = Loaders(self.ledger.database, self.ledger.app)
 
 
 def _error(message: str, code: str) -> GraphQLError:

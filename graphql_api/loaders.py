@@ -8,12 +8,16 @@ asking for `customer { … }` costs one customer query, not 500.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, Callable
 
 from graphql import GraphQLError
 
-from graphql_api.types import (_CUSTOMER_COLUMNS, _INVOICE_COLUMNS, INVOICE_FIELDS, Customer, Invoice,
-                               customer_from_row, invoices_from_rows)
+from graphql_api.from_domain import (credit_note_from_state, customer_from_account, invoice_from_state,
+                                     payment_from_state)
+
+from graphql_api.types import (_CUSTOMER_COLUMNS, _INVOICE_COLUMNS, INVOICE_FIELDS, CreditNote, Customer, Invoice,
+                               Payment, customer_from_row, invoices_from_rows)
 from projections.database import Database
 
 CHUNK = 500  # keys per IN (...) list, well under every store's parameter limit
@@ -30,8 +34,9 @@ def _placeholders(keys: list[str]) -> str:
 
 
 class Loaders:
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, database: Database, app: Any = None) -> None:
+        self.database, self.app = database, app
+        self._accounts: dict[tuple[str, datetime], Any] = {}
         self._customers: dict[str, Customer | None] = {}
         self._invoices: dict[str, Invoice | None] = {}
         self._customer_invoices: dict[tuple[str, int, bool], list[Invoice]] = {}
@@ -57,6 +62,46 @@ class Loaders:
         keys = [(c, first, open_only) for c in batch]
         return self._load(self._customer_invoices, (code, first, open_only), keys,
                           lambda wanted: self._fetch_customer_invoices([k[0] for k in wanted], first, open_only))
+
+    # Time travel: objects as known at an instant, from the account aggregate at the version recorded then.
+
+    def account_at(self, code: str, known_at: datetime) -> Any:
+        key = (code, known_at)
+        if key not in self._accounts:
+            self._accounts[key] = self.app.account_known_at(code, known_at)
+        return self._accounts[key]
+
+    def customer_at(self, code: str, known_at: datetime) -> Customer | None:
+        account = self.account_at(code, known_at)
+        return None if account is None else customer_from_account(account, known_at)
+
+    def _document_at(self, kind: str, number: str, known_at: datetime) -> tuple[str, Any] | tuple[None, None]:
+        owner = self.app.document_owner(kind, number)
+        account = None if owner is None else self.account_at(owner, known_at)
+        if account is None:
+            return None, None
+        documents = {"invoice": account.invoices, "payment": account.payments, "credit_note": account.credit_notes}
+        return owner, documents[kind].get(number)
+
+    def invoice_at(self, number: str, known_at: datetime) -> Invoice | None:
+        owner, state = self._document_at("invoice", number, known_at)
+        return None if state is None else invoice_from_state(owner, state, known_at)
+
+    def payment_at(self, reference: str, known_at: datetime) -> Payment | None:
+        owner, state = self._document_at("payment", reference, known_at)
+        return None if state is None else payment_from_state(owner, state, known_at)
+
+    def credit_note_at(self, number: str, known_at: datetime) -> CreditNote | None:
+        owner, state = self._document_at("credit_note", number, known_at)
+        return None if state is None else credit_note_from_state(owner, state, known_at)
+
+    def customer_invoices_at(self, code: str, known_at: datetime, first: int, open_only: bool) -> list[Invoice]:
+        account = self.account_at(code, known_at)
+        if account is None:
+            return []
+        numbers = sorted(number for number, state in account.invoices.items()
+                         if not open_only or state.outstanding > 0)[:first]
+        return [invoice_from_state(code, account.invoices[number], known_at) for number in numbers]
 
     def _fetch_customers(self, codes: list[str]) -> dict[str, Customer]:
         found = {}

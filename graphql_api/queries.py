@@ -77,7 +77,10 @@ class HistoryEntry:
     data: JSON
 
 
-def _visible(info: Info, found, code_of):
+def _visible(info: Info, load, code_of):
+    """Load only for an authenticated caller; a document of another customer looks absent to a customer token."""
+    caller(info)
+    found = load()
     return found if found is not None and may_see(info, code_of(found)) else None
 
 
@@ -86,22 +89,30 @@ class Query:
     customers: connections.Connection[Customer] = strawberry.field(resolver=connections.customers)
     invoices: connections.Connection[Invoice] = strawberry.field(resolver=connections.invoices)
 
-    @strawberry.field
-    def customer(self, info: Info, code: str) -> Optional[Customer]:
+    @strawberry.field(description="A customer now, or as known at `knownAt` (time travel over the event log).")
+    def customer(self, info: Info, code: str, knownAt: Optional[str] = None) -> Optional[Customer]:
         require_customer_scope(info, code)
+        if knownAt is not None:
+            return info.context.loaders.customer_at(code, reports.parse_instant(knownAt))
         return load_customer(info.context.ledger.database, code)
 
-    @strawberry.field
-    def invoice(self, info: Info, number: str) -> Optional[Invoice]:
-        return _visible(info, load_invoice(info.context.ledger.database, number), lambda i: i.customerCode)
+    @strawberry.field(description="An invoice now, or as known at `knownAt`.")
+    def invoice(self, info: Info, number: str, knownAt: Optional[str] = None) -> Optional[Invoice]:
+        return _visible(info, lambda: load_invoice(info.context.ledger.database, number) if knownAt is None
+                        else info.context.loaders.invoice_at(number, reports.parse_instant(knownAt)),
+                        lambda i: i.customerCode)
 
-    @strawberry.field
-    def payment(self, info: Info, reference: str) -> Optional[Payment]:
-        return _visible(info, load_payment(info.context.ledger.database, reference), lambda p: p.customerCode)
+    @strawberry.field(description="A payment now, or as known at `knownAt`.")
+    def payment(self, info: Info, reference: str, knownAt: Optional[str] = None) -> Optional[Payment]:
+        return _visible(info, lambda: load_payment(info.context.ledger.database, reference) if knownAt is None
+                        else info.context.loaders.payment_at(reference, reports.parse_instant(knownAt)),
+                        lambda p: p.customerCode)
 
-    @strawberry.field
-    def creditNote(self, info: Info, number: str) -> Optional[CreditNote]:
-        return _visible(info, load_credit_note(info.context.ledger.database, number), lambda n: n.customerCode)
+    @strawberry.field(description="A credit note now, or as known at `knownAt`.")
+    def creditNote(self, info: Info, number: str, knownAt: Optional[str] = None) -> Optional[CreditNote]:
+        return _visible(info, lambda: load_credit_note(info.context.ledger.database, number) if knownAt is None
+                        else info.context.loaders.credit_note_at(number, reports.parse_instant(knownAt)),
+                        lambda n: n.customerCode)
 
     @strawberry.field
     def aging(self, info: Info, asOf: str, knownAt: Optional[str] = None, basis: AgingBasis = AgingBasis.DUE_DATE,

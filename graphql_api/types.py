@@ -7,7 +7,7 @@ loads the whole page's worth in one query and the rest come from the request's c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Optional
 
 import strawberry
@@ -39,8 +39,11 @@ def _in_scope(info: Info, customer_code: str) -> bool:
     return principal is not None and (principal.role != "customer" or principal.customer_code == customer_code)
 
 
-def _customer_of(info: Info, code: str, batch: tuple[str, ...]) -> Optional["Customer"]:
-    return info.context.loaders.customer(code, batch) if _in_scope(info, code) else None
+def _customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Optional[datetime]) -> Optional["Customer"]:
+    if not _in_scope(info, code):
+        return None
+    loaders = info.context.loaders
+    return loaders.customer(code, batch) if known_at is None else loaders.customer_at(code, known_at)
 
 
 @strawberry.type
@@ -56,10 +59,11 @@ class Invoice:
     disputeOpen: bool
     installments: list[Installment]
     _batch: strawberry.Private[tuple[str, ...]] = ()  # the customer codes of the page this invoice came with
+    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
-    @strawberry.field(description="The customer the invoice was issued to.")
+    @strawberry.field(description="The customer the invoice was issued to (as known at the same instant).")
     def customer(self, info: Info) -> Optional["Customer"]:
-        return _customer_of(info, self.customerCode, self._batch)
+        return _customer_of(info, self.customerCode, self._batch, self._known_at)
 
 
 @strawberry.type
@@ -73,12 +77,15 @@ class Customer:
     outstanding: str
     unallocatedCredit: str
     _batch: strawberry.Private[tuple[str, ...]] = ()  # the customer codes of the page this customer came with
+    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
     @strawberry.field(description="The customer's invoices by number, at most `first` (1-500; page through more "
                                   "with the top-level `invoices(customerCode:)` connection).")
     def invoices(self, info: Info, first: int = 50, openOnly: bool = False) -> list[Invoice]:
         if not _in_scope(info, self.code):
             return []
+        if self._known_at is not None:
+            return info.context.loaders.customer_invoices_at(self.code, self._known_at, first, openOnly)
         return info.context.loaders.customer_invoices(self.code, self._batch, first, openOnly)
 
 
@@ -87,10 +94,13 @@ class Allocation:
     invoiceNumber: str
     amount: str
     _batch: strawberry.Private[tuple[str, ...]] = ()  # the invoice numbers allocated to by the same document
+    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
-    @strawberry.field(description="The invoice this amount was allocated to.")
+    @strawberry.field(description="The invoice this amount was allocated to (as known at the same instant).")
     def invoice(self, info: Info) -> Optional[Invoice]:
-        found = info.context.loaders.invoice(self.invoiceNumber, self._batch)
+        loaders = info.context.loaders
+        found = (loaders.invoice(self.invoiceNumber, self._batch) if self._known_at is None
+                 else loaders.invoice_at(self.invoiceNumber, self._known_at))
         return found if found is not None and _in_scope(info, found.customerCode) else None
 
 
@@ -104,10 +114,11 @@ class Payment:
     reversedOn: Optional[str]
     unallocated: str
     allocations: list[Allocation]
+    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
-    @strawberry.field(description="The customer this belongs to.")
+    @strawberry.field(description="The customer this belongs to (as known at the same instant).")
     def customer(self, info: Info) -> Optional[Customer]:
-        return _customer_of(info, self.customerCode, ())
+        return _customer_of(info, self.customerCode, (), self._known_at)
 
 
 @strawberry.type
@@ -119,10 +130,11 @@ class CreditNote:
     issueDate: str
     unallocated: str
     allocations: list[Allocation]
+    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
-    @strawberry.field(description="The customer this belongs to.")
+    @strawberry.field(description="The customer this belongs to (as known at the same instant).")
     def customer(self, info: Info) -> Optional[Customer]:
-        return _customer_of(info, self.customerCode, ())
+        return _customer_of(info, self.customerCode, (), self._known_at)
 
 
 def _day(value: int | None) -> str | None:

@@ -10,6 +10,7 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import Application
@@ -22,6 +23,7 @@ from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import Conflict, LedgerError
 from ledger.handlers import APPLIED, Outcome, handle, references
+from ledger.instants import micros
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
 from ledger.loading import AggregateLoader
 from ledger.transcoder import OrjsonTranscoder
@@ -123,6 +125,12 @@ class LedgerApplication(Application):
     def account(self, code: str) -> CustomerAccount | None:
         """The current state of a customer's account, or None."""
         return self.reader.get(account_id(code))
+
+    def account_known_at(self, code: str, known_at: datetime) -> CustomerAccount | None:
+        """The customer's account as it was known at an instant: the last version recorded at or before it (found
+        through the log index), or None if the customer was not registered yet."""
+        version = self.recorder.version_known_at(account_id(code), micros(known_at))
+        return None if version is None else self.reader.get_at(account_id(code), version)
 
     def document_owner(self, kind: str, number: str) -> str | None:
         """The customer code owning an invoice, payment or credit-note number, or None."""

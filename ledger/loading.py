@@ -92,6 +92,14 @@ class AggregateLoader:
             found[originator_id] = mapper.to_domain_event(stored).mutate(found[originator_id])
         return found
 
+    def get_at(self, aggregate_id: UUID, version: int) -> Any | None:
+        """The aggregate as it was at `version` (folded from its first event; never cached)."""
+        aggregate = None
+        mapper = self.events.mapper
+        for stored in self.events.recorder.select_events(aggregate_id, lte=version):
+            aggregate = mapper.to_domain_event(stored).mutate(aggregate)
+        return aggregate
+
     def checkin(self, aggregates: Iterable[Any]) -> None:
         """Return aggregates whose state equals the committed state (after a successful save or no change)."""
         if self.cache is None:
