@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -18,6 +18,19 @@ import orjson
 
 from arledger.config import ConfigError, load_settings
 from arledger.wiring import Ledger, open_ledger
+
+
+class InstantParam(click.ParamType):
+    name = "INSTANT"
+
+    def convert(self, value, param, ctx) -> datetime:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO-8601 instant such as 2026-03-31T23:59:59+08:00", param, ctx)
+        if instant.tzinfo is None:
+            self.fail(f"{value!r} has no offset: write it as 2026-03-31T23:59:59+08:00", param, ctx)
+        return instant
 
 
 def database_url_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,8 +10,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, database_url_option, main, open_ledger_for, print_json, progress_bar
-from arledger.cli_reports import BoundariesParam, InstantParam, aging_table
+from arledger.cli import DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
+from arledger.cli_reports import BoundariesParam, aging_table
 from projections.aging import DUE_DATE, ISSUE_DATE
 from replay.books import replay
 from ledger.instants import micros

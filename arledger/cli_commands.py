@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json, progress_bar
-from arledger.history import history
+from arledger.cli import (DateParam, InstantParam, cli_actor, database_url_option, main, open_ledger_for, print_json,
+                          progress_bar)
 from arledger.importer import run_import
 from arledger.seed import seed_history
+from replay.history import DEFAULT_PAGE, MAX_PAGE, HistoryQuery, history_page
 
 _BOOKKEEPING_FIELDS = {"fingerprint", "operationKey"}  # shown in --format json, left out of the table
 
@@ -62,24 +64,43 @@ def seed_command(customers: int, random_seed: int, end_date: date | None, databa
 
 
 @main.command("history")
-@click.argument("number_or_code")
+@click.argument("number_or_code", required=False)
+@click.option("--customer", default=None, help="only this customer's events")
+@click.option("--actor", default=None, help="only this actor: role:name as recorded (accountant:alice, cli:root), or a name")
+@click.option("--from", "recorded_from", type=InstantParam(), default=None, help="recorded at or after this instant")
+@click.option("--to", "recorded_to", type=InstantParam(), default=None, help="recorded at or before this instant")
+@click.option("--first", type=click.IntRange(1, MAX_PAGE), default=None,
+              help=f"page size (default: everything of NUMBER_OR_CODE, else {DEFAULT_PAGE})")
+@click.option("--after", type=click.IntRange(min=0), default=0, help="start after this log position")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @database_url_option
-def history_command(number_or_code: str, output_format: str, database_url: str | None) -> None:
-    """Every event of one document (invoice, payment, credit note) or customer."""
+def history_command(number_or_code: str | None, customer: str | None, actor: str | None, recorded_from, recorded_to,
+                    first: int | None, after: int, output_format: str, database_url: str | None) -> None:
+    """Events with provenance: of one document (invoice, payment, credit note) or customer, or of the whole log,
+    filtered by customer, actor and recorded time."""
     app = open_ledger_for(database_url).app
-    rows = history(app, number_or_code)
-    if rows is None:
+    everything = number_or_code is not None and first is None
+    query = HistoryQuery(number_or_code, customer, actor, recorded_from, recorded_to, after,
+                         MAX_PAGE if everything else first or DEFAULT_PAGE)
+    rows, page = [], history_page(app, query)
+    if not page.found:
         click.echo(f"no customer, invoice, payment or credit note is named {number_or_code!r}", err=True)
         sys.exit(1)
+    rows += page.rows
+    while everything and page.has_next:
+        page = history_page(app, replace(query, after=page.end_cursor))
+        rows += page.rows
+    if page.has_next:
+        click.echo(f"more events follow: add --after {page.end_cursor}", err=True)
     if output_format == "json":
         print_json(rows)
         return
-    table = Table(title=f"history of {number_or_code}")
-    for column in ("position", "recorded at", "actor", "type", "data"):
+    table = Table(title=f"history of {number_or_code or 'the ledger'}")
+    for column in ("position", "recorded at", "actor", "type", "reason", "data", "correlation id"):
         table.add_column(column, overflow="fold")
     for row in rows:
         data = ", ".join(f"{key}={value}" for key, value in row["data"].items()
-                         if value not in (None, [], "") and key not in _BOOKKEEPING_FIELDS)
-        table.add_row(str(row["position"]), row["recordedAt"], row["actor"], row["type"], data)
-    Console(width=200).print(table)
+                         if value not in (None, [], "") and key not in _BOOKKEEPING_FIELDS and key != "reason")
+        table.add_row(str(row["position"]), row["recordedAt"], row["actor"], row["type"], row["reason"] or "", data,
+                      row["correlationId"][:8])
+    Console(width=220).print(table)

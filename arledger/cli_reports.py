@@ -13,24 +13,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, database_url_option, main, open_ledger_for, print_json, progress_bar
+from arledger.cli import DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
 from projections.statement import CustomerNotFound, statement
-
-
-class InstantParam(click.ParamType):
-    name = "INSTANT"
-
-    def convert(self, value, param, ctx) -> datetime:
-        try:
-            instant = datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO-8601 instant such as 2026-03-31T23:59:59+08:00", param, ctx)
-        if instant.tzinfo is None:
-            self.fail(f"{value!r} has no offset: write it as 2026-03-31T23:59:59+08:00", param, ctx)
-        return instant
 
 
 class BoundariesParam(click.ParamType):

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from arledger.history import history as history_rows
+from replay.history import HistoryQuery, history_page
 from graphql_api import connections, reports
 from graphql_api.context import STAFF, caller, may_see, require_customer_scope
 from graphql_api.types import (CreditNote, Customer, Invoice, Payment, load_credit_note, load_customer, load_invoice,
@@ -73,6 +73,7 @@ class HistoryEntry:
     recordedAt: str
     actor: str
     type: str
+    reason: Optional[str]
     correlationId: str
     data: JSON
 
@@ -131,8 +132,17 @@ class Query:
         lines = [StatementLine(**line) for line in document.pop("lines")]
         return Statement(from_=document.pop("from"), lines=lines, **document)
 
-    @strawberry.field
-    def history(self, info: Info, number: str) -> list[HistoryEntry]:
+    @strawberry.field(description="Events with provenance (recorded instant, actor, reason, correlation id) of a "
+                                  "document or customer (`number`), or of the whole log; filtered by customer, actor "
+                                  "(`role:name`, or a name) and recorded time; in log order, `first` (1-500) after the "
+                                  "position `after` (page on with the last entry's position).")
+    def history(self, info: Info, number: Optional[str] = None, customerCode: Optional[str] = None,
+                actor: Optional[str] = None, recordedFrom: Optional[str] = None, recordedTo: Optional[str] = None,
+                first: int = 500, after: Optional[int] = None) -> list[HistoryEntry]:
         caller(info, STAFF)
-        rows = history_rows(info.context.ledger.app, number) or []
-        return [HistoryEntry(**row) for row in rows]
+        try:
+            query = HistoryQuery(number, customerCode, actor, reports.parse_instant(recordedFrom, "recordedFrom"),
+                                 reports.parse_instant(recordedTo, "recordedTo"), after or 0, first)
+        except ValueError as error:
+            raise reports.bad_input(str(error)) from None
+        return [HistoryEntry(**row) for row in history_page(info.context.ledger.app, query).rows]

@@ -14,11 +14,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from arledger.history import as_row
 from arledger.eventlog import LoggedEvent
 from graphql_api.context import caller
-from projections.amounts import format_minor
 from ledger.customer import CustomerAccount
+from projections.amounts import format_minor
+from replay.history import as_row
 
 POLL_INTERVAL_S = 0.2
 BATCH = 500

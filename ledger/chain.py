@@ -33,8 +33,9 @@ def next_hash(previous: bytes, position: int, originator_id: UUID | str, origina
                                                      state)).digest()
 
 
-def recorded_us(state: bytes) -> int:
-    """The event's recorded instant (microseconds since the epoch), read from its stored state."""
-    stamp = orjson.loads(state)["timestamp"]
+def event_facts(state: bytes) -> tuple[int, str]:
+    """The event's recorded instant (microseconds since the epoch) and actor, read from its stored state."""
+    decoded = orjson.loads(state)
+    stamp = decoded["timestamp"]
     text = stamp["_data_"] if isinstance(stamp, dict) else stamp
-    return micros(datetime.fromisoformat(text))
+    return micros(datetime.fromisoformat(text)), str(decoded.get("actor") or "")

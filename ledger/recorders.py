@@ -22,7 +22,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
-from ledger.chain import GENESIS, next_hash, recorded_us
+from ledger.chain import GENESIS, event_facts, next_hash
 
 BACKFILL_BATCH = 1000
 
@@ -36,13 +36,14 @@ class IndexRow(NamedTuple):
 
 
 def index_rows(previous: bytes, rows: Sequence[tuple[int, Any, int, str, bytes]]) -> list[tuple]:
-    """(position, originator id hex, version, recorded_us, hash) for events given as (position, id, version,
-    topic, state), chained from `previous`."""
+    """(position, originator id hex, version, recorded_us, hash, actor) for events given as (position, id,
+    version, topic, state), chained from `previous`."""
     result = []
     for position, originator_id, version, topic, state in rows:
         previous = next_hash(previous, position, originator_id, version, topic, state)
         identity = originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
-        result.append((position, identity, version, recorded_us(state), previous))
+        recorded_us, actor = event_facts(state)
+        result.append((position, identity, version, recorded_us, previous, actor))
     return result
 
 
@@ -56,9 +57,11 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(),
                 f"CREATE TABLE IF NOT EXISTS {self.index_table} (position INTEGER PRIMARY KEY, originator_id TEXT "
-                "NOT NULL, originator_version INTEGER NOT NULL, recorded_us INTEGER NOT NULL, hash BLOB NOT NULL)",
+                "NOT NULL, originator_version INTEGER NOT NULL, recorded_us INTEGER NOT NULL, hash BLOB NOT NULL, "
+                "actor TEXT NOT NULL)",
                 f"CREATE INDEX IF NOT EXISTS {self.index_table}_by_time ON {self.index_table} "
-                "(originator_id, recorded_us, originator_version)"]
+                "(originator_id, recorded_us, originator_version)",
+                f"CREATE INDEX IF NOT EXISTS {self.index_table}_by_actor ON {self.index_table} (actor, position)"]
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
         if not stored_events:
@@ -70,7 +73,7 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
         last = c.fetchone()[0]
         ids = list(range(last - len(stored_events) + 1, last + 1))
         previous = self._index_up_to(c, ids[0] - 1)
-        c.executemany(f"INSERT INTO {self.index_table} VALUES (?, ?, ?, ?, ?)", index_rows(
+        c.executemany(f"INSERT INTO {self.index_table} VALUES (?, ?, ?, ?, ?, ?)", index_rows(
             previous, [(i, s.originator_id, s.originator_version, s.topic, s.state) for i, s in zip(ids, stored_events)]))
         return ids
 
@@ -86,7 +89,7 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
             if not batch:
                 break
             rows = index_rows(previous, batch)
-            c.executemany(f"INSERT INTO {self.index_table} VALUES (?, ?, ?, ?, ?)", rows)
+            c.executemany(f"INSERT INTO {self.index_table} VALUES (?, ?, ?, ?, ?, ?)", rows)
             done, previous = rows[-1][0], rows[-1][4]
         return previous
 
@@ -128,15 +131,18 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.index_table = f"{self.events_table_name}_index"
-        self.check_identifier_length(self.index_table + "_by_time")
+        self.check_identifier_length(self.index_table + "_by_actor")
         schema, table = Identifier(self.datastore.schema), Identifier(self.index_table)
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {0}.{1} (position bigint PRIMARY KEY, originator_id uuid NOT NULL, "
-            "originator_version bigint NOT NULL, recorded_us bigint NOT NULL, hash bytea NOT NULL)").format(schema, table))
+            "originator_version bigint NOT NULL, recorded_us bigint NOT NULL, hash bytea NOT NULL, actor text NOT NULL)"
+        ).format(schema, table))
         self.sql_create_statements.append(SQL(
             "CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (originator_id, recorded_us, originator_version)").format(
             Identifier(self.index_table + "_by_time"), schema, table))
-        self.insert_index = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s, %s)").format(schema, table)
+        self.sql_create_statements.append(SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (actor, position)").format(
+            Identifier(self.index_table + "_by_actor"), schema, table))
+        self.insert_index = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s, %s, %s)").format(schema, table)
         self.last_index = SQL("SELECT position, hash FROM {0}.{1} ORDER BY position DESC LIMIT 1").format(schema, table)
         self.unindexed = SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {0}.{1} "
                              "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id "

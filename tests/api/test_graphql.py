@@ -194,3 +194,20 @@ def test_a_websocket_may_authenticate_in_connection_init(sqlite_url):
         answer = socket.receive_json()
         assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
     ledger.close()
+
+
+def test_history_filters_by_actor_and_pages_by_position(api):
+    api(REGISTER, {"input": customer("C1")}, role="accountant")
+    api(ISSUE, {"input": invoice("INV-1")}, role="accountant")
+    api("""mutation { openDispute(input: {invoiceNumber: "INV-1", reason: "short delivery"}) { userErrors { code } } }""",
+        role="collector")
+    query = """query($actor: String, $after: Int, $from: String) { history(actor: $actor, first: 2, after: $after,
+      recordedFrom: $from) { position actor type reason recordedAt correlationId } }"""
+    disputes = api(query, {"actor": "collector-user"}, role="auditor")["data"]["history"]
+    assert [(e["type"], e["actor"], e["reason"]) for e in disputes] == [
+        ("DisputeOpened", "collector:collector-user", "short delivery")]
+    first = api(query, {}, role="auditor")["data"]["history"]
+    second = api(query, {"after": first[-1]["position"]}, role="auditor")["data"]["history"]
+    assert len(first) == 2 and second[0]["position"] > first[-1]["position"]
+    bad = api(query, {"from": "yesterday"}, role="auditor")
+    assert bad["errors"][0]["extensions"]["code"] == "VALIDATION" and "recordedFrom" in bad["errors"][0]["message"]
