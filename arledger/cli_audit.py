@@ -1,10 +1,11 @@
-"""Audit commands: replay (the books as known at an instant, from the log), verify (the hash chain), digest (a
-chain head to keep elsewhere)."""
+"""Audit commands: replay (the books as known at an instant, from the log or an export), verify (the hash chain),
+digest (a chain head to keep elsewhere), export (the log up to an instant, for an auditor)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date, datetime
+from typing import Any
 
 import click
 from rich.console import Console
@@ -14,6 +15,7 @@ from arledger.cli import DateParam, InstantParam, database_url_option, main, ope
 from arledger.cli_reports import BoundariesParam, aging_table
 from projections.aging import DUE_DATE, ISSUE_DATE
 from replay.books import replay
+from replay.log_file import LogFile, LogFileError, export_log, read_log_file
 from ledger.instants import micros
 from replay.verify import Digest, digest_at, verify
 
@@ -31,12 +33,14 @@ class DigestParam(click.ParamType):
 @main.command("verify")
 @click.option("--digest", "digests", type=DigestParam(), multiple=True,
               help="a digest kept from `arledger digest`: prove the history up to it is unchanged (repeatable)")
+@click.option("--from-file", type=click.File("rb"), default=None, help="verify an `arledger export` file instead")
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @database_url_option
-def verify_command(digests: tuple[Digest, ...], output: str, database_url: str | None) -> None:
+def verify_command(digests: tuple[Digest, ...], from_file: Any, output: str, database_url: str | None) -> None:
     """Recompute the tamper-evident hash chain over the whole log; exit 1 naming the first broken position."""
-    ledger = open_ledger_for(database_url)
-    results = [verify(ledger.app.recorder)] + [verify(ledger.app.recorder, digest) for digest in digests]
+    ledger = None if from_file is not None else open_ledger_for(database_url)
+    recorder = _log_file(from_file) if from_file is not None else ledger.app.recorder
+    results = [verify(recorder)] + [verify(recorder, digest) for digest in digests]
     failed = next((result for result in results if not result.intact), None)
     if output == "json":
         print_json({**results[0].as_dict(), "digests": [
@@ -50,7 +54,8 @@ def verify_command(digests: tuple[Digest, ...], output: str, database_url: str |
     else:
         click.echo(f"chain BROKEN at {failed.problem}", err=True)
         click.echo(f"verified before it: {failed.checked} positions", err=True)
-    ledger.close()
+    if ledger is not None:
+        ledger.close()
     sys.exit(0 if failed is None else 1)
 
 
@@ -73,26 +78,42 @@ def digest_command(position: int | None, known_at: datetime | None, database_url
 
 
 @main.command("replay")
-@click.option("--known-at", type=InstantParam(), required=True, help="fold only the events recorded at or before this")
+@click.option("--known-at", type=InstantParam(), default=None,
+              help="fold only the events recorded at or before this (required without --from-file; default: the file's)")
+@click.option("--from-file", type=click.File("rb"), default=None,
+              help="replay an `arledger export` file instead of the database (its chain is checked first)")
 @click.option("--as-of", type=DateParam(), default=None, help="business date for the aging (default: the known-at date)")
 @click.option("--basis", type=click.Choice(["due", "issue"]), default="due", show_default=True)
 @click.option("--boundaries", type=BoundariesParam(), default="30,60,90", show_default=True)
 @click.option("--customer", default=None, help="only this customer code")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @database_url_option
-def replay_command(known_at: datetime, as_of: date | None, basis: str, boundaries: tuple[int, ...],
-                   customer: str | None, output_format: str, database_url: str | None) -> None:
+def replay_command(known_at: datetime | None, from_file: Any, as_of: date | None, basis: str,
+                   boundaries: tuple[int, ...], customer: str | None, output_format: str,
+                   database_url: str | None) -> None:
     """Audit replay from the event log itself (not the read models): balances and aging as known at an instant."""
-    ledger = open_ledger_for(database_url)
+    ledger = None
+    if from_file is not None:
+        source = _log_file(from_file)
+        if known_at is not None and known_at > source.known_at:
+            raise click.UsageError(f"the file holds the log as known at {source.known_at.isoformat()}; "
+                                   f"--known-at {known_at.isoformat()} is later")
+        known_at = known_at or source.known_at
+    elif known_at is None:
+        raise click.UsageError("give --known-at (or --from-file)")
+    else:
+        ledger = open_ledger_for(database_url)
+        source = ledger.app
     with progress_bar() as bar:
-        task = bar.add_task("replaying the log", total=ledger.app.recorder.max_notification_id() or 0)
-        books = replay(ledger.app, known_at, as_of, DUE_DATE if basis == "due" else ISSUE_DATE, boundaries, customer,
+        task = bar.add_task("replaying the log", total=source.recorder.max_notification_id() or 0)
+        books = replay(source, known_at, as_of, DUE_DATE if basis == "due" else ISSUE_DATE, boundaries, customer,
                        progress=lambda applied: bar.advance(task, applied))
-    ledger.close()
+    if ledger is not None:
+        ledger.close()
     if output_format == "json":
         print_json(books)
         return
-    table = Table(title=f"Balances as known at {books['knownAt']} (log folded through position {books['foldedThrough']})")
+    table = Table(title=f"Balances as known at {books['knownAt']} (last event folded: position {books['foldedThrough']})")
     columns = ["customerCode", "currency", "invoiced", "voided", "paid", "credited", "writtenOff", "reversed",
                "outstanding", "unallocatedCredit", "onCreditHold"]
     for index, column in enumerate(columns):
@@ -102,3 +123,23 @@ def replay_command(known_at: datetime, as_of: date | None, basis: str, boundarie
     console = Console(width=200)
     console.print(table)
     console.print(aging_table(books["aging"]))
+
+
+def _log_file(stream: Any) -> LogFile:
+    try:
+        return read_log_file(stream)
+    except LogFileError as error:
+        click.echo(f"{stream.name}: {error}", err=True)
+        sys.exit(1)
+
+
+@main.command("export")
+@click.option("--known-at", type=InstantParam(), required=True, help="the log as known at this instant")
+@click.option("--output", type=click.File("wb"), default="-", show_default=True, help="file to write (- = stdout)")
+@database_url_option
+def export_command(known_at: datetime, output: Any, database_url: str | None) -> None:
+    """Write the event log up to an instant as JSON Lines with its hash chain, for an auditor to keep and replay."""
+    ledger = open_ledger_for(database_url)
+    head = export_log(ledger.app, known_at, output)
+    ledger.close()
+    click.echo(f"exported through {head or '(nothing recorded by then)'}", err=True)

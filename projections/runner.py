@@ -36,6 +36,7 @@ class ProjectionRunner:
         self.database = database
         self.prefix = prefix
         self.known_at = known_at  # audit replay: pass over events recorded after this instant
+        self.last_folded = 0  # the last position whose event this runner folded
         self.codes: dict[UUID, str] = {}
         self.lock = threading.Lock()
         self.create_tables()
@@ -100,6 +101,7 @@ class ProjectionRunner:
                     event = mapper.to_domain_event(notification)
                     if self.known_at is None or event.timestamp <= self.known_at:
                         statements += evolve(event, notification.id, self.code_of(event))
+                        self.last_folded = notification.id
             with self.database.pipeline():
                 self._write(statements)
             self.database.execute("INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "

@@ -52,7 +52,8 @@ def replay(app: LedgerApplication, known_at: datetime, as_of: date | None = None
         scratch = Database(f"sqlite:///{Path(folder) / 'replay.db'}")
         try:
             runner = ProjectionRunner(app, scratch, known_at=known_at)
-            position = runner.catch_up(progress=progress)
+            runner.catch_up(progress=progress)
+            position = runner.last_folded
             report = aging_report(scratch, query)
             books = balances(scratch)
         finally:
