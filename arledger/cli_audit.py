@@ -1,5 +1,6 @@
 """Audit commands: replay (the books as known at an instant, from the log or an export), verify (the hash chain),
-digest (a chain head to keep elsewhere), export (the log up to an instant, for an auditor)."""
+digest (a chain head to keep elsewhere), export (the log up to an instant, for an auditor), show (one customer or
+document now or as known at an instant)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import date, datetime
 from typing import Any
 
 import click
+import orjson
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
+from arledger.cli import DateParam, InstantParam, cli_actor, database_url_option, main, open_ledger_for, print_json, progress_bar
 from arledger.cli_reports import BoundariesParam, aging_table
 from projections.aging import DUE_DATE, ISSUE_DATE
 from replay.books import replay
@@ -143,3 +145,61 @@ def export_command(known_at: datetime, output: Any, database_url: str | None) ->
     head = export_log(ledger.app, known_at, output)
     ledger.close()
     click.echo(f"exported through {head or '(nothing recorded by then)'}", err=True)
+
+
+SHOW_QUERIES = {
+    "customer": """query($name: String!, $at: String) { customer(code: $name, knownAt: $at) { code name currency
+        creditLimit onCreditHold paymentTermsDays outstanding unallocatedCredit
+        invoices(first: 500) { number issueDate dueDate total outstanding status disputeOpen } } }""",
+    "invoice": """query($name: String!, $at: String) { invoice(number: $name, knownAt: $at) { number customerCode
+        currency issueDate dueDate total outstanding status disputeOpen installments { dueDate amount outstanding } } }""",
+    "payment": """query($name: String!, $at: String) { payment(reference: $name, knownAt: $at) { reference customerCode
+        currency amount receivedOn reversedOn unallocated allocations { invoiceNumber amount } } }""",
+    "credit_note": """query($name: String!, $at: String) { creditNote(number: $name, knownAt: $at) { number customerCode
+        currency amount issueDate unallocated allocations { invoiceNumber amount } } }""",
+}
+
+
+@main.command("show")
+@click.argument("number_or_code")
+@click.option("--known-at", type=InstantParam(), default=None, help="as known at this instant (default: now)")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@database_url_option
+def show_command(number_or_code: str, known_at: datetime | None, output_format: str, database_url: str | None) -> None:
+    """A customer, invoice, payment or credit note now, or as it was known at an instant (the same answer as
+    GraphQL's `customer(code, knownAt)` and friends)."""
+    from graphql_api.context import Context
+    from graphql_api.server import build_schema
+    from graphql_api.tokens import Principal, TokenStore
+
+    ledger = open_ledger_for(database_url)
+    kinds = (["customer"] if ledger.app.account(number_or_code) else []) + [
+        kind for kind in ("invoice", "payment", "credit_note") if ledger.app.document_owner(kind, number_or_code)]
+    if not kinds:
+        click.echo(f"no customer, invoice, payment or credit note is named {number_or_code!r}", err=True)
+        sys.exit(1)
+    ledger.runner.catch_up()
+    user = cli_actor().partition(":")[2]
+    context = Context(ledger, TokenStore(ledger.database), Principal(user, "auditor", None))
+    schema, found = build_schema(), {}
+    for kind in kinds:
+        result = schema.execute_sync(SHOW_QUERIES[kind], context_value=context, variable_values={
+            "name": number_or_code, "at": known_at.isoformat() if known_at else None})
+        if result.errors:
+            raise click.ClickException(result.errors[0].message)
+        found.update({key: value for key, value in result.data.items() if value is not None})
+    ledger.close()
+    if output_format == "json":
+        print_json({"knownAt": known_at.isoformat() if known_at else None, **found})
+        return
+    if not found:
+        click.echo(f"{number_or_code} was not known yet at {known_at.isoformat()}", err=True)
+        sys.exit(1)
+    console = Console(width=200)
+    for kind, document in found.items():
+        table = Table(title=f"{kind} {number_or_code}" + (f" as known at {known_at.isoformat()}" if known_at else ""))
+        table.add_column("field")
+        table.add_column("value", overflow="fold")
+        for key, value in document.items():
+            table.add_row(key, value if isinstance(value, str) else orjson.dumps(value).decode())
+        console.print(table)

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError
 import strawberry
+from strawberry.tools import merge_types
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +29,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from arledger.wiring import Ledger
+from graphql_api.audit import AuditQuery
 from graphql_api.context import Context
 from graphql_api.cost import QueryCostLimit
 from graphql_api.direct import DirectQueries
@@ -88,7 +90,7 @@ def build_schema() -> strawberry.Schema:
     # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
     # so they are shared across requests all the same.
     # MaskErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
-    return LedgerSchema(query=Query, mutation=build_mutation_type(), subscription=Subscription,
+    return LedgerSchema(query=merge_types("Query", (Query, AuditQuery)), mutation=build_mutation_type(), subscription=Subscription,
                         config=StrawberryConfig(auto_camel_case=False),
                         extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
                                     lambda: AddValidationRules(list(LIMIT_RULES)),

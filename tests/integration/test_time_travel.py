@@ -70,3 +70,26 @@ def test_known_at_answers_equal_what_the_read_models_said_then(tmp_path_factory,
             assert ask(DOCUMENTS, at=instant.isoformat(), **names) == documents
     finally:
         ledger.close()
+
+
+def test_the_cli_shows_a_document_as_known_then_and_now(tmp_path):
+    import subprocess
+    import sys
+
+    import orjson
+
+    url = f"sqlite:///{tmp_path / 'show.db'}"
+    ledger = open_ledger(url)
+    books = Scenario(ledger.app, recorded_from=T0)
+    books.given("registerCustomer", a_customer("A"))
+    _apply(books, 1, ("invoice", "A", "100.00", 0, 30, False))
+    _apply(books, 2, ("pay", "A", "60.00", 5, 1))
+    ledger.close()
+    run = lambda *args: subprocess.run([sys.executable, "-m", "arledger", "show", *args, "--format", "json",  # noqa: E731
+                                        "--database-url", url], capture_output=True)
+    before_payment = (books.recorded_at(2) + timedelta(seconds=30)).isoformat()
+    then = orjson.loads(run("I1", "--known-at", before_payment).stdout)
+    now = orjson.loads(run("I1").stdout)
+    assert then["invoice"]["outstanding"] == "100.00" and then["invoice"]["status"] == "OPEN"
+    assert now["invoice"]["outstanding"] == "40.00" and now["invoice"]["status"] == "PARTIALLY_PAID"
+    assert run("NOPE").returncode == 1
