@@ -93,3 +93,31 @@ def test_the_cli_shows_a_document_as_known_then_and_now(tmp_path):
     assert then["invoice"]["outstanding"] == "100.00" and then["invoice"]["status"] == "OPEN"
     assert now["invoice"]["outstanding"] == "40.00" and now["invoice"]["status"] == "PARTIALLY_PAID"
     assert run("NOPE").returncode == 1
+
+
+def test_checkpointed_time_travel_equals_a_fold_from_the_first_event(tmp_path):
+    from ledger.customer import account_id
+    from ledger.loading import CHECKPOINT_EVERY, AggregateLoader
+
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'long.db'}")
+    books = Scenario(ledger.app, recorded_from=T0)
+    books.given("registerCustomer", a_customer("A"))
+    for step in range(1, 130):
+        _apply(books, step, ("invoice", "A", "10.00", step % 50, 30, step % 3 == 0))
+        _apply(books, 1000 + step, ("pay", "A", "7.00", step % 60, 0))
+    identity = account_id("A")
+    newest = ledger.app.account("A").version
+    assert newest > 2 * CHECKPOINT_EVERY
+
+    def state(account):
+        invoices = {number: (invoice.outstanding, invoice.status) for number, invoice in account.invoices.items()}
+        return invoices, {reference: payment.unallocated for reference, payment in account.payments.items()}
+
+    checkpointed = ledger.app.reader
+    for version in [newest, 1, CHECKPOINT_EVERY, CHECKPOINT_EVERY + 1, newest - 1, 2 * CHECKPOINT_EVERY - 1, 150]:
+        fresh = AggregateLoader(ledger.app.events, cache=False)  # no checkpoints: folds from the first event
+        travelled, expected = checkpointed.get_at(identity, version), fresh.get_at(identity, version)
+        assert travelled.version == expected.version == version
+        assert state(travelled) == state(expected)
+    assert checkpointed.checkpoints.nearest(identity, newest)[1] == newest - newest % CHECKPOINT_EVERY
+    ledger.close()
