@@ -1,0 +1,65 @@
+"""Loads the credit policy (scorecard, grades, renewal) from TOML: the shipped default, or the file named by
+ARLEDGER_CREDIT_POLICY. Errors name the file and the key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ledger.scorecard import Factor, GradePolicy, Scorecard
+
+DEFAULT_POLICY = Path(__file__).with_name("credit_policy.toml")
+
+
+class PolicyError(ValueError):
+    """The policy file is missing, not TOML, or has a wrong value (named)."""
+
+
+@dataclass(frozen=True)
+class CreditPolicy:
+    scorecard: Scorecard
+    renew_after_days: int
+    source: str
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise PolicyError(f"{where}: {value!r} is not a number") from None
+
+
+def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
+    try:
+        factors = tuple(
+            Factor(name=name, weight=int(spec["weight"]), direction=str(spec["direction"]),
+                   bands=tuple((_decimal(bound, f"{source}: factors.{name}.bands"), int(points))
+                               for bound, points in spec.get("bands", [])),
+                   missing_points=int(spec.get("missing_points", 50)))
+            for name, spec in data["factors"].items())
+        grades = tuple(GradePolicy(str(g["grade"]), _decimal(g["min_score"], f"{source}: grades.min_score"),
+                                   _decimal(g["limit_multiple"], f"{source}: grades.limit_multiple"),
+                                   int(g["terms_days"])) for g in data["grades"])
+        card = Scorecard(str(data["version"]), factors, grades, _decimal(data.get("limit_step", "100"),
+                                                                         f"{source}: limit_step"))
+        return CreditPolicy(card, int(data.get("renew_after_days", 365)), source)
+    except KeyError as missing:
+        raise PolicyError(f"{source}: missing key {missing}") from None
+    except (TypeError, ValueError) as error:
+        if isinstance(error, PolicyError):
+            raise
+        raise PolicyError(f"{source}: {error}") from None
+
+
+def load_policy(path: str | Path | None = None) -> CreditPolicy:
+    target = Path(path) if path else DEFAULT_POLICY
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"credit policy file {target} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"{target}: not valid TOML ({error})") from None
+    return parse_policy(data, str(target))
