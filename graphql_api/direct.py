@@ -167,8 +167,11 @@ class DirectQueries:
             return None
         data = {}
         for field in plan.fields:
-            arguments = {name: (value.value if isinstance(value, enum.Enum) else value)
-                         for name, value in get_argument_values(field.definition, field.node, coerced).items()}
+            try:
+                values = get_argument_values(field.definition, field.node, coerced)
+            except GraphQLError:
+                return None  # such as null for a non-null argument: the general path reports it
+            arguments = {name: (value.value if isinstance(value, enum.Enum) else value) for name, value in values.items()}
             try:
                 report = field.compute(context, **arguments)
             except GraphQLError:

@@ -33,6 +33,12 @@ def _placeholders(keys: list[str]) -> str:
     return ",".join("?" * len(keys))
 
 
+def _check_first(first: int) -> None:
+    if not 1 <= first <= MAX_NESTED_INVOICES:
+        raise GraphQLError(f"first must be between 1 and {MAX_NESTED_INVOICES}, got {first}",
+                           extensions={"code": "VALIDATION"})
+
+
 class Loaders:
     def __init__(self, database: Database, app: Any = None) -> None:
         self.database, self.app = database, app
@@ -56,9 +62,7 @@ class Loaders:
         return self._load(self._invoices, number, batch, self._fetch_invoices)
 
     def customer_invoices(self, code: str, batch: Iterable[str], first: int, open_only: bool) -> list[Invoice]:
-        if not 1 <= first <= MAX_NESTED_INVOICES:
-            raise GraphQLError(f"first must be between 1 and {MAX_NESTED_INVOICES}, got {first}",
-                               extensions={"code": "VALIDATION"})
+        _check_first(first)
         keys = [(c, first, open_only) for c in batch]
         return self._load(self._customer_invoices, (code, first, open_only), keys,
                           lambda wanted: self._fetch_customer_invoices([k[0] for k in wanted], first, open_only))
@@ -96,6 +100,7 @@ class Loaders:
         return None if state is None else credit_note_from_state(owner, state, known_at)
 
     def customer_invoices_at(self, code: str, known_at: datetime, first: int, open_only: bool) -> list[Invoice]:
+        _check_first(first)
         account = self.account_at(code, known_at)
         if account is None:
             return []

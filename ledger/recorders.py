@@ -31,8 +31,9 @@ class IndexRow(NamedTuple):
     position: int
     originator_id: UUID
     originator_version: int
-    recorded_us: int
+    recorded_us: int | None  # None where the source keeps no index of its own (an export file)
     hash: bytes
+    actor: str | None = None
 
 
 def index_rows(previous: bytes, rows: Sequence[tuple[int, Any, int, str, bytes]]) -> list[tuple]:
@@ -96,9 +97,9 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
     def select_index(self, start: int, limit: int) -> list[IndexRow]:
         """Index rows from position `start` on, in order."""
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT position, originator_id, originator_version, recorded_us, hash FROM {self.index_table} "
-                      "WHERE position >= ? ORDER BY position LIMIT ?", (start, limit))
-            return [IndexRow(r[0], UUID(r[1]), r[2], r[3], bytes(r[4])) for r in c.fetchall()]
+            c.execute(f"SELECT position, originator_id, originator_version, recorded_us, hash, actor FROM "
+                      f"{self.index_table} WHERE position >= ? ORDER BY position LIMIT ?", (start, limit))
+            return [IndexRow(r[0], UUID(r[1]), r[2], r[3], bytes(r[4]), r[5]) for r in c.fetchall()]
 
     def index_position_at(self, recorded_us: int) -> int:
         """The highest position recorded at or before the instant (0: none)."""
@@ -185,7 +186,7 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.index_from, (start, limit))
             return [IndexRow(r["position"], r["originator_id"], r["originator_version"], r["recorded_us"],
-                             bytes(r["hash"])) for r in curs.fetchall()]
+                             bytes(r["hash"]), r["actor"]) for r in curs.fetchall()]
 
     def index_position_at(self, recorded_us: int) -> int:
         with self.datastore.transaction(commit=False) as curs:

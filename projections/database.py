@@ -55,10 +55,14 @@ class Database:
         return connection
 
     def _acquire(self) -> Any:
-        try:
-            return self.idle.get_nowait()
-        except queue.Empty:
-            pass
+        while True:
+            try:
+                connection = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            if connection is not None and self._usable(connection):
+                return connection
+            self._drop(connection)  # a freed slot, or a connection that died while idle
         with self.lock:
             opening = self.opened < self.pool_size
             if opening:
@@ -71,23 +75,40 @@ class Database:
                     self.opened -= 1
                 raise
         try:
-            return self.idle.get(timeout=POOL_WAIT_S)
+            connection = self.idle.get(timeout=POOL_WAIT_S)
         except queue.Empty:
             raise PoolExhausted(f"all {self.pool_size} read-model connections stayed busy for {POOL_WAIT_S:.0f} s; "
                                 "retry") from None
+        if connection is not None and self._usable(connection):
+            return connection
+        self._drop(connection)
+        return self._acquire()
+
+    def _usable(self, connection: Any) -> bool:
+        if self.postgres:
+            return not (connection.closed or connection.broken
+                        or connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+        return not connection.in_transaction
+
+    def _drop(self, connection: Any) -> None:
+        """Forget a connection (None: a slot freed by an earlier drop, passed on to a waiting thread)."""
+        if connection is None:
+            return
+        with self.lock:
+            self.opened -= 1
+        try:
+            if not self.postgres and connection.in_transaction:
+                connection.rollback()
+            connection.close()
+        except Exception:  # closing a broken connection may fail too; it is dropped either way
+            pass
+        self.idle.put(None)  # wake a thread waiting for a connection: it may open one now
 
     def _release(self, connection: Any) -> None:
-        broken = self.postgres and (connection.closed or connection.broken
-                                    or connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
-        if broken:
-            with self.lock:
-                self.opened -= 1
-            try:
-                connection.close()
-            except Exception:  # closing a broken connection may fail too; it is dropped either way
-                pass
-            return
-        self.idle.put(connection)
+        if self._usable(connection):
+            self.idle.put(connection)
+        else:
+            self._drop(connection)
 
     @contextmanager
     def session(self) -> Iterator[Any]:
@@ -161,6 +182,8 @@ class Database:
                 connection = self.idle.get_nowait()
             except queue.Empty:
                 break
+            if connection is None:
+                continue
             connection.close()
             with self.lock:
                 self.opened -= 1

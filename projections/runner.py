@@ -47,6 +47,10 @@ class ProjectionRunner:
                 self.database.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK_KEY,))
             for statement in [*TABLES.values(), *INDEXES, TRACKING]:
                 self.database.execute(statement, prefix=self.prefix)
+            # The tracking row exists from the start, so two runners always serialise on it (SELECT ... FOR UPDATE
+            # locks nothing when there is no row: two first batches would fold at once and deadlock).
+            self.database.execute("INSERT INTO {p}tracking VALUES (?, 0) ON CONFLICT (projection) DO NOTHING",
+                                  (PROJECTION,), self.prefix)
 
     def position(self) -> int:
         rows = self.database.execute("SELECT position FROM {p}tracking WHERE projection = ?", (PROJECTION,), self.prefix)
@@ -121,8 +125,11 @@ class ProjectionRunner:
     def rebuild(self, progress: Callable[[int], None] | None = None, stop: int | None = None) -> int:
         """Empty the tables and fold the whole log again, in batches."""
         with self.lock, self.database.transaction():
-            for table in [*TABLES, "tracking"]:
+            self._locked_position()  # wait for a concurrent batch to finish
+            for table in TABLES:
                 self.database.execute(f"DELETE FROM {{p}}{table}", (), self.prefix)
+            self.database.execute("UPDATE {p}tracking SET position = 0 WHERE projection = ?", (PROJECTION,),
+                                  self.prefix)
             self.codes.clear()
         return self.catch_up(stop=stop, progress=progress)
 

@@ -44,7 +44,9 @@ def export_log(app: LedgerApplication, known_at: datetime, out: IO[bytes]) -> Op
         if not events:
             break
         for event in events:
-            row = index[event.id]
+            row = index.get(event.id)
+            if row is None:
+                raise RuntimeError(f"position {event.id} has no log index row: run `arledger verify`")
             out.write(orjson.dumps({
                 "position": event.id, "originatorId": event.originator_id.hex,
                 "originatorVersion": event.originator_version, "topic": event.topic,
@@ -74,6 +76,9 @@ class LogFile:
     def max_notification_id(self) -> int:
         return self.events[-1].id if self.events else 0
 
+    def index_position_at(self, _recorded_us: int) -> int:
+        return self.max_notification_id()  # the file holds no instants index: its end is its head
+
     def select_notifications(self, start: int, limit: int, stop: Optional[int] = None, **_: Any) -> list[Notification]:
         first = bisect_left(self.positions, start)
         chosen = self.events[first:first + limit]
@@ -81,7 +86,7 @@ class LogFile:
 
     def select_index(self, start: int, limit: int) -> list[IndexRow]:
         first = bisect_left(self.positions, start)
-        return [IndexRow(e.id, e.originator_id, e.originator_version, 0, self.hashes[e.id])
+        return [IndexRow(e.id, e.originator_id, e.originator_version, None, self.hashes[e.id])
                 for e in self.events[first:first + limit]]
 
 
@@ -101,6 +106,10 @@ def read_log_file(stream: IO[bytes]) -> LogFile:
     if first is None or first[1].get("format") != FORMAT or first[1].get("version") != VERSION:
         raise LogFileError(f"line 1: not an {FORMAT} version {VERSION} export")
     header = first[1]
+    try:
+        datetime.fromisoformat(str(header["knownAt"]))
+    except (KeyError, ValueError):
+        raise LogFileError("line 1: the header has no valid knownAt") from None
     events: list[Notification] = []
     hashes: dict[int, bytes] = {}
     previous, trailer = GENESIS, None

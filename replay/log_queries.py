@@ -55,8 +55,9 @@ def matching_positions(recorder: Any, *, after: int, limit: int, originators: Op
             where.append("actor = ?")
             params.append(actor)
         else:
-            where.append("(actor = ? OR actor LIKE ?)")
-            params += [actor, f"%:{actor}"]
+            where.append("(actor = ? OR actor LIKE ? ESCAPE '!')")
+            escaped = actor.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            params += [actor, f"%:{escaped}"]
     if from_us is not None:
         where.append("recorded_us >= ?")
         params.append(from_us)

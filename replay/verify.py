@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ledger.chain import GENESIS, next_hash
+from ledger.chain import GENESIS, event_facts, next_hash
 from ledger.recorders import IndexRow
 
 BATCH = 2000
@@ -79,7 +79,11 @@ def _index(recorder: Any, stop: Optional[int]) -> Iterator[IndexRow]:
 
 def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
     """Walk the whole log (or up to the digest's position) and report the first broken position."""
-    stop = digest.position if digest else None
+    # Walk only what was committed when the walk began: an event and its index row commit together, so every
+    # event up to the log's end as it stood then has its row, and a write landing mid-walk is not taken for a
+    # broken chain (an event slipped in around arledger up to that end is still caught).
+    last = recorder.max_notification_id() or 0
+    stop = min(digest.position, last) if digest else last
     events, index = _events(recorder, stop), _index(recorder, stop)
     event, row = next(events, None), next(index, None)
     previous, checked, head = GENESIS, 0, None
@@ -99,6 +103,9 @@ def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
                                     "earlier event removed)")
         if (row.originator_id, row.originator_version) != (event.originator_id, event.originator_version):
             return broken(event.id, "the event's originator or version differ from the chain's record")
+        if row.recorded_us is not None and (row.recorded_us, row.actor) != event_facts(event.state):
+            return broken(event.id, "the index's recorded instant or actor differ from the event's own (time travel "
+                                    "and history would be misled)")
         previous, checked, head = computed, checked + 1, Digest(event.id, computed.hex())
         event, row = next(events, None), next(index, None)
     if digest is not None:

@@ -107,3 +107,12 @@ def test_over_http_the_direct_answer_is_the_report(seeded):
     for row in report["rows"]:
         cents = [int(value.replace(".", "")) for value in [row["current"], *row["buckets"]]]
         assert sum(cents) == int(row["outstanding"].replace(".", ""))
+
+
+def test_a_null_for_a_required_variable_is_a_graphql_error_not_a_server_error(seeded):
+    ledger, app = seeded
+    token = app.state.tokens.create("admin", "n")
+    answer = TestClient(app).post("/graphql", json={
+        "query": 'query($a: String = "2026-01-01") { aging(asOf: $a) { asOf } }', "variables": {"a": None}},
+        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.json()["errors"]

@@ -132,3 +132,32 @@ def test_queries_that_could_ask_for_too_many_rows_are_refused_before_running(ser
         assert "query cost" in answer["errors"][0]["message"] and answer.get("data") is None
     else:
         assert "errors" not in answer
+
+
+def test_fragments_that_spread_each_other_twice_are_measured_in_linear_time(served):
+    import time
+
+    levels = 40  # expanded, 2**40 fields: measured naively this would never finish
+    fragments = " ".join(f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels))
+    query = f"query {{ ...F0 }} {fragments} fragment F{levels} on Query {{ a: __typename }}"
+    started = time.monotonic()
+    answer = served.call(query, role=None)
+    assert time.monotonic() - started < 10  # generous: the point is "not exponential", not a timing
+    assert any("aliases" in error["message"] for error in answer["errors"])
+
+
+def test_depth_is_limited_but_introspection_is_not_counted(served):
+    deep = "{ customers(first: 1) { edges { node { invoices { customer { invoices { customer { invoices { customer " \
+           "{ invoices { customer { code } } } } } } } } } } } }"
+    answer = served.call(deep)
+    assert any("depth" in error["message"] for error in answer["errors"])
+    from graphql import get_introspection_query
+    assert "errors" not in served.call(get_introspection_query(descriptions=True), role=None)
+
+
+@pytest.mark.parametrize("first", [0, -2, 501])
+def test_nested_invoice_pages_are_limited_now_and_in_the_past(one_customer, first):
+    for known_at in (None, "2030-01-01T00:00:00+00:00"):
+        answer = one_customer.call("query($f: Int!, $k: String) { customer(code: \"C1\", knownAt: $k) "
+                                   "{ invoices(first: $f) { number } } }", {"f": first, "k": known_at})
+        assert answer["errors"][0]["extensions"]["code"] == "VALIDATION"

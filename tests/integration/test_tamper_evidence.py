@@ -123,3 +123,11 @@ def test_the_cli_names_the_first_broken_position_and_exits_1(ledger, database_ur
     broken = subprocess.run([sys.executable, "-m", "arledger", "verify", "--digest", digest, "--database-url",
                              database_url], capture_output=True, text=True)
     assert broken.returncode == 1 and "position 50:" in broken.stderr
+
+
+def test_an_edited_instant_or_actor_in_the_index_is_caught(ledger):
+    log = Log(ledger)
+    log.db.execute(f"UPDATE {log.index} SET recorded_us = recorded_us + 1 WHERE position = 33")
+    assert _broken_at(ledger) == 33
+    log.db.execute(f"UPDATE {log.index} SET recorded_us = recorded_us - 1, actor = 'admin:nobody' WHERE position = 33")
+    assert _broken_at(ledger) == 33
