@@ -36,6 +36,14 @@ RESETTLE = ("UPDATE {p}installments SET outstanding_minor = (SELECT CASE WHEN i.
 
 
 _DISPUTE = "UPDATE {p}invoices SET dispute_open = ? WHERE invoice_number = ?"
+_COLLECTION = "INSERT INTO {p}collection_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _collection(e: Any, position: int, code: str, kind: str, on: date, *, amount: int | None = None,
+                level: int | None = None, channel: str | None = None, note: str | None = None) -> Statement:
+    """A collection fact: `on` is the promised date, the action date, or (disputes) the day it was recorded."""
+    return (_COLLECTION, (position, e.invoice_number, code, kind, day(on), amount, level, channel, note,
+                          day(e.timestamp.date()), micros(e.timestamp)))
 
 
 def phase(sql: str) -> int:
@@ -175,8 +183,15 @@ FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
                                                             e, p, code, "credited_minor"),
     A.CreditNoteAllocated: lambda e, p, code: _allocated("CREDIT_NOTE", e.number, e, p, code),
     A.InvoiceWrittenOff: _written_off,
-    A.DisputeOpened: lambda e, p, code: [(_DISPUTE, (1, e.invoice_number))],
-    A.DisputeResolved: lambda e, p, code: [(_DISPUTE, (0, e.invoice_number))],
+    A.DisputeOpened: lambda e, p, code: [(_DISPUTE, (1, e.invoice_number)),
+                                         _collection(e, p, code, "DISPUTE_OPENED", e.timestamp.date(), note=e.reason)],
+    A.DisputeResolved: lambda e, p, code: [(_DISPUTE, (0, e.invoice_number)),
+                                           _collection(e, p, code, "DISPUTE_RESOLVED", e.timestamp.date(),
+                                                       note=e.reason)],
+    A.PromiseToPayRecorded: lambda e, p, code: [_collection(e, p, code, "PROMISE", e.promised_on,
+                                                            amount=minor(e.amount))],
+    A.DunningActionRecorded: lambda e, p, code: [_collection(e, p, code, "DUNNING", e.acted_on, level=e.level,
+                                                             channel=e.channel, note=e.note)],
 }
 
 

@@ -19,7 +19,7 @@ from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
 from projections.database import Database
 from projections.receivables import FOLDS, RESETTLE, Statement, evolve, phase
-from projections.schema import INDEXES, TABLES, TRACKING
+from projections.schema import INDEXES, SCHEMA_VERSION, TABLES, TRACKING
 
 PROJECTION = "receivables"
 SCHEMA_LOCK_KEY = 0x61726C6564676573  # serialises read-model schema creation across processes
@@ -40,6 +40,7 @@ class ProjectionRunner:
         self.codes: dict[UUID, str] = {}
         self.lock = threading.Lock()
         self.create_tables()
+        self._upgrade_schema()
 
     def create_tables(self) -> None:
         with self.database.transaction():
@@ -51,6 +52,25 @@ class ProjectionRunner:
             # locks nothing when there is no row: two first batches would fold at once and deadlock).
             self.database.execute("INSERT INTO {p}tracking VALUES (?, 0) ON CONFLICT (projection) DO NOTHING",
                                   (PROJECTION,), self.prefix)
+
+    def _schema_version(self) -> int | None:
+        rows = self.database.execute("SELECT value FROM {p}meta WHERE name = 'schema_version'", (), self.prefix)
+        return rows[0][0] if rows else None
+
+    def _set_schema_version(self) -> None:
+        self.database.execute("INSERT INTO {p}meta VALUES ('schema_version', ?) ON CONFLICT (name) DO UPDATE SET "
+                              "value = excluded.value", (SCHEMA_VERSION,), self.prefix)
+
+    def _upgrade_schema(self) -> None:
+        """Read models folded under an older schema are rebuilt from the log (new tables start empty otherwise)."""
+        with self.lock, self.database.transaction():
+            position = self._locked_position()
+            if self._schema_version() == SCHEMA_VERSION:
+                return
+            if position == 0:
+                self._set_schema_version()
+                return
+        self.rebuild()
 
     def position(self) -> int:
         rows = self.database.execute("SELECT position FROM {p}tracking WHERE projection = ?", (PROJECTION,), self.prefix)
@@ -130,6 +150,7 @@ class ProjectionRunner:
                 self.database.execute(f"DELETE FROM {{p}}{table}", (), self.prefix)
             self.database.execute("UPDATE {p}tracking SET position = 0 WHERE projection = ?", (PROJECTION,),
                                   self.prefix)
+            self._set_schema_version()
             self.codes.clear()
         return self.catch_up(stop=stop, progress=progress)
 

@@ -30,6 +30,11 @@ TABLES = {
         reversed_day INTEGER, reversed_recorded_us BIGINT, allocated_minor BIGINT NOT NULL,
         PRIMARY KEY (kind, source))""",
     "meta": """CREATE TABLE IF NOT EXISTS {p}meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)""",
+    # Collection facts per invoice, in log order: promises to pay, disputes opened and resolved, dunning actions.
+    "collection_log": """CREATE TABLE IF NOT EXISTS {p}collection_log (
+        position BIGINT PRIMARY KEY, invoice_number TEXT NOT NULL, customer_code TEXT NOT NULL, kind TEXT NOT NULL,
+        day INTEGER NOT NULL, amount_minor BIGINT, level INTEGER, channel TEXT, note TEXT, made_day INTEGER NOT NULL,
+        recorded_us BIGINT NOT NULL)""",
 }
 
 INDEXES = [
@@ -42,10 +47,15 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}settlements_source ON {p}settlements (kind, source)",
     "CREATE INDEX IF NOT EXISTS {p}settlements_customer ON {p}settlements (customer_code)",
     "CREATE INDEX IF NOT EXISTS {p}credits_customer ON {p}credits (customer_code)",
+    "CREATE INDEX IF NOT EXISTS {p}collection_log_customer ON {p}collection_log (customer_code, kind)",
+    "CREATE INDEX IF NOT EXISTS {p}collection_log_invoice ON {p}collection_log (invoice_number)",
 ]
+
+# Raised whenever a table is added or changed: read models of an older version are rebuilt from the log at start.
+SCHEMA_VERSION = 2
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 # Tables compared by `reconcile`, with the columns that order their rows.
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
-        "settlements": "position", "credits": "kind, source", "meta": "name"}
+        "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position"}
