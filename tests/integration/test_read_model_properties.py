@@ -134,4 +134,5 @@ def test_read_models_on_postgres_agree_with_the_oracle(postgres_url, operations,
             for table in ("customers", "invoices", "installments", "settlements", "credits", "meta", "tracking"):
                 ledger.database.execute(f"DROP TABLE IF EXISTS {{p}}{table}")
         ledger.database.execute("DROP TABLE IF EXISTS arledger_events")
+        ledger.database.execute("DROP TABLE IF EXISTS arledger_events_index")
         ledger.close()
