@@ -1,0 +1,145 @@
+"""A customer's payment behaviour as of a business date, from the read models: the ledger's half of a credit
+assessment, and the evidence early-warning rules look at.
+
+Over the window of BEHAVIOUR_DAYS before the date (D - 365, D]:
+- monthly invoicing: invoices issued in the window (and not voided by D), divided by 12;
+- an invoice is settled on the day its payments, credit notes and write-offs (effective by D, not undone by D)
+  first reach its total; for the invoices settled in the window: average days beyond terms (amount-weighted
+  max(0, settled day - due day)) and the share settled by the due date; consecutive late settlements (the
+  trailing run, in settlement order);
+- largest overdue: the largest amount still outstanding at D on an invoice due before D (invoice level), and
+  its ratio to monthly invoicing;
+- broken promises: promises made in the window and due before D whose invoice was not paid, between the promise
+  and its date, the promised amount (or all that was outstanding when promised, if less);
+- disputes opened in the window.
+Metrics without data (no settled invoice yet) are None: the scorecard scores them as missing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from ledger.currencies import minor_unit_exponent
+from projections.database import Database
+
+BEHAVIOUR_DAYS = 365
+RATIO_CAP = Decimal(99)  # overdue with no invoicing in the window: as bad as a ratio gets
+
+
+@dataclass
+class Behaviour:
+    customer_code: str
+    currency: str
+    monthly_invoicing: Decimal
+    average_days_beyond_terms: Optional[Decimal]
+    on_time_share: Optional[Decimal]
+    consecutive_late: int
+    largest_overdue: Decimal
+    largest_overdue_ratio: Decimal
+    largest_overdue_days: int
+    overdue_total: Decimal
+    broken_promises: int
+    disputes: int
+    broken_promise_invoices: list[str] = field(default_factory=list)
+
+    def scorecard_values(self) -> dict[str, Optional[Decimal]]:
+        return {"average_days_beyond_terms": self.average_days_beyond_terms, "on_time_share": self.on_time_share,
+                "largest_overdue_ratio": self.largest_overdue_ratio, "broken_promises": Decimal(self.broken_promises),
+                "disputes": Decimal(self.disputes)}
+
+
+@dataclass
+class _Invoice:
+    number: str
+    total: int
+    issue_day: int
+    due_day: int
+    void_day: Optional[int]
+    settlements: list[tuple[int, int]] = field(default_factory=list)  # (effective day, amount), effective by D
+
+    def paid_between(self, first_day: int, last_day: int) -> int:
+        return sum(amount for day, amount in self.settlements if first_day <= day <= last_day)
+
+    def settled_day(self) -> Optional[int]:
+        running = 0
+        for day, amount in sorted(self.settlements):
+            running += amount
+            if running >= self.total:
+                return day
+        return None
+
+
+def _placeholders(codes: list[str]) -> str:
+    return ",".join("?" * len(codes))
+
+
+def behaviour(database: Database, as_of: date, customer_codes: list[str]) -> dict[str, Behaviour]:
+    """Behaviour as of `as_of` for the given customers (a few queries for all of them)."""
+    found: dict[str, Behaviour] = {}
+    for start in range(0, len(customer_codes), 500):
+        found.update(_behaviour(database, as_of.toordinal(), customer_codes[start:start + 500]))
+    return found
+
+
+def _behaviour(database: Database, d: int, codes: list[str]) -> dict[str, Behaviour]:
+    marks = _placeholders(codes)
+    currencies = dict(database.execute(f"SELECT customer_code, currency FROM {{p}}customers WHERE customer_code IN "
+                                       f"({marks})", codes))
+    invoices: dict[str, dict[str, _Invoice]] = defaultdict(dict)
+    for code, number, total, issued, due, void in database.execute(
+            "SELECT customer_code, invoice_number, total_minor, issue_day, due_day, void_day FROM {p}invoices "
+            f"WHERE customer_code IN ({marks}) AND issue_day <= ?", [*codes, d]):
+        if void is None or void > d:
+            invoices[code][number] = _Invoice(number, total, issued, due, void)
+    for code, number, amount, effective in database.execute(
+            "SELECT customer_code, invoice_number, amount_minor, effective_day FROM {p}settlements WHERE customer_code "
+            f"IN ({marks}) AND effective_day <= ? AND (undone_day IS NULL OR undone_day > ?)", [*codes, d, d]):
+        invoice = invoices[code].get(number)
+        if invoice is not None:
+            invoice.settlements.append((effective, amount))
+    log: dict[str, list[tuple]] = defaultdict(list)
+    for row in database.execute("SELECT customer_code, invoice_number, kind, day, amount_minor, made_day FROM "
+                                f"{{p}}collection_log WHERE customer_code IN ({marks}) AND made_day <= ? "
+                                "ORDER BY position", [*codes, d]):
+        log[row[0]].append(row[1:])
+    return {code: _one(code, currency, d, invoices[code], log[code]) for code, currency in currencies.items()}
+
+
+def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: list[tuple]) -> Behaviour:
+    scale = Decimal(1).scaleb(-minor_unit_exponent(currency))
+    window_start = d - BEHAVIOUR_DAYS  # exclusive
+    invoiced = sum(i.total for i in invoices.values() if i.issue_day > window_start)
+    monthly = Decimal(invoiced) * scale / 12
+    settled = sorted((day, i) for i in invoices.values() if (day := i.settled_day()) is not None
+                     and window_start < day <= d)
+    weighted = sum(i.total * max(0, day - i.due_day) for day, i in settled)
+    weight = sum(i.total for _day, i in settled)
+    average = (Decimal(weighted) / weight).quantize(Decimal("0.1")) if weight else None
+    on_time = (Decimal(sum(1 for day, i in settled if day <= i.due_day)) / len(settled)).quantize(Decimal("0.001")) \
+        if settled else None
+    consecutive = 0
+    for day, invoice in reversed(settled):
+        if day <= invoice.due_day:
+            break
+        consecutive += 1
+    overdue = [(i.total - i.paid_between(0, d), d - i.due_day) for i in invoices.values() if i.due_day < d]
+    overdue = [(left, days) for left, days in overdue if left > 0]
+    largest, largest_days = max(overdue, default=(0, 0))
+    largest_amount = Decimal(largest) * scale
+    ratio = (largest_amount / monthly).quantize(Decimal("0.001")) if monthly else (RATIO_CAP if largest else Decimal(0))
+    broken = []
+    for number, kind, promised_day, amount, made_day in log:
+        invoice = invoices.get(number)
+        if kind != "PROMISE" or invoice is None or made_day <= window_start or promised_day >= d:
+            continue
+        owed_then = invoice.total - invoice.paid_between(0, made_day - 1)
+        if invoice.paid_between(made_day, promised_day) < min(amount, owed_then):
+            broken.append(number)
+    disputes = sum(1 for _n, kind, _day, _amount, made_day in log if kind == "DISPUTE_OPENED" and made_day > window_start)
+    return Behaviour(code, currency, monthly.quantize(scale), average, on_time, consecutive, largest_amount,
+                     min(ratio, RATIO_CAP), largest_days, Decimal(sum(left for left, _days in overdue)) * scale,
+                     len(broken), disputes, broken)
