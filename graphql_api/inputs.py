@@ -74,6 +74,8 @@ class IssueInvoiceInput:
     dueDate: Optional[str] = UNSET
     currency: Optional[str] = UNSET
     installments: Optional[list[InstallmentInput]] = UNSET
+    creditOverrideReason: Optional[str] = strawberry.field(default=UNSET, description=(
+        "admin only: issue above the customer's credit limit for this reason (recorded as CreditLimitOverridden)"))
 
 
 @strawberry.input

@@ -56,8 +56,13 @@ def _canonical(value: object) -> object:
         return [_canonical(item) for item in value]
     fields = getattr(value, "__dataclass_fields__", None)
     if fields is not None:
-        return {name: _canonical(getattr(value, name)) for name in fields}
+        return {name: _canonical(getattr(value, name)) for name in fields if name not in _NOT_CONTENT}
     return value
+
+
+# Fields that say how an operation was authorised, not what the document is: a retry with another reason is the
+# same document, and fingerprints stay what they were before these fields existed.
+_NOT_CONTENT = frozenset({"credit_override_reason"})
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class IssueInvoice(Command):
     currency: str | None
     lines: tuple[InvoiceLine, ...]
     installments: tuple[InstallmentPlan, ...]
+    credit_override_reason: str | None = None  # an admin's reason to issue above the credit limit
 
     def natural_key(self) -> tuple[str, str]:
         return ("invoice", self.number)
@@ -295,7 +301,8 @@ def parse_issue_invoice(r: Reader) -> IssueInvoice:
         plans.append(InstallmentPlan(item.date("dueDate"),
                                      item.positive_decimal("portion", max_places=limits.MAX_PORTION_DECIMALS)))
         item.done()
-    return IssueInvoice(number, customer_code, issue_date, due_date, currency, tuple(lines), tuple(plans))
+    override = r.text("creditOverrideReason", required=False, max_length=limits.MAX_TEXT_LENGTH)
+    return IssueInvoice(number, customer_code, issue_date, due_date, currency, tuple(lines), tuple(plans), override)
 
 
 def _places(r: Reader, name: str, value: Decimal, max_places: int) -> Decimal:

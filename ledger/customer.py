@@ -77,6 +77,19 @@ class CustomerAccount(Aggregate):
             account.credit_limit = Decimal(self.credit_limit)
             account.remember(self.operation_key)
 
+    class CreditLimitOverridden(Event):
+        """An invoice was issued above the credit limit on an admin's decision (recorded right after it)."""
+
+        TOPIC = "arledger:CreditLimitOverridden"
+        invoice_number: str
+        credit_limit: str
+        exposure_before: str
+        exposure_after: str
+        reason: str
+
+        def apply(self, account: CustomerAccount) -> None:
+            pass
+
     class CreditHoldPlaced(Event):
         TOPIC = "arledger:CreditHoldPlaced"
         reason: str

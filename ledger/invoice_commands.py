@@ -59,7 +59,8 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
     if total <= 0:
         raise ValidationError(f"invoice total rounds to {format_amount(total, currency)} {currency}; it must be positive", ("lines",))
     installments = split_installments(total, command.installments, due_date, currency)
-    _check_credit(account, total)
+    exposure_before = account.exposure
+    overridden = _check_credit(account, total, command.credit_override_reason)
     account.trigger_event(
         CustomerAccount.InvoiceIssued, **context.event_meta(), number=command.number, currency=currency,
         issue_date=command.issue_date, due_date=due_date,
@@ -69,20 +70,29 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
         installments=[{"dueDate": due, "amount": _money(amount, currency)} for due, amount in installments],
         net_total=_money(net_total, currency), tax_total=_money(tax_total, currency), total=_money(total, currency),
         fingerprint=command.fingerprint())
+    if overridden:
+        account.trigger_event(
+            CustomerAccount.CreditLimitOverridden, **context.event_meta(), invoice_number=command.number,
+            credit_limit=_money(account.credit_limit, currency), exposure_before=_money(exposure_before, currency),
+            exposure_after=_money(exposure_before + total, currency), reason=command.credit_override_reason)
 
 
-def _check_credit(account: CustomerAccount, total: Decimal) -> None:
+def _check_credit(account: CustomerAccount, total: Decimal, override_reason: str | None = None) -> bool:
+    """True when the invoice goes above the limit on an override; raises CreditHold / CreditLimitExceeded."""
     if account.on_credit_hold:
         raise CreditHold(f"customer {account.code} is on credit hold", ("customerCode",))
     if account.credit_limit is None:
-        return
+        return False
     exposure = account.exposure
     if exposure + total > account.credit_limit:
+        if override_reason:
+            return True
         currency = account.currency
         raise CreditLimitExceeded(
             f"invoice of {_money(total, currency)} {currency} would take customer {account.code}'s open exposure "
             f"from {_money(exposure, currency)} to {_money(exposure + total, currency)}, above its credit limit "
             f"{_money(account.credit_limit, currency)}", ("customerCode",))
+    return False
 
 
 def _text(value: Decimal) -> str:
