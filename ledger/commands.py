@@ -341,6 +341,26 @@ PARSERS: dict[str, Callable[[Reader], Command]] = {
 }
 
 
+@dataclass(frozen=True)
+class RecordCreditAssessment(Command):
+    """A scored credit assessment, computed by the credit service from an analyst's inputs and the ledger's own
+    behaviour figures (not a contract operation: `assessCredit` builds it)."""
+
+    op: ClassVar[str] = "assessCredit"
+    customer_code: str
+    assessed_on: date
+    policy_version: str
+    inputs: tuple[tuple[str, str | None], ...]  # factor -> value as a decimal string, None when unknown
+    factors: tuple[tuple[str, str | None, int, int, str], ...]  # (name, value, points, weight, contribution)
+    score: Decimal
+    grade: str
+    monthly_invoicing: Decimal
+    recommended_limit: Decimal
+    recommended_terms_days: int
+    note: str | None
+    apply_recommendation: bool
+
+
 def parse_command(op: object, data: object) -> Command:
     """The typed command for an operation name and its input; ValidationError naming the field otherwise."""
     if not isinstance(op, str) or op not in PARSERS:

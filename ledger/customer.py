@@ -63,6 +63,7 @@ class CustomerAccount(Aggregate):
             account.invoices, account.payments, account.credit_notes = {}, {}, {}
             account.open_invoice_numbers = set()
             account.operation_keys = set()
+            account.last_assessed_on, account.grade = None, None
 
     Created = CustomerRegistered
 
@@ -76,6 +77,26 @@ class CustomerAccount(Aggregate):
         def apply(self, account: CustomerAccount) -> None:
             account.credit_limit = Decimal(self.credit_limit)
             account.remember(self.operation_key)
+
+    class CreditAssessed(Event):
+        """A credit assessment: its inputs, each factor's points, the score and grade, and what it recommends."""
+
+        TOPIC = "arledger:CreditAssessed"
+        assessed_on: date
+        policy_version: str
+        inputs: dict
+        factors: list
+        score: str
+        grade: str
+        monthly_invoicing: str
+        recommended_limit: str
+        recommended_terms_days: int
+        note: str | None
+        applied: bool
+
+        def apply(self, account: CustomerAccount) -> None:
+            account.last_assessed_on = self.assessed_on
+            account.grade = self.grade
 
     class CreditLimitOverridden(Event):
         """An invoice was issued above the credit limit on an admin's decision (recorded right after it)."""
@@ -269,7 +290,8 @@ class CustomerAccount(Aggregate):
     # State is set by CustomerRegistered.apply (the library builds the aggregate from its first event; class-level
     # annotations would make the library generate an __init__): code, name, currency, credit_limit (Decimal or
     # None), payment_terms_days, email, phone, locale, fingerprint, on_credit_hold, invoices, payments,
-    # credit_notes (dicts keyed by number/reference), open_invoice_numbers and operation_keys (sets).
+    # credit_notes (dicts keyed by number/reference), open_invoice_numbers and operation_keys (sets),
+    # last_assessed_on and grade (None until a credit assessment).
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger import commands as c
-from ledger import customer_commands, invoice_commands, payment_commands
+from ledger import credit_commands, customer_commands, invoice_commands, payment_commands
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import Duplicate
@@ -119,6 +119,8 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.IssueCreditNote: _new_document(payment_commands.issue_credit_note),
     c.AllocateCreditNote: _keyless(_by_document("credit_note", "number", "number"), "credit_note",
                                    lambda cmd: cmd.number, payment_commands.allocate_credit_note),
+    c.RecordCreditAssessment: _keyless(_by_customer, "customer", _customer_key,
+                                       credit_commands.record_credit_assessment),
 }
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from ledger.customer import CustomerAccount as A
 from ledger.instants import micros
@@ -188,6 +191,10 @@ FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
     A.DisputeResolved: lambda e, p, code: [(_DISPUTE, (0, e.invoice_number)),
                                            _collection(e, p, code, "DISPUTE_RESOLVED", e.timestamp.date(),
                                                        note=e.reason)],
+    A.CreditAssessed: lambda e, p, code: [("INSERT INTO {p}assessments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+        p, code, day(e.assessed_on), micros(e.timestamp), e.actor, e.policy_version, int(Decimal(e.score) * 10),
+        e.grade, minor(e.monthly_invoicing), minor(e.recommended_limit), e.recommended_terms_days, int(e.applied),
+        orjson.dumps(e.factors).decode(), e.note))],
     A.PromiseToPayRecorded: lambda e, p, code: [_collection(e, p, code, "PROMISE", e.promised_on,
                                                             amount=minor(e.amount))],
     A.DunningActionRecorded: lambda e, p, code: [_collection(e, p, code, "DUNNING", e.acted_on, level=e.level,

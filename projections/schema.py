@@ -30,6 +30,12 @@ TABLES = {
         reversed_day INTEGER, reversed_recorded_us BIGINT, allocated_minor BIGINT NOT NULL,
         PRIMARY KEY (kind, source))""",
     "meta": """CREATE TABLE IF NOT EXISTS {p}meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)""",
+    # Credit assessments, one row each: the score in tenths, amounts in minor units, factors as JSON text.
+    "assessments": """CREATE TABLE IF NOT EXISTS {p}assessments (
+        position BIGINT PRIMARY KEY, customer_code TEXT NOT NULL, assessed_day INTEGER NOT NULL,
+        recorded_us BIGINT NOT NULL, actor TEXT NOT NULL, policy_version TEXT NOT NULL, score_tenths INTEGER NOT NULL,
+        grade TEXT NOT NULL, monthly_invoicing_minor BIGINT NOT NULL, recommended_limit_minor BIGINT NOT NULL,
+        recommended_terms_days INTEGER NOT NULL, applied INTEGER NOT NULL, factors TEXT NOT NULL, note TEXT)""",
     # Collection facts per invoice, in log order: promises to pay, disputes opened and resolved, dunning actions.
     "collection_log": """CREATE TABLE IF NOT EXISTS {p}collection_log (
         position BIGINT PRIMARY KEY, invoice_number TEXT NOT NULL, customer_code TEXT NOT NULL, kind TEXT NOT NULL,
@@ -47,15 +53,17 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}settlements_source ON {p}settlements (kind, source)",
     "CREATE INDEX IF NOT EXISTS {p}settlements_customer ON {p}settlements (customer_code)",
     "CREATE INDEX IF NOT EXISTS {p}credits_customer ON {p}credits (customer_code)",
+    "CREATE INDEX IF NOT EXISTS {p}assessments_customer ON {p}assessments (customer_code, assessed_day)",
     "CREATE INDEX IF NOT EXISTS {p}collection_log_customer ON {p}collection_log (customer_code, kind)",
     "CREATE INDEX IF NOT EXISTS {p}collection_log_invoice ON {p}collection_log (invoice_number)",
 ]
 
 # Raised whenever a table is added or changed: read models of an older version are rebuilt from the log at start.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 # Tables compared by `reconcile`, with the columns that order their rows.
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
-        "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position"}
+        "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
+        "assessments": "position"}
