@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import orjson
 
 from arledger.config import ConfigError, load_settings
+from arledger.credit_policy import PolicyError
 from arledger.wiring import Ledger, open_ledger
 
 
@@ -42,8 +43,11 @@ def open_ledger_for(database_url: str | None) -> Ledger:
     """The application with its read models (folded after each save on SQLite)."""
     try:
         settings = load_settings(database_url)
-        return open_ledger(settings.database_url)
-    except ConfigError as error:
+        ledger = open_ledger(settings.database_url, settings.credit_policy)
+        if settings.credit_policy:
+            ledger.credit_policy  # noqa: B018  (a broken policy file is a usage error now, not at first use)
+        return ledger
+    except (ConfigError, PolicyError) as error:
         raise click.UsageError(str(error)) from None
 
 
@@ -83,4 +87,4 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_audit, cli_commands, cli_reports, cli_server  # noqa: E402,F401  (register the commands on `main`)
+from arledger import cli_audit, cli_commands, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)

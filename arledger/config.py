@@ -20,6 +20,7 @@ class Settings:
     database_url: str
     host: str
     port: int
+    credit_policy: str | None = None  # ARLEDGER_CREDIT_POLICY: a TOML file replacing the shipped credit policy
 
 
 def load_settings(database_url: str | None = None) -> Settings:
@@ -33,6 +34,7 @@ def load_settings(database_url: str | None = None) -> Settings:
         database_url=database_url or os.environ.get("ARLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
         host=os.environ.get("ARLEDGER_HOST", DEFAULT_HOST),
         port=port,
+        credit_policy=os.environ.get("ARLEDGER_CREDIT_POLICY") or None,
     )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from functools import cached_property
 
 import psycopg
 
-from dataclasses import dataclass
-
 from arledger.config import is_postgres, store_env
+from arledger.credit_policy import CreditPolicy, load_policy
 from ledger.application import LedgerApplication
 from projections.database import Database
 from projections.runner import ProjectionRunner
@@ -47,13 +48,18 @@ class Ledger:
     app: LedgerApplication
     database: Database
     runner: ProjectionRunner
+    credit_policy_path: str | None = None  # None: the shipped policy
+
+    @cached_property
+    def credit_policy(self) -> CreditPolicy:
+        return load_policy(self.credit_policy_path)
 
     def close(self) -> None:
         self.database.close()
         self.app.close()
 
 
-def open_ledger(database_url: str) -> Ledger:
+def open_ledger(database_url: str, credit_policy_path: str | None = None) -> Ledger:
     """Application + read models. On SQLite the read models follow every save in process (a caller reads its own
     write); on PostgreSQL a worker follows the log and readers catch up or wait for a position."""
     app = build_application(database_url)
@@ -61,4 +67,4 @@ def open_ledger(database_url: str) -> Ledger:
     runner = ProjectionRunner(app, database)
     if not is_postgres(database_url):
         app.after_save_hooks.append(lambda _recordings: runner.catch_up())
-    return Ledger(app, database, runner)
+    return Ledger(app, database, runner, credit_policy_path)

@@ -81,3 +81,28 @@ def test_who_is_due_for_an_assessment(ledger):  # noqa: F811
     assert due == {"C2"}
     renewal = assessments_due(ledger.database, date(2026, 5, 31) + timedelta(days=365), 365)
     assert [row["reason"] for row in renewal if row["customerCode"] == "C1"] == ["RENEWAL"]
+
+
+def test_the_cli_assesses_and_lists_who_is_due(tmp_path):
+    import subprocess
+    import sys
+
+    import orjson
+
+    from arledger.wiring import open_ledger
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    opened = open_ledger(url)
+    _on(opened, "2026-01-01", "registerCustomer", {"code": "C1", "name": "One", "currency": "CNY"})
+    opened.close()
+    run = lambda *args: subprocess.run([sys.executable, "-m", "arledger", "risk", *args, "--database-url", url],  # noqa: E731
+                                       capture_output=True)
+    due = run("due", "--as-of", "2026-02-01", "--format", "json")
+    assert orjson.loads(due.stdout) == [{"customerCode": "C1", "reason": "NEW", "lastAssessedOn": None,
+                                         "invoiced": False}]
+    done = run("assess", "--customer", "C1", "--on", "2026-02-01", "--set", "managementQuality=4", "--format", "json")
+    assert done.returncode == 0 and orjson.loads(done.stdout)["grade"] in "ABCDE"
+    assert orjson.loads(run("due", "--as-of", "2026-02-01", "--format", "json").stdout) == []
+    bad = run("assess", "--customer", "C1", "--on", "2026-02-02", "--set", "managementQuality=7")
+    assert bad.returncode == 1 and b"managementQuality" in bad.stderr
+    assert run("assess", "--customer", "C1", "--on", "2026-02-02", "--set", "oops").returncode == 2

@@ -1,0 +1,48 @@
+"""Credit through GraphQL: an admin assesses, staff read the profile (now and as known before), who is due; the
+customer token and the other roles are kept out of what is not theirs."""
+
+import time
+from datetime import datetime, timezone
+
+from tests.api.conftest import ISSUE, REGISTER, customer, invoice
+
+ASSESS = """mutation($input: AssessCreditInput!) { assessCredit(input: $input) {
+  userErrors { code field message } assessment { grade score recommendedLimit recommendedTermsDays applied
+  policyVersion actor factors { name value points weight contribution } } } }"""
+PROFILE = """query($at: String) { creditProfile(customerCode: "C1", knownAt: $at) { creditLimit exposure utilisation
+  latest { grade } assessments { assessedOn } } }"""
+
+
+def test_an_admin_assesses_and_staff_see_the_profile_over_time(served):
+    api = served.call
+    api(REGISTER, {"input": customer(creditLimit="1000.00")})
+    api(ISSUE, {"input": invoice("I-1", amount="250.00")})
+    due = api('{ assessmentsDue(asOf: "2026-02-01") { customerCode reason invoiced } }', role="collector")
+    assert due["data"]["assessmentsDue"] == [{"customerCode": "C1", "reason": "NEW", "invoiced": True}]
+    before = datetime.now(timezone.utc).isoformat()
+    time.sleep(0.01)
+    done = api(ASSESS, {"input": {"customerCode": "C1", "assessedOn": "2026-02-01", "industryPosition": "4",
+                                  "managementQuality": "3", "currentRatio": "1.6", "applyRecommendation": True}})
+    assessment = done["data"]["assessCredit"]["assessment"]
+    assert done["data"]["assessCredit"]["userErrors"] == [] and assessment["applied"] is True
+    assert assessment["actor"] == "admin:admin-user" and assessment["policyVersion"] == "default-2026-11"
+    assert sum(f["weight"] for f in assessment["factors"]) == 100
+    now = api(PROFILE, {}, role="auditor")["data"]["creditProfile"]
+    assert now["latest"]["grade"] == assessment["grade"] and now["creditLimit"] == assessment["recommendedLimit"]
+    then = api(PROFILE, {"at": before}, role="auditor")["data"]["creditProfile"]
+    assert then == {"creditLimit": "1000.00", "exposure": "250.00", "utilisation": "0.250", "latest": None,
+                    "assessments": []}
+    assert api('{ assessmentsDue(asOf: "2026-02-01") { customerCode } }')["data"]["assessmentsDue"] == []
+
+
+def test_credit_is_for_the_admin_to_decide_and_for_staff_to_read(served):
+    api = served.call
+    api(REGISTER, {"input": customer()})
+    data = {"input": {"customerCode": "C1", "assessedOn": "2026-02-01"}}
+    for role in ("accountant", "collector", "auditor", "customer"):
+        assert api(ASSESS, data, role=role)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert api(PROFILE, {}, role="customer")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    refused = api(ASSESS, {"input": {"customerCode": "C1", "assessedOn": "2026-02-01", "managementQuality": "9"}})
+    assert refused["data"]["assessCredit"]["userErrors"][0]["field"] == ["managementQuality"]
+    missing = api(ASSESS, {"input": {"customerCode": "NOPE", "assessedOn": "2026-02-01"}})
+    assert missing["data"]["assessCredit"]["userErrors"][0]["code"] == "NOT_FOUND"
