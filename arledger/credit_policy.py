@@ -1,14 +1,15 @@
-"""Loads the credit policy (scorecard, grades, renewal) from TOML: the shipped default, or the file named by
+"""Loads the credit policy (scorecard, grades, renewal, early-warning rules) from TOML: the shipped default, or the file named by
 ARLEDGER_CREDIT_POLICY. Errors name the file and the key."""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ledger.risk_rules import RULES, Rule
 from ledger.scorecard import Factor, GradePolicy, Scorecard
 
 DEFAULT_POLICY = Path(__file__).with_name("credit_policy.toml")
@@ -23,6 +24,7 @@ class CreditPolicy:
     scorecard: Scorecard
     renew_after_days: int
     source: str
+    rules: dict[str, Rule] = field(default_factory=dict)
 
 
 def _decimal(value: Any, where: str) -> Decimal:
@@ -45,7 +47,13 @@ def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
                                    int(g["terms_days"])) for g in data["grades"])
         card = Scorecard(str(data["version"]), factors, grades, _decimal(data.get("limit_step", "100"),
                                                                          f"{source}: limit_step"))
-        return CreditPolicy(card, int(data.get("renew_after_days", 365)), source)
+        unknown = set(data.get("rules", {})) - set(RULES)
+        if unknown:
+            raise PolicyError(f"{source}: unknown rule(s) {', '.join(sorted(unknown))}; known: {', '.join(RULES)}")
+        rules = {name: Rule(name, _decimal(spec["threshold"], f"{source}: rules.{name}.threshold"),
+                            bool(spec.get("hold", False)), bool(spec.get("enabled", True)))
+                 for name, spec in data.get("rules", {}).items()}
+        return CreditPolicy(card, int(data.get("renew_after_days", 365)), source, rules)
     except KeyError as missing:
         raise PolicyError(f"{source}: missing key {missing}") from None
     except (TypeError, ValueError) as error:

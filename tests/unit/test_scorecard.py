@@ -75,3 +75,15 @@ def test_a_broken_policy_file_is_named(tmp_path):
         load_policy(target)
     with pytest.raises(PolicyError, match="missing key 'grades'"):
         parse_policy({"version": "x", "factors": {}}, "inline")
+
+
+def test_the_shipped_policy_names_every_early_warning_rule_and_refuses_unknown_ones():
+    from ledger.risk_rules import RULES
+
+    policy = load_policy()
+    assert set(policy.rules) == set(RULES) and policy.rules["bounced_payment"].hold is True
+    assert policy.rules["overdue_days"].threshold == D(60)
+    with pytest.raises(PolicyError, match="unknown rule"):
+        parse_policy({"version": "x", "factors": {"a": {"weight": 100, "direction": "rating"}},
+                      "grades": [{"grade": "A", "min_score": "0", "limit_multiple": "1", "terms_days": 30}],
+                      "rules": {"moon_phase": {"threshold": "1"}}}, "inline")
