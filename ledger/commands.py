@@ -19,6 +19,7 @@ from ledger import limits
 from ledger.errors import ValidationError
 from ledger.inputs import Reader
 from ledger.money import decimal_places
+from ledger.risk_rules import Condition
 
 PAYMENT_METHODS = ("BANK_TRANSFER", "CARD", "ONLINE", "CASH", "CHEQUE", "OTHER")
 DUNNING_CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
@@ -359,6 +360,33 @@ class RecordCreditAssessment(Command):
     recommended_terms_days: int
     note: str | None
     apply_recommendation: bool
+
+
+@dataclass(frozen=True)
+class ApplyRiskConditions(Command):
+    """The early-warning conditions holding for a customer at a date (built by the risk scan, not a contract
+    operation): alerts are raised for new ones and cleared for those that stopped holding."""
+
+    op: ClassVar[str] = "applyRiskConditions"
+    customer_code: str
+    as_of: date
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AcknowledgeRiskAlert(Command):
+    op: ClassVar[str] = "acknowledgeRiskAlert"
+    customer_code: str
+    alert_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResolveRiskAlert(Command):
+    op: ClassVar[str] = "resolveRiskAlert"
+    customer_code: str
+    alert_id: str
+    reason: str
 
 
 def parse_command(op: object, data: object) -> Command:

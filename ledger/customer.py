@@ -64,6 +64,7 @@ class CustomerAccount(Aggregate):
             account.open_invoice_numbers = set()
             account.operation_keys = set()
             account.last_assessed_on, account.grade = None, None
+            account.alerts, account.raised_count, account.suppressed = {}, {}, set()
 
     Created = CustomerRegistered
 
@@ -97,6 +98,55 @@ class CustomerAccount(Aggregate):
         def apply(self, account: CustomerAccount) -> None:
             account.last_assessed_on = self.assessed_on
             account.grade = self.grade
+
+    class RiskAlertRaised(Event):
+        """An early-warning rule's condition began to hold: its evidence, and whether it placed a hold."""
+
+        TOPIC = "arledger:RiskAlertRaised"
+        alert_id: str
+        rule: str
+        subject: str
+        as_of: date
+        evidence: dict
+        hold: bool
+
+        def apply(self, account: CustomerAccount) -> None:
+            account.alerts[self.alert_id] = {"rule": self.rule, "subject": self.subject, "status": "OPEN"}
+            account.raised_count[(self.rule, self.subject)] = account.raised_count.get((self.rule, self.subject), 0) + 1
+
+    class RiskAlertAcknowledged(Event):
+        TOPIC = "arledger:RiskAlertAcknowledged"
+        alert_id: str
+        reason: str
+
+        def apply(self, account: CustomerAccount) -> None:
+            account.alerts[self.alert_id]["status"] = "ACKNOWLEDGED"
+
+    class RiskAlertCleared(Event):
+        """Closed: by the rule (its condition no longer holds) or by a person (`resolved_by_person`, with reason);
+        a person's resolution keeps the same condition from raising again until it has stopped holding."""
+
+        TOPIC = "arledger:RiskAlertCleared"
+        alert_id: str
+        as_of: date | None
+        reason: str
+        resolved_by_person: bool
+
+        def apply(self, account: CustomerAccount) -> None:
+            alert = account.alerts[self.alert_id]
+            alert["status"] = "RESOLVED" if self.resolved_by_person else "CLEARED"
+            if self.resolved_by_person:
+                account.suppressed.add((alert["rule"], alert["subject"]))
+
+    class RiskConditionsEnded(Event):
+        """Conditions a person had resolved stopped holding: they may raise alerts again if they return."""
+
+        TOPIC = "arledger:RiskConditionsEnded"
+        conditions: list  # [[rule, subject], ...]
+
+        def apply(self, account: CustomerAccount) -> None:
+            for rule, subject in self.conditions:
+                account.suppressed.discard((rule, subject))
 
     class CreditLimitOverridden(Event):
         """An invoice was issued above the credit limit on an admin's decision (recorded right after it)."""
@@ -291,7 +341,9 @@ class CustomerAccount(Aggregate):
     # annotations would make the library generate an __init__): code, name, currency, credit_limit (Decimal or
     # None), payment_terms_days, email, phone, locale, fingerprint, on_credit_hold, invoices, payments,
     # credit_notes (dicts keyed by number/reference), open_invoice_numbers and operation_keys (sets),
-    # last_assessed_on and grade (None until a credit assessment).
+    # last_assessed_on and grade (None until a credit assessment), alerts (id -> rule, subject, status),
+    # raised_count ((rule, subject) -> alerts raised) and suppressed ((rule, subject) resolved by a person while
+    # their condition still held).
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger import commands as c
-from ledger import credit_commands, customer_commands, invoice_commands, payment_commands
+from ledger import credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import Duplicate
@@ -121,6 +121,9 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
                                    lambda cmd: cmd.number, payment_commands.allocate_credit_note),
     c.RecordCreditAssessment: _keyless(_by_customer, "customer", _customer_key,
                                        credit_commands.record_credit_assessment),
+    c.ApplyRiskConditions: _keyless(_by_customer, "customer", _customer_key, risk_commands.apply_risk_conditions),
+    c.AcknowledgeRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.acknowledge_risk_alert),
+    c.ResolveRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.resolve_risk_alert),
 }
 
 

@@ -39,6 +39,8 @@ RESETTLE = ("UPDATE {p}installments SET outstanding_minor = (SELECT CASE WHEN i.
 
 
 _DISPUTE = "UPDATE {p}invoices SET dispute_open = ? WHERE invoice_number = ?"
+_ALERT_STATUS = ("UPDATE {p}alerts SET status = ?, changed_us = ?, closed_day = ?, reason = ?, changed_by = ? "
+                 "WHERE customer_code = ? AND alert_id = ?")
 _COLLECTION = "INSERT INTO {p}collection_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
@@ -57,7 +59,8 @@ def phase(sql: str) -> int:
     """
     if sql.startswith("INSERT INTO {p}customers"):
         return 0
-    if sql.startswith(("INSERT INTO {p}invoices", "INSERT INTO {p}installments", "INSERT INTO {p}credits")):
+    if sql.startswith(("INSERT INTO {p}invoices", "INSERT INTO {p}installments", "INSERT INTO {p}credits",
+                       "INSERT INTO {p}alerts")):
         return 1
     if sql.startswith("INSERT INTO {p}settlements"):
         return 2
@@ -195,6 +198,14 @@ FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
         p, code, day(e.assessed_on), micros(e.timestamp), e.actor, e.policy_version, int(Decimal(e.score) * 10),
         e.grade, minor(e.monthly_invoicing), minor(e.recommended_limit), e.recommended_terms_days, int(e.applied),
         orjson.dumps(e.factors).decode(), e.note))],
+    A.RiskAlertRaised: lambda e, p, code: [("INSERT INTO {p}alerts VALUES (?,?,?,?,?,?,?,?,?,'OPEN',?,NULL,NULL,?)", (
+        e.alert_id, code, e.rule, e.subject, day(e.as_of), micros(e.timestamp), p, orjson.dumps(e.evidence).decode(),
+        int(e.hold), micros(e.timestamp), e.actor))],
+    A.RiskAlertAcknowledged: lambda e, p, code: [(_ALERT_STATUS, (
+        "ACKNOWLEDGED", micros(e.timestamp), None, e.reason, e.actor, code, e.alert_id))],
+    A.RiskAlertCleared: lambda e, p, code: [(_ALERT_STATUS, (
+        "RESOLVED" if e.resolved_by_person else "CLEARED", micros(e.timestamp),
+        day(e.as_of if e.as_of is not None else e.timestamp.date()), e.reason, e.actor, code, e.alert_id))],
     A.PromiseToPayRecorded: lambda e, p, code: [_collection(e, p, code, "PROMISE", e.promised_on,
                                                             amount=minor(e.amount))],
     A.DunningActionRecorded: lambda e, p, code: [_collection(e, p, code, "DUNNING", e.acted_on, level=e.level,

@@ -36,6 +36,12 @@ TABLES = {
         recorded_us BIGINT NOT NULL, actor TEXT NOT NULL, policy_version TEXT NOT NULL, score_tenths INTEGER NOT NULL,
         grade TEXT NOT NULL, monthly_invoicing_minor BIGINT NOT NULL, recommended_limit_minor BIGINT NOT NULL,
         recommended_terms_days INTEGER NOT NULL, applied INTEGER NOT NULL, factors TEXT NOT NULL, note TEXT)""",
+    # Risk alerts: raised by early-warning rules, acknowledged, cleared by the rule or resolved by a person.
+    "alerts": """CREATE TABLE IF NOT EXISTS {p}alerts (
+        alert_id TEXT NOT NULL, customer_code TEXT NOT NULL, rule TEXT NOT NULL, subject TEXT NOT NULL,
+        raised_day INTEGER NOT NULL, raised_us BIGINT NOT NULL, position BIGINT NOT NULL, evidence TEXT NOT NULL,
+        hold INTEGER NOT NULL, status TEXT NOT NULL, changed_us BIGINT NOT NULL, closed_day INTEGER, reason TEXT,
+        changed_by TEXT NOT NULL, PRIMARY KEY (customer_code, alert_id))""",
     # Collection facts per invoice, in log order: promises to pay, disputes opened and resolved, dunning actions.
     "collection_log": """CREATE TABLE IF NOT EXISTS {p}collection_log (
         position BIGINT PRIMARY KEY, invoice_number TEXT NOT NULL, customer_code TEXT NOT NULL, kind TEXT NOT NULL,
@@ -53,17 +59,18 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}settlements_source ON {p}settlements (kind, source)",
     "CREATE INDEX IF NOT EXISTS {p}settlements_customer ON {p}settlements (customer_code)",
     "CREATE INDEX IF NOT EXISTS {p}credits_customer ON {p}credits (customer_code)",
+    "CREATE INDEX IF NOT EXISTS {p}alerts_status ON {p}alerts (status, customer_code)",
     "CREATE INDEX IF NOT EXISTS {p}assessments_customer ON {p}assessments (customer_code, assessed_day)",
     "CREATE INDEX IF NOT EXISTS {p}collection_log_customer ON {p}collection_log (customer_code, kind)",
     "CREATE INDEX IF NOT EXISTS {p}collection_log_invoice ON {p}collection_log (invoice_number)",
 ]
 
 # Raised whenever a table is added or changed: read models of an older version are rebuilt from the log at start.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 # Tables compared by `reconcile`, with the columns that order their rows.
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
         "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
-        "assessments": "position"}
+        "assessments": "position", "alerts": "customer_code, alert_id"}

@@ -106,3 +106,26 @@ def test_the_cli_assesses_and_lists_who_is_due(tmp_path):
     bad = run("assess", "--customer", "C1", "--on", "2026-02-02", "--set", "managementQuality=7")
     assert bad.returncode == 1 and b"managementQuality" in bad.stderr
     assert run("assess", "--customer", "C1", "--on", "2026-02-02", "--set", "oops").returncode == 2
+
+
+def test_alerts_are_folded_into_their_read_model_in_any_batch_order(database_url):
+    from arledger.wiring import open_ledger
+    from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
+    from ledger.risk_rules import Condition
+    from projections.reconcile import reconcile
+
+    opened = open_ledger(database_url)
+    _on(opened, "2026-01-01", "registerCustomer", {"code": "C1", "name": "One", "currency": "CNY"})
+    context = CommandContext(actor="risk:scan")
+    late, bounced = Condition("consecutive_late", "", {"count": 3}, False), Condition("bounced_payment", "P1", {}, True)
+    opened.app.execute(ApplyRiskConditions("C1", date(2026, 6, 1), (late,)), context)
+    opened.app.execute_many([  # one batch: acknowledge an older alert, raise and resolve a new one
+        (AcknowledgeRiskAlert("C1", "consecutive_late::1", "calling"), CommandContext(actor="admin:a")),
+        (ApplyRiskConditions("C1", date(2026, 6, 2), (late, bounced)), context),
+        (ResolveRiskAlert("C1", "bounced_payment:P1:1", "cheque re-presented"), CommandContext(actor="admin:a"))])
+    opened.runner.catch_up()
+    rows = opened.database.execute("SELECT alert_id, status, hold, changed_by FROM ar_alerts ORDER BY alert_id")
+    assert rows == [("bounced_payment:P1:1", "RESOLVED", 1, "admin:a"), ("consecutive_late::1", "ACKNOWLEDGED", 0, "admin:a")]
+    assert opened.database.execute("SELECT on_credit_hold FROM ar_customers") == [(1,)]
+    assert reconcile(opened.runner).equal
+    opened.close()
