@@ -11,6 +11,7 @@ from rich.table import Table
 
 from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
 from arledger.credit_service import ANALYST_INPUTS, assess_customer, parse_request
+from arledger.risk_scan import scan
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from projections.credit import assessments_due, credit_profile
@@ -103,3 +104,20 @@ def due_command(as_of: date, output_format: str, database_url: str | None) -> No
     for row in due:
         table.add_row(row["customerCode"], row["reason"], row["lastAssessedOn"] or "", "yes" if row["invoiced"] else "no")
     Console(width=120).print(table)
+
+
+@risk_group.command("scan")
+@click.option("--as-of", type=DateParam(), required=True, help="business date to evaluate the rules at")
+@click.option("--customer", default=None, help="only this customer")
+@database_url_option
+def scan_command(as_of: date, customer: str | None, database_url: str | None) -> None:
+    """Evaluate the early-warning rules for every customer (or one): raise alerts for conditions that began,
+    clear those that ended, place holds where a rule says so. Running it twice for a date records nothing new."""
+    ledger = open_ledger_for(database_url)
+    report = scan(ledger, ledger.credit_policy, as_of, customer, actor=f"risk-scan:{cli_actor()}")
+    ledger.close()
+    click.echo(f"scanned {report.customers} customer(s) as of {as_of}: {report.raised} alert(s) raised, "
+               f"{report.cleared} cleared")
+    for failure in report.failed:
+        click.echo(f"not recorded: {failure}", err=True)
+    sys.exit(1 if report.failed else 0)

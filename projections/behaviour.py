@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
@@ -27,6 +27,8 @@ from ledger.currencies import minor_unit_exponent
 from projections.database import Database
 
 BEHAVIOUR_DAYS = 365
+DSO_MONTHS = 7  # month ends in the DSO series (six month-on-month changes)
+DSO_DAYS = 91  # DSO = outstanding at a month end / invoiced in the DSO_DAYS before it x DSO_DAYS
 RATIO_CAP = Decimal(99)  # overdue with no invoicing in the window: as bad as a ratio gets
 
 
@@ -45,6 +47,11 @@ class Behaviour:
     broken_promises: int
     disputes: int
     broken_promise_invoices: list[str] = field(default_factory=list)
+    late_run: list[str] = field(default_factory=list)  # the trailing late settlements, oldest first
+    exposure: Decimal = Decimal(0)  # outstanding at D on invoices issued by D
+    overdue_days: dict[str, int] = field(default_factory=dict)  # invoice -> days past due at D (outstanding > 0)
+    dso: list[Decimal] = field(default_factory=list)  # at the last DSO_MONTHS month ends up to D, oldest first
+    dso_rises: int = 0  # consecutive month-on-month rises at the end of that series
 
     def scorecard_values(self) -> dict[str, Optional[Decimal]]:
         return {"average_days_beyond_terms": self.average_days_beyond_terms, "on_time_share": self.on_time_share,
@@ -121,11 +128,12 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
     average = (Decimal(weighted) / weight).quantize(Decimal("0.1")) if weight else None
     on_time = (Decimal(sum(1 for day, i in settled if day <= i.due_day)) / len(settled)).quantize(Decimal("0.001")) \
         if settled else None
-    consecutive = 0
+    consecutive, run = 0, []
     for day, invoice in reversed(settled):
         if day <= invoice.due_day:
             break
         consecutive += 1
+        run.insert(0, invoice.number)
     overdue = [(i.total - i.paid_between(0, d), d - i.due_day) for i in invoices.values() if i.due_day < d]
     overdue = [(left, days) for left, days in overdue if left > 0]
     largest, largest_days = max(overdue, default=(0, 0))
@@ -140,6 +148,38 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
         if invoice.paid_between(made_day, promised_day) < min(amount, owed_then):
             broken.append(number)
     disputes = sum(1 for _n, kind, _day, _amount, made_day in log if kind == "DISPUTE_OPENED" and made_day > window_start)
+    series = _dso_series(invoices, d)
+    rises = 0
+    for earlier, later in reversed(list(zip(series, series[1:]))):
+        if later <= earlier:
+            break
+        rises += 1
     return Behaviour(code, currency, monthly.quantize(scale), average, on_time, consecutive, largest_amount,
                      min(ratio, RATIO_CAP), largest_days, Decimal(sum(left for left, _days in overdue)) * scale,
-                     len(broken), disputes, broken)
+                     len(broken), disputes, broken, run,
+                     Decimal(sum(i.total - i.paid_between(0, d) for i in invoices.values())) * scale,
+                     {i.number: d - i.due_day for i in invoices.values() if i.due_day < d and i.total > i.paid_between(0, d)},
+                     series, rises)
+
+
+def _month_ends(d: int, count: int) -> list[int]:
+    """The last `count` month ends on or before day ordinal `d`, oldest first."""
+    current = date.fromordinal(d)
+    ends = []
+    end = current.replace(day=1).toordinal() - 1  # the end of the month before
+    if (current + timedelta(days=1)).day == 1:
+        end = d  # d itself ends a month
+    for _ in range(count):
+        ends.append(end)
+        end = date.fromordinal(end).replace(day=1).toordinal() - 1
+    return list(reversed(ends))
+
+
+def _dso_series(invoices: dict[str, _Invoice], d: int) -> list[Decimal]:
+    series = []
+    for end in _month_ends(d, DSO_MONTHS):
+        live = [i for i in invoices.values() if i.issue_day <= end and (i.void_day is None or i.void_day > end)]
+        outstanding = sum(i.total - i.paid_between(0, end) for i in live)
+        sales = sum(i.total for i in live if i.issue_day > end - DSO_DAYS)
+        series.append((Decimal(outstanding) / sales * DSO_DAYS).quantize(Decimal("0.1")) if sales else Decimal(0))
+    return series

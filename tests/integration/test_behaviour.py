@@ -71,3 +71,32 @@ def test_a_kept_promise_is_not_broken(ledger):
                                                          allocations=[("I4", "400.00")]))
     ledger.runner.catch_up()
     assert behaviour(ledger.database, date(2026, 5, 31), ["C1"])["C1"].broken_promises == 0
+
+
+def test_dso_at_month_ends_and_the_evidence_early_warnings_use(ledger):
+    seen = behaviour(ledger.database, date(2026, 5, 31), ["C1"])["C1"]
+    # month ends 2025-11-30 .. 2026-05-31; DSO = outstanding / invoiced in the 91 days before x 91
+    assert seen.dso == [D(0), D(0), D(0), D("60.7"), D("45.5"), D("40.4"), D("91.0")]
+    assert seen.dso_rises == 1  # 40.4 -> 91.0, after a fall
+    assert seen.late_run == ["I2", "I3"] and seen.exposure == D("400.00") and seen.overdue_days == {"I4": 30}
+
+
+def test_the_scan_raises_each_alert_once_and_clears_by_rule(ledger):
+    from arledger.credit_policy import load_policy
+    from arledger.risk_scan import scan
+
+    policy = load_policy()
+    alerts = "SELECT alert_id, status FROM ar_alerts ORDER BY alert_id"
+    first = scan(ledger, policy, date(2026, 5, 31))
+    assert (first.raised, first.cleared, first.failed) == (2, 0, [])
+    assert ledger.database.execute(alerts) == [("broken_promise:I4:1", "OPEN"), ("overdue_share::1", "OPEN")]
+    again = scan(ledger, policy, date(2026, 5, 31))
+    assert (again.raised, again.cleared) == (0, 0)  # the same evidence: nothing raised twice
+    later = scan(ledger, policy, date(2026, 6, 30))  # I4 60 days past due: the threshold is inclusive
+    assert later.raised == 1 and ("overdue_days:I4:1", "OPEN") in ledger.database.execute(alerts)
+    _on(ledger, "2026-07-01", "recordPayment", a_payment("P9", amount="400.00", received="2026-07-01",
+                                                         allocations=[("I4", "400.00")]))
+    paid = scan(ledger, policy, date(2026, 7, 1))
+    statuses = dict(ledger.database.execute(alerts))
+    assert paid.cleared == 2 and statuses["overdue_share::1"] == "CLEARED" and statuses["overdue_days:I4:1"] == "CLEARED"
+    assert statuses["broken_promise:I4:1"] == "OPEN"  # a broken promise stays on record for the window
