@@ -1,13 +1,16 @@
 """Credit in GraphQL: `assessCredit` (admin), `creditProfile(customerCode, knownAt)` and `assessmentsDue(asOf)`
-(staff). Thin: the credit service scores and records; the read models (or, for a past instant, the account)
+(staff); `riskAlerts` (staff), `acknowledgeRiskAlert` / `resolveRiskAlert` (admin, collector). Thin: the credit service scores and records; the read models (or, for a past instant, the account)
 answer."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
+import orjson
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from arledger.credit_service import assess_customer, parse_request
@@ -16,6 +19,7 @@ from graphql_api.context import STAFF, caller
 from graphql_api.from_domain import money
 from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
+from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.instants import micros
@@ -154,3 +158,89 @@ class CreditMutation:
         recorded = [row for row in assessments(ledger.database, request.customer_code)
                     if row["position"] <= (done.outcome.position or 0)]
         return AssessCreditPayload(userErrors=[], assessment=_assessment(recorded[-1]))
+
+
+@strawberry.type
+class RiskAlert:
+    alertId: str
+    customerCode: str
+    rule: str
+    subject: str  # the invoice or payment it is about, or "" for the customer as a whole
+    raisedOn: str
+    status: str  # OPEN, ACKNOWLEDGED, CLEARED (by the rule), RESOLVED (by a person)
+    hold: bool
+    evidence: JSON
+    reason: Optional[str]
+    changedBy: str
+
+
+def _alerts(database: Any, status: Optional[str], customer_code: Optional[str], rule: Optional[str],
+            first: int) -> list[RiskAlert]:
+    where, params = ["1 = 1"], []
+    for column, value in (("status", status), ("customer_code", customer_code), ("rule", rule)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    rows = database.execute("SELECT alert_id, customer_code, rule, subject, raised_day, status, hold, evidence, reason, "
+                            f"changed_by FROM {{p}}alerts WHERE {' AND '.join(where)} ORDER BY position DESC LIMIT ?",
+                            [*params, first])
+    return [RiskAlert(alertId=r[0], customerCode=r[1], rule=r[2], subject=r[3],
+                      raisedOn=date.fromordinal(r[4]).isoformat(), status=r[5], hold=bool(r[6]),
+                      evidence=orjson.loads(r[7]), reason=r[8], changedBy=r[9]) for r in rows]
+
+
+@strawberry.type
+class RiskAlertQuery:
+    @strawberry.field(description="Risk alerts, newest first: filter by status (OPEN, ACKNOWLEDGED, CLEARED, "
+                                  "RESOLVED), customer and rule; at most `first` (1-500).")
+    def riskAlerts(self, info: Info, status: Optional[str] = None, customerCode: Optional[str] = None,
+                   rule: Optional[str] = None, first: int = 100) -> list[RiskAlert]:
+        caller(info, STAFF)
+        if not 1 <= first <= 500:
+            raise reports.bad_input(f"first must be between 1 and 500, got {first}")
+        if status is not None and status not in ("OPEN", "ACKNOWLEDGED", "CLEARED", "RESOLVED"):
+            raise reports.bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
+        info.context.ledger.runner.catch_up()
+        return _alerts(info.context.ledger.database, status, customerCode, rule, first)
+
+
+@strawberry.input
+class RiskAlertDecisionInput:
+    customerCode: str
+    alertId: str
+    reason: str
+
+
+@strawberry.type
+class RiskAlertPayload:
+    userErrors: list[UserError]
+    alert: Optional[RiskAlert]
+
+
+def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> RiskAlertPayload:  # noqa: A002
+    principal = caller(info, ("admin", "collector"))
+    ledger = info.context.ledger
+    if not input.reason.strip():
+        return RiskAlertPayload(userErrors=[UserError(code="VALIDATION", message="reason is required",
+                                                      field=["reason"])], alert=None)
+    try:
+        outcome = ledger.app.execute(command_type(input.customerCode, input.alertId, input.reason),
+                                     CommandContext(actor=principal.actor))
+    except LedgerError as refusal:
+        return RiskAlertPayload(userErrors=[UserError(code=refusal.code, message=refusal.message,
+                                                      field=list(map(str, refusal.field)))], alert=None)
+    ledger.runner.catch_up(outcome.position)
+    found = [a for a in _alerts(ledger.database, None, input.customerCode, None, 500) if a.alertId == input.alertId]
+    return RiskAlertPayload(userErrors=[], alert=found[0] if found else None)
+
+
+@strawberry.type
+class RiskAlertMutation:
+    @strawberry.mutation(description="Acknowledge an open risk alert (it stays open; admin or collector).")
+    def acknowledgeRiskAlert(self, info: Info, input: RiskAlertDecisionInput) -> RiskAlertPayload:  # noqa: A002
+        return _decide(info, input, AcknowledgeRiskAlert)
+
+    @strawberry.mutation(description="Resolve a risk alert with a reason (admin or collector); the same condition "
+                                     "raises no new alert until it has stopped holding once.")
+    def resolveRiskAlert(self, info: Info, input: RiskAlertDecisionInput) -> RiskAlertPayload:  # noqa: A002
+        return _decide(info, input, ResolveRiskAlert)

@@ -46,3 +46,32 @@ def test_credit_is_for_the_admin_to_decide_and_for_staff_to_read(served):
     assert refused["data"]["assessCredit"]["userErrors"][0]["field"] == ["managementQuality"]
     missing = api(ASSESS, {"input": {"customerCode": "NOPE", "assessedOn": "2026-02-01"}})
     assert missing["data"]["assessCredit"]["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+def test_alerts_are_listed_acknowledged_and_resolved_by_collectors(served):
+    from datetime import date
+
+    from arledger.risk_scan import scan
+
+    api = served.call
+    api(REGISTER, {"input": customer(creditLimit="100.00")})
+    api(ISSUE, {"input": invoice("I-1", amount="95.00", dueDate="2026-01-31")})
+    report = scan(served.ledger, served.ledger.credit_policy, date(2026, 4, 30))
+    assert report.raised >= 2  # utilisation 0.95 and 89 days overdue, at least
+    listed = api('{ riskAlerts(status: "OPEN") { alertId rule subject status hold evidence } }',
+                 role="auditor")["data"]["riskAlerts"]
+    by_rule = {alert["rule"]: alert for alert in listed}
+    assert by_rule["utilisation"]["evidence"]["utilisation"] == "0.950"
+    assert by_rule["overdue_days"]["subject"] == "I-1"
+    decide = """mutation($op: RiskAlertDecisionInput!) { %s(input: $op) { userErrors { code field }
+      alert { alertId status reason changedBy } } }"""
+    target = {"customerCode": "C1", "alertId": by_rule["utilisation"]["alertId"], "reason": "limit review booked"}
+    assert api(decide % "acknowledgeRiskAlert", {"op": target}, role="auditor")["errors"][0]["extensions"]["code"] == \
+        "FORBIDDEN"
+    acknowledged = api(decide % "acknowledgeRiskAlert", {"op": target}, role="collector")["data"]["acknowledgeRiskAlert"]
+    assert acknowledged["alert"]["status"] == "ACKNOWLEDGED" and acknowledged["alert"]["changedBy"] == "collector:collector-user"
+    resolved = api(decide % "resolveRiskAlert", {"op": target}, role="collector")["data"]["resolveRiskAlert"]
+    assert resolved["alert"]["status"] == "RESOLVED"
+    again = api(decide % "resolveRiskAlert", {"op": target}, role="collector")["data"]["resolveRiskAlert"]
+    assert again["userErrors"][0]["code"] == "INVALID_STATE"
+    assert scan(served.ledger, served.ledger.credit_policy, date(2026, 4, 30)).raised == 0  # resolved stays quiet
