@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator
 from typing import Optional
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -61,12 +62,19 @@ def _next_events(ledger, after: int, scope: Optional[str]) -> tuple[int, list[Le
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription
-    async def ledgerEvents(self, info: Info, customerCode: Optional[str] = None) -> AsyncGenerator[LedgerEvent, None]:
+    @strawberry.subscription(description="New ledger events in the caller's scope, from the end of the log, or from "
+                                         "just after log position `after` (a client resuming after a reconnect "
+                                         "passes the last position it saw, and misses nothing).")
+    async def ledgerEvents(self, info: Info, customerCode: Optional[str] = None,
+                           after: Optional[int] = None) -> AsyncGenerator[LedgerEvent, None]:
         principal = caller(info)
         scope = principal.customer_code if principal.role == "customer" else customerCode
         ledger = info.context.ledger
-        position = await asyncio.to_thread(lambda: ledger.app.recorder.max_notification_id() or 0)
+        if after is not None and after < 0:
+            raise GraphQLError(f"after must be a log position (0 or more), got {after}",
+                               extensions={"code": "VALIDATION"})
+        position = after if after is not None else await asyncio.to_thread(
+            lambda: ledger.app.recorder.max_notification_id() or 0)
         while True:
             position, events = await asyncio.to_thread(_next_events, ledger, position, scope)
             for event in events:

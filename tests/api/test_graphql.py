@@ -155,7 +155,8 @@ def test_subscription_streams_new_events_within_the_callers_scope(sqlite_url):
         socket.send_json({"type": "connection_init"})
         assert socket.receive_json()["type"] == "connection_ack"
         socket.send_json({"id": "1", "type": "subscribe", "payload": {
-            "query": "subscription { ledgerEvents { position type customerCode customerOutstanding data } }"}})
+            "query": "subscription { ledgerEvents(after: %d) { position type customerCode customerOutstanding data } }"
+                     % (ledger.app.recorder.max_notification_id() or 0)}})
         mutate(REGISTER, {"input": customer("C1")})
         mutate(REGISTER, {"input": customer("C2")})
         mutate(ISSUE, {"input": invoice("I-2", customerCode="C2", amount="70.00")})
@@ -177,7 +178,8 @@ def test_a_websocket_may_authenticate_in_connection_init(sqlite_url):
         socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {admin}"}})
         assert socket.receive_json()["type"] == "connection_ack"
         socket.send_json({"id": "1", "type": "subscribe", "payload": {
-            "query": "subscription { ledgerEvents { type customerCode } }"}})
+            "query": "subscription { ledgerEvents(after: %d) { type customerCode } }"
+                     % (ledger.app.recorder.max_notification_id() or 0)}})
         client.post("/graphql", json={"query": REGISTER, "variables": {"input": customer("W1")}},
                     headers={"Authorization": f"Bearer {admin}"})
         assert socket.receive_json()["payload"]["data"]["ledgerEvents"] == {"type": "CustomerRegistered",
@@ -211,3 +213,26 @@ def test_history_filters_by_actor_and_pages_by_position(api):
     assert len(first) == 2 and second[0]["position"] > first[-1]["position"]
     bad = api(query, {"from": "yesterday"}, role="auditor")
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION" and "recordedFrom" in bad["errors"][0]["message"]
+
+
+def test_a_subscription_resumes_after_a_position_and_misses_nothing(sqlite_url):
+    ledger = open_ledger(sqlite_url)
+    app = build_app(ledger)
+    client = TestClient(app)
+    admin = app.state.tokens.create("admin", "admin-user")
+    for code in ("R1", "R2", "R3"):  # written before anyone subscribes
+        client.post("/graphql", json={"query": REGISTER, "variables": {"input": customer(code)}},
+                    headers={"Authorization": f"Bearer {admin}"})
+    with client.websocket_connect(f"/graphql?token={admin}", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json({"type": "connection_init"})
+        assert socket.receive_json()["type"] == "connection_ack"
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { ledgerEvents(after: 1) { position customerCode } }"}})
+        resumed = [socket.receive_json()["payload"]["data"]["ledgerEvents"] for _ in range(2)]
+        assert [event["customerCode"] for event in resumed] == ["R2", "R3"]
+        assert all(event["position"] > 1 for event in resumed)
+        socket.send_json({"id": "2", "type": "subscribe", "payload": {
+            "query": "subscription { ledgerEvents(after: -1) { position } }"}})
+        refused = socket.receive_json()["payload"]["errors"][0]
+        assert refused["extensions"]["code"] == "VALIDATION" and "after" in refused["message"]
+    ledger.close()

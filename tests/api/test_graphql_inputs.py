@@ -134,15 +134,12 @@ def test_queries_that_could_ask_for_too_many_rows_are_refused_before_running(ser
         assert "errors" not in answer
 
 
+@pytest.mark.timeout(120)  # measured naively, 2**40 expanded fields would never finish; linearly, it is instant
 def test_fragments_that_spread_each_other_twice_are_measured_in_linear_time(served):
-    import time
-
-    levels = 40  # expanded, 2**40 fields: measured naively this would never finish
+    levels = 40
     fragments = " ".join(f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels))
     query = f"query {{ ...F0 }} {fragments} fragment F{levels} on Query {{ a: __typename }}"
-    started = time.monotonic()
     answer = served.call(query, role=None)
-    assert time.monotonic() - started < 10  # generous: the point is "not exponential", not a timing
     assert any("aliases" in error["message"] for error in answer["errors"])
 
 

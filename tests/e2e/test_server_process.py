@@ -4,7 +4,6 @@ import base64
 import hashlib
 import json
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -78,17 +77,6 @@ def test_graphiql_loads_every_script_from_the_server_itself_with_intact_bytes(de
         assert base64.b64encode(hashlib.sha384(served.content).digest()).decode() == digest, path
 
 
-def test_graphiql_renders_in_a_headless_browser(demo, tmp_path):
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("no chromium on this machine (Debian package `chromium`): the rendering check needs a browser")
-    base, _token = demo
-    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path}",
-                          "--virtual-time-budget=15000", "--dump-dom", f"{base}/graphql"],
-                         capture_output=True, text=True, timeout=120).stdout
-    assert "graphiql-editors" in dom and "graphiql-execute-button" in dom, dom[:2000]
-
-
 def test_a_subscription_over_the_network_streams_a_mutation(demo):
     base, token = demo
     url = base.replace("http://", "ws://") + f"/graphql?token={token}"
@@ -96,8 +84,8 @@ def test_a_subscription_over_the_network_streams_a_mutation(demo):
         socket_.send(json.dumps({"type": "connection_init"}))
         assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
         socket_.send(json.dumps({"id": "s1", "type": "subscribe", "payload": {
-            "query": 'subscription { ledgerEvents(customerCode: "WS1") { type customerCode customerOutstanding } }'}}))
-        time.sleep(0.5)  # the subscription starts from the log's end as it stands when it begins
+            "query": 'subscription { ledgerEvents(customerCode: "WS1", after: %d) { type customerCode '
+                     'customerOutstanding } }' % httpx.get(f"{base}/healthz", timeout=10).json()["position"]}}))
         graphql(base, token, """mutation { registerCustomer(input: {code: "WS1", name: "Socket Ltd", currency: "CNY"})
             { userErrors { code } } }""")
         graphql(base, token, """mutation { issueInvoice(input: {number: "WS1-1", customerCode: "WS1",
