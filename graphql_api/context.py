@@ -54,8 +54,7 @@ def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
 
 def may_see(info: Info, customer_code: str) -> bool:
     """Staff see every customer; a customer token sees only its own."""
-    principal = caller(info)
-    return principal.role != "customer" or principal.customer_code == customer_code
+    return caller(info).may_see(customer_code)
 
 
 def scoped_customer(context: Context, what: str, customer_code: str | None) -> str | None:
@@ -63,12 +62,11 @@ def scoped_customer(context: Context, what: str, customer_code: str | None) -> s
     principal = authorize(context, what)
     if principal.role != "customer":
         return customer_code
-    if customer_code is not None and customer_code != principal.customer_code:
+    if customer_code is not None and not principal.may_see(customer_code):
         raise _error("a customer token can only ask about its own customer", "FORBIDDEN")
     return principal.customer_code
 
 
 def require_customer_scope(info: Info, customer_code: str | None) -> None:
-    principal = caller(info)
-    if principal.role == "customer" and customer_code != principal.customer_code:
+    if not caller(info).may_see(customer_code):
         raise _error("a customer token can only ask about its own customer", "FORBIDDEN")

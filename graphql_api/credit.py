@@ -153,8 +153,7 @@ class CreditMutation:
             request = parse_request(as_plain(input))
             done = assess_customer(ledger, ledger.credit_policy, request, CommandContext(actor=principal.actor))
         except LedgerError as refusal:
-            return AssessCreditPayload(userErrors=[UserError(code=refusal.code, message=refusal.message,
-                                                             field=list(map(str, refusal.field)))], assessment=None)
+            return AssessCreditPayload(userErrors=[UserError.of(refusal)], assessment=None)
         recorded = [row for row in assessments(ledger.database, request.customer_code)
                     if row["position"] <= (done.outcome.position or 0)]
         return AssessCreditPayload(userErrors=[], assessment=_assessment(recorded[-1]))
@@ -220,15 +219,11 @@ class RiskAlertPayload:
 def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> RiskAlertPayload:  # noqa: A002
     principal = caller(info, ("admin", "collector"))
     ledger = info.context.ledger
-    if not input.reason.strip():
-        return RiskAlertPayload(userErrors=[UserError(code="VALIDATION", message="reason is required",
-                                                      field=["reason"])], alert=None)
     try:
         outcome = ledger.app.execute(command_type(input.customerCode, input.alertId, input.reason),
                                      CommandContext(actor=principal.actor))
     except LedgerError as refusal:
-        return RiskAlertPayload(userErrors=[UserError(code=refusal.code, message=refusal.message,
-                                                      field=list(map(str, refusal.field)))], alert=None)
+        return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)
     ledger.runner.catch_up(outcome.position)
     found = [a for a in _alerts(ledger.database, None, input.customerCode, None, 500) if a.alertId == input.alertId]
     return RiskAlertPayload(userErrors=[], alert=found[0] if found else None)

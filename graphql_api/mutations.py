@@ -60,8 +60,7 @@ def _resolver(op: str, field: str, key: str, roles: tuple[str, ...], input_type:
         try:
             outcome = ledger.app.execute(parse_command(op, data), CommandContext(actor=principal.actor))
         except LedgerError as refusal:
-            return payload_type(userErrors=[UserError(code=refusal.code, message=refusal.message, field=list(refusal.field))],
-                                **{field: None})
+            return payload_type(userErrors=[UserError.of(refusal)], **{field: None})
         ledger.runner.catch_up(outcome.position)  # read-your-writes: up to this write, even if a worker folds the rest
         return payload_type(userErrors=[], **{field: OBJECTS[field][1](ledger.database, data[key])})
 

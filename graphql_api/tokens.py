@@ -30,6 +30,10 @@ class Principal:
     def actor(self) -> str:
         return f"{self.role}:{self.name}"
 
+    def may_see(self, customer_code: str | None) -> bool:
+        """Staff see every customer; a customer token only its own (the one rule every scope check uses)."""
+        return self.role != "customer" or (customer_code is not None and customer_code == self.customer_code)
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

@@ -8,11 +8,12 @@ loads the whole page's worth in one query and the rest come from the request's c
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
+from typing import Any, Optional
 
 import strawberry
 from strawberry.types import Info
 
+from ledger.errors import LedgerError
 from ledger.invoice import status_of
 from projections.amounts import format_minor
 from projections.database import Database
@@ -23,6 +24,11 @@ class UserError:
     code: str
     message: str
     field: list[str]
+
+    @staticmethod
+    def of(refusal: LedgerError) -> "UserError":
+        """The payload's form of a ledger refusal: its contract code, message and field path."""
+        return UserError(code=refusal.code, message=refusal.message, field=[str(part) for part in refusal.field])
 
 
 @strawberry.type
@@ -36,7 +42,7 @@ def _in_scope(info: Info, customer_code: str) -> bool:
     """Defence in depth for nested reads (the parent was already scoped): a customer token never gets another
     customer's object."""
     principal = info.context.principal
-    return principal is not None and (principal.role != "customer" or principal.customer_code == customer_code)
+    return principal is not None and principal.may_see(customer_code)
 
 
 def _customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Optional[datetime]) -> Optional["Customer"]:
@@ -104,6 +110,14 @@ class Allocation:
         return found if found is not None and _in_scope(info, found.customerCode) else None
 
 
+_OWNER = "The customer this belongs to (as known at the same instant)."
+
+
+def _owner(root: Any, info: Info) -> Optional[Customer]:
+    """The customer of a payment or credit note (one resolver for both)."""
+    return _customer_of(info, root.customerCode, (), root._known_at)
+
+
 @strawberry.type
 class Payment:
     reference: str
@@ -115,10 +129,7 @@ class Payment:
     unallocated: str
     allocations: list[Allocation]
     _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
-
-    @strawberry.field(description="The customer this belongs to (as known at the same instant).")
-    def customer(self, info: Info) -> Optional[Customer]:
-        return _customer_of(info, self.customerCode, (), self._known_at)
+    customer: Optional[Customer] = strawberry.field(resolver=_owner, description=_OWNER)
 
 
 @strawberry.type
@@ -131,10 +142,7 @@ class CreditNote:
     unallocated: str
     allocations: list[Allocation]
     _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
-
-    @strawberry.field(description="The customer this belongs to (as known at the same instant).")
-    def customer(self, info: Info) -> Optional[Customer]:
-        return _customer_of(info, self.customerCode, (), self._known_at)
+    customer: Optional[Customer] = strawberry.field(resolver=_owner, description=_OWNER)
 
 
 def _day(value: int | None) -> str | None:

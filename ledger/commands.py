@@ -374,19 +374,22 @@ class ApplyRiskConditions(Command):
 
 
 @dataclass(frozen=True)
-class AcknowledgeRiskAlert(Command):
-    op: ClassVar[str] = "acknowledgeRiskAlert"
+class RiskAlertDecision(Command):
+    """A person's decision on one risk alert, with the reason."""
+
     customer_code: str
     alert_id: str
     reason: str
 
 
 @dataclass(frozen=True)
-class ResolveRiskAlert(Command):
+class AcknowledgeRiskAlert(RiskAlertDecision):
+    op: ClassVar[str] = "acknowledgeRiskAlert"
+
+
+@dataclass(frozen=True)
+class ResolveRiskAlert(RiskAlertDecision):
     op: ClassVar[str] = "resolveRiskAlert"
-    customer_code: str
-    alert_id: str
-    reason: str
 
 
 def parse_command(op: object, data: object) -> Command:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
-from ledger.errors import InvalidState, NotFound
+from ledger.errors import InvalidState, NotFound, ValidationError
 
 LIVE = ("OPEN", "ACKNOWLEDGED")
 
@@ -44,7 +44,9 @@ def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions
                               reason=f"risk alert {', '.join(holds)}", operation_key=None)
 
 
-def _live_alert(account: CustomerAccount, alert_id: str) -> dict:
+def _live_alert(account: CustomerAccount, alert_id: str, reason: str) -> dict:
+    if not reason.strip():
+        raise ValidationError("reason is required: say why the alert is acknowledged or resolved", ("reason",))
     alert = account.alerts.get(alert_id)
     if alert is None:
         raise NotFound(f"customer {account.code} has no risk alert {alert_id}", ("alertId",))
@@ -54,15 +56,15 @@ def _live_alert(account: CustomerAccount, alert_id: str) -> dict:
 
 
 def acknowledge_risk_alert(account: CustomerAccount, command: AcknowledgeRiskAlert, context: CommandContext) -> None:
-    """Raises NotFound, InvalidState (already acknowledged, cleared or resolved)."""
-    if _live_alert(account, command.alert_id)["status"] == "ACKNOWLEDGED":
+    """Raises ValidationError (no reason), NotFound, InvalidState (already acknowledged, cleared or resolved)."""
+    if _live_alert(account, command.alert_id, command.reason)["status"] == "ACKNOWLEDGED":
         raise InvalidState(f"risk alert {command.alert_id} is already acknowledged", ("alertId",))
     account.trigger_event(CustomerAccount.RiskAlertAcknowledged, **context.event_meta(), alert_id=command.alert_id,
                           reason=command.reason)
 
 
 def resolve_risk_alert(account: CustomerAccount, command: ResolveRiskAlert, context: CommandContext) -> None:
-    """Raises NotFound, InvalidState (already cleared or resolved)."""
-    _live_alert(account, command.alert_id)
+    """Raises ValidationError (no reason), NotFound, InvalidState (already cleared or resolved)."""
+    _live_alert(account, command.alert_id, command.reason)
     account.trigger_event(CustomerAccount.RiskAlertCleared, **context.event_meta(), alert_id=command.alert_id,
                           as_of=None, reason=command.reason, resolved_by_person=True)

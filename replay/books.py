@@ -19,13 +19,9 @@ from projections.aging import DEFAULT_BOUNDARIES, DUE_DATE, AgingQuery, aging_re
 from projections.amounts import format_minor
 from projections.database import Database
 from projections.runner import ProjectionRunner
+from replay.history import camel
 
 BALANCE_COLUMNS = ("invoiced", "voided", "paid", "credited", "written_off", "reversed", "outstanding", "unallocated")
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def balances(database: Database) -> list[dict[str, Any]]:
@@ -36,7 +32,7 @@ def balances(database: Database) -> list[dict[str, Any]]:
     result = []
     for code, currency, hold, *amounts in rows:
         entry: dict[str, Any] = {"customerCode": code, "currency": currency, "onCreditHold": bool(hold)}
-        entry.update({_camel(name): format_minor(value, currency) for name, value in zip(BALANCE_COLUMNS, amounts)})
+        entry.update({camel(name): format_minor(value, currency) for name, value in zip(BALANCE_COLUMNS, amounts)})
         entry["unallocatedCredit"] = entry.pop("unallocated")
         result.append(entry)
     return result

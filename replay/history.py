@@ -57,14 +57,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """snake_case -> camelCase, as event fields are shown to users."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
 
 def as_row(logged: LoggedEvent) -> dict[str, Any]:
     event = logged.event
-    data = {_camel(key): _plain(value) for key, value in vars(event).items() if key not in _META_FIELDS}
+    data = {camel(key): _plain(value) for key, value in vars(event).items() if key not in _META_FIELDS}
     return {"position": logged.position, "recordedAt": event.timestamp.isoformat(), "actor": event.actor,
             "type": type(event).__name__, "reason": data.get("reason"), "correlationId": event.correlation_id,
             "data": data}
