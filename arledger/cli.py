@@ -43,7 +43,7 @@ def open_ledger_for(database_url: str | None) -> Ledger:
     """The application with its read models (folded after each save on SQLite)."""
     try:
         settings = load_settings(database_url)
-        ledger = open_ledger(settings.database_url, settings.credit_policy)
+        ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch)
         if settings.credit_policy:
             ledger.credit_policy  # noqa: B018  (a broken policy file is a usage error now, not at first use)
         return ledger
@@ -87,4 +87,4 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_audit, cli_commands, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)
+from arledger import cli_alerts, cli_audit, cli_commands, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)

@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from arledger.risk_watch import RiskWatcher
 from arledger.cli import DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.reconcile import reconcile
@@ -175,13 +176,18 @@ def reconcile_command(database_url) -> None:
 @click.option("--once", is_flag=True, help="catch up once and exit")
 @database_url_option
 def project_command(poll_interval: float, once: bool, database_url) -> None:
-    """Follow the event log and keep the read models current (the worker for PostgreSQL deployments)."""
+    """Follow the event log and keep the read models current (the worker for PostgreSQL deployments); with
+    ARLEDGER_RISK_WATCH=on, also evaluate the early-warning rules for each customer whose account changed."""
     ledger = open_ledger_for(database_url)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    click.echo(f"projection worker at position {ledger.runner.position()}", err=True)
+    watcher = RiskWatcher(ledger) if ledger.risk_watch else None
+    click.echo(f"projection worker at position {ledger.runner.position()}"
+               f"{', evaluating risk rules as events arrive' if watcher else ''}", err=True)
     while not stopping:
         position = ledger.runner.catch_up()
+        if watcher:
+            watcher.step()
         if once:
             click.echo(f"caught up to position {position}", err=True)
             return

@@ -1,4 +1,4 @@
-"""Credit commands: `risk assess` (score and record an assessment), `risk profile`, `risk due`."""
+"""Credit commands: `risk assess` (score and record an assessment), `risk profile`, `risk due`, `risk scan`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.table import Table
 from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
 from arledger.credit_service import ANALYST_INPUTS, assess_customer, parse_request
 from arledger.risk_scan import scan
+from ledger.errors import ValidationError
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from projections.credit import assessments_due, credit_profile
@@ -19,7 +20,7 @@ from projections.credit import assessments_due, credit_profile
 
 @main.group("risk")
 def risk_group() -> None:
-    """Credit assessments and the customers due for one."""
+    """Credit assessments, the customers due for one, and early-warning risk alerts."""
 
 
 @risk_group.command("assess")
@@ -72,13 +73,20 @@ def assess_command(customer: str, assessed_on: date, values: tuple[str, ...], no
 
 @risk_group.command("profile")
 @click.option("--customer", required=True)
+@click.option("--expected-orders", default=None, metavar="AMOUNT",
+              help="orders expected but not yet invoiced, counted in exposure (in the customer's currency)")
 @database_url_option
-def profile_command(customer: str, database_url: str | None) -> None:
-    """The customer's limit, exposure, utilisation and latest assessment (one JSON document)."""
+def profile_command(customer: str, expected_orders: str | None, database_url: str | None) -> None:
+    """The customer's limit, exposure (outstanding invoices plus expected orders), utilisation, headroom and
+    latest assessment (one JSON document)."""
     ledger = open_ledger_for(database_url)
     ledger.runner.catch_up()
-    found = credit_profile(ledger.database, customer)
-    ledger.close()
+    try:
+        found = credit_profile(ledger.database, customer, expected_orders)
+    except ValidationError as error:
+        raise click.UsageError(f"--expected-orders: {error.message}") from None
+    finally:
+        ledger.close()
     if found is None:
         click.echo(f"no customer {customer}", err=True)
         sys.exit(1)
@@ -114,7 +122,9 @@ def scan_command(as_of: date, customer: str | None, database_url: str | None) ->
     """Evaluate the early-warning rules for every customer (or one): raise alerts for conditions that began,
     clear those that ended, place holds where a rule says so. Running it twice for a date records nothing new."""
     ledger = open_ledger_for(database_url)
-    report = scan(ledger, ledger.credit_policy, as_of, customer, actor=f"risk-scan:{cli_actor()}")
+    if customer and ledger.app.account(customer) is None:
+        raise click.UsageError(f"--customer {customer}: no such customer is registered")
+    report = scan(ledger, ledger.credit_policy, as_of, [customer] if customer else None, actor=f"risk-scan:{cli_actor()}")
     ledger.close()
     click.echo(f"scanned {report.customers} customer(s) as of {as_of}: {report.raised} alert(s) raised, "
                f"{report.cleared} cleared")

@@ -31,8 +31,12 @@ def serve_command(host: str | None, port: int | None, database_url: str | None) 
 def _serve(ledger: Ledger, host: str, port: int) -> None:
     import uvicorn
 
+    from arledger.risk_watch import RiskWatcher, WatcherThread
     from graphql_api.server import MAX_REQUEST_BYTES, build_app
 
+    if ledger.risk_watch and not ledger.database.postgres:  # on PostgreSQL the projection worker watches
+        watching = WatcherThread(RiskWatcher(ledger)).start()
+        ledger.app.after_save_hooks.append(watching.wake)
     uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning", ws_max_size=MAX_REQUEST_BYTES)
 
 
@@ -77,6 +81,7 @@ def token_revoke(token_or_name: str, database_url: str | None) -> None:
 @database_url_option
 def demo_command(customers: int, random_seed: int, host: str | None, port: int | None, database_url: str | None) -> None:
     """On an empty database, load a realistic demo history; print an admin token; serve."""
+    from arledger.risk_scan import scan
     from arledger.seed import seed_history
 
     settings = load_settings(database_url)
@@ -88,6 +93,8 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
         click.echo(f"loading a demo history of {customers} customers…", err=True)
         report = seed_history(ledger.app, customers, random_seed, date.today())
         click.echo(f"{report.applied} operations applied", err=True)
+        scanned = scan(ledger, ledger.credit_policy, date.today(), actor="risk:demo")
+        click.echo(f"early-warning scan as of {date.today()}: {scanned.raised} risk alert(s) raised", err=True)
     token = TokenStore(ledger.database).create("admin", "demo-admin")
     headers = json.dumps({"Authorization": f"Bearer {token}"})
     click.echo(f"GraphiQL: http://{host}:{port}/graphql   (Headers pane: {headers})", err=True)

@@ -21,6 +21,10 @@ class Settings:
     host: str
     port: int
     credit_policy: str | None = None  # ARLEDGER_CREDIT_POLICY: a TOML file replacing the shipped credit policy
+    risk_watch: bool = False  # ARLEDGER_RISK_WATCH=on: evaluate early-warning rules as events arrive
+
+
+SWITCH = {"on": True, "1": True, "true": True, "yes": True, "off": False, "0": False, "false": False, "no": False}
 
 
 def load_settings(database_url: str | None = None) -> Settings:
@@ -30,11 +34,15 @@ def load_settings(database_url: str | None = None) -> Settings:
         port = int(port_text)
     except ValueError:
         raise ConfigError(f"ARLEDGER_PORT must be a port number, got {port_text!r}") from None
+    watch_text = os.environ.get("ARLEDGER_RISK_WATCH", "off")
+    if watch_text.strip().lower() not in SWITCH:
+        raise ConfigError(f"ARLEDGER_RISK_WATCH must be on or off, got {watch_text!r}")
     return Settings(
         database_url=database_url or os.environ.get("ARLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
         host=os.environ.get("ARLEDGER_HOST", DEFAULT_HOST),
         port=port,
         credit_policy=os.environ.get("ARLEDGER_CREDIT_POLICY") or None,
+        risk_watch=SWITCH[watch_text.strip().lower()],
     )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ledger.risk_rules import RULES, Rule
+from ledger.risk_rules import DATED_RULES, RULES, Rule
 from ledger.scorecard import Factor, GradePolicy, Scorecard
 
 DEFAULT_POLICY = Path(__file__).with_name("credit_policy.toml")
@@ -51,7 +51,8 @@ def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
         if unknown:
             raise PolicyError(f"{source}: unknown rule(s) {', '.join(sorted(unknown))}; known: {', '.join(RULES)}")
         rules = {name: Rule(name, _decimal(spec["threshold"], f"{source}: rules.{name}.threshold"),
-                            bool(spec.get("hold", False)), bool(spec.get("enabled", True)))
+                            bool(spec.get("hold", False)), bool(spec.get("enabled", True)),
+                            _within_days(spec, name, source))
                  for name, spec in data.get("rules", {}).items()}
         return CreditPolicy(card, int(data.get("renew_after_days", 365)), source, rules)
     except KeyError as missing:
@@ -60,6 +61,17 @@ def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
         if isinstance(error, PolicyError):
             raise
         raise PolicyError(f"{source}: {error}") from None
+
+
+def _within_days(spec: dict, name: str, source: str) -> int | None:
+    if "within_days" not in spec:
+        return None
+    if name not in DATED_RULES:
+        raise PolicyError(f"{source}: rules.{name}.within_days: only {' and '.join(DATED_RULES)} count events by date")
+    days = spec["within_days"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise PolicyError(f"{source}: rules.{name}.within_days must be a whole number of days (1 or more), got {days!r}")
+    return days
 
 
 def load_policy(path: str | Path | None = None) -> CreditPolicy:

@@ -49,6 +49,7 @@ class Ledger:
     database: Database
     runner: ProjectionRunner
     credit_policy_path: str | None = None  # None: the shipped policy
+    risk_watch: bool = False  # evaluate the early-warning rules as events arrive (arledger.risk_watch)
 
     @cached_property
     def credit_policy(self) -> CreditPolicy:
@@ -59,7 +60,7 @@ class Ledger:
         self.app.close()
 
 
-def open_ledger(database_url: str, credit_policy_path: str | None = None) -> Ledger:
+def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_watch: bool = False) -> Ledger:
     """Application + read models. On SQLite the read models follow every save in process (a caller reads its own
     write); on PostgreSQL a worker follows the log and readers catch up or wait for a position."""
     app = build_application(database_url)
@@ -67,4 +68,4 @@ def open_ledger(database_url: str, credit_policy_path: str | None = None) -> Led
     runner = ProjectionRunner(app, database)
     if not is_postgres(database_url):
         app.after_save_hooks.append(lambda _recordings: runner.catch_up())
-    return Ledger(app, database, runner, credit_policy_path)
+    return Ledger(app, database, runner, credit_policy_path, risk_watch)

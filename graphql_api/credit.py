@@ -4,11 +4,9 @@ answer."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
-import orjson
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -21,8 +19,10 @@ from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from ledger.context import CommandContext
-from ledger.errors import LedgerError
+from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
+from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
 
 CREDIT = ("admin",)
@@ -59,15 +59,27 @@ def _assessment(row: dict[str, Any]) -> CreditAssessment:
 
 
 @strawberry.type
+class AlertState:
+    alertId: str
+    rule: str
+    subject: str
+    status: str
+
+
+@strawberry.type
 class CreditProfile:
     customerCode: str
     currency: str
     creditLimit: Optional[str]
-    exposure: str
+    outstanding: str  # the customer's invoices' outstanding amounts
+    expectedOrders: str  # as the caller named them ("0.00" when not)
+    exposure: str  # outstanding + expectedOrders
     utilisation: Optional[str]  # exposure / limit, a fraction
+    headroom: Optional[str]  # limit - exposure
     onCreditHold: bool
     latest: Optional[CreditAssessment]
     assessments: list[CreditAssessment]
+    alerts: list[AlertState]  # every risk alert the customer has had, newest first, with its status then
 
 
 @strawberry.type
@@ -99,38 +111,51 @@ class AssessCreditPayload:
     assessment: Optional[CreditAssessment]
 
 
-def _profile_at(info: Info, code: str, known_at: Any) -> Optional[CreditProfile]:
+def _expected(text: Optional[str], currency: str) -> Decimal:
+    try:
+        return Decimal(0) if text is None else parse_expected_orders(text, currency)
+    except ValidationError as error:
+        raise reports.bad_input(error.message) from None
+
+
+def _profile_at(info: Info, code: str, known_at: Any, expected_orders: Optional[str]) -> Optional[CreditProfile]:
     account = info.context.loaders.account_at(code, known_at)
     if account is None:
         return None
+    currency, limit = account.currency, account.credit_limit
+    use = credit_use(limit, account.exposure, _expected(expected_orders, currency))
     cutoff = micros(known_at)
     rows = info.context.ledger.database.execute(
         "SELECT position FROM {p}assessments WHERE customer_code = ? AND recorded_us <= ?", (code, cutoff))
     known = {row[0] for row in rows}
     history = [_assessment(row) for row in assessments(info.context.ledger.database, code) if row["position"] in known]
-    currency, limit, exposure = account.currency, account.credit_limit, account.exposure
     return CreditProfile(customerCode=code, currency=currency, creditLimit=None if limit is None else money(limit, currency),
-                         exposure=money(exposure, currency),
-                         utilisation=None if not limit else str((exposure / limit).quantize(Decimal("0.001"))),
-                         onCreditHold=account.on_credit_hold, latest=history[-1] if history else None,
-                         assessments=history)
+                         **use.as_strings(currency), onCreditHold=account.on_credit_hold, latest=history[-1] if history else None,
+                         assessments=history, alerts=[AlertState(alertId=alert_id, **state)
+                                                      for alert_id, state in reversed(account.alerts.items())])
 
 
 @strawberry.type
 class CreditQuery:
-    @strawberry.field(description="A customer's credit: actual limit, exposure and utilisation beside its "
-                                  "assessments (latest first in `latest`); as known at `knownAt` if given.")
-    def creditProfile(self, info: Info, customerCode: str, knownAt: Optional[str] = None) -> Optional[CreditProfile]:
+    @strawberry.field(description="A customer's credit: actual limit, exposure (outstanding invoices plus "
+                                  "`expectedOrders`, an amount the caller names) utilisation and headroom beside its "
+                                  "assessments (the newest in `latest`); as known at `knownAt` if given.")
+    def creditProfile(self, info: Info, customerCode: str, knownAt: Optional[str] = None,
+                      expectedOrders: Optional[str] = None) -> Optional[CreditProfile]:
         caller(info, STAFF)
         if knownAt is not None:
-            return _profile_at(info, customerCode, reports.parse_instant(knownAt))
+            return _profile_at(info, customerCode, reports.parse_instant(knownAt), expectedOrders)
         database = info.context.ledger.database
-        found = credit_profile(database, customerCode)
+        try:
+            found = credit_profile(database, customerCode, expectedOrders)
+        except ValidationError as error:
+            raise reports.bad_input(error.message) from None
         if found is None:
             return None
         history = [_assessment(row) for row in assessments(database, customerCode)]
         return CreditProfile(**{key: value for key, value in found.items() if key != "latest"},
-                             latest=history[-1] if history else None, assessments=history)
+                             latest=history[-1] if history else None, assessments=history,
+                             alerts=[AlertState(**state) for state in alert_states(database, customerCode)])
 
     @strawberry.field(description="Customers due for a credit assessment at `asOf`: never assessed (NEW), or last "
                                   "assessed longer ago than the policy's renewal period (RENEWAL).")
@@ -173,19 +198,26 @@ class RiskAlert:
     changedBy: str
 
 
-def _alerts(database: Any, status: Optional[str], customer_code: Optional[str], rule: Optional[str],
-            first: int) -> list[RiskAlert]:
-    where, params = ["1 = 1"], []
-    for column, value in (("status", status), ("customer_code", customer_code), ("rule", rule)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    rows = database.execute("SELECT alert_id, customer_code, rule, subject, raised_day, status, hold, evidence, reason, "
-                            f"changed_by FROM {{p}}alerts WHERE {' AND '.join(where)} ORDER BY position DESC LIMIT ?",
-                            [*params, first])
-    return [RiskAlert(alertId=r[0], customerCode=r[1], rule=r[2], subject=r[3],
-                      raisedOn=date.fromordinal(r[4]).isoformat(), status=r[5], hold=bool(r[6]),
-                      evidence=orjson.loads(r[7]), reason=r[8], changedBy=r[9]) for r in rows]
+@strawberry.type
+class RuleHits:
+    rule: str
+    alerts: int
+
+
+@strawberry.type
+class WatchlistEntry:
+    customerCode: str
+    name: str
+    currency: str
+    rules: list[RuleHits]
+    liveAlerts: int
+    exposure: str
+    creditLimit: Optional[str]
+    utilisation: Optional[str]
+    onCreditHold: bool
+    grade: Optional[str]  # of the latest assessment
+    since: str  # the oldest live alert was raised as of
+    latest: str  # the newest live alert was raised as of
 
 
 @strawberry.type
@@ -197,10 +229,21 @@ class RiskAlertQuery:
         caller(info, STAFF)
         if not 1 <= first <= 500:
             raise reports.bad_input(f"first must be between 1 and 500, got {first}")
-        if status is not None and status not in ("OPEN", "ACKNOWLEDGED", "CLEARED", "RESOLVED"):
+        if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
         info.context.ledger.runner.catch_up()
-        return _alerts(info.context.ledger.database, status, customerCode, rule, first)
+        return [RiskAlert(**row) for row in alerts(info.context.ledger.database, status, customerCode, rule, first)]
+
+    @strawberry.field(description="The customers with live (open or acknowledged) risk alerts, the riskiest first: "
+                                  "most rules hit, then most live alerts, then highest utilisation; at most `first` "
+                                  "(1-500).")
+    def riskWatchlist(self, info: Info, first: int = 50) -> list[WatchlistEntry]:
+        caller(info, STAFF)
+        if not 1 <= first <= 500:
+            raise reports.bad_input(f"first must be between 1 and 500, got {first}")
+        info.context.ledger.runner.catch_up()
+        return [WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
+                for row in watchlist(info.context.ledger.database, first)]
 
 
 @strawberry.input
@@ -225,8 +268,8 @@ def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> Ris
     except LedgerError as refusal:
         return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)
     ledger.runner.catch_up(outcome.position)
-    found = [a for a in _alerts(ledger.database, None, input.customerCode, None, 500) if a.alertId == input.alertId]
-    return RiskAlertPayload(userErrors=[], alert=found[0] if found else None)
+    found = alerts(ledger.database, customer_code=input.customerCode, alert_id=input.alertId, first=1)
+    return RiskAlertPayload(userErrors=[], alert=RiskAlert(**found[0]) if found else None)
 
 
 @strawberry.type

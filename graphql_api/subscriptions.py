@@ -22,6 +22,14 @@ from projections.amounts import format_minor
 from replay.history import as_row
 
 POLL_INTERVAL_S = 0.2
+TOPIC_PREFIX = "arledger:"  # an event's type is its topic without it
+
+
+def _event_types(base: type) -> frozenset[str]:
+    return frozenset(name for sub in base.__subclasses__() for name in (sub.__name__, *_event_types(sub)))
+
+
+EVENT_TYPES = _event_types(CustomerAccount.Event)
 BATCH = 500
 
 
@@ -36,14 +44,18 @@ class LedgerEvent:
     data: JSON
 
 
-def _next_events(ledger, after: int, scope: Optional[str]) -> tuple[int, list[LedgerEvent]]:
-    """The events after position `after` visible in `scope`, and the position read up to (blocking)."""
+def _next_events(ledger, after: int, scope: Optional[str],
+                 types: Optional[frozenset[str]] = None) -> tuple[int, list[LedgerEvent]]:
+    """The events after position `after` visible in `scope` (of `types`, if given), and the position read up to
+    (blocking)."""
     notifications = ledger.app.recorder.select_notifications(start=after + 1, limit=BATCH)
     if not notifications:
         return after, []
     ledger.runner.catch_up(notifications[-1].id)
     picked = []
     for notification in notifications:
+        if types is not None and notification.topic.removeprefix(TOPIC_PREFIX) not in types:
+            continue
         event = ledger.app.mapper.to_domain_event(notification)
         if not isinstance(event, CustomerAccount.Event):
             continue  # natural-key bookkeeping, not a receivables fact
@@ -64,19 +76,26 @@ def _next_events(ledger, after: int, scope: Optional[str]) -> tuple[int, list[Le
 class Subscription:
     @strawberry.subscription(description="New ledger events in the caller's scope, from the end of the log, or from "
                                          "just after log position `after` (a client resuming after a reconnect "
-                                         "passes the last position it saw, and misses nothing).")
-    async def ledgerEvents(self, info: Info, customerCode: Optional[str] = None,
-                           after: Optional[int] = None) -> AsyncGenerator[LedgerEvent, None]:
+                                         "passes the last position it saw, and misses nothing). `types` keeps "
+                                         "only events of those types, e.g. [\"RiskAlertRaised\"] for new risk "
+                                         "alerts with their evidence.")
+    async def ledgerEvents(self, info: Info, customerCode: Optional[str] = None, after: Optional[int] = None,
+                           types: Optional[list[str]] = None) -> AsyncGenerator[LedgerEvent, None]:
         principal = caller(info)
         scope = principal.customer_code if principal.role == "customer" else customerCode
         ledger = info.context.ledger
         if after is not None and after < 0:
             raise GraphQLError(f"after must be a log position (0 or more), got {after}",
                                extensions={"code": "VALIDATION"})
+        kinds = None if types is None else frozenset(types)
+        unknown = sorted((kinds or frozenset()) - EVENT_TYPES)
+        if unknown:
+            raise GraphQLError(f"types: unknown event type(s) {', '.join(unknown)}; known: {', '.join(sorted(EVENT_TYPES))}",
+                               extensions={"code": "VALIDATION"})
         position = after if after is not None else await asyncio.to_thread(
             lambda: ledger.app.recorder.max_notification_id() or 0)
         while True:
-            position, events = await asyncio.to_thread(_next_events, ledger, position, scope)
+            position, events = await asyncio.to_thread(_next_events, ledger, position, scope, kinds)
             for event in events:
                 yield event
             if not events:

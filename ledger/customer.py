@@ -65,6 +65,7 @@ class CustomerAccount(Aggregate):
             account.operation_keys = set()
             account.last_assessed_on, account.grade = None, None
             account.alerts, account.raised_count, account.suppressed = {}, {}, set()
+            account.risk_as_of = None
 
     Created = CustomerRegistered
 
@@ -113,6 +114,7 @@ class CustomerAccount(Aggregate):
         def apply(self, account: CustomerAccount) -> None:
             account.alerts[self.alert_id] = {"rule": self.rule, "subject": self.subject, "status": "OPEN"}
             account.raised_count[(self.rule, self.subject)] = account.raised_count.get((self.rule, self.subject), 0) + 1
+            account.risk_as_of = max(filter(None, (account.risk_as_of, self.as_of)))
 
     class RiskAlertAcknowledged(Event):
         TOPIC = "arledger:RiskAlertAcknowledged"
@@ -137,6 +139,8 @@ class CustomerAccount(Aggregate):
             alert["status"] = "RESOLVED" if self.resolved_by_person else "CLEARED"
             if self.resolved_by_person:
                 account.suppressed.add((alert["rule"], alert["subject"]))
+            else:
+                account.risk_as_of = max(filter(None, (account.risk_as_of, self.as_of)))
 
     class RiskConditionsEnded(Event):
         """Conditions a person had resolved stopped holding: they may raise alerts again if they return."""
@@ -342,8 +346,8 @@ class CustomerAccount(Aggregate):
     # None), payment_terms_days, email, phone, locale, fingerprint, on_credit_hold, invoices, payments,
     # credit_notes (dicts keyed by number/reference), open_invoice_numbers and operation_keys (sets),
     # last_assessed_on and grade (None until a credit assessment), alerts (id -> rule, subject, status),
-    # raised_count ((rule, subject) -> alerts raised) and suppressed ((rule, subject) resolved by a person while
-    # their condition still held).
+    # raised_count ((rule, subject) -> alerts raised), suppressed ((rule, subject) resolved by a person while
+    # their condition still held) and risk_as_of (the latest date an alert was raised or cleared by rule as of).
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

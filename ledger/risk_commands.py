@@ -16,7 +16,11 @@ LIVE = ("OPEN", "ACKNOWLEDGED")
 
 
 def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions, context: CommandContext) -> None:
-    """Raises nothing: every outcome is a fact (or no change)."""
+    """Raises InvalidState for conditions as of a date before the account's latest raised or cleared alert (a
+    back-dated scan must not clear what a later one found); otherwise every outcome is a fact (or no change)."""
+    if account.risk_as_of is not None and command.as_of < account.risk_as_of:
+        raise InvalidState(f"customer {account.code} has risk alerts raised or cleared as of {account.risk_as_of}: "
+                           f"conditions as of the earlier {command.as_of} cannot change them", ("asOf",))
     holding = {(condition.rule, condition.subject): condition for condition in command.conditions}
     live = {(alert["rule"], alert["subject"]): alert_id for alert_id, alert in account.alerts.items()
             if alert["status"] in LIVE}

@@ -7,12 +7,15 @@ condition no longer holds clears. Thresholds are inclusive: a value equal to the
 
 Rules: consecutive late settlements (count), overdue total as a share of monthly invoicing, an invoice overdue
 by days, credit utilisation (exposure / limit), a broken promise to pay (per invoice), a bounced (reversed)
-payment (per payment), days-sales-outstanding rising month on month (count of rises).
+payment (per payment), days-sales-outstanding rising month on month (count of rises). The two dated rules (broken
+promise, bounced payment) may count only events of the last `within_days` days, so their alerts clear by rule
+once the event is that old.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -23,6 +26,7 @@ class Rule:
     threshold: Decimal
     hold: bool = False  # place a credit hold when it fires
     enabled: bool = True
+    within_days: Optional[int] = None  # dated rules: only events on the last N days up to the date count
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,10 @@ class Evidence:
     credit_limit: Optional[Decimal] = None
     broken_promises: tuple[str, ...] = ()
     bounced_payments: tuple[str, ...] = ()  # reversed payments in the window
+    details: dict[str, dict] = field(default_factory=dict)  # a broken promise's invoice or a bounced payment -> facts
+    as_of: Optional[date] = None
+    event_days: dict[str, date] = field(default_factory=dict)  # the same subjects -> when it happened (promised
+    # day, reversal day), for `within_days`
     dso_rises: int = 0  # consecutive month-on-month rises of DSO up to this date
 
 
@@ -49,6 +57,7 @@ class Condition:
     hold: bool
 
 
+DATED_RULES = ("broken_promise", "bounced_payment")
 RULES = ("consecutive_late", "overdue_share", "overdue_days", "utilisation", "broken_promise", "bounced_payment",
          "dso_rising")
 
@@ -82,12 +91,20 @@ def conditions(rules: dict[str, Rule], seen: Evidence) -> list[Condition]:
         if utilisation >= rule.threshold:
             hit("utilisation", "", exposure=seen.exposure, credit_limit=seen.credit_limit,
                 utilisation=utilisation.quantize(Decimal("0.001")), threshold=rule.threshold)
-    if active("broken_promise"):
+    def recent(rule: Rule, subject: str) -> bool:
+        day = seen.event_days.get(subject)
+        if rule.within_days is None or day is None or seen.as_of is None:
+            return True
+        return seen.as_of.toordinal() - rule.within_days < day.toordinal() <= seen.as_of.toordinal()
+
+    if rule := active("broken_promise"):
         for invoice in sorted(set(seen.broken_promises)):
-            hit("broken_promise", invoice)
-    if active("bounced_payment"):
+            if recent(rule, invoice):
+                hit("broken_promise", invoice, **seen.details.get(invoice, {}))
+    if rule := active("bounced_payment"):
         for reference in sorted(set(seen.bounced_payments)):
-            hit("bounced_payment", reference)
+            if recent(rule, reference):
+                hit("bounced_payment", reference, **seen.details.get(reference, {}))
     if (rule := active("dso_rising")) and seen.dso_rises >= rule.threshold:
         hit("dso_rising", "", months=seen.dso_rises, threshold=rule.threshold)
     return held

@@ -47,6 +47,7 @@ class Behaviour:
     broken_promises: int
     disputes: int
     broken_promise_invoices: list[str] = field(default_factory=list)
+    broken_promise_evidence: dict[str, dict] = field(default_factory=dict)  # invoice -> its latest broken promise
     late_run: list[str] = field(default_factory=list)  # the trailing late settlements, oldest first
     exposure: Decimal = Decimal(0)  # outstanding at D on invoices issued by D
     overdue_days: dict[str, int] = field(default_factory=dict)  # invoice -> days past due at D (outstanding > 0)
@@ -121,8 +122,8 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
     window_start = d - BEHAVIOUR_DAYS  # exclusive
     invoiced = sum(i.total for i in invoices.values() if i.issue_day > window_start)
     monthly = Decimal(invoiced) * scale / 12
-    settled = sorted((day, i) for i in invoices.values() if (day := i.settled_day()) is not None
-                     and window_start < day <= d)
+    settled = sorted(((day, i) for i in invoices.values() if (day := i.settled_day()) is not None
+                      and window_start < day <= d), key=lambda pair: (pair[0], pair[1].due_day, pair[1].number))
     weighted = sum(i.total * max(0, day - i.due_day) for day, i in settled)
     weight = sum(i.total for _day, i in settled)
     average = (Decimal(weighted) / weight).quantize(Decimal("0.1")) if weight else None
@@ -139,14 +140,19 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
     largest, largest_days = max(overdue, default=(0, 0))
     largest_amount = Decimal(largest) * scale
     ratio = (largest_amount / monthly).quantize(Decimal("0.001")) if monthly else (RATIO_CAP if largest else Decimal(0))
-    broken = []
+    broken, promises = [], {}
     for number, kind, promised_day, amount, made_day in log:
         invoice = invoices.get(number)
         if kind != "PROMISE" or invoice is None or made_day <= window_start or promised_day >= d:
             continue
         owed_then = invoice.total - invoice.paid_between(0, made_day - 1)
-        if invoice.paid_between(made_day, promised_day) < min(amount, owed_then):
+        paid = invoice.paid_between(made_day, promised_day)
+        if paid < min(amount, owed_then):
             broken.append(number)
+            promises[number] = {"promisedOn": date.fromordinal(promised_day).isoformat(),
+                                "madeOn": date.fromordinal(made_day).isoformat(),
+                                "promised": str((Decimal(amount) * scale).quantize(scale)),
+                                "paidByThen": str((Decimal(paid) * scale).quantize(scale))}
     disputes = sum(1 for _n, kind, _day, _amount, made_day in log if kind == "DISPUTE_OPENED" and made_day > window_start)
     series = _dso_series(invoices, d)
     rises = 0
@@ -156,10 +162,11 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
         rises += 1
     return Behaviour(code, currency, monthly.quantize(scale), average, on_time, consecutive, largest_amount,
                      min(ratio, RATIO_CAP), largest_days, Decimal(sum(left for left, _days in overdue)) * scale,
-                     len(broken), disputes, broken, run,
-                     Decimal(sum(i.total - i.paid_between(0, d) for i in invoices.values())) * scale,
-                     {i.number: d - i.due_day for i in invoices.values() if i.due_day < d and i.total > i.paid_between(0, d)},
-                     series, rises)
+                     len(broken), disputes, broken_promise_invoices=broken, broken_promise_evidence=promises,
+                     late_run=run, exposure=Decimal(sum(i.total - i.paid_between(0, d) for i in invoices.values())) * scale,
+                     overdue_days={i.number: d - i.due_day for i in invoices.values()
+                                   if i.due_day < d and i.total > i.paid_between(0, d)},
+                     dso=series, dso_rises=rises)
 
 
 def _month_ends(d: int, count: int) -> list[int]:

@@ -9,6 +9,8 @@ from typing import Any, Optional
 
 import orjson
 
+from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.currencies import minor_unit_exponent
 from projections.amounts import format_minor
 from projections.database import Database
 
@@ -36,19 +38,23 @@ def assessments(database: Database, customer_code: str) -> list[dict[str, Any]]:
     return [_assessment(row, currency[0][0]) for row in rows]
 
 
-def credit_profile(database: Database, customer_code: str) -> Optional[dict[str, Any]]:
-    """Latest assessment beside the actual limit, exposure and utilisation (exposure / limit)."""
+def credit_profile(database: Database, customer_code: str,
+                   expected_orders: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """Latest assessment beside the actual limit and its use (`ledger.credit_use`): exposure counts the
+    `expected_orders` amount if given. Raises ValidationError for a malformed `expected_orders`."""
     rows = database.execute("SELECT currency, credit_limit_minor, outstanding_minor, on_credit_hold FROM {p}customers "
                             "WHERE customer_code = ?", (customer_code,))
     if not rows:
         return None
-    currency, limit, exposure, hold = rows[0]
+    currency, limit, outstanding, hold = rows[0]
+    expected = Decimal(0) if expected_orders is None else parse_expected_orders(expected_orders, currency)
+    scale = -minor_unit_exponent(currency)
+    use = credit_use(None if limit is None else Decimal(limit).scaleb(scale), Decimal(outstanding).scaleb(scale),
+                     expected)
     history = assessments(database, customer_code)
-    utilisation = None if not limit else str((Decimal(exposure) / Decimal(limit)).quantize(Decimal("0.001")))
     return {"customerCode": customer_code, "currency": currency,
-            "creditLimit": None if limit is None else format_minor(limit, currency),
-            "exposure": format_minor(exposure, currency), "utilisation": utilisation, "onCreditHold": bool(hold),
-            "latest": history[-1] if history else None}
+            "creditLimit": None if limit is None else format_minor(limit, currency), **use.as_strings(currency),
+            "onCreditHold": bool(hold), "latest": history[-1] if history else None}
 
 
 def assessments_due(database: Database, as_of: date, renew_after_days: int) -> list[dict[str, Any]]:

@@ -215,6 +215,14 @@ def test_history_filters_by_actor_and_pages_by_position(api):
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION" and "recordedFrom" in bad["errors"][0]["message"]
 
 
+def _next_for(socket, subscription_id: str) -> dict:
+    """The next message for one subscription (passing over another's `complete`)."""
+    while True:
+        message = socket.receive_json()
+        if message.get("id") == subscription_id and message["type"] != "complete":
+            return message
+
+
 def test_a_subscription_resumes_after_a_position_and_misses_nothing(sqlite_url):
     ledger = open_ledger(sqlite_url)
     app = build_app(ledger)
@@ -235,4 +243,12 @@ def test_a_subscription_resumes_after_a_position_and_misses_nothing(sqlite_url):
             "query": "subscription { ledgerEvents(after: -1) { position } }"}})
         refused = socket.receive_json()["payload"]["errors"][0]
         assert refused["extensions"]["code"] == "VALIDATION" and "after" in refused["message"]
+        socket.send_json({"id": "3", "type": "subscribe", "payload": {
+            "query": 'subscription { ledgerEvents(after: 0, types: ["CustomerRegistered", "RiskAlert"]) { position } }'}})
+        unknown = _next_for(socket, "3")["payload"]["errors"][0]
+        assert unknown["extensions"]["code"] == "VALIDATION" and "unknown event type(s) RiskAlert;" in unknown["message"]
+        socket.send_json({"id": "4", "type": "subscribe", "payload": {
+            "query": 'subscription { ledgerEvents(after: 0, types: ["CustomerRegistered"]) { customerCode type } }'}})
+        only = [_next_for(socket, "4")["payload"]["data"]["ledgerEvents"] for _ in range(3)]
+        assert only == [{"customerCode": code, "type": "CustomerRegistered"} for code in ("R1", "R2", "R3")]
     ledger.close()

@@ -70,8 +70,45 @@ def test_alerts_are_listed_acknowledged_and_resolved_by_collectors(served):
         "FORBIDDEN"
     acknowledged = api(decide % "acknowledgeRiskAlert", {"op": target}, role="collector")["data"]["acknowledgeRiskAlert"]
     assert acknowledged["alert"]["status"] == "ACKNOWLEDGED" and acknowledged["alert"]["changedBy"] == "collector:collector-user"
+    acknowledged_at = datetime.now(timezone.utc).isoformat()
+    time.sleep(0.01)
     resolved = api(decide % "resolveRiskAlert", {"op": target}, role="collector")["data"]["resolveRiskAlert"]
     assert resolved["alert"]["status"] == "RESOLVED"
+    profile = """query($at: String) { creditProfile(customerCode: "C1", knownAt: $at) { alerts { alertId status } } }"""
+    now = api(profile, {})["data"]["creditProfile"]["alerts"]
+    assert {a["alertId"]: a["status"] for a in now}[target["alertId"]] == "RESOLVED"
+    then = api(profile, {"at": acknowledged_at})["data"]["creditProfile"]["alerts"]
+    assert {a["alertId"]: a["status"] for a in then}[target["alertId"]] == "ACKNOWLEDGED"
+    assert [a["alertId"] for a in then] == [a["alertId"] for a in now]  # newest first in both
+    watch = api("{ riskWatchlist { customerCode liveAlerts rules { rule alerts } utilisation } }",
+                role="collector")["data"]["riskWatchlist"]
+    assert watch == [{"customerCode": "C1", "liveAlerts": len(now) - 1, "utilisation": "0.950",
+                      "rules": [{"rule": r, "alerts": 1} for r in sorted({a["rule"] for a in listed} - {"utilisation"})]}]
+    assert api("{ riskWatchlist { customerCode } }", role="customer")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     again = api(decide % "resolveRiskAlert", {"op": target}, role="collector")["data"]["resolveRiskAlert"]
     assert again["userErrors"][0]["code"] == "INVALID_STATE"
     assert scan(served.ledger, served.ledger.credit_policy, date(2026, 4, 30)).raised == 0  # resolved stays quiet
+
+
+USE = """query($at: String, $orders: String) { creditProfile(customerCode: "C1", knownAt: $at, expectedOrders: $orders)
+  { outstanding expectedOrders exposure utilisation headroom } }"""
+
+
+def test_expected_orders_count_in_exposure_now_and_as_known_before(served):
+    api = served.call
+    api(REGISTER, {"input": customer(creditLimit="1000.00")})
+    api(ISSUE, {"input": invoice("I-1", amount="250.00")})
+    at = datetime.now(timezone.utc).isoformat()
+    time.sleep(0.01)
+    api(ISSUE, {"input": invoice("I-2", amount="100.00")})
+    now = api(USE, {"orders": "600.00"}, role="collector")["data"]["creditProfile"]
+    assert now == {"outstanding": "350.00", "expectedOrders": "600.00", "exposure": "950.00", "utilisation": "0.950",
+                   "headroom": "50.00"}
+    then = api(USE, {"orders": "600.00", "at": at}, role="auditor")["data"]["creditProfile"]
+    assert then == {"outstanding": "250.00", "expectedOrders": "600.00", "exposure": "850.00", "utilisation": "0.850",
+                    "headroom": "150.00"}
+    assert api(USE, {})["data"]["creditProfile"]["exposure"] == "350.00"
+    for at_ in (None, at):
+        refused = api(USE, {"orders": "-5", "at": at_})
+        assert refused["errors"][0]["extensions"]["code"] == "VALIDATION"
+        assert "expectedOrders must not be negative" in refused["errors"][0]["message"]

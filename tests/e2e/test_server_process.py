@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import os
 import re
 import socket
 import subprocess
@@ -32,12 +33,11 @@ def wait_healthy(base: str, process: subprocess.Popen, timeout_s: float = 90) ->
     pytest.fail("server did not become healthy")
 
 
-@pytest.fixture
-def demo(tmp_path):
+def _demo(tmp_path, customers: int, env: dict[str, str]):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "arledger", "demo", "--customers", "15", "--port", str(port),
-                                "--database-url", f"sqlite:///{tmp_path / 'demo.db'}"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "arledger", "demo", "--customers", str(customers), "--port",
+                                str(port), "--database-url", f"sqlite:///{tmp_path / 'demo.db'}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process)
@@ -46,6 +46,16 @@ def demo(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    yield from _demo(tmp_path, 15, {"ARLEDGER_RISK_WATCH": "off"})
+
+
+@pytest.fixture
+def watching_demo(tmp_path):
+    yield from _demo(tmp_path, 60, {"ARLEDGER_RISK_WATCH": "on"})
 
 
 def graphql(base, token, query, variables=None):
@@ -112,3 +122,25 @@ def test_a_mutation_over_the_network_is_read_back_at_once(demo):
     assert read == {"outstanding": "100.00"}
     unauthenticated = httpx.post(f"{base}/graphql", json={"query": "{ customers(first: 1) { edges { cursor } } }"}).json()
     assert unauthenticated["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_the_demo_warns_of_customers_sliding_into_risk_and_new_alerts_stream_as_events_arrive(watching_demo):
+    base, token = watching_demo
+    seeded = graphql(base, token, "{ riskAlerts(first: 100) { customerCode rule status evidence } }")
+    alerts = seeded["data"]["riskAlerts"]
+    assert alerts and all(alert["status"] == "OPEN" and alert["evidence"] for alert in alerts)
+    url = base.replace("http://", "ws://") + f"/graphql?token={token}"
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as socket_:
+        socket_.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
+        socket_.send(json.dumps({"id": "s1", "type": "subscribe", "payload": {
+            "query": 'subscription { ledgerEvents(types: ["RiskAlertRaised"], after: %d) { type customerCode data } }'
+                     % httpx.get(f"{base}/healthz", timeout=10).json()["position"]}}))
+        graphql(base, token, """mutation { registerCustomer(input: {code: "RW1", name: "Sliding Ltd", currency: "CNY",
+            creditLimit: "100.00"}) { userErrors { code } } }""")
+        issued = graphql(base, token, """mutation { issueInvoice(input: {number: "RW1-1", customerCode: "RW1",
+            issueDate: "2026-11-01", lines: [{description: "x", quantity: "1", unitPrice: "95"}]}) { userErrors { code } } }""")
+        assert issued["data"]["issueInvoice"]["userErrors"] == []
+        raised = json.loads(socket_.recv(timeout=30))["payload"]["data"]["ledgerEvents"]
+    assert (raised["type"], raised["customerCode"], raised["data"]["rule"]) == ("RiskAlertRaised", "RW1", "utilisation")
+    assert raised["data"]["evidence"]["utilisation"] == "0.950"

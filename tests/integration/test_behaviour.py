@@ -53,6 +53,8 @@ def test_a_hand_computed_behaviour(ledger):
     assert seen.consecutive_late == 2  # I2 then I3
     assert (seen.largest_overdue, seen.largest_overdue_days, seen.largest_overdue_ratio) == (D("400.00"), 30, D("4.800"))
     assert (seen.broken_promises, seen.broken_promise_invoices, seen.disputes) == (1, ["I4"], 1)
+    assert seen.broken_promise_evidence == {"I4": {"promisedOn": "2026-05-15", "madeOn": "2026-05-05",
+                                                   "promised": "400.00", "paidByThen": "0.00"}}
 
 
 def test_behaviour_at_earlier_dates_sees_only_what_had_happened(ledger):
@@ -100,3 +102,12 @@ def test_the_scan_raises_each_alert_once_and_clears_by_rule(ledger):
     statuses = dict(ledger.database.execute(alerts))
     assert paid.cleared == 2 and statuses["overdue_share::1"] == "CLEARED" and statuses["overdue_days:I4:1"] == "CLEARED"
     assert statuses["broken_promise:I4:1"] == "OPEN"  # a broken promise stays on record for the window
+
+
+def test_invoices_settled_on_the_same_day_are_ordered_by_due_date(ledger):
+    _on(ledger, "2026-05-06", "issueInvoice", an_invoice("I5", amount="50.00", issued="2026-05-06", due="2026-05-10"))
+    _on(ledger, "2026-06-01", "recordPayment", a_payment("P5", amount="450.00", received="2026-06-01",
+                                                         allocations=[("I4", "400.00"), ("I5", "50.00")]))
+    ledger.runner.catch_up()
+    seen = behaviour(ledger.database, date(2026, 6, 1), ["C1"])["C1"]
+    assert seen.late_run == ["I2", "I3", "I4", "I5"] and seen.consecutive_late == 4

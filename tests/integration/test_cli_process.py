@@ -35,3 +35,10 @@ def test_usage_errors_exit_2():
     assert arledger("import").returncode == 2
     assert arledger("seed", "--customers", "0").returncode == 2
     assert arledger("no-such-command").returncode == 2
+
+
+def test_a_malformed_switch_is_a_usage_error_naming_the_variable(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "arledger", "project", "--once", "--database-url",
+                             f"sqlite:///{tmp_path / 'w.db'}"], capture_output=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "ARLEDGER_RISK_WATCH": "sometimes"})
+    assert result.returncode == 2 and b"ARLEDGER_RISK_WATCH must be on or off, got 'sometimes'" in result.stderr

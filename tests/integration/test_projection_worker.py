@@ -26,9 +26,31 @@ def test_on_sqlite_a_caller_reads_its_own_write_without_waiting(sqlite_url):
     ledger.close()
 
 
-def _worker(url: str, *args: str) -> subprocess.Popen:
+def _worker(url: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "arledger", "project", "--database-url", url, "--poll-interval", "0.05",
-                             *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.postgres
+def test_with_risk_watch_on_the_worker_raises_alerts_as_events_arrive(postgres_url):
+    ledger = open_ledger(postgres_url)
+    scenario = Scenario(ledger.app)
+    scenario.given("registerCustomer", a_customer("C1", creditLimit="1000.00"))
+    worker = _worker(postgres_url, env={"ARLEDGER_RISK_WATCH": "on"})
+    try:
+        today = date.today()
+        scenario.given("issueInvoice", an_invoice("I1", amount="920.00", issued=today.isoformat(),
+                                                  due=date.fromordinal(today.toordinal() + 30).isoformat()))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not ledger.app.account("C1").alerts:
+            time.sleep(0.05)
+        assert ledger.app.account("C1").alerts == {"utilisation::1": {"rule": "utilisation", "subject": "",
+                                                                      "status": "OPEN"}}
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=10)
+    assert worker.returncode == 0, worker.stderr.read().decode()
+    ledger.close()
 
 
 @pytest.mark.postgres

@@ -69,3 +69,14 @@ def test_acknowledging_or_resolving_what_is_not_live_is_refused(books):
         with pytest.raises(LedgerError) as refused:
             books.app.execute(command, CommandContext(actor="a"))
         assert refused.value.code == code and books.event_count() == before
+
+
+def test_conditions_older_than_the_latest_alert_are_refused_and_record_nothing(books):
+    assert _apply(books, LATE, on=date(2026, 6, 10)) == 1
+    before = books.event_count()
+    with pytest.raises(LedgerError) as refused:
+        books.app.execute(ApplyRiskConditions("C1", date(2026, 6, 9), ()), CommandContext(actor="risk:scan"))
+    assert refused.value.code == "INVALID_STATE" and "2026-06-10" in refused.value.message
+    assert books.event_count() == before and _alerts(books) == {"consecutive_late::1": "OPEN"}
+    assert _apply(books, LATE, on=date(2026, 6, 10)) == 0  # the same day again: allowed, and nothing new
+    assert _apply(books, on=date(2026, 6, 11)) == 1  # a later day clears by rule

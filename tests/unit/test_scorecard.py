@@ -81,9 +81,24 @@ def test_the_shipped_policy_names_every_early_warning_rule_and_refuses_unknown_o
     from ledger.risk_rules import RULES
 
     policy = load_policy()
-    assert set(policy.rules) == set(RULES) and policy.rules["bounced_payment"].hold is True
+    assert set(policy.rules) == set(RULES) and not any(rule.hold for rule in policy.rules.values())
     assert policy.rules["overdue_days"].threshold == D(60)
+    assert (policy.rules["bounced_payment"].within_days, policy.rules["broken_promise"].within_days) == (90, 90)
     with pytest.raises(PolicyError, match="unknown rule"):
-        parse_policy({"version": "x", "factors": {"a": {"weight": 100, "direction": "rating"}},
-                      "grades": [{"grade": "A", "min_score": "0", "limit_multiple": "1", "terms_days": 30}],
-                      "rules": {"moon_phase": {"threshold": "1"}}}, "inline")
+        _with_rules({"moon_phase": {"threshold": "1"}})
+
+
+def _with_rules(rules):
+    return parse_policy({"version": "x", "factors": {"a": {"weight": 100, "direction": "rating"}},
+                         "grades": [{"grade": "A", "min_score": "0", "limit_multiple": "1", "terms_days": 30}],
+                         "rules": rules}, "inline")
+
+
+@pytest.mark.parametrize("rules, message", [
+    ({"utilisation": {"threshold": "0.9", "within_days": 30}}, "rules.utilisation.within_days: only broken_promise"),
+    ({"bounced_payment": {"threshold": "1", "within_days": 0}}, "whole number of days .1 or more., got 0"),
+    ({"bounced_payment": {"threshold": "1", "within_days": "30"}}, "got '30'")])
+def test_a_window_is_only_for_dated_rules_and_only_in_whole_days(rules, message):
+    with pytest.raises(PolicyError, match=message):
+        _with_rules(rules)
+    assert _with_rules({"bounced_payment": {"threshold": "1", "within_days": 30}}).rules["bounced_payment"].within_days == 30

@@ -1,0 +1,100 @@
+"""Risk alert commands: `risk alerts` (filtered list), `risk watchlist` (customers sliding into risk, the riskiest
+first), `risk acknowledge` and `risk resolve` (a person's decision on one alert, with a reason)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from arledger.cli import cli_actor, database_url_option, open_ledger_for, print_json
+from arledger.cli_risk import risk_group
+from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
+from ledger.context import CommandContext
+from ledger.errors import LedgerError
+from projections.alerts import STATUSES, alerts, watchlist
+
+FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+                      show_default=True)
+
+
+@risk_group.command("alerts")
+@click.option("--status", type=click.Choice(STATUSES), default=None)
+@click.option("--customer", default=None, help="customer code")
+@click.option("--rule", default=None, help="rule name, e.g. overdue_days")
+@click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@FORMAT
+@database_url_option
+def alerts_command(status, customer, rule, first, output_format, database_url) -> None:
+    """Risk alerts, newest first, with their evidence and who last changed them."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    found = alerts(ledger.database, status, customer, rule, first)
+    ledger.close()
+    if output_format == "json":
+        print_json(found)
+        return
+    table = Table(title=f"Risk alerts ({len(found)})")
+    for column in ("customerCode", "alertId", "raisedOn", "status", "evidence", "changedBy"):
+        table.add_column(column, overflow="fold")
+    for row in found:
+        table.add_row(row["customerCode"], row["alertId"], row["raisedOn"], row["status"],
+                      orjson.dumps(row["evidence"]).decode(), row["changedBy"])
+    Console(width=160).print(table)
+
+
+@risk_group.command("watchlist")
+@click.option("--first", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@FORMAT
+@database_url_option
+def watchlist_command(first, output_format, database_url) -> None:
+    """Customers with live risk alerts, the riskiest first: most rules hit, then most alerts, then utilisation."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    found = watchlist(ledger.database, first)
+    ledger.close()
+    if output_format == "json":
+        print_json(found)
+        return
+    table = Table(title=f"Risk watchlist ({len(found)} customer(s) with live alerts)")
+    for column in ("customerCode", "name", "rules (alerts)", "exposure", "limit", "utilisation", "hold", "grade", "since"):
+        table.add_column(column, overflow="fold")
+    for row in found:
+        rules = ", ".join(f"{hits['rule']} ({hits['alerts']})" for hits in row["rules"])
+        table.add_row(row["customerCode"], row["name"], rules, f"{row['exposure']} {row['currency']}",
+                      row["creditLimit"] or "", row["utilisation"] or "", "yes" if row["onCreditHold"] else "",
+                      row["grade"] or "", row["since"])
+    Console(width=160).print(table)
+
+
+def _decide(command_type, customer: str, alert_id: str, reason: str, database_url) -> None:
+    ledger = open_ledger_for(database_url)
+    try:
+        ledger.app.execute(command_type(customer, alert_id, reason), CommandContext(actor=cli_actor()))
+    except LedgerError as refusal:
+        click.echo(f"{refusal.code}: {refusal.message}", err=True)
+        sys.exit(1)
+    finally:
+        ledger.close()
+    click.echo(f"{alert_id} of {customer}: {'acknowledged' if command_type is AcknowledgeRiskAlert else 'resolved'}")
+
+
+def _decision(verb: str, help_text: str):
+    @risk_group.command(verb, help=help_text)
+    @click.option("--customer", required=True, help="customer code")
+    @click.option("--alert", "alert_id", required=True, help="alert id, e.g. overdue_days:INV-7:1")
+    @click.option("--reason", required=True, help="why (recorded with the decision)")
+    @database_url_option
+    def command(customer, alert_id, reason, database_url) -> None:
+        _decide(AcknowledgeRiskAlert if verb == "acknowledge" else ResolveRiskAlert, customer, alert_id, reason,
+                database_url)
+
+    return command
+
+
+_decision("acknowledge", "Acknowledge an open risk alert, with a reason (it stays live).")
+_decision("resolve", "Resolve a risk alert, with a reason: the same condition raises no new alert until it has "
+                     "stopped holding once.")
