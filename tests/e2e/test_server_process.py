@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -65,6 +66,19 @@ def graphql(base, token, query, variables=None):
     return response.json()
 
 
+@contextmanager
+def subscribed(base, token, selection):
+    """A websocket subscribed to `selection`, whose `%d` is filled with the log position now."""
+    url = base.replace("http://", "ws://") + f"/graphql?token={token}"
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as socket_:
+        socket_.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
+        position = httpx.get(f"{base}/healthz", timeout=10).json()["position"]
+        socket_.send(json.dumps({"id": "s1", "type": "subscribe",
+                                 "payload": {"query": "subscription { %s }" % (selection % position)}}))
+        yield socket_
+
+
 def test_demo_serves_seeded_data_to_an_admin_token_and_graphiql_to_browsers(demo):
     base, token = demo
     assert token.startswith("arl_")
@@ -89,13 +103,8 @@ def test_graphiql_loads_every_script_from_the_server_itself_with_intact_bytes(de
 
 def test_a_subscription_over_the_network_streams_a_mutation(demo):
     base, token = demo
-    url = base.replace("http://", "ws://") + f"/graphql?token={token}"
-    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as socket_:
-        socket_.send(json.dumps({"type": "connection_init"}))
-        assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
-        socket_.send(json.dumps({"id": "s1", "type": "subscribe", "payload": {
-            "query": 'subscription { ledgerEvents(customerCode: "WS1", after: %d) { type customerCode '
-                     'customerOutstanding } }' % httpx.get(f"{base}/healthz", timeout=10).json()["position"]}}))
+    with subscribed(base, token, 'ledgerEvents(customerCode: "WS1", after: %d) { type customerCode '
+                    'customerOutstanding }') as socket_:
         graphql(base, token, """mutation { registerCustomer(input: {code: "WS1", name: "Socket Ltd", currency: "CNY"})
             { userErrors { code } } }""")
         graphql(base, token, """mutation { issueInvoice(input: {number: "WS1-1", customerCode: "WS1",
@@ -129,13 +138,8 @@ def test_the_demo_warns_of_customers_sliding_into_risk_and_new_alerts_stream_as_
     seeded = graphql(base, token, "{ riskAlerts(first: 100) { customerCode rule status evidence } }")
     alerts = seeded["data"]["riskAlerts"]
     assert alerts and all(alert["status"] == "OPEN" and alert["evidence"] for alert in alerts)
-    url = base.replace("http://", "ws://") + f"/graphql?token={token}"
-    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as socket_:
-        socket_.send(json.dumps({"type": "connection_init"}))
-        assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
-        socket_.send(json.dumps({"id": "s1", "type": "subscribe", "payload": {
-            "query": 'subscription { ledgerEvents(types: ["RiskAlertRaised"], after: %d) { type customerCode data } }'
-                     % httpx.get(f"{base}/healthz", timeout=10).json()["position"]}}))
+    with subscribed(base, token, 'ledgerEvents(types: ["RiskAlertRaised"], after: %d) { type customerCode data }') \
+            as socket_:
         graphql(base, token, """mutation { registerCustomer(input: {code: "RW1", name: "Sliding Ltd", currency: "CNY",
             creditLimit: "100.00"}) { userErrors { code } } }""")
         issued = graphql(base, token, """mutation { issueInvoice(input: {number: "RW1-1", customerCode: "RW1",
