@@ -18,6 +18,7 @@ import orjson
 
 from arledger.config import ConfigError, load_settings
 from arledger.credit_policy import PolicyError
+from arledger.dunning_policy import DunningPolicyError
 from arledger.wiring import Ledger, open_ledger
 
 
@@ -43,11 +44,14 @@ def open_ledger_for(database_url: str | None) -> Ledger:
     """The application with its read models (folded after each save on SQLite)."""
     try:
         settings = load_settings(database_url)
-        ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch)
+        ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch,
+                             settings.dunning_policy, settings.template_dir)
         if settings.credit_policy:
             ledger.credit_policy  # noqa: B018  (a broken policy file is a usage error now, not at first use)
+        if settings.dunning_policy:
+            ledger.dunning  # noqa: B018
         return ledger
-    except (ConfigError, PolicyError) as error:
+    except (ConfigError, PolicyError, DunningPolicyError) as error:
         raise click.UsageError(str(error)) from None
 
 
@@ -87,4 +91,4 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_alerts, cli_audit, cli_commands, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)
+from arledger import cli_alerts, cli_audit, cli_commands, cli_dunning, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)

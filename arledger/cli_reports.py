@@ -7,7 +7,7 @@ import io
 import signal
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 
 import click
 from rich.console import Console

@@ -22,6 +22,8 @@ class Settings:
     port: int
     credit_policy: str | None = None  # ARLEDGER_CREDIT_POLICY: a TOML file replacing the shipped credit policy
     risk_watch: bool = False  # ARLEDGER_RISK_WATCH=on: evaluate early-warning rules as events arrive
+    dunning_policy: str | None = None  # ARLEDGER_DUNNING_POLICY: a TOML file replacing the shipped dunning policy
+    template_dir: str | None = None  # ARLEDGER_TEMPLATE_DIR: dunning templates that override the shipped ones
 
 
 SWITCH = {"on": True, "1": True, "true": True, "yes": True, "off": False, "0": False, "false": False, "no": False}
@@ -43,6 +45,8 @@ def load_settings(database_url: str | None = None) -> Settings:
         port=port,
         credit_policy=os.environ.get("ARLEDGER_CREDIT_POLICY") or None,
         risk_watch=SWITCH[watch_text.strip().lower()],
+        dunning_policy=os.environ.get("ARLEDGER_DUNNING_POLICY") or None,
+        template_dir=os.environ.get("ARLEDGER_TEMPLATE_DIR") or None,
     )
 
 

@@ -10,6 +10,8 @@ import psycopg
 
 from arledger.config import is_postgres, store_env
 from arledger.credit_policy import CreditPolicy, load_policy
+from arledger.dunning_policy import DunningConfig, load_dunning_policy
+from arledger.dunning_templates import Renderer
 from ledger.application import LedgerApplication
 from projections.database import Database
 from projections.runner import ProjectionRunner
@@ -50,6 +52,16 @@ class Ledger:
     runner: ProjectionRunner
     credit_policy_path: str | None = None  # None: the shipped policy
     risk_watch: bool = False  # evaluate the early-warning rules as events arrive (arledger.risk_watch)
+    dunning_policy_path: str | None = None  # None: the shipped dunning policy
+    template_dir: str | None = None  # dunning templates overriding the shipped ones
+
+    @cached_property
+    def dunning(self) -> DunningConfig:
+        return load_dunning_policy(self.dunning_policy_path)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.dunning, self.template_dir)
 
     @cached_property
     def credit_policy(self) -> CreditPolicy:
@@ -60,7 +72,8 @@ class Ledger:
         self.app.close()
 
 
-def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_watch: bool = False) -> Ledger:
+def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_watch: bool = False,
+                dunning_policy_path: str | None = None, template_dir: str | None = None) -> Ledger:
     """Application + read models. On SQLite the read models follow every save in process (a caller reads its own
     write); on PostgreSQL a worker follows the log and readers catch up or wait for a position."""
     app = build_application(database_url)
@@ -68,4 +81,4 @@ def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_w
     runner = ProjectionRunner(app, database)
     if not is_postgres(database_url):
         app.after_save_hooks.append(lambda _recordings: runner.catch_up())
-    return Ledger(app, database, runner, credit_policy_path, risk_watch)
+    return Ledger(app, database, runner, credit_policy_path, risk_watch, dunning_policy_path, template_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, ClassVar
 
@@ -339,6 +339,13 @@ PARSERS: dict[str, Callable[[Reader], Command]] = {
         _code(r, "invoiceNumber"), r.date("promisedOn"), r.positive_decimal("amount")),
     "openDispute": lambda r: OpenDispute(_code(r, "invoiceNumber"), _reason(r)),
     "resolveDispute": lambda r: ResolveDispute(_code(r, "invoiceNumber"), _reason(r)),
+    "setDunningPolicy": lambda r: SetDunningPolicy(
+        _code(r, "customerCode"), _code(r, "policy", required=False), r.boolean("excluded", required=False) or False,
+        _reason(r)),
+    "recordCollectionOutcome": lambda r: RecordCollectionOutcome(
+        _code(r, "customerCode"), r.text("taskId", max_length=limits.MAX_TEXT_LENGTH),
+        r.choice("outcome", COLLECTION_OUTCOMES), r.text("note", max_length=limits.MAX_TEXT_LENGTH),
+        r.date("promisedOn", required=False)),
 }
 
 
@@ -390,6 +397,97 @@ class AcknowledgeRiskAlert(RiskAlertDecision):
 @dataclass(frozen=True)
 class ResolveRiskAlert(RiskAlertDecision):
     op: ClassVar[str] = "resolveRiskAlert"
+
+
+@dataclass(frozen=True)
+class SetDunningPolicy(Command):
+    """Assign a dunning policy (None: the default) or exclude the customer from dunning, with a reason."""
+
+    op: ClassVar[str] = "setDunningPolicy"
+    customer_code: str
+    policy: str | None
+    excluded: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeliveryRequest:
+    delivery_id: str
+    channel: str  # EMAIL, SMS, LETTER
+    recipient: str | None
+    subject: str
+    body: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class TaskRequest:
+    task_id: str
+    kind: str  # PHONE, VISIT, AGENCY, LEGAL
+    instructions: str
+
+
+@dataclass(frozen=True)
+class IssueDunningNotice(Command):
+    """A dunning notice decided and rendered by the dunning run (not an import operation): its lines are
+    (invoice, due date, days overdue, outstanding, interest); amounts in the customer's currency."""
+
+    op: ClassVar[str] = "issueDunningNotice"
+    customer_code: str
+    notice_id: str
+    as_of: date
+    policy: str
+    level: int
+    level_name: str
+    currency: str
+    lines: tuple[tuple[str, date, int, Decimal, Decimal], ...]
+    fee: Decimal
+    annual_interest_rate: Decimal
+    channels: tuple[str, ...]
+    deliveries: tuple[DeliveryRequest, ...]
+    tasks: tuple[TaskRequest, ...]
+
+
+@dataclass(frozen=True)
+class ClaimDelivery(Command):
+    """An outbox worker takes a delivery for `lease_s` seconds from `now` (not an import operation)."""
+
+    op: ClassVar[str] = "claimDelivery"
+    customer_code: str
+    delivery_id: str
+    worker: str
+    now: datetime
+    lease_s: int
+
+
+@dataclass(frozen=True)
+class RecordDeliveryOutcome(Command):
+    """What an attempt achieved: delivered (with the receiver's reply), or failed (with the reason, and when to try
+    again; None: never)."""
+
+    op: ClassVar[str] = "recordDeliveryOutcome"
+    customer_code: str
+    delivery_id: str
+    attempt: int
+    delivered: bool
+    detail: str
+    retry_at: datetime | None
+
+
+COLLECTION_OUTCOMES = ("REACHED", "PROMISED", "DISPUTED", "NO_ANSWER", "HANDED_OVER")
+
+
+@dataclass(frozen=True)
+class RecordCollectionOutcome(Command):
+    """A collector's outcome for a task: PROMISED needs the promised date (a promise to pay for each invoice of
+    the task, pausing their dunning), DISPUTED opens a dispute on each (the note is its reason)."""
+
+    op: ClassVar[str] = "recordCollectionOutcome"
+    customer_code: str
+    task_id: str
+    outcome: str
+    note: str
+    promised_on: date | None
 
 
 def parse_command(op: object, data: object) -> Command:

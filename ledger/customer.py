@@ -66,6 +66,8 @@ class CustomerAccount(Aggregate):
             account.last_assessed_on, account.grade = None, None
             account.alerts, account.raised_count, account.suppressed = {}, {}, set()
             account.risk_as_of = None
+            account.dunning_policy, account.dunning_excluded = None, False
+            account.notices, account.deliveries, account.tasks = set(), {}, {}
 
     Created = CustomerRegistered
 
@@ -347,7 +349,9 @@ class CustomerAccount(Aggregate):
     # credit_notes (dicts keyed by number/reference), open_invoice_numbers and operation_keys (sets),
     # last_assessed_on and grade (None until a credit assessment), alerts (id -> rule, subject, status),
     # raised_count ((rule, subject) -> alerts raised), suppressed ((rule, subject) resolved by a person while
-    # their condition still held) and risk_as_of (the latest date an alert was raised or cleared by rule as of).
+    # their condition still held), risk_as_of (the latest date an alert was raised or cleared by rule as of),
+    # dunning_policy and dunning_excluded, notices (ids issued), deliveries (id -> status, attempts, retry_at,
+    # lease_until) and tasks (id -> status OPEN or DONE, invoices): see ledger/collection_events.py.
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger import commands as c
-from ledger import credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands
+from ledger import (
+    collection_commands, credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands)
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import Duplicate
@@ -124,6 +125,14 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.ApplyRiskConditions: _keyless(_by_customer, "customer", _customer_key, risk_commands.apply_risk_conditions),
     c.AcknowledgeRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.acknowledge_risk_alert),
     c.ResolveRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.resolve_risk_alert),
+    c.SetDunningPolicy: _keyless(_by_customer, "customer", _customer_key, collection_commands.set_dunning_policy),
+    c.IssueDunningNotice: _keyless(_by_customer, "notice", lambda cmd: cmd.notice_id,
+                                   collection_commands.issue_dunning_notice),
+    c.ClaimDelivery: _keyless(_by_customer, "delivery", lambda cmd: cmd.delivery_id, collection_commands.claim_delivery),
+    c.RecordDeliveryOutcome: _keyless(_by_customer, "delivery", lambda cmd: cmd.delivery_id,
+                                      collection_commands.record_delivery_outcome),
+    c.RecordCollectionOutcome: _keyless(_by_customer, "task", lambda cmd: cmd.task_id,
+                                        collection_commands.record_collection_outcome),
 }
 
 

@@ -100,6 +100,14 @@ class Reader:
             raise ValidationError(f"{name} must be between {minimum} and {maximum}, got {value}", self.field(name))
         return value
 
+    def boolean(self, name: str, *, required: bool = True) -> bool | None:
+        value = self.raw(name, required=required)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise ValidationError(f"{name} must be true or false, got {value!r}", self.field(name))
+        return value
+
     def date(self, name: str, *, required: bool = True) -> date | None:
         value = self.raw(name, required=required)
         if value is None:

@@ -60,7 +60,8 @@ def phase(sql: str) -> int:
     if sql.startswith("INSERT INTO {p}customers"):
         return 0
     if sql.startswith(("INSERT INTO {p}invoices", "INSERT INTO {p}installments", "INSERT INTO {p}credits",
-                       "INSERT INTO {p}alerts")):
+                       "INSERT INTO {p}alerts", "INSERT INTO {p}notices", "INSERT INTO {p}deliveries",
+                       "INSERT INTO {p}tasks")):
         return 1
     if sql.startswith("INSERT INTO {p}settlements"):
         return 2
@@ -211,9 +212,3 @@ FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
     A.DunningActionRecorded: lambda e, p, code: [_collection(e, p, code, "DUNNING", e.acted_on, level=e.level,
                                                              channel=e.channel, note=e.note)],
 }
-
-
-def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
-    """Row operations for one event (none for events this projection does not track)."""
-    fold = FOLDS.get(type(event))
-    return fold(event, position, customer_code) if fold else []

@@ -18,13 +18,22 @@ from uuid import UUID
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
 from projections.database import Database
-from projections.receivables import FOLDS, RESETTLE, Statement, evolve, phase
+from projections.collections import COLLECTION_FOLDS
+from projections.receivables import FOLDS as RECEIVABLES_FOLDS
+from projections.receivables import RESETTLE, Statement, phase
 from projections.schema import INDEXES, SCHEMA_VERSION, TABLES, TRACKING
 
 PROJECTION = "receivables"
 SCHEMA_LOCK_KEY = 0x61726C6564676573  # serialises read-model schema creation across processes
 BATCH_EVENTS = 1000
+FOLDS = {**RECEIVABLES_FOLDS, **COLLECTION_FOLDS}
 FOLDED_TOPICS = frozenset(event_class.TOPIC for event_class in FOLDS)
+
+
+def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
+    """Row operations for one event (none for events the read models do not track)."""
+    fold = FOLDS.get(type(event))
+    return fold(event, position, customer_code) if fold else []
 
 
 class ProjectionRunner:

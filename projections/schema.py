@@ -47,6 +47,26 @@ TABLES = {
         position BIGINT PRIMARY KEY, invoice_number TEXT NOT NULL, customer_code TEXT NOT NULL, kind TEXT NOT NULL,
         day INTEGER NOT NULL, amount_minor BIGINT, level INTEGER, channel TEXT, note TEXT, made_day INTEGER NOT NULL,
         recorded_us BIGINT NOT NULL)""",
+    # Collection: each customer's dunning policy (absent: the default), the notices dunning runs issued, the
+    # outbox's deliveries with their state, and collectors' tasks with their outcome.
+    "dunning_settings": """CREATE TABLE IF NOT EXISTS {p}dunning_settings (
+        customer_code TEXT PRIMARY KEY, policy TEXT, excluded INTEGER NOT NULL, reason TEXT NOT NULL,
+        changed_us BIGINT NOT NULL, changed_by TEXT NOT NULL)""",
+    "notices": """CREATE TABLE IF NOT EXISTS {p}notices (
+        notice_id TEXT PRIMARY KEY, customer_code TEXT NOT NULL, as_of_day INTEGER NOT NULL, policy TEXT NOT NULL,
+        level INTEGER NOT NULL, level_name TEXT NOT NULL, currency TEXT NOT NULL, outstanding_minor BIGINT NOT NULL,
+        interest_minor BIGINT NOT NULL, fee_minor BIGINT NOT NULL, total_minor BIGINT NOT NULL, channels TEXT NOT NULL,
+        lines TEXT NOT NULL, recorded_us BIGINT NOT NULL, position BIGINT NOT NULL, actor TEXT NOT NULL)""",
+    "deliveries": """CREATE TABLE IF NOT EXISTS {p}deliveries (
+        delivery_id TEXT PRIMARY KEY, customer_code TEXT NOT NULL, notice_id TEXT NOT NULL, channel TEXT NOT NULL,
+        recipient TEXT, subject TEXT NOT NULL, body TEXT NOT NULL, locale TEXT NOT NULL, status TEXT NOT NULL,
+        attempts INTEGER NOT NULL, retry_us BIGINT, lease_us BIGINT, last_error TEXT, detail TEXT,
+        requested_us BIGINT NOT NULL, changed_us BIGINT NOT NULL, position BIGINT NOT NULL, worker TEXT)""",
+    "tasks": """CREATE TABLE IF NOT EXISTS {p}tasks (
+        task_id TEXT PRIMARY KEY, customer_code TEXT NOT NULL, notice_id TEXT NOT NULL, kind TEXT NOT NULL,
+        instructions TEXT NOT NULL, invoices TEXT NOT NULL, amount_minor BIGINT NOT NULL, days_overdue INTEGER NOT NULL,
+        status TEXT NOT NULL, outcome TEXT, note TEXT, created_us BIGINT NOT NULL, changed_us BIGINT NOT NULL,
+        changed_by TEXT NOT NULL, position BIGINT NOT NULL)""",
 }
 
 INDEXES = [
@@ -63,14 +83,18 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}assessments_customer ON {p}assessments (customer_code, assessed_day)",
     "CREATE INDEX IF NOT EXISTS {p}collection_log_customer ON {p}collection_log (customer_code, kind)",
     "CREATE INDEX IF NOT EXISTS {p}collection_log_invoice ON {p}collection_log (invoice_number)",
+    "CREATE INDEX IF NOT EXISTS {p}deliveries_due ON {p}deliveries (status, retry_us)",
+    "CREATE INDEX IF NOT EXISTS {p}tasks_status ON {p}tasks (status, customer_code)",
+    "CREATE INDEX IF NOT EXISTS {p}notices_customer ON {p}notices (customer_code, as_of_day)",
 ]
 
 # Raised whenever a table is added or changed: read models of an older version are rebuilt from the log at start.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 # Tables compared by `reconcile`, with the columns that order their rows.
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
         "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
-        "assessments": "position", "alerts": "customer_code, alert_id"}
+        "assessments": "position", "alerts": "customer_code, alert_id", "dunning_settings": "customer_code",
+        "notices": "notice_id", "deliveries": "delivery_id", "tasks": "task_id"}

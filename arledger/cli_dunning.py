@@ -1,0 +1,191 @@
+"""Dunning commands: `dunning run` (decide, record, leave sending to the outbox), `dunning preview` (render a level
+for a customer, nothing recorded), `dunning assign` (a customer's policy or exclusion), `dunning notices`,
+`dunning worklist` (collectors' tasks by priority) and `dunning outcome` (what came of a task)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Optional
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
+from arledger.dunning_run import run
+from arledger.dunning_templates import Contact
+from ledger.commands import COLLECTION_OUTCOMES, RecordCollectionOutcome, SetDunningPolicy
+from ledger.context import CommandContext
+from ledger.dunning import Notice, NoticeLine, interest
+from ledger.errors import LedgerError
+from projections.dunning import contacts, notices, open_items, worklist
+
+FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+                      show_default=True)
+CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
+
+
+@main.group("dunning")
+def dunning_group() -> None:
+    """Dunning runs, previews, policies per customer, notices and collectors' worklist."""
+
+
+@dunning_group.command("run")
+@click.option("--as-of", type=DateParam(), required=True, help="business date of the run")
+@click.option("--dry-run", is_flag=True, help="decide and render only: record nothing")
+@click.option("--customer", default=None, help="only this customer")
+@FORMAT
+@database_url_option
+def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_format: str, database_url) -> None:
+    """Issue the notices due on a date: one per customer and level, each invoice one level up at most. Running it
+    twice for a date issues nothing the second time. The outbox worker (`outbox run`) sends the messages."""
+    ledger = open_ledger_for(database_url)
+    if customer and ledger.app.account(customer) is None:
+        raise click.UsageError(f"--customer {customer}: no such customer is registered")
+    report = run(ledger, as_of, f"dunning:{cli_actor()}", dry_run, customer)
+    ledger.close()
+    if output_format == "json":
+        print_json({"asOf": as_of.isoformat(), "dryRun": report.dry_run, "issued": report.issued,
+                    "alreadyIssued": report.already_issued, "notices": report.notices, "excluded": report.excluded,
+                    "failed": report.failed})
+    else:
+        verb = "would issue" if dry_run else "issued"
+        table = Table(title=f"Dunning run as of {as_of}: {verb} {len(report.notices)} notice(s)")
+        for column in ("customerCode", "level", "invoices", "channels", "outstanding", "interest", "fee", "totalDue"):
+            table.add_column(column, overflow="fold")
+        for n in report.notices:
+            table.add_row(n["customerCode"], f"{n['level']} {n['levelName']}", ", ".join(n["invoices"]),
+                          ", ".join(n["channels"]), n["outstanding"], n["interest"], n["fee"],
+                          f"{n['totalDue']} {n['currency']}")
+        Console(width=160).print(table)
+        if report.already_issued:
+            click.echo(f"{report.already_issued} notice(s) were already issued for this date: nothing sent twice")
+    for failure in report.failed:
+        click.echo(f"not issued: {failure}", err=True)
+    sys.exit(1 if report.failed else 0)
+
+
+@dunning_group.command("preview")
+@click.option("--customer", required=True)
+@click.option("--level", type=int, required=True, help="the level to render (from the customer's policy)")
+@click.option("--as-of", type=DateParam(), default=None, help="business date (default: today)")
+@click.option("--channel", type=click.Choice(CHANNELS), default=None, help="one channel (default: the level's)")
+@click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None, help="default: the customer's")
+@database_url_option
+def preview_command(customer: str, level: int, as_of: Optional[date], channel: Optional[str], locale: Optional[str],
+                    database_url) -> None:
+    """Render what a level would send this customer for its open invoices, without recording anything."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    as_of = as_of or date.today()
+    known = contacts(ledger.database, [customer])
+    if customer not in known:
+        raise click.UsageError(f"--customer {customer}: no such customer is registered")
+    name, email, phone, customer_locale, policy_name, _excluded = known[customer]
+    policy = ledger.dunning.policy(policy_name if policy_name in ledger.dunning.policies else None)
+    chosen = [candidate for candidate in policy.levels if candidate.level == level]
+    if not chosen:
+        raise click.UsageError(f"--level {level}: policy {policy.name} has levels "
+                               f"{', '.join(str(candidate.level) for candidate in policy.levels)}")
+    items = open_items(ledger.database, as_of, [customer]).get(customer, [])
+    ledger.close()
+    if not items:
+        click.echo(f"{customer} has nothing open as of {as_of}: a notice would have no lines", err=True)
+        sys.exit(1)
+    target = chosen[0]
+    currency = items[0].currency
+    lines = tuple(NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days), item.outstanding,
+                             interest(item.outstanding, target.annual_interest_rate, (as_of - item.due_on).days,
+                                      currency)) for item in sorted(items, key=lambda i: (i.due_on, i.invoice_number)))
+    notice = Notice(customer, currency, policy.name, target, as_of, lines, target.fees.get(currency, 0))
+    contact = Contact(customer, name, email, phone, locale or customer_locale)
+    for each in ([channel] if channel else target.channels):
+        rendered = ledger.renderer.render(notice, contact, each)
+        click.echo(f"===== {each} — {rendered.subject}")
+        click.echo(rendered.body)
+
+
+@dunning_group.command("assign")
+@click.option("--customer", required=True)
+@click.option("--policy", default=None, help="a policy of the dunning configuration")
+@click.option("--exclude", is_flag=True, help="exclude the customer from dunning")
+@click.option("--default", "use_default", is_flag=True, help="back to the default policy")
+@click.option("--reason", required=True)
+@database_url_option
+def assign_command(customer: str, policy: Optional[str], exclude: bool, use_default: bool, reason: str,
+                   database_url) -> None:
+    """Put a customer on a dunning policy, back on the default, or out of dunning (with a reason)."""
+    if sum((policy is not None, exclude, use_default)) != 1:
+        raise click.UsageError("give exactly one of --policy P, --exclude, --default")
+    ledger = open_ledger_for(database_url)
+    if policy is not None and policy not in ledger.dunning.policies:
+        raise click.UsageError(f"--policy {policy}: not one of {', '.join(ledger.dunning.policies)}")
+    try:
+        ledger.app.execute(SetDunningPolicy(customer, policy, exclude, reason), CommandContext(actor=cli_actor()))
+    except LedgerError as refusal:
+        click.echo(f"{refusal.code}: {refusal.message}", err=True)
+        sys.exit(1)
+    finally:
+        ledger.close()
+    click.echo(f"{customer}: {'excluded from dunning' if exclude else f'dunning policy {policy or ledger.dunning.default_policy}'}")
+
+
+@dunning_group.command("notices")
+@click.option("--customer", default=None)
+@click.option("--as-of", type=DateParam(), default=None)
+@click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@database_url_option
+def notices_command(customer: Optional[str], as_of: Optional[date], first: int, database_url) -> None:
+    """Notices issued, newest first (JSON)."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    print_json(notices(ledger.database, customer, as_of, first))
+    ledger.close()
+
+
+@dunning_group.command("worklist")
+@click.option("--status", type=click.Choice(["OPEN", "DONE"]), default="OPEN", show_default=True)
+@click.option("--kind", type=click.Choice(["PHONE", "VISIT", "AGENCY", "LEGAL"]), default=None)
+@click.option("--first", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@FORMAT
+@database_url_option
+def worklist_command(status: str, kind: Optional[str], first: int, output_format: str, database_url) -> None:
+    """Collectors' tasks, highest priority first: amount × days overdue × the customer's risk weight."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    tasks = worklist(ledger.database, status, kind, first)
+    ledger.close()
+    if output_format == "json":
+        print_json(tasks)
+        return
+    table = Table(title=f"Collectors' worklist ({len(tasks)} {status.lower()} task(s))")
+    for column in ("priority", "taskId", "kind", "customer", "amount", "days", "grade", "instructions"):
+        table.add_column(column, overflow="fold")
+    for t in tasks:
+        table.add_row(t["priority"], t["taskId"], t["kind"], f"{t['customerCode']} {t['customerName']}",
+                      f"{t['amount']} {t['currency']}", str(t["daysOverdue"]), t["grade"] or "", t["instructions"])
+    Console(width=180).print(table)
+
+
+@dunning_group.command("outcome")
+@click.option("--customer", required=True)
+@click.option("--task", "task_id", required=True)
+@click.option("--outcome", type=click.Choice(COLLECTION_OUTCOMES), required=True)
+@click.option("--note", required=True)
+@click.option("--promised-on", type=DateParam(), default=None, help="with PROMISED: the promised payment date")
+@database_url_option
+def outcome_command(customer: str, task_id: str, outcome: str, note: str, promised_on: Optional[date],
+                    database_url) -> None:
+    """Record what came of a collector's task (PROMISED records promises that pause dunning; DISPUTED opens
+    disputes; NO_ANSWER keeps the task open)."""
+    ledger = open_ledger_for(database_url)
+    try:
+        ledger.app.execute(RecordCollectionOutcome(customer, task_id, outcome, note, promised_on),
+                           CommandContext(actor=cli_actor()))
+    except LedgerError as refusal:
+        click.echo(f"{refusal.code}: {refusal.message}", err=True)
+        sys.exit(1)
+    finally:
+        ledger.close()
+    click.echo(f"{task_id}: {outcome}")

@@ -1,0 +1,144 @@
+"""Collection read models: the open items a dunning run decides on (as of a date, known now, with each invoice's
+dunning level, last dunning date, promise and dispute as of that date), customers' contacts and dunning settings,
+the notices issued, the outbox's deliveries, and collectors' worklist by priority.
+
+Priority of a task = amount × days overdue × risk weight, where the weight comes from the customer's latest
+credit grade (A 1.0, B 1.2, C 1.5, D 2.0, E 3.0; never assessed 1.5). Amounts are in each customer's currency:
+across currencies the order is only indicative.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any, Optional
+
+import orjson
+
+from ledger.currencies import minor_unit_exponent
+from ledger.dunning import OpenItem
+from projections.amounts import format_minor
+from projections.database import Database
+
+GRADE_WEIGHTS = {"A": Decimal("1.0"), "B": Decimal("1.2"), "C": Decimal("1.5"), "D": Decimal("2.0"), "E": Decimal("3.0")}
+UNASSESSED_WEIGHT = Decimal("1.5")
+BATCH = 500
+
+# Each installment's outstanding as of D, known now (as in aging): money settles installments in due-date order.
+_OPEN = (
+    "SELECT n.customer_code, n.invoice_number, n.currency, MIN(n.due_day), SUM(n.outstanding) FROM ("
+    "SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, {greatest}(0, {least}(n.amount_minor, "
+    "n.amount_minor + n.cum_before_minor - COALESCE(s.amount, 0))) AS outstanding "
+    "FROM {p}installments n JOIN {p}invoices i ON i.invoice_number = n.invoice_number "
+    "LEFT JOIN (SELECT invoice_number, SUM(amount_minor) AS amount FROM {p}settlements WHERE effective_day <= ? "
+    "  AND NOT (undone_day IS NOT NULL AND undone_day <= ?) GROUP BY invoice_number) s "
+    "  ON s.invoice_number = n.invoice_number "
+    "WHERE i.issue_day <= ? AND NOT (i.void_day IS NOT NULL AND i.void_day <= ?){where}) AS n "
+    "WHERE n.outstanding > 0 GROUP BY n.customer_code, n.invoice_number, n.currency")
+
+
+def open_items(database: Database, as_of: date, customer_codes: Optional[list[str]] = None) -> dict[str, list[OpenItem]]:
+    """Each customer's open invoices as of `as_of`, with their collection state as of that date."""
+    d = as_of.toordinal()
+    where, params = "", []
+    if customer_codes is not None:
+        if not customer_codes:
+            return {}
+        where, params = f" AND n.customer_code IN ({','.join('?' * len(customer_codes))})", list(customer_codes)
+    rows = database.execute(_OPEN.replace("{where}", where), [d, d, d, d, *params])
+    state = _collection_state(database, d, sorted({row[0] for row in rows}))
+    found: dict[str, list[OpenItem]] = defaultdict(list)
+    for code, number, currency, due, outstanding in rows:
+        level, last, promised, disputed = state.get(number, (0, None, None, False))
+        found[code].append(OpenItem(code, number, currency, date.fromordinal(due),
+                                    Decimal(outstanding).scaleb(-minor_unit_exponent(currency)), level,
+                                    None if last is None else date.fromordinal(last),
+                                    disputed, None if promised is None else date.fromordinal(promised)))
+    return dict(found)
+
+
+def _collection_state(database: Database, d: int, codes: list[str]) -> dict[str, tuple]:
+    """invoice -> (highest dunning level, last dunning day, latest promised day, dispute open) as of day `d`: dunning
+    actions by the day they were taken, promises and disputes by the day they were recorded."""
+    state: dict[str, list] = {}
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start:start + BATCH]
+        for number, kind, on, level, made in database.execute(
+                "SELECT invoice_number, kind, day, level, made_day FROM {p}collection_log WHERE customer_code IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY position", chunk):
+            entry = state.setdefault(number, [0, None, None, False])
+            if kind == "DUNNING":
+                if on > d:
+                    continue
+                entry[0] = max(entry[0], level)
+                entry[1] = on if entry[1] is None else max(entry[1], on)
+            elif made > d:
+                continue  # promises and disputes count from the day they were recorded
+            elif kind == "PROMISE":
+                entry[2] = on
+            elif kind in ("DISPUTE_OPENED", "DISPUTE_RESOLVED"):
+                entry[3] = kind == "DISPUTE_OPENED"
+    return {number: tuple(entry) for number, entry in state.items()}
+
+
+def contacts(database: Database, codes: list[str]) -> dict[str, tuple]:
+    """code -> (name, email, phone, locale, dunning policy or None, excluded)."""
+    found = {}
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start:start + BATCH]
+        for code, name, email, phone, locale, policy, excluded in database.execute(
+                "SELECT c.customer_code, c.name, c.email, c.phone, c.locale, s.policy, COALESCE(s.excluded, 0) "
+                "FROM {p}customers c LEFT JOIN {p}dunning_settings s ON s.customer_code = c.customer_code "
+                f"WHERE c.customer_code IN ({','.join('?' * len(chunk))})", chunk):
+            found[code] = (name, email, phone, locale, policy, bool(excluded))
+    return found
+
+
+def notices(database: Database, customer_code: Optional[str] = None, as_of: Optional[date] = None,
+            first: int = 100) -> list[dict[str, Any]]:
+    """Dunning notices, newest first, with their lines and amounts."""
+    where, params = ["1 = 1"], []
+    if customer_code is not None:
+        where.append("customer_code = ?")
+        params.append(customer_code)
+    if as_of is not None:
+        where.append("as_of_day = ?")
+        params.append(as_of.toordinal())
+    rows = database.execute(
+        "SELECT notice_id, customer_code, as_of_day, policy, level, level_name, currency, outstanding_minor, "
+        "interest_minor, fee_minor, total_minor, channels, lines, actor FROM {p}notices WHERE "
+        f"{' AND '.join(where)} ORDER BY position DESC LIMIT ?", [*params, first])
+    return [{"noticeId": r[0], "customerCode": r[1], "asOf": date.fromordinal(r[2]).isoformat(), "policy": r[3],
+             "level": r[4], "levelName": r[5], "currency": r[6], "outstanding": format_minor(r[7], r[6]),
+             "interest": format_minor(r[8], r[6]), "fee": format_minor(r[9], r[6]), "totalDue": format_minor(r[10], r[6]),
+             "channels": orjson.loads(r[11]), "lines": orjson.loads(r[12]), "actor": r[13]} for r in rows]
+
+
+def worklist(database: Database, status: Optional[str] = "OPEN", kind: Optional[str] = None,
+             first: int = 100) -> list[dict[str, Any]]:
+    """Collectors' tasks, highest priority first (amount × days overdue × risk weight)."""
+    where, params = ["1 = 1"], []
+    for column, value in (("t.status", status), ("t.kind", kind)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    rows = database.execute(
+        "SELECT t.task_id, t.customer_code, c.name, c.phone, t.notice_id, t.kind, t.instructions, t.invoices, "
+        "t.amount_minor, c.currency, t.days_overdue, t.status, t.outcome, t.note, t.changed_by, "
+        "(SELECT a.grade FROM {p}assessments a WHERE a.customer_code = t.customer_code ORDER BY a.position DESC "
+        f"LIMIT 1) FROM {{p}}tasks t JOIN {{p}}customers c ON c.customer_code = t.customer_code WHERE "
+        f"{' AND '.join(where)}", params)
+    tasks = []
+    for (task_id, code, name, phone, notice_id, kind_, instructions, invoices, amount, currency, days, status_,
+         outcome, note, changed_by, grade) in rows:
+        weight = GRADE_WEIGHTS.get(grade, UNASSESSED_WEIGHT)
+        value = Decimal(amount).scaleb(-minor_unit_exponent(currency))
+        tasks.append({"taskId": task_id, "customerCode": code, "customerName": name, "phone": phone,
+                      "noticeId": notice_id, "kind": kind_, "instructions": instructions,
+                      "invoices": orjson.loads(invoices), "amount": format_minor(amount, currency), "currency": currency,
+                      "daysOverdue": days, "grade": grade, "riskWeight": str(weight),
+                      "priority": str((value * days * weight).quantize(Decimal("0.01"))), "status": status_,
+                      "outcome": outcome, "note": note, "changedBy": changed_by})
+    tasks.sort(key=lambda t: (-Decimal(t["priority"]), t["taskId"]))
+    return tasks[:first]
