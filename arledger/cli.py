@@ -91,4 +91,4 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_alerts, cli_audit, cli_commands, cli_dunning, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)
+from arledger import cli_alerts, cli_audit, cli_commands, cli_dunning, cli_outbox, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)

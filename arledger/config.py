@@ -24,6 +24,7 @@ class Settings:
     risk_watch: bool = False  # ARLEDGER_RISK_WATCH=on: evaluate early-warning rules as events arrive
     dunning_policy: str | None = None  # ARLEDGER_DUNNING_POLICY: a TOML file replacing the shipped dunning policy
     template_dir: str | None = None  # ARLEDGER_TEMPLATE_DIR: dunning templates that override the shipped ones
+    outbox: dict[str, object] | None = None  # ARLEDGER_SMTP_*, ARLEDGER_SMS_*, ARLEDGER_LETTER_DIR, ARLEDGER_OUTBOX_*
 
 
 SWITCH = {"on": True, "1": True, "true": True, "yes": True, "off": False, "0": False, "false": False, "no": False}
@@ -47,7 +48,38 @@ def load_settings(database_url: str | None = None) -> Settings:
         risk_watch=SWITCH[watch_text.strip().lower()],
         dunning_policy=os.environ.get("ARLEDGER_DUNNING_POLICY") or None,
         template_dir=os.environ.get("ARLEDGER_TEMPLATE_DIR") or None,
+        outbox=_outbox_settings(),
     )
+
+
+def _number(name: str, default: int, minimum: int) -> int:
+    text = os.environ.get(name, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be {minimum} or more, got {value}")
+    return value
+
+
+def _outbox_settings() -> dict[str, object]:
+    """Where the outbox sends: SMTP for e-mail, an HTTP gateway for SMS, a folder for letters; and its pacing."""
+    starttls = os.environ.get("ARLEDGER_SMTP_STARTTLS", "off").strip().lower()
+    if starttls not in SWITCH:
+        raise ConfigError(f"ARLEDGER_SMTP_STARTTLS must be on or off, got {starttls!r}")
+    return {"smtp_host": os.environ.get("ARLEDGER_SMTP_HOST") or None,
+            "smtp_port": _number("ARLEDGER_SMTP_PORT", 25, 1),
+            "smtp_from": os.environ.get("ARLEDGER_SMTP_FROM", ""),
+            "smtp_user": os.environ.get("ARLEDGER_SMTP_USER") or None,
+            "smtp_password": os.environ.get("ARLEDGER_SMTP_PASSWORD") or None,
+            "smtp_starttls": SWITCH[starttls],
+            "sms_url": os.environ.get("ARLEDGER_SMS_URL") or None,
+            "sms_token": os.environ.get("ARLEDGER_SMS_TOKEN") or None,
+            "letter_dir": os.environ.get("ARLEDGER_LETTER_DIR") or "letters",
+            "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 60, 1),
+            "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
+            "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0)}
 
 
 def store_env(database_url: str) -> dict[str, str]:

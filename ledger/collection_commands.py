@@ -78,7 +78,8 @@ def _delivery(account: CustomerAccount, delivery_id: str) -> dict:
 
 
 def claim_delivery(account: CustomerAccount, command: ClaimDelivery, context: CommandContext) -> None:
-    """Raises NotFound, InvalidState (delivered, given up, waiting for its retry time, or held by a live lease)."""
+    """Raises NotFound, InvalidState (delivered, given up, waiting for its retry time, held by a live lease, or
+    claimed since the worker read it)."""
     delivery = _delivery(account, command.delivery_id)
     status = delivery["status"]
     if status in ("DELIVERED", "FAILED"):
@@ -88,8 +89,11 @@ def claim_delivery(account: CustomerAccount, command: ClaimDelivery, context: Co
                            ("deliveryId",))
     if status == "SENDING" and delivery["lease_until"] > command.now:
         raise InvalidState(f"delivery {command.delivery_id} is being sent", ("deliveryId",))
+    if command.attempt != delivery["attempts"] + 1:
+        raise InvalidState(f"delivery {command.delivery_id} has had {delivery['attempts']} attempt(s): attempt "
+                           f"{command.attempt} is out of date", ("attempt",))
     account.trigger_event(DeliveryAttempted, **context.event_meta(), delivery_id=command.delivery_id,
-                          attempt=delivery["attempts"] + 1, worker=command.worker,
+                          attempt=command.attempt, worker=command.worker,
                           lease_until=command.now + timedelta(seconds=command.lease_s))
 
 

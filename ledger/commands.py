@@ -450,11 +450,13 @@ class IssueDunningNotice(Command):
 
 @dataclass(frozen=True)
 class ClaimDelivery(Command):
-    """An outbox worker takes a delivery for `lease_s` seconds from `now` (not an import operation)."""
+    """An outbox worker takes a delivery for `lease_s` seconds from `now` as its attempt number `attempt` (the
+    attempts it read, plus one: a worker that read a stale count is refused)."""
 
     op: ClassVar[str] = "claimDelivery"
     customer_code: str
     delivery_id: str
+    attempt: int
     worker: str
     now: datetime
     lease_s: int

@@ -1,0 +1,107 @@
+"""The outbox worker: sends what dunning runs (and, later, statements) recorded, and records how it went.
+
+For each delivery that is due — new, past its retry time, or claimed by a worker whose lease ran out — it records a
+claim (`DeliveryAttempted`, optimistic concurrency lets exactly one worker win it), sends, and records `Delivered`
+or `DeliveryFailed` with the reason and the next try (exponential backoff: `backoff_s` × 2^(attempt−1), up to
+`max_attempts`; never for a failure that cannot succeed). A worker killed after sending but before recording leaves
+its claim in doubt: when the lease runs out the message is sent again under the same message id.
+
+Channels without a configured sender (no SMTP host, no SMS gateway) are left waiting, not failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from arledger.senders import DeliveryError, Outgoing
+from arledger.wiring import Ledger
+from ledger.commands import ClaimDelivery, RecordDeliveryOutcome
+from ledger.context import CommandContext
+from ledger.errors import LedgerError
+from ledger.instants import micros
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    lease_s: int = 60
+    max_attempts: int = 6
+    backoff_s: int = 30
+    batch: int = 50
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class StepReport:
+    delivered: int = 0
+    failed: int = 0  # attempts that failed (some will be tried again)
+    skipped: int = 0  # claimed by another worker first
+
+
+class Outbox:
+    def __init__(self, ledger: Ledger, senders: dict[str, Callable[[Outgoing], str]],
+                 settings: OutboxSettings = OutboxSettings(), worker: str | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.ledger = ledger
+        self.senders = senders
+        self.settings = settings
+        self.worker = worker or f"outbox:{socket.gethostname()}:{os.getpid()}"
+        self.clock = clock
+
+    def due(self, now: datetime) -> list[tuple[Outgoing, int]]:
+        """Deliveries to attempt now, oldest first, with the attempts already made."""
+        self.ledger.runner.catch_up()
+        channels = sorted(self.senders)
+        if not channels:
+            return []
+        marks = ",".join("?" * len(channels))
+        rows = self.ledger.database.execute(
+            "SELECT d.delivery_id, d.customer_code, d.channel, d.recipient, d.subject, d.body, d.locale, d.attempts, "
+            "n.as_of_day FROM {p}deliveries d JOIN {p}notices n ON n.notice_id = d.notice_id "
+            f"WHERE d.channel IN ({marks}) AND (d.status = 'PENDING' OR (d.status = 'RETRY' AND d.retry_us <= ?) "
+            "OR (d.status = 'SENDING' AND d.lease_us <= ?)) ORDER BY d.position LIMIT ?",
+            [*channels, micros(now), micros(now), self.settings.batch])
+        return [(Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat()), r[7])
+                for r in rows]
+
+    def step(self) -> StepReport:
+        """Attempt every delivery due now (one batch)."""
+        report = StepReport()
+        for item, attempts in self.due(self.clock()):
+            self._attempt(item, attempts + 1, report)
+        return report
+
+    def _attempt(self, item: Outgoing, attempt: int, report: StepReport) -> None:
+        context = CommandContext(actor=self.worker)
+        now = self.clock()
+        try:
+            self.ledger.app.execute(ClaimDelivery(item.customer_code, item.delivery_id, attempt, self.worker, now,
+                                                  self.settings.lease_s), context)
+        except LedgerError as refusal:  # another worker claimed it first, or it changed since we read it
+            log.info("outbox: %s not claimed: %s", item.delivery_id, refusal.message)
+            report.skipped += 1
+            return
+        try:
+            detail = self.senders[item.channel](item)
+        except DeliveryError as error:
+            retry = error.retry and attempt < self.settings.max_attempts
+            retry_at = self.clock() + timedelta(seconds=self.settings.backoff_s * 2 ** (attempt - 1)) if retry else None
+            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, False, error.reason, retry_at)
+            report.failed += 1
+        else:
+            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, True, detail, None)
+            report.delivered += 1
+        try:
+            self.ledger.app.execute(outcome, context)
+        except LedgerError as refusal:  # our lease ran out and another attempt took over: it records the outcome
+            log.warning("outbox: outcome of %s attempt %d not recorded: %s", item.delivery_id, attempt,
+                        refusal.message)
