@@ -9,6 +9,7 @@ invariant mode: no creation time or random id inside), so a letter written again
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -18,7 +19,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.lib import colors
+from reportlab.platypus import (
+    Flowable, HRFlowable, Paragraph, Preformatted, SimpleDocTemplate, Spacer, Table, TableStyle)
 
 from arledger.dunning_policy import Company
 
@@ -34,7 +37,28 @@ def _styles(locale: str) -> dict[str, ParagraphStyle]:
             "small": ParagraphStyle("small", fontName=font, fontSize=8.5, leading=11, wordWrap=wrap),
             "subject": ParagraphStyle("subject", fontName=bold, fontSize=11.5, leading=15, spaceBefore=6,
                                       spaceAfter=6, wordWrap=wrap),
-            "body": ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap=wrap)}
+            "body": ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap=wrap),
+            "table": ParagraphStyle("table", fontName=CHINESE_FONT if chinese else "Courier", fontSize=8.5,
+                                    leading=12)}
+
+
+def _block(text: str, styles: dict[str, ParagraphStyle]) -> Flowable:
+    """A paragraph; or, for a block of indented lines (the invoice table: a header whose columns are two or more
+    spaces apart, then rows of single words), a table with the figures right-aligned."""
+    lines = text.split("\n")
+    if not all(line.startswith("  ") for line in lines):
+        return Paragraph(escape(text).replace("\n", "<br/>"), styles["body"])
+    header = re.split(r"\s{2,}", lines[0].strip())
+    rows = [line.split() for line in lines[1:]]
+    if any(len(row) != len(header) for row in rows):
+        return Preformatted(text, styles["table"])
+    font = styles["body"].fontName
+    table = Table([header, *rows], hAlign="LEFT")
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
+                               ("ALIGN", (2, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                               ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
+    return table
 
 
 def letter_pdf(path: Path, company: Company, locale: str, addressee: str, dated: str, subject: str,
@@ -43,14 +67,13 @@ def letter_pdf(path: Path, company: Company, locale: str, addressee: str, dated:
     styles = _styles(locale)
     head = company.name_zh if locale == "zh-CN" else company.name
     letterhead = [Paragraph(escape(head), styles["head"]),
-                  Paragraph(escape(" · ".join([*company.address, company.phone, company.email])), styles["small"]),
+                  Paragraph(escape("  |  ".join([*company.address, company.phone, company.email])), styles["small"]),
                   HRFlowable(width="100%", thickness=0.6, spaceBefore=4, spaceAfter=10),
                   Paragraph(escape(dated), styles["body"]), Spacer(1, 4 * mm),
                   Paragraph(escape(addressee), styles["body"]), Spacer(1, 6 * mm),
                   Paragraph(escape(subject), styles["subject"])]
-    paragraphs = [Paragraph(escape(block).replace("\n", "<br/>"), styles["body"]) if block.strip() else Spacer(1, 3 * mm)
-                  for block in body.split("\n\n")]
-    story = letterhead + [item for paragraph in paragraphs for item in (paragraph, Spacer(1, 3 * mm))]
+    story = letterhead + [item for block in body.split("\n\n") if block.strip()
+                          for item in (_block(block, styles), Spacer(1, 3 * mm))]
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".letter-", suffix=".pdf", dir=path.parent)
     os.close(handle)
