@@ -5,6 +5,7 @@ for a customer, nothing recorded), `dunning assign` (a customer's policy or excl
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from datetime import date
 from typing import Optional
 
@@ -13,13 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
-from arledger.dunning_run import run
-from arledger.dunning_templates import Contact
+from arledger.dunning_run import PreviewError, preview, run
+from arledger.letters import letter_pdf
 from ledger.commands import COLLECTION_OUTCOMES, RecordCollectionOutcome, SetDunningPolicy
 from ledger.context import CommandContext
-from ledger.dunning import Notice, NoticeLine, interest
 from ledger.errors import LedgerError
-from projections.dunning import contacts, notices, open_items, worklist
+from projections.dunning import notices, worklist
 
 FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
                       show_default=True)
@@ -72,38 +72,30 @@ def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_form
 @click.option("--as-of", type=DateParam(), default=None, help="business date (default: today)")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="one channel (default: the level's)")
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None, help="default: the customer's")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="also write the letter as this PDF file")
 @database_url_option
 def preview_command(customer: str, level: int, as_of: Optional[date], channel: Optional[str], locale: Optional[str],
-                    database_url) -> None:
+                    pdf_path: Optional[str], database_url) -> None:
     """Render what a level would send this customer for its open invoices, without recording anything."""
     ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
     as_of = as_of or date.today()
-    known = contacts(ledger.database, [customer])
-    if customer not in known:
-        raise click.UsageError(f"--customer {customer}: no such customer is registered")
-    name, email, phone, customer_locale, policy_name, _excluded = known[customer]
-    policy = ledger.dunning.policy(policy_name if policy_name in ledger.dunning.policies else None)
-    chosen = [candidate for candidate in policy.levels if candidate.level == level]
-    if not chosen:
-        raise click.UsageError(f"--level {level}: policy {policy.name} has levels "
-                               f"{', '.join(str(candidate.level) for candidate in policy.levels)}")
-    items = open_items(ledger.database, as_of, [customer]).get(customer, [])
-    ledger.close()
-    if not items:
-        click.echo(f"{customer} has nothing open as of {as_of}: a notice would have no lines", err=True)
-        sys.exit(1)
-    target = chosen[0]
-    currency = items[0].currency
-    lines = tuple(NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days), item.outstanding,
-                             interest(item.outstanding, target.annual_interest_rate, (as_of - item.due_on).days,
-                                      currency)) for item in sorted(items, key=lambda i: (i.due_on, i.invoice_number)))
-    notice = Notice(customer, currency, policy.name, target, as_of, lines, target.fees.get(currency, 0))
-    contact = Contact(customer, name, email, phone, locale or customer_locale)
-    for each in ([channel] if channel else target.channels):
-        rendered = ledger.renderer.render(notice, contact, each)
-        click.echo(f"===== {each} — {rendered.subject}")
-        click.echo(rendered.body)
+    try:
+        rendered = preview(ledger, customer, level, as_of, channel, locale)
+        if pdf_path:
+            (_channel, letter), = preview(ledger, customer, level, as_of, "LETTER", locale)
+            name, language = ledger.app.account(customer).name, locale or ledger.app.account(customer).locale or "en"
+            letter_pdf(Path(pdf_path), ledger.dunning.company, language, name, as_of.isoformat(), letter.subject,
+                       letter.body)
+    except PreviewError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        ledger.close()
+    for each, message in rendered:
+        click.echo(f"===== {each} — {message.subject}")
+        click.echo(message.body)
+    if pdf_path:
+        click.echo(f"letter written to {pdf_path}", err=True)
 
 
 @dunning_group.command("assign")

@@ -18,6 +18,7 @@ from arledger.config import load_settings
 from arledger.outbox import Outbox, OutboxSettings
 from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
 from arledger.wiring import Ledger
+from projections.dunning import deliveries
 
 STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")
 
@@ -81,7 +82,7 @@ def list_command(status: Optional[str], channel: Optional[str], customer: Option
     """Deliveries, newest first, with their state, attempts and last error."""
     ledger = open_ledger_for(database_url)
     ledger.runner.catch_up()
-    found = deliveries(ledger, status, channel, customer, first)
+    found = deliveries(ledger.database, status, channel, customer, first)
     ledger.close()
     if output_format == "json":
         print_json(found)
@@ -94,19 +95,3 @@ def list_command(status: Optional[str], channel: Optional[str], customer: Option
                       d["lastError"] if d["status"] in ("RETRY", "FAILED") else d["detail"] or "")
     Console(width=160).print(table)
     sys.exit(0)
-
-
-def deliveries(ledger: Ledger, status: Optional[str], channel: Optional[str], customer: Optional[str],
-               first: int) -> list[dict]:
-    where, params = ["1 = 1"], []
-    for column, value in (("status", status), ("channel", channel), ("customer_code", customer)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    rows = ledger.database.execute(
-        "SELECT delivery_id, customer_code, notice_id, channel, recipient, subject, status, attempts, last_error, "
-        f"detail, worker FROM {{p}}deliveries WHERE {' AND '.join(where)} ORDER BY position DESC LIMIT ?",
-        [*params, first])
-    return [{"deliveryId": r[0], "customerCode": r[1], "noticeId": r[2], "channel": r[3], "recipient": r[4],
-             "subject": r[5], "status": r[6], "attempts": r[7], "lastError": r[8], "detail": r[9], "worker": r[10]}
-            for r in rows]

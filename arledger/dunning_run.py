@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, Optional
 
-from arledger.dunning_templates import Contact
+from arledger.dunning_templates import Contact, Rendered
 from arledger.wiring import Ledger
 from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest
 from ledger.context import CommandContext
-from ledger.dunning import MESSAGE_CHANNELS, Notice, decide
+from ledger.currencies import minor_unit_exponent
+from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, NoticeLine, decide, interest
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
-from ledger.money import format_amount
+from ledger.money import format_amount, quantum
 from projections.dunning import contacts, open_items
 
 BATCH_NOTICES = 200
@@ -121,3 +123,36 @@ def run(ledger: Ledger, as_of: date, actor: str, dry_run: bool = False,
     report.notices = [notice for notice in report.notices if notice["noticeId"] in issued]
     ledger.runner.catch_up()
     return report
+
+
+class PreviewError(ValueError):
+    """The preview cannot be made (unknown customer or level, nothing open): the message says which."""
+
+
+def preview(ledger: Ledger, customer_code: str, level: int, as_of: date, channel: Optional[str] = None,
+            locale: Optional[str] = None) -> list[tuple[str, Rendered]]:
+    """What `level` would send the customer for all its open invoices as of `as_of` (whether or not they are due
+    for it), channel by channel, in the customer's locale or `locale`. Nothing is recorded."""
+    ledger.runner.catch_up()
+    known = contacts(ledger.database, [customer_code])
+    if customer_code not in known:
+        raise PreviewError(f"customer {customer_code} is not registered")
+    name, email, phone, customer_locale, policy_name, _excluded = known[customer_code]
+    policy = ledger.dunning.policy(policy_name if policy_name in ledger.dunning.policies else None)
+    chosen = [candidate for candidate in policy.levels if candidate.level == level]
+    if not chosen:
+        raise PreviewError(f"level {level}: policy {policy.name} has levels "
+                           f"{', '.join(str(candidate.level) for candidate in policy.levels)}")
+    if channel is not None and channel not in (*MESSAGE_CHANNELS, *TASK_CHANNELS):
+        raise PreviewError(f"channel {channel!r}: use one of {', '.join((*MESSAGE_CHANNELS, *TASK_CHANNELS))}")
+    items = open_items(ledger.database, as_of, [customer_code]).get(customer_code, [])
+    if not items:
+        raise PreviewError(f"customer {customer_code} has nothing open as of {as_of}: a notice would have no lines")
+    target, currency = chosen[0], items[0].currency
+    lines = tuple(NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days), item.outstanding,
+                             interest(item.outstanding, target.annual_interest_rate, (as_of - item.due_on).days,
+                                      currency)) for item in sorted(items, key=lambda i: (i.due_on, i.invoice_number)))
+    notice = Notice(customer_code, currency, policy.name, target, as_of, lines,
+                    target.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency))))
+    contact = Contact(customer_code, name, email, phone, locale or customer_locale)
+    return [(each, ledger.renderer.render(notice, contact, each)) for each in ([channel] if channel else target.channels)]

@@ -84,6 +84,7 @@ def letter_pdf(path: Path, company: Company, locale: str, addressee: str, dated:
         document.build(story)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a letter is for printing and posting
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

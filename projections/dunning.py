@@ -116,10 +116,10 @@ def notices(database: Database, customer_code: Optional[str] = None, as_of: Opti
 
 
 def worklist(database: Database, status: Optional[str] = "OPEN", kind: Optional[str] = None,
-             first: int = 100) -> list[dict[str, Any]]:
+             first: int = 100, task_id: Optional[str] = None) -> list[dict[str, Any]]:
     """Collectors' tasks, highest priority first (amount × days overdue × risk weight)."""
     where, params = ["1 = 1"], []
-    for column, value in (("t.status", status), ("t.kind", kind)):
+    for column, value in (("t.status", status), ("t.kind", kind), ("t.task_id", task_id)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
@@ -142,3 +142,20 @@ def worklist(database: Database, status: Optional[str] = "OPEN", kind: Optional[
                       "outcome": outcome, "note": note, "changedBy": changed_by})
     tasks.sort(key=lambda t: (-Decimal(t["priority"]), t["taskId"]))
     return tasks[:first]
+
+
+def deliveries(database: Database, status: Optional[str] = None, channel: Optional[str] = None,
+               customer_code: Optional[str] = None, first: int = 100) -> list[dict[str, Any]]:
+    """The outbox's deliveries, newest first, with their state, attempts, last error and the receiver's reply."""
+    where, params = ["1 = 1"], []
+    for column, value in (("status", status), ("channel", channel), ("customer_code", customer_code)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    rows = database.execute(
+        "SELECT delivery_id, customer_code, notice_id, channel, recipient, subject, status, attempts, last_error, "
+        f"detail, worker FROM {{p}}deliveries WHERE {' AND '.join(where)} ORDER BY position DESC LIMIT ?",
+        [*params, first])
+    return [{"deliveryId": r[0], "customerCode": r[1], "noticeId": r[2], "channel": r[3], "recipient": r[4],
+             "subject": r[5], "status": r[6], "attempts": r[7], "lastError": r[8], "detail": r[9], "worker": r[10]}
+            for r in rows]

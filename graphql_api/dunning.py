@@ -1,0 +1,266 @@
+"""Dunning and collections in GraphQL, thin over `arledger.dunning_run` and `projections.dunning`: notices,
+deliveries and the collectors' worklist (staff), previews of what a level sends (staff), and `runDunning`,
+`setDunningPolicy`, `recordCollectionOutcome` (admin and collector)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from arledger.dunning_run import PreviewError, preview, run
+from graphql_api import reports
+from graphql_api.context import STAFF, caller
+from graphql_api.types import UserError
+from ledger.commands import RecordCollectionOutcome, SetDunningPolicy, parse_command
+from ledger.context import CommandContext
+from ledger.errors import LedgerError, ValidationError
+from projections.dunning import deliveries, notices, worklist
+
+COLLECTORS = ("admin", "collector")
+MAX_FIRST = 500
+
+
+def _first(first: int) -> int:
+    if not 1 <= first <= MAX_FIRST:
+        raise reports.bad_input(f"first must be between 1 and {MAX_FIRST}, got {first}")
+    return first
+
+
+@strawberry.type
+class DunningNotice:
+    noticeId: str
+    customerCode: str
+    asOf: str
+    policy: str
+    level: int
+    levelName: str
+    currency: str
+    outstanding: str
+    interest: str
+    fee: str
+    totalDue: str
+    channels: list[str]
+    lines: JSON  # [{invoiceNumber, dueOn, daysOverdue, outstanding, interest}]
+    actor: str
+
+
+@strawberry.type
+class Delivery:
+    deliveryId: str
+    customerCode: str
+    noticeId: str
+    channel: str
+    recipient: Optional[str]
+    subject: str
+    status: str  # PENDING, SENDING, RETRY, DELIVERED, FAILED
+    attempts: int
+    lastError: Optional[str]
+    detail: Optional[str]
+    worker: Optional[str]
+
+
+@strawberry.type
+class CollectionTask:
+    taskId: str
+    customerCode: str
+    customerName: str
+    phone: Optional[str]
+    noticeId: str
+    kind: str
+    instructions: str
+    invoices: list[str]
+    amount: str
+    currency: str
+    daysOverdue: int
+    grade: Optional[str]
+    riskWeight: str
+    priority: str
+    status: str
+    outcome: Optional[str]
+    note: Optional[str]
+    changedBy: str
+
+
+@strawberry.type
+class RenderedMessage:
+    channel: str
+    subject: str
+    body: str
+
+
+@strawberry.type
+class NoticeSummary:
+    noticeId: str
+    customerCode: str
+    level: int
+    levelName: str
+    channels: list[str]
+    invoices: list[str]
+    currency: str
+    outstanding: str
+    interest: str
+    fee: str
+    totalDue: str
+
+
+@strawberry.type
+class DunningRunReport:
+    asOf: str
+    dryRun: bool
+    issued: int
+    alreadyIssued: int
+    notices: list[NoticeSummary]
+    excluded: list[str]
+    failed: list[str]
+
+
+@strawberry.type
+class DunningQuery:
+    @strawberry.field(description="Dunning notices, newest first; filter by customer and run date.")
+    def dunningNotices(self, info: Info, customerCode: Optional[str] = None, asOf: Optional[str] = None,
+                       first: int = 100) -> list[DunningNotice]:
+        caller(info, STAFF)
+        on = None if asOf is None else reports.parse_date(asOf, "asOf")
+        info.context.ledger.runner.catch_up()
+        return [DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, _first(first))]
+
+    @strawberry.field(description="The outbox's deliveries, newest first: state, attempts, last error, the "
+                                  "receiver's reply. Filter by status, channel, customer.")
+    def deliveries(self, info: Info, status: Optional[str] = None, channel: Optional[str] = None,
+                   customerCode: Optional[str] = None, first: int = 100) -> list[Delivery]:
+        caller(info, STAFF)
+        info.context.ledger.runner.catch_up()
+        return [Delivery(**row) for row in deliveries(info.context.ledger.database, status, channel, customerCode,
+                                                      _first(first))]
+
+    @strawberry.field(description="Collectors' tasks (PHONE, VISIT, AGENCY, LEGAL), highest priority first: "
+                                  "amount x days overdue x the customer's risk weight.")
+    def collectionWorklist(self, info: Info, status: Optional[str] = "OPEN", kind: Optional[str] = None,
+                           first: int = 100) -> list[CollectionTask]:
+        caller(info, STAFF)
+        info.context.ledger.runner.catch_up()
+        return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, _first(first))]
+
+    @strawberry.field(description="What a dunning level would send a customer for its open invoices as of a date "
+                                  "(default today), channel by channel; nothing is recorded.")
+    def dunningPreview(self, info: Info, customerCode: str, level: int, asOf: str, channel: Optional[str] = None,
+                       locale: Optional[str] = None) -> list[RenderedMessage]:
+        caller(info, STAFF)
+        if locale is not None and locale not in ("zh-CN", "en"):
+            raise reports.bad_input(f"locale must be zh-CN or en, got {locale!r}")
+        try:
+            rendered = preview(info.context.ledger, customerCode, level, reports.parse_date(asOf, "asOf"), channel,
+                               locale)
+        except PreviewError as error:
+            raise reports.bad_input(str(error)) from None
+        return [RenderedMessage(channel=each, subject=message.subject, body=message.body) for each, message in rendered]
+
+
+@strawberry.input
+class RunDunningInput:
+    asOf: str
+    dryRun: Optional[bool] = False
+    customerCode: Optional[str] = None
+
+
+@strawberry.type
+class RunDunningPayload:
+    userErrors: list[UserError]
+    report: Optional[DunningRunReport]
+
+
+@strawberry.input
+class SetDunningPolicyInput:
+    customerCode: str
+    reason: str
+    policy: Optional[str] = None
+    excluded: Optional[bool] = False
+
+
+@strawberry.type
+class SetDunningPolicyPayload:
+    userErrors: list[UserError]
+    customerCode: Optional[str]
+    policy: Optional[str]  # the policy now in force (the default when none is assigned); None when excluded
+    excluded: Optional[bool]
+
+
+@strawberry.input
+class RecordCollectionOutcomeInput:
+    customerCode: str
+    taskId: str
+    outcome: str  # REACHED, PROMISED, DISPUTED, NO_ANSWER, HANDED_OVER
+    note: str
+    promisedOn: Optional[str] = None
+
+
+@strawberry.type
+class RecordCollectionOutcomePayload:
+    userErrors: list[UserError]
+    task: Optional[CollectionTask]
+
+
+def _error(field: str, message: str) -> list[UserError]:
+    return [UserError(code="VALIDATION", message=message, field=[field])]
+
+
+@strawberry.type
+class DunningMutation:
+    @strawberry.mutation(description="Run dunning as of a date: one notice per customer and level, each invoice one "
+                                     "level up at most; running it again for the date issues nothing. `dryRun` "
+                                     "decides only. The outbox worker sends the messages.")
+    def runDunning(self, info: Info, input: RunDunningInput) -> RunDunningPayload:  # noqa: A002
+        principal = caller(info, COLLECTORS)
+        ledger = info.context.ledger
+        try:
+            as_of = reports.parse_date(input.asOf, "asOf")
+        except GraphQLError as error:
+            return RunDunningPayload(userErrors=_error("asOf", str(error)), report=None)
+        if input.customerCode and ledger.app.account(input.customerCode) is None:
+            return RunDunningPayload(userErrors=[UserError(code="NOT_FOUND", field=["customerCode"],
+                                                           message=f"customer {input.customerCode} not found")],
+                                     report=None)
+        done = run(ledger, as_of, principal.actor, bool(input.dryRun), input.customerCode)
+        return RunDunningPayload(userErrors=[], report=DunningRunReport(
+            asOf=as_of.isoformat(), dryRun=done.dry_run, issued=done.issued, alreadyIssued=done.already_issued,
+            notices=[NoticeSummary(**notice) for notice in done.notices], excluded=done.excluded, failed=done.failed))
+
+    @strawberry.mutation(description="Put a customer on a dunning policy (absent: the default) or exclude it, with "
+                                     "a reason (admin or collector).")
+    def setDunningPolicy(self, info: Info, input: SetDunningPolicyInput) -> SetDunningPolicyPayload:  # noqa: A002
+        principal = caller(info, COLLECTORS)
+        ledger = info.context.ledger
+        if input.policy is not None and input.policy not in ledger.dunning.policies:
+            return SetDunningPolicyPayload(userErrors=_error("policy", f"policy {input.policy!r} is not one of "
+                                                                       f"{', '.join(ledger.dunning.policies)}"),
+                                           customerCode=None, policy=None, excluded=None)
+        try:
+            ledger.app.execute(SetDunningPolicy(input.customerCode, input.policy, bool(input.excluded), input.reason),
+                               CommandContext(actor=principal.actor))
+        except LedgerError as refusal:
+            return SetDunningPolicyPayload(userErrors=[UserError.of(refusal)], customerCode=None, policy=None,
+                                           excluded=None)
+        return SetDunningPolicyPayload(userErrors=[], customerCode=input.customerCode, excluded=bool(input.excluded),
+                                       policy=None if input.excluded else input.policy or ledger.dunning.default_policy)
+
+    @strawberry.mutation(description="Record what came of a collector's task: PROMISED (with promisedOn) records "
+                                     "promises that pause dunning, DISPUTED opens disputes, NO_ANSWER keeps it open.")
+    def recordCollectionOutcome(self, info: Info, input: RecordCollectionOutcomeInput  # noqa: A002
+                                ) -> RecordCollectionOutcomePayload:
+        principal = caller(info, COLLECTORS)
+        ledger = info.context.ledger
+        data = {"customerCode": input.customerCode, "taskId": input.taskId, "outcome": input.outcome,
+                "note": input.note, **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {})}
+        try:
+            command = parse_command("recordCollectionOutcome", data)
+            assert isinstance(command, RecordCollectionOutcome)
+            outcome = ledger.app.execute(command, CommandContext(actor=principal.actor))
+        except (LedgerError, ValidationError) as refusal:
+            return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)
+        ledger.runner.catch_up(outcome.position)
+        found = worklist(ledger.database, None, None, 1, input.taskId)
+        return RecordCollectionOutcomePayload(userErrors=[], task=CollectionTask(**found[0]) if found else None)
