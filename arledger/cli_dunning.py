@@ -16,7 +16,7 @@ from rich.table import Table
 from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
 from arledger.dunning_run import PreviewError, preview, run
 from arledger.letters import letter_pdf
-from ledger.commands import COLLECTION_OUTCOMES, RecordCollectionOutcome, SetDunningPolicy
+from ledger.commands import COLLECTION_OUTCOMES, parse_command
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
@@ -114,7 +114,8 @@ def assign_command(customer: str, policy: Optional[str], exclude: bool, use_defa
     if policy is not None and policy not in ledger.dunning.policies:
         raise click.UsageError(f"--policy {policy}: not one of {', '.join(ledger.dunning.policies)}")
     try:
-        ledger.app.execute(SetDunningPolicy(customer, policy, exclude, reason), CommandContext(actor=cli_actor()))
+        data = {"customerCode": customer, "reason": reason, "excluded": exclude, **({"policy": policy} if policy else {})}
+        ledger.app.execute(parse_command("setDunningPolicy", data), CommandContext(actor=cli_actor()))
     except LedgerError as refusal:
         click.echo(f"{refusal.code}: {refusal.message}", err=True)
         sys.exit(1)
@@ -173,8 +174,9 @@ def outcome_command(customer: str, task_id: str, outcome: str, note: str, promis
     disputes; NO_ANSWER keeps the task open)."""
     ledger = open_ledger_for(database_url)
     try:
-        ledger.app.execute(RecordCollectionOutcome(customer, task_id, outcome, note, promised_on),
-                           CommandContext(actor=cli_actor()))
+        data = {"customerCode": customer, "taskId": task_id, "outcome": outcome, "note": note,
+                **({"promisedOn": promised_on.isoformat()} if promised_on else {})}
+        ledger.app.execute(parse_command("recordCollectionOutcome", data), CommandContext(actor=cli_actor()))
     except LedgerError as refusal:
         click.echo(f"{refusal.code}: {refusal.message}", err=True)
         sys.exit(1)

@@ -77,7 +77,7 @@ def _outbox_settings() -> dict[str, object]:
             "sms_url": os.environ.get("ARLEDGER_SMS_URL") or None,
             "sms_token": os.environ.get("ARLEDGER_SMS_TOKEN") or None,
             "letter_dir": os.environ.get("ARLEDGER_LETTER_DIR") or "letters",
-            "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 60, 1),
+            "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 120, 1),
             "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
             "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0)}
 

@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ledger.currencies import is_known_currency
+from ledger.currencies import is_known_currency, minor_unit_exponent
+from ledger.money import quantum
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, DunningPolicy, Level
 
 DEFAULT_DUNNING_POLICY = Path(__file__).with_name("dunning_policy.toml")
@@ -59,11 +60,17 @@ def _level(spec: dict[str, Any], where: str) -> Level:
     unknown = [channel for channel in channels if channel not in CHANNELS]
     if unknown or not channels:
         raise DunningPolicyError(f"{where}.channels: {unknown or 'none'} — use {', '.join(CHANNELS)}")
+    if len(set(channels)) != len(channels):
+        raise DunningPolicyError(f"{where}.channels: {list(channels)} names a channel twice")
     fees = {}
     for currency, amount in spec.get("fee", {}).items():
         if not is_known_currency(currency):
             raise DunningPolicyError(f"{where}.fee: unknown currency {currency!r}")
         fees[currency] = _decimal(amount, f"{where}.fee.{currency}")
+        places = minor_unit_exponent(currency)
+        if fees[currency] != fees[currency].quantize(quantum(places)):
+            raise DunningPolicyError(f"{where}.fee.{currency}: {amount!r} has more decimals than {currency} allows "
+                                     f"({places})")
     rate = _decimal(spec.get("annual_interest_rate", "0"), f"{where}.annual_interest_rate")
     if rate > 1:
         raise DunningPolicyError(f"{where}.annual_interest_rate: {rate} is a fraction (0.12 is 12%), above 1")

@@ -20,7 +20,7 @@ from arledger.wiring import Ledger
 from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, NoticeLine, decide, interest
+from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, decide, line
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.money import format_amount, quantum
@@ -149,9 +149,7 @@ def preview(ledger: Ledger, customer_code: str, level: int, as_of: date, channel
     if not items:
         raise PreviewError(f"customer {customer_code} has nothing open as of {as_of}: a notice would have no lines")
     target, currency = chosen[0], items[0].currency
-    lines = tuple(NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days), item.outstanding,
-                             interest(item.outstanding, target.annual_interest_rate, (as_of - item.due_on).days,
-                                      currency)) for item in sorted(items, key=lambda i: (i.due_on, i.invoice_number)))
+    lines = tuple(line(item, target, as_of) for item in sorted(items, key=lambda i: (i.due_on, i.invoice_number)))
     notice = Notice(customer_code, currency, policy.name, target, as_of, lines,
                     target.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency))))
     contact = Contact(customer_code, name, email, phone, locale or customer_locale)

@@ -86,6 +86,11 @@ def letter_pdf(path: Path, company: Company, locale: str, addressee: str, dated:
             os.fsync(written.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes it private; a letter is for printing and posting
         os.replace(temporary, path)
+        folder = os.open(path.parent, os.O_RDONLY)  # the rename itself must survive a power loss
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

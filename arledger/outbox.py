@@ -3,8 +3,9 @@
 For each delivery that is due — new, past its retry time, or claimed by a worker whose lease ran out — it records a
 claim (`DeliveryAttempted`, optimistic concurrency lets exactly one worker win it), sends, and records `Delivered`
 or `DeliveryFailed` with the reason and the next try (exponential backoff: `backoff_s` × 2^(attempt−1), up to
-`max_attempts`; never for a failure that cannot succeed). A worker killed after sending but before recording leaves
-its claim in doubt: when the lease runs out the message is sent again under the same message id.
+`max_attempts`; never for a failure that cannot succeed, nor for an unexpected fault of ours). A worker killed
+after sending but before recording leaves its claim in doubt: when the lease runs out the message is sent again
+under the same message id — up to `max_attempts` in all, after which it is recorded as given up.
 
 Channels without a configured sender (no SMTP host, no SMS gateway) are left waiting, not failed.
 """
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class OutboxSettings:
-    lease_s: int = 60
+    lease_s: int = 120  # well above a send's timeouts (SMTP 30 s per step): a live worker keeps its claim
     max_attempts: int = 6
     backoff_s: int = 30
     batch: int = 50
@@ -57,8 +58,8 @@ class Outbox:
         self.worker = worker or f"outbox:{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
 
-    def due(self, now: datetime) -> list[tuple[Outgoing, int]]:
-        """Deliveries to attempt now, oldest first, with the attempts already made."""
+    def due(self, now: datetime) -> list[tuple[Outgoing, int, str]]:
+        """Deliveries to attempt now, oldest first, with the attempts already made and their status."""
         self.ledger.runner.catch_up()
         channels = sorted(self.senders)
         if not channels:
@@ -66,19 +67,29 @@ class Outbox:
         marks = ",".join("?" * len(channels))
         rows = self.ledger.database.execute(
             "SELECT d.delivery_id, d.customer_code, d.channel, d.recipient, d.subject, d.body, d.locale, d.attempts, "
-            "n.as_of_day FROM {p}deliveries d JOIN {p}notices n ON n.notice_id = d.notice_id "
+            "n.as_of_day, d.status FROM {p}deliveries d JOIN {p}notices n ON n.notice_id = d.notice_id "
             f"WHERE d.channel IN ({marks}) AND (d.status = 'PENDING' OR (d.status = 'RETRY' AND d.retry_us <= ?) "
             "OR (d.status = 'SENDING' AND d.lease_us <= ?)) ORDER BY d.position LIMIT ?",
             [*channels, micros(now), micros(now), self.settings.batch])
-        return [(Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat()), r[7])
+        return [(Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat()), r[7], r[9])
                 for r in rows]
 
     def step(self) -> StepReport:
         """Attempt every delivery due now (one batch)."""
         report = StepReport()
-        for item, attempts in self.due(self.clock()):
-            self._attempt(item, attempts + 1, report)
+        for item, attempts, status in self.due(self.clock()):
+            if status == "SENDING" and attempts >= self.settings.max_attempts:
+                self._give_up(item, attempts, report)  # every attempt died without an outcome: stop here
+            else:
+                self._attempt(item, attempts + 1, report)
         return report
+
+    def _give_up(self, item: Outgoing, attempts: int, report: StepReport) -> None:
+        outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempts, False,
+                                        f"gave up: {attempts} attempt(s) ended without an outcome (worker stopped "
+                                        "while sending); check the receiver before sending it again", None)
+        report.failed += 1
+        self._record(outcome, item, attempts)
 
     def _attempt(self, item: Outgoing, attempt: int, report: StepReport) -> None:
         context = CommandContext(actor=self.worker)
@@ -92,16 +103,23 @@ class Outbox:
             return
         try:
             detail = self.senders[item.channel](item)
-        except DeliveryError as error:
-            retry = error.retry and attempt < self.settings.max_attempts
+        except Exception as error:  # noqa: BLE001 (a fault of ours is a failure to record, not a dead worker)
+            reason, retryable = (error.reason, error.retry) if isinstance(error, DeliveryError) else (
+                f"unexpected error while sending: {type(error).__name__}: {error}", False)
+            if not isinstance(error, DeliveryError):
+                log.exception("outbox: %s failed unexpectedly", item.delivery_id)
+            retry = retryable and attempt < self.settings.max_attempts
             retry_at = self.clock() + timedelta(seconds=self.settings.backoff_s * 2 ** (attempt - 1)) if retry else None
-            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, False, error.reason, retry_at)
+            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, False, reason, retry_at)
             report.failed += 1
         else:
             outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, True, detail, None)
             report.delivered += 1
+        self._record(outcome, item, attempt)
+
+    def _record(self, outcome: RecordDeliveryOutcome, item: Outgoing, attempt: int) -> None:
         try:
-            self.ledger.app.execute(outcome, context)
+            self.ledger.app.execute(outcome, CommandContext(actor=self.worker))
         except LedgerError as refusal:  # our lease ran out and another attempt took over: it records the outcome
             log.warning("outbox: outcome of %s attempt %d not recorded: %s", item.delivery_id, attempt,
                         refusal.message)

@@ -55,7 +55,8 @@ def message_id(delivery_id: str, domain: str) -> str:
 
 
 def file_name(delivery_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", delivery_id) + ".pdf"
+    """Readable and unique: the id with unsafe characters replaced, and a digest of the real id (A:1 and A_1 differ)."""
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', delivery_id)}-{hashlib.sha256(delivery_id.encode()).hexdigest()[:8]}.pdf"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ deliveries and the collectors' worklist (staff), previews of what a level sends 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Optional
 
 import strawberry
@@ -15,13 +16,21 @@ from arledger.dunning_run import PreviewError, preview, run
 from graphql_api import reports
 from graphql_api.context import STAFF, caller
 from graphql_api.types import UserError
-from ledger.commands import RecordCollectionOutcome, SetDunningPolicy, parse_command
+from ledger.commands import parse_command
 from ledger.context import CommandContext
-from ledger.errors import LedgerError, ValidationError
+from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
+from ledger.errors import LedgerError
 from projections.dunning import deliveries, notices, worklist
 
 COLLECTORS = ("admin", "collector")
+DELIVERY_STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")
 MAX_FIRST = 500
+
+
+def _one_of(name: str, value: Optional[str], choices: tuple[str, ...]) -> Optional[str]:
+    if value is not None and value not in choices:
+        raise reports.bad_input(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def _first(first: int) -> int:
@@ -133,6 +142,8 @@ class DunningQuery:
     def deliveries(self, info: Info, status: Optional[str] = None, channel: Optional[str] = None,
                    customerCode: Optional[str] = None, first: int = 100) -> list[Delivery]:
         caller(info, STAFF)
+        _one_of("status", status, DELIVERY_STATUSES)
+        _one_of("channel", channel, MESSAGE_CHANNELS)
         info.context.ledger.runner.catch_up()
         return [Delivery(**row) for row in deliveries(info.context.ledger.database, status, channel, customerCode,
                                                       _first(first))]
@@ -142,19 +153,20 @@ class DunningQuery:
     def collectionWorklist(self, info: Info, status: Optional[str] = "OPEN", kind: Optional[str] = None,
                            first: int = 100) -> list[CollectionTask]:
         caller(info, STAFF)
+        _one_of("status", status, ("OPEN", "DONE"))
+        _one_of("kind", kind, TASK_CHANNELS)
         info.context.ledger.runner.catch_up()
         return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, _first(first))]
 
     @strawberry.field(description="What a dunning level would send a customer for its open invoices as of a date "
                                   "(default today), channel by channel; nothing is recorded.")
-    def dunningPreview(self, info: Info, customerCode: str, level: int, asOf: str, channel: Optional[str] = None,
-                       locale: Optional[str] = None) -> list[RenderedMessage]:
+    def dunningPreview(self, info: Info, customerCode: str, level: int, asOf: Optional[str] = None,
+                       channel: Optional[str] = None, locale: Optional[str] = None) -> list[RenderedMessage]:
         caller(info, STAFF)
-        if locale is not None and locale not in ("zh-CN", "en"):
-            raise reports.bad_input(f"locale must be zh-CN or en, got {locale!r}")
+        _one_of("locale", locale, ("zh-CN", "en"))
+        on = date.today() if asOf is None else reports.parse_date(asOf, "asOf")
         try:
-            rendered = preview(info.context.ledger, customerCode, level, reports.parse_date(asOf, "asOf"), channel,
-                               locale)
+            rendered = preview(info.context.ledger, customerCode, level, on, channel, locale)
         except PreviewError as error:
             raise reports.bad_input(str(error)) from None
         return [RenderedMessage(channel=each, subject=message.subject, body=message.body) for each, message in rendered]
@@ -238,9 +250,10 @@ class DunningMutation:
             return SetDunningPolicyPayload(userErrors=_error("policy", f"policy {input.policy!r} is not one of "
                                                                        f"{', '.join(ledger.dunning.policies)}"),
                                            customerCode=None, policy=None, excluded=None)
+        data = {"customerCode": input.customerCode, "reason": input.reason, "excluded": bool(input.excluded),
+                **({"policy": input.policy} if input.policy is not None else {})}
         try:
-            ledger.app.execute(SetDunningPolicy(input.customerCode, input.policy, bool(input.excluded), input.reason),
-                               CommandContext(actor=principal.actor))
+            ledger.app.execute(parse_command("setDunningPolicy", data), CommandContext(actor=principal.actor))
         except LedgerError as refusal:
             return SetDunningPolicyPayload(userErrors=[UserError.of(refusal)], customerCode=None, policy=None,
                                            excluded=None)
@@ -256,10 +269,9 @@ class DunningMutation:
         data = {"customerCode": input.customerCode, "taskId": input.taskId, "outcome": input.outcome,
                 "note": input.note, **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {})}
         try:
-            command = parse_command("recordCollectionOutcome", data)
-            assert isinstance(command, RecordCollectionOutcome)
-            outcome = ledger.app.execute(command, CommandContext(actor=principal.actor))
-        except (LedgerError, ValidationError) as refusal:
+            outcome = ledger.app.execute(parse_command("recordCollectionOutcome", data),
+                                         CommandContext(actor=principal.actor))
+        except LedgerError as refusal:
             return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)
         ledger.runner.catch_up(outcome.position)
         found = worklist(ledger.database, None, None, 1, input.taskId)

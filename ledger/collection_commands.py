@@ -30,18 +30,29 @@ def set_dunning_policy(account: CustomerAccount, command: SetDunningPolicy, cont
 
 
 def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, context: CommandContext) -> None:
-    """Raises InvalidState (already issued; the customer excluded; an invoice void, settled or disputed since the
-    run read it), NotFound (an invoice). Records the notice, a `DunningActionRecorded` per invoice, a
+    """Raises InvalidState (already issued; the customer excluded; an invoice void, settled, disputed or dunned to
+    this level or higher since the run read it), NotFound (an invoice), ValidationError (no lines or channels,
+    repeated delivery or task ids). Records the notice, a `DunningActionRecorded` per invoice, a
     `DeliveryRequested` per message and a `CollectionTaskCreated` per task, in one transaction."""
     if command.notice_id in account.notices:
         raise InvalidState(f"dunning notice {command.notice_id} was already issued", ("noticeId",))
     if account.dunning_excluded:
         raise InvalidState(f"customer {account.code} is excluded from dunning", ("customerCode",))
+    if not command.lines or not command.channels:
+        raise ValidationError(f"dunning notice {command.notice_id} has no {'lines' if not command.lines else 'channels'}",
+                              ("lines" if not command.lines else "channels",))
+    ids = [delivery.delivery_id for delivery in command.deliveries] + [task.task_id for task in command.tasks]
+    if len(set(ids)) != len(ids) or any(delivery_id in account.deliveries for delivery_id in ids) or \
+            any(task_id in account.tasks for task_id in ids):
+        raise ValidationError(f"dunning notice {command.notice_id} repeats a delivery or task id", ("channels",))
     for number, *_rest in command.lines:
         invoice = find_invoice(account, number, "invoiceNumber")
         if invoice.voided_on is not None or invoice.outstanding <= 0 or invoice.dispute_open:
             state = "void" if invoice.voided_on is not None else "settled" if invoice.outstanding <= 0 else "disputed"
             raise InvalidState(f"invoice {number} is {state} now: run the dunning again", ("invoiceNumber",))
+        reached = account.dunning_levels.get(number, 0)
+        if command.level <= reached:  # a back-dated run, or one racing a run for another day
+            raise InvalidState(f"invoice {number} already reached dunning level {reached}", ("invoiceNumber",))
     money = lambda amount: format_amount(amount, command.currency)  # noqa: E731
     outstanding = sum(line[3] for line in command.lines)
     interest = sum(line[4] for line in command.lines)
@@ -105,6 +116,8 @@ def record_delivery_outcome(account: CustomerAccount, command: RecordDeliveryOut
     delivery = _delivery(account, command.delivery_id)
     if delivery["status"] == "DELIVERED":
         raise InvalidState(f"delivery {command.delivery_id} is already delivered", ("deliveryId",))
+    if command.attempt < 1 or command.attempt > delivery["attempts"]:
+        raise InvalidState(f"delivery {command.delivery_id} has no attempt {command.attempt}", ("attempt",))
     if command.delivered:
         account.trigger_event(Delivered, **context.event_meta(), delivery_id=command.delivery_id,
                               attempt=command.attempt, detail=command.detail)

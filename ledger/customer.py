@@ -67,6 +67,7 @@ class CustomerAccount(Aggregate):
             account.alerts, account.raised_count, account.suppressed = {}, {}, set()
             account.risk_as_of = None
             account.dunning_policy, account.dunning_excluded = None, False
+            account.dunning_levels = {}
             account.notices, account.deliveries, account.tasks = set(), {}, {}
 
     Created = CustomerRegistered
@@ -311,6 +312,8 @@ class CustomerAccount(Aggregate):
         operation_key: str | None
 
         def apply(self, account: CustomerAccount) -> None:
+            reached = account.dunning_levels.get(self.invoice_number, 0)
+            account.dunning_levels[self.invoice_number] = max(reached, self.level)
             account.remember(self.operation_key)
 
     class PromiseToPayRecorded(Event):
@@ -350,7 +353,7 @@ class CustomerAccount(Aggregate):
     # last_assessed_on and grade (None until a credit assessment), alerts (id -> rule, subject, status),
     # raised_count ((rule, subject) -> alerts raised), suppressed ((rule, subject) resolved by a person while
     # their condition still held), risk_as_of (the latest date an alert was raised or cleared by rule as of),
-    # dunning_policy and dunning_excluded, notices (ids issued), deliveries (id -> status, attempts, retry_at,
+    # dunning_policy and dunning_excluded, dunning_levels (invoice -> highest level reached), notices (ids issued), deliveries (id -> status, attempts, retry_at,
     # lease_until) and tasks (id -> status OPEN or DONE, invoices): see ledger/collection_events.py.
 
     def remember(self, operation_key: str | None) -> None:

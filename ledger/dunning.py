@@ -8,8 +8,9 @@ friendly reminder) is passed over once the invoice is overdue: the next step is 
 the due date. Disputed invoices, invoices under an unexpired promise to pay (promised for `as_of` or later) and
 customers excluded from dunning are left alone.
 
-Interest = outstanding × annual rate / 365 × days overdue, per invoice, rounded half-up to the currency's minor
-unit (no interest before the due date). The fee is charged once per notice, in the customer's currency; a level
+A notice line asks for the invoice's installments that are due (for a reminder before the due date: due within
+its days), not for those falling due later. Interest = outstanding × annual rate / 365 × days overdue, per
+overdue installment, rounded half-up to the currency's minor unit (no interest before the due date). The fee is charged once per notice, in the customer's currency; a level
 without a fee for that currency charges none.
 """
 
@@ -55,10 +56,14 @@ class OpenItem:
     currency: str
     due_on: date  # its earliest unpaid installment's due date
     outstanding: Decimal
-    level: int = 0  # the highest dunning level reached (0: never dunned)
-    last_dunned_on: Optional[date] = None
+    level: int = 0  # the highest dunning level reached, whenever (0: never dunned)
+    last_dunned_on: Optional[date] = None  # the latest dunning action, whenever
     disputed: bool = False
     promised_until: Optional[date] = None  # the latest promise's date, if any
+    installments: tuple[tuple[date, Decimal], ...] = ()  # (due date, outstanding) of each unpaid one; () = one
+
+    def parts(self) -> tuple[tuple[date, Decimal], ...]:
+        return self.installments or ((self.due_on, self.outstanding),)
 
 
 @dataclass(frozen=True)
@@ -110,13 +115,24 @@ def next_level(policy: DunningPolicy, item: OpenItem, as_of: date) -> Optional[L
     if item.disputed or (item.promised_until is not None and item.promised_until >= as_of):
         return None
     if item.last_dunned_on is not None and (as_of - item.last_dunned_on).days < policy.min_days_between_levels:
-        return None
+        return None  # too soon after the last step (or a run dated before it)
     overdue = as_of > item.due_on
     for level in policy.levels:
         if level.level <= item.level or (overdue and level.days < 0):
             continue
         return level if (as_of - item.due_on).days >= level.days else None
     return None
+
+
+def line(item: OpenItem, level: Level, as_of: date) -> NoticeLine:
+    """What a notice asks of one invoice: the installments due by `as_of` (by `as_of` + N days for a reminder N
+    days before the due date), with interest on each overdue one for its own days overdue."""
+    horizon = as_of.toordinal() + max(0, -level.days)
+    due = [(on, amount) for on, amount in item.parts() if on.toordinal() <= horizon]
+    return NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days),
+                      sum((amount for _on, amount in due), Decimal(0)),
+                      sum((interest(amount, level.annual_interest_rate, (as_of - on).days, item.currency)
+                           for on, amount in due), Decimal(0)))
 
 
 def decide(policy: DunningPolicy, items: list[OpenItem], as_of: date) -> list[Notice]:
@@ -130,9 +146,7 @@ def decide(policy: DunningPolicy, items: list[OpenItem], as_of: date) -> list[No
     notices = []
     for (code, _number), members in sorted(grouped.items()):
         level, currency = members[0][1], members[0][0].currency
-        lines = tuple(NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days),
-                                 item.outstanding, interest(item.outstanding, level.annual_interest_rate,
-                                                            (as_of - item.due_on).days, currency))
+        lines = tuple(line(item, level, as_of)
                       for item, _level in sorted(members, key=lambda pair: (pair[0].due_on, pair[0].invoice_number)))
         fee = level.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency)))
         notices.append(Notice(code, currency, policy.name, level, as_of, lines, fee))

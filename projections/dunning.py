@@ -27,19 +27,20 @@ BATCH = 500
 
 # Each installment's outstanding as of D, known now (as in aging): money settles installments in due-date order.
 _OPEN = (
-    "SELECT n.customer_code, n.invoice_number, n.currency, MIN(n.due_day), SUM(n.outstanding) FROM ("
-    "SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, {greatest}(0, {least}(n.amount_minor, "
+    "SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, n.outstanding FROM ("
+    "SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, n.seq, {greatest}(0, {least}(n.amount_minor, "
     "n.amount_minor + n.cum_before_minor - COALESCE(s.amount, 0))) AS outstanding "
     "FROM {p}installments n JOIN {p}invoices i ON i.invoice_number = n.invoice_number "
     "LEFT JOIN (SELECT invoice_number, SUM(amount_minor) AS amount FROM {p}settlements WHERE effective_day <= ? "
     "  AND NOT (undone_day IS NOT NULL AND undone_day <= ?) GROUP BY invoice_number) s "
     "  ON s.invoice_number = n.invoice_number "
     "WHERE i.issue_day <= ? AND NOT (i.void_day IS NOT NULL AND i.void_day <= ?){where}) AS n "
-    "WHERE n.outstanding > 0 GROUP BY n.customer_code, n.invoice_number, n.currency")
+    "WHERE n.outstanding > 0 ORDER BY n.customer_code, n.invoice_number, n.seq")
 
 
 def open_items(database: Database, as_of: date, customer_codes: Optional[list[str]] = None) -> dict[str, list[OpenItem]]:
-    """Each customer's open invoices as of `as_of`, with their collection state as of that date."""
+    """Each customer's open invoices as of `as_of` (each with its unpaid installments), with their collection
+    state."""
     d = as_of.toordinal()
     where, params = "", []
     if customer_codes is not None:
@@ -47,20 +48,25 @@ def open_items(database: Database, as_of: date, customer_codes: Optional[list[st
             return {}
         where, params = f" AND n.customer_code IN ({','.join('?' * len(customer_codes))})", list(customer_codes)
     rows = database.execute(_OPEN.replace("{where}", where), [d, d, d, d, *params])
-    state = _collection_state(database, d, sorted({row[0] for row in rows}))
-    found: dict[str, list[OpenItem]] = defaultdict(list)
+    parts: dict[tuple[str, str, str], list[tuple[date, Decimal]]] = defaultdict(list)
     for code, number, currency, due, outstanding in rows:
+        parts[(code, number, currency)].append((date.fromordinal(due),
+                                                Decimal(outstanding).scaleb(-minor_unit_exponent(currency))))
+    state = _collection_state(database, d, sorted({code for code, _number, _currency in parts}))
+    found: dict[str, list[OpenItem]] = defaultdict(list)
+    for (code, number, currency), unpaid in parts.items():
         level, last, promised, disputed = state.get(number, (0, None, None, False))
-        found[code].append(OpenItem(code, number, currency, date.fromordinal(due),
-                                    Decimal(outstanding).scaleb(-minor_unit_exponent(currency)), level,
-                                    None if last is None else date.fromordinal(last),
-                                    disputed, None if promised is None else date.fromordinal(promised)))
+        found[code].append(OpenItem(code, number, currency, min(on for on, _amount in unpaid),
+                                    sum((amount for _on, amount in unpaid), Decimal(0)), level,
+                                    None if last is None else date.fromordinal(last), disputed,
+                                    None if promised is None else date.fromordinal(promised), tuple(unpaid)))
     return dict(found)
 
 
 def _collection_state(database: Database, d: int, codes: list[str]) -> dict[str, tuple]:
-    """invoice -> (highest dunning level, last dunning day, latest promised day, dispute open) as of day `d`: dunning
-    actions by the day they were taken, promises and disputes by the day they were recorded."""
+    """invoice -> (highest dunning level, last dunning day, latest promised day, dispute open): dunning actions
+    whenever taken (a run dated before one must not repeat its level), promises and disputes as recorded by day
+    `d`."""
     state: dict[str, list] = {}
     for start in range(0, len(codes), BATCH):
         chunk = codes[start:start + BATCH]
@@ -69,8 +75,6 @@ def _collection_state(database: Database, d: int, codes: list[str]) -> dict[str,
                 f"({','.join('?' * len(chunk))}) ORDER BY position", chunk):
             entry = state.setdefault(number, [0, None, None, False])
             if kind == "DUNNING":
-                if on > d:
-                    continue
                 entry[0] = max(entry[0], level)
                 entry[1] = on if entry[1] is None else max(entry[1], on)
             elif made > d:

@@ -3,11 +3,13 @@ level, disputes / promises / exclusions respected, every decision recorded (noti
 deliveries, tasks), nothing twice for the same day (also when two runs race), and a rebuild equal to the live
 models."""
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
 from arledger.dunning_run import plan, run
+from arledger.risk_scan import scan
 from arledger.wiring import open_ledger
 from ledger.commands import RecordCollectionOutcome, SetDunningPolicy, parse_command
 from ledger.context import CommandContext
@@ -104,6 +106,9 @@ def test_a_promise_recorded_by_a_collector_pauses_the_invoice_and_a_dispute_stop
     assert _levels(run(ledger, date(2026, 6, 30), "dunning:test")) == [("C1", 3, ["I3"]), ("C4", 5, ["C4-1"])]
     # 6 July: the promise is broken; I1 and I2 both reach the agency level: one notice
     assert _levels(run(ledger, date(2026, 7, 6), "dunning:test")) == [("C1", 5, ["I1", "I2"])]
+    scanned = scan(ledger, ledger.credit_policy, date(2026, 7, 6), ["C1"])  # the broken promise warns, too
+    assert ("broken_promise:I1:1", "OPEN") in ledger.database.execute(
+        "SELECT alert_id, status FROM ar_alerts WHERE customer_code = 'C1'") and scanned.raised >= 1
     with pytest.raises(LedgerError, match="already done"):
         ledger.app.execute(RecordCollectionOutcome("C1", task, "REACHED", "x", None), CommandContext(actor="col"))
 
@@ -136,3 +141,40 @@ def test_a_key_account_policy_and_a_rebuild_equal_to_the_live_models(ledger):
     report = run(ledger, date(2026, 5, 21), "dunning:test")
     assert ("C3", 1, ["C3-1"]) in _levels(report)  # key_account level 1 is due 1 day after the due date
     assert reconcile(ledger.runner).equal
+
+
+def test_a_run_dated_before_the_last_step_repeats_nothing_and_a_racing_run_is_refused_by_name(ledger):
+    for on in ("2026-05-02", "2026-05-16", "2026-06-10"):
+        run(ledger, date.fromisoformat(on), "dunning:test")
+    assert _levels(run(ledger, date(2026, 6, 5), "dunning:test")) == []  # I1 already had its final demand on 06-10
+    stale, _report = plan(ledger, date(2026, 6, 20))  # read before another run for a later day lands
+    run(ledger, date(2026, 6, 21), "dunning:test")
+    results = ledger.app.execute_many([(c, CommandContext(actor="t", operation_key=f"dunning:{c.notice_id}"))
+                                       for c in stale])
+    assert results and all(isinstance(r, LedgerError) and "already reached dunning level" in r.message
+                           for r in results)
+    assert "invoice I2 already reached dunning level 4" in {r.message for r in results}
+
+
+def test_a_notice_asks_only_for_installments_already_due_with_interest_on_each(ledger):
+    _do(ledger, "registerCustomer", a_customer("C9", email="ap@c9.example.com"))
+    _do(ledger, "issueInvoice", an_invoice("I9", "C9", amount="1000.00", issued="2026-04-01", due=None,
+                                           installments=[{"dueDate": "2026-05-01", "portion": "0.5"},
+                                                         {"dueDate": "2026-08-01", "portion": "0.5"}]))
+    ledger.runner.catch_up()
+    for on in ("2026-05-02", "2026-05-16"):
+        run(ledger, date.fromisoformat(on), "dunning:test", customer_code="C9")
+    final = run(ledger, date(2026, 5, 31), "dunning:test", customer_code="C9").notices
+    # the half due 05-01 only: 500.00 x 0.12 / 365 x 30 = 4.93; fee 50.00
+    assert [(n["level"], n["outstanding"], n["interest"], n["totalDue"]) for n in final] == [
+        (4, "500.00", "4.93", "554.93")]
+
+
+def test_a_hand_built_notice_that_repeats_a_channel_or_has_no_lines_records_nothing(ledger):
+    (command, *_rest), _report = plan(ledger, date(2026, 5, 2))
+    before = ledger.app.recorder.max_notification_id()
+    for broken, message in ((replace(command, deliveries=command.deliveries * 2), "repeats a delivery or task id"),
+                            (replace(command, lines=()), "has no lines")):
+        with pytest.raises(LedgerError, match=message):
+            ledger.app.execute(broken, CommandContext(actor="t"))
+    assert ledger.app.recorder.max_notification_id() == before

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from arledger.dunning_run import run
 from arledger.outbox import Outbox, OutboxSettings
-from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
+from arledger.senders import SmtpSettings, email_sender, file_name, letter_writer, sms_sender
 from arledger.wiring import open_ledger
 from ledger.commands import ClaimDelivery, RecordDeliveryOutcome, parse_command
 from ledger.context import CommandContext
@@ -91,7 +91,8 @@ def test_letters_are_pdf_files_in_both_locales(books):
     clock.now = datetime(2026, 5, 16, 9, tzinfo=timezone.utc)
     _outbox(ledger, smtp, sms, letters, clock).step()
     files = sorted(path.name for path in letters.iterdir())
-    assert files == ["C1_2026-05-16_L3_LETTER.pdf", "C2_2026-05-16_L3_LETTER.pdf"]
+    assert files == [file_name("C1:2026-05-16:L3:LETTER"), file_name("C2:2026-05-16:L3:LETTER")]
+    assert files[0].startswith("C1_2026-05-16_L3_LETTER-") and file_name("A:1") != file_name("A_1")
     english = PdfReader(letters / files[0]).pages[0].extract_text()
     assert "arledger Demo Trading Co., Ltd." in english and "Total now due: 1000.00 CNY" in english
     chinese = PdfReader(letters / files[1]).pages[0].extract_text()
@@ -132,3 +133,24 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(books):
     late = RecordDeliveryOutcome("C1", "C1:2026-05-02:L2:EMAIL", 1, False, "timeout", None)
     with pytest.raises(LedgerError, match="already delivered"):
         ledger.app.execute(late, CommandContext(actor="outbox:dead"))
+
+
+def test_a_fault_of_ours_is_recorded_not_fatal_and_claims_that_keep_dying_are_given_up(books):
+    ledger, smtp, sms, letters = books
+    clock = Clock()
+
+    def broken(_item):
+        raise KeyError("template field")
+
+    outbox = Outbox(ledger, {"EMAIL": broken}, OutboxSettings(lease_s=60, max_attempts=2), "outbox:test", clock)
+    assert outbox.step().failed == 2  # both e-mails, and the worker lives on
+    state = _states(ledger)["C1:2026-05-02:L2:EMAIL"]
+    assert state[:2] == ("FAILED", 1) and state[2] == "unexpected error while sending: KeyError: 'template field'"
+    sms_id = "C1:2026-05-02:L2:SMS"
+    for attempt in (1, 2):  # two workers died while sending
+        ledger.app.execute(ClaimDelivery("C1", sms_id, attempt, "outbox:dead", clock(), 60), CommandContext(actor="d"))
+        clock.now += timedelta(seconds=61)
+    _outbox(ledger, smtp, sms, letters, clock, max_attempts=2).step()
+    state = _states(ledger)[sms_id]
+    assert state[:2] == ("FAILED", 2) and state[2].startswith("gave up: 2 attempt(s) ended without an outcome")
+    assert sms.requests == []

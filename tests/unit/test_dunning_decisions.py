@@ -77,7 +77,8 @@ def _policy(**changes):
     ({"level": {"channels": ["PIGEON"]}}, "channels"), ({"level": {"fee": {"XXX": "1"}}}, "unknown currency 'XXX'"),
     ({"level": {"annual_interest_rate": "12"}}, "a fraction"), ({"level": {"fee": {"CNY": "-1"}}}, "must not be negative"),
     ({"default_policy": "nope"}, "default_policy 'nope'"), ({"min_days_between_levels": 0}, "1 or more"),
-    ({"level": {"level": 0}}, "numbered 1 or more")])
+    ({"level": {"level": 0}}, "numbered 1 or more"), ({"level": {"channels": ["EMAIL", "EMAIL"]}}, "a channel twice"),
+    ({"level": {"fee": {"JPY": "1500.5"}}}, "more decimals than JPY allows")])
 def test_a_broken_dunning_policy_is_named(changes, message):
     with pytest.raises(DunningPolicyError, match=message):
         _policy(**changes)
