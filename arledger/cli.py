@@ -55,6 +55,20 @@ def open_ledger_for(database_url: str | None) -> Ledger:
         raise click.UsageError(str(error)) from None
 
 
+def execute_or_exit(ledger: Ledger, command: Any) -> Any:
+    """Apply one command as the CLI's user, closing the ledger; a refusal is printed (code: message) and exits 1."""
+    from ledger.context import CommandContext
+    from ledger.errors import LedgerError
+
+    try:
+        return ledger.app.execute(command, CommandContext(actor=cli_actor()))
+    except LedgerError as refusal:
+        click.echo(f"{refusal.code}: {refusal.message}", err=True)
+        sys.exit(1)
+    finally:
+        ledger.close()
+
+
 def cli_actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -91,4 +105,5 @@ def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 
 
-from arledger import cli_alerts, cli_audit, cli_commands, cli_dunning, cli_outbox, cli_reports, cli_risk, cli_server  # noqa: E402,F401  (register the commands on `main`)
+from arledger import (  # noqa: E402,F401  (register the commands on `main`)
+    cli_alerts, cli_audit, cli_commands, cli_dunning, cli_outbox, cli_reports, cli_risk, cli_server)

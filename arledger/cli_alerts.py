@@ -3,18 +3,15 @@ first), `risk acknowledge` and `risk resolve` (a person's decision on one alert,
 
 from __future__ import annotations
 
-import sys
 
 import click
 import orjson
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import cli_actor, database_url_option, open_ledger_for, print_json
+from arledger.cli import database_url_option, execute_or_exit, open_ledger_for, print_json
 from arledger.cli_risk import risk_group
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
-from ledger.context import CommandContext
-from ledger.errors import LedgerError
 from projections.alerts import STATUSES, alerts, watchlist
 
 FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
@@ -71,14 +68,7 @@ def watchlist_command(first, output_format, database_url) -> None:
 
 
 def _decide(command_type, customer: str, alert_id: str, reason: str, database_url) -> None:
-    ledger = open_ledger_for(database_url)
-    try:
-        ledger.app.execute(command_type(customer, alert_id, reason), CommandContext(actor=cli_actor()))
-    except LedgerError as refusal:
-        click.echo(f"{refusal.code}: {refusal.message}", err=True)
-        sys.exit(1)
-    finally:
-        ledger.close()
+    execute_or_exit(open_ledger_for(database_url), command_type(customer, alert_id, reason))
     click.echo(f"{alert_id} of {customer}: {'acknowledged' if command_type is AcknowledgeRiskAlert else 'resolved'}")
 
 

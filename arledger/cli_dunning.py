@@ -7,17 +7,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
+from arledger.cli import (
+    DateParam, cli_actor, database_url_option, execute_or_exit, main, open_ledger_for, print_json)
 from arledger.dunning_run import PreviewError, preview, run
 from arledger.letters import letter_pdf
 from ledger.commands import COLLECTION_OUTCOMES, parse_command
-from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
 
@@ -98,6 +98,15 @@ def preview_command(customer: str, level: int, as_of: Optional[date], channel: O
         click.echo(f"letter written to {pdf_path}", err=True)
 
 
+def _parsed(op: str, data: dict) -> Any:
+    """The command for an operation, through the shared parser; a malformed value is reported (exit 1) by name."""
+    try:
+        return parse_command(op, data)
+    except LedgerError as refusal:
+        click.echo(f"{refusal.code}: {refusal.message} ({'.'.join(refusal.field)})", err=True)
+        sys.exit(1)
+
+
 @dunning_group.command("assign")
 @click.option("--customer", required=True)
 @click.option("--policy", default=None, help="a policy of the dunning configuration")
@@ -113,14 +122,8 @@ def assign_command(customer: str, policy: Optional[str], exclude: bool, use_defa
     ledger = open_ledger_for(database_url)
     if policy is not None and policy not in ledger.dunning.policies:
         raise click.UsageError(f"--policy {policy}: not one of {', '.join(ledger.dunning.policies)}")
-    try:
-        data = {"customerCode": customer, "reason": reason, "excluded": exclude, **({"policy": policy} if policy else {})}
-        ledger.app.execute(parse_command("setDunningPolicy", data), CommandContext(actor=cli_actor()))
-    except LedgerError as refusal:
-        click.echo(f"{refusal.code}: {refusal.message}", err=True)
-        sys.exit(1)
-    finally:
-        ledger.close()
+    data = {"customerCode": customer, "reason": reason, "excluded": exclude, **({"policy": policy} if policy else {})}
+    execute_or_exit(ledger, _parsed("setDunningPolicy", data))
     click.echo(f"{customer}: {'excluded from dunning' if exclude else f'dunning policy {policy or ledger.dunning.default_policy}'}")
 
 
@@ -172,14 +175,7 @@ def outcome_command(customer: str, task_id: str, outcome: str, note: str, promis
                     database_url) -> None:
     """Record what came of a collector's task (PROMISED records promises that pause dunning; DISPUTED opens
     disputes; NO_ANSWER keeps the task open)."""
-    ledger = open_ledger_for(database_url)
-    try:
-        data = {"customerCode": customer, "taskId": task_id, "outcome": outcome, "note": note,
-                **({"promisedOn": promised_on.isoformat()} if promised_on else {})}
-        ledger.app.execute(parse_command("recordCollectionOutcome", data), CommandContext(actor=cli_actor()))
-    except LedgerError as refusal:
-        click.echo(f"{refusal.code}: {refusal.message}", err=True)
-        sys.exit(1)
-    finally:
-        ledger.close()
+    data = {"customerCode": customer, "taskId": task_id, "outcome": outcome, "note": note,
+            **({"promisedOn": promised_on.isoformat()} if promised_on else {})}
+    execute_or_exit(open_ledger_for(database_url), _parsed("recordCollectionOutcome", data))
     click.echo(f"{task_id}: {outcome}")

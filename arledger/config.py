@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tomllib
+from pathlib import Path
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -80,6 +82,16 @@ def _outbox_settings() -> dict[str, object]:
             "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 120, 1),
             "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
             "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0)}
+
+
+def read_toml(target: Path, what: str, error: type[ValueError]) -> dict:
+    """A configuration file's content; `error` naming the file when it is missing or not TOML."""
+    try:
+        return tomllib.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{what} file {target} does not exist") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise error(f"{target}: not valid TOML ({problem})") from None
 
 
 def store_env(database_url: str) -> dict[str, str]:

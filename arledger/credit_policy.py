@@ -3,11 +3,12 @@ ARLEDGER_CREDIT_POLICY. Errors name the file and the key."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from arledger.config import read_toml
 
 from ledger.risk_rules import DATED_RULES, RULES, Rule
 from ledger.scorecard import Factor, GradePolicy, Scorecard
@@ -76,10 +77,5 @@ def _within_days(spec: dict, name: str, source: str) -> int | None:
 
 def load_policy(path: str | Path | None = None) -> CreditPolicy:
     target = Path(path) if path else DEFAULT_POLICY
-    try:
-        data = tomllib.loads(target.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(f"credit policy file {target} does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{target}: not valid TOML ({error})") from None
+    data = read_toml(target, "credit policy", PolicyError)
     return parse_policy(data, str(target))

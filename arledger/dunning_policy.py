@@ -4,11 +4,12 @@ the spacing between levels, and the company's letterhead. Errors name the file a
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from arledger.config import read_toml
 
 from ledger.currencies import is_known_currency, minor_unit_exponent
 from ledger.money import quantum
@@ -111,10 +112,5 @@ def parse_dunning_policy(data: dict[str, Any], source: str) -> DunningConfig:
 
 def load_dunning_policy(path: str | Path | None = None) -> DunningConfig:
     target = Path(path) if path else DEFAULT_DUNNING_POLICY
-    try:
-        data = tomllib.loads(target.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DunningPolicyError(f"dunning policy file {target} does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise DunningPolicyError(f"{target}: not valid TOML ({error})") from None
+    data = read_toml(target, "dunning policy", DunningPolicyError)
     return parse_dunning_policy(data, str(target))

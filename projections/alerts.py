@@ -13,7 +13,7 @@ import orjson
 from ledger.credit_use import credit_use
 from ledger.currencies import minor_unit_exponent
 from projections.amounts import format_minor
-from projections.database import Database
+from projections.database import Database, equal_filters
 
 STATUSES = ("OPEN", "ACKNOWLEDGED", "CLEARED", "RESOLVED")
 LIVE = ("OPEN", "ACKNOWLEDGED")
@@ -22,14 +22,10 @@ LIVE = ("OPEN", "ACKNOWLEDGED")
 def alerts(database: Database, status: Optional[str] = None, customer_code: Optional[str] = None,
            rule: Optional[str] = None, first: int = 100, alert_id: Optional[str] = None) -> list[dict[str, Any]]:
     """At most `first` alerts, newest first, each with its evidence and its latest change (who, why)."""
-    where, params = ["1 = 1"], []
-    for column, value in (("status", status), ("customer_code", customer_code), ("rule", rule),
-                          ("alert_id", alert_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    where, params = equal_filters((("status", status), ("customer_code", customer_code), ("rule", rule),
+                                   ("alert_id", alert_id)))
     rows = database.execute("SELECT alert_id, customer_code, rule, subject, raised_day, status, hold, evidence, reason, "
-                            f"changed_by FROM {{p}}alerts WHERE {' AND '.join(where)} ORDER BY position DESC LIMIT ?",
+                            f"changed_by FROM {{p}}alerts WHERE {where} ORDER BY position DESC LIMIT ?",
                             [*params, first])
     return [{"alertId": r[0], "customerCode": r[1], "rule": r[2], "subject": r[3],
              "raisedOn": date.fromordinal(r[4]).isoformat(), "status": r[5], "hold": bool(r[6]),

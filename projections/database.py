@@ -10,7 +10,7 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -188,3 +188,13 @@ class Database:
             with self.lock:
                 self.opened -= 1
         self.local = threading.local()
+
+
+def equal_filters(pairs: Iterable[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """A WHERE clause of `column = ?` for each pair whose value is not None ("1 = 1" when none), and its params."""
+    where, params = ["1 = 1"], []
+    for column, value in pairs:
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return " AND ".join(where), params

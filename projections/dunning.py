@@ -19,7 +19,7 @@ import orjson
 from ledger.currencies import minor_unit_exponent
 from ledger.dunning import OpenItem
 from projections.amounts import format_minor
-from projections.database import Database
+from projections.database import Database, equal_filters
 
 GRADE_WEIGHTS = {"A": Decimal("1.0"), "B": Decimal("1.2"), "C": Decimal("1.5"), "D": Decimal("2.0"), "E": Decimal("3.0")}
 UNASSESSED_WEIGHT = Decimal("1.5")
@@ -102,17 +102,12 @@ def contacts(database: Database, codes: list[str]) -> dict[str, tuple]:
 def notices(database: Database, customer_code: Optional[str] = None, as_of: Optional[date] = None,
             first: int = 100) -> list[dict[str, Any]]:
     """Dunning notices, newest first, with their lines and amounts."""
-    where, params = ["1 = 1"], []
-    if customer_code is not None:
-        where.append("customer_code = ?")
-        params.append(customer_code)
-    if as_of is not None:
-        where.append("as_of_day = ?")
-        params.append(as_of.toordinal())
+    where, params = equal_filters((("customer_code", customer_code),
+                                   ("as_of_day", None if as_of is None else as_of.toordinal())))
     rows = database.execute(
         "SELECT notice_id, customer_code, as_of_day, policy, level, level_name, currency, outstanding_minor, "
         "interest_minor, fee_minor, total_minor, channels, lines, actor FROM {p}notices WHERE "
-        f"{' AND '.join(where)} ORDER BY position DESC LIMIT ?", [*params, first])
+        f"{where} ORDER BY position DESC LIMIT ?", [*params, first])
     return [{"noticeId": r[0], "customerCode": r[1], "asOf": date.fromordinal(r[2]).isoformat(), "policy": r[3],
              "level": r[4], "levelName": r[5], "currency": r[6], "outstanding": format_minor(r[7], r[6]),
              "interest": format_minor(r[8], r[6]), "fee": format_minor(r[9], r[6]), "totalDue": format_minor(r[10], r[6]),
@@ -122,17 +117,13 @@ def notices(database: Database, customer_code: Optional[str] = None, as_of: Opti
 def worklist(database: Database, status: Optional[str] = "OPEN", kind: Optional[str] = None,
              first: int = 100, task_id: Optional[str] = None) -> list[dict[str, Any]]:
     """Collectors' tasks, highest priority first (amount × days overdue × risk weight)."""
-    where, params = ["1 = 1"], []
-    for column, value in (("t.status", status), ("t.kind", kind), ("t.task_id", task_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    where, params = equal_filters((("t.status", status), ("t.kind", kind), ("t.task_id", task_id)))
     rows = database.execute(
         "SELECT t.task_id, t.customer_code, c.name, c.phone, t.notice_id, t.kind, t.instructions, t.invoices, "
         "t.amount_minor, c.currency, t.days_overdue, t.status, t.outcome, t.note, t.changed_by, "
         "(SELECT a.grade FROM {p}assessments a WHERE a.customer_code = t.customer_code ORDER BY a.position DESC "
         f"LIMIT 1) FROM {{p}}tasks t JOIN {{p}}customers c ON c.customer_code = t.customer_code WHERE "
-        f"{' AND '.join(where)}", params)
+        f"{where}", params)
     tasks = []
     for (task_id, code, name, phone, notice_id, kind_, instructions, invoices, amount, currency, days, status_,
          outcome, note, changed_by, grade) in rows:
@@ -151,14 +142,10 @@ def worklist(database: Database, status: Optional[str] = "OPEN", kind: Optional[
 def deliveries(database: Database, status: Optional[str] = None, channel: Optional[str] = None,
                customer_code: Optional[str] = None, first: int = 100) -> list[dict[str, Any]]:
     """The outbox's deliveries, newest first, with their state, attempts, last error and the receiver's reply."""
-    where, params = ["1 = 1"], []
-    for column, value in (("status", status), ("channel", channel), ("customer_code", customer_code)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    where, params = equal_filters((("status", status), ("channel", channel), ("customer_code", customer_code)))
     rows = database.execute(
         "SELECT delivery_id, customer_code, notice_id, channel, recipient, subject, status, attempts, last_error, "
-        f"detail, worker FROM {{p}}deliveries WHERE {' AND '.join(where)} ORDER BY position DESC LIMIT ?",
+        f"detail, worker FROM {{p}}deliveries WHERE {where} ORDER BY position DESC LIMIT ?",
         [*params, first])
     return [{"deliveryId": r[0], "customerCode": r[1], "noticeId": r[2], "channel": r[3], "recipient": r[4],
              "subject": r[5], "status": r[6], "attempts": r[7], "lastError": r[8], "detail": r[9], "worker": r[10]}
