@@ -32,6 +32,7 @@ from arledger.wiring import Ledger
 from graphql_api.audit import AuditQuery
 from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
 from graphql_api.dunning import DunningMutation, DunningQuery
+from graphql_api.finance import FinanceQuery
 from graphql_api.context import Context
 from graphql_api.cost import MAX_ALIASES, QueryLimits
 from graphql_api.direct import DirectQueries
@@ -89,7 +90,8 @@ def build_schema() -> strawberry.Schema:
     # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
     # so they are shared across requests all the same.
     # MaskErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
-    return LedgerSchema(query=merge_types("Query", (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery)),
+    return LedgerSchema(query=merge_types("Query", (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery,
+                                                            FinanceQuery)),
                         mutation=merge_types("Mutation", (build_mutation_type(), CreditMutation, RiskAlertMutation,
                                                           DunningMutation)), subscription=Subscription,
                         config=StrawberryConfig(auto_camel_case=False),

@@ -1,0 +1,67 @@
+"""KPI commands: `report kpis` (at a date, in total per currency and per customer) and `report kpi-trend`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from arledger.cli import DateParam, database_url_option, open_ledger_for, print_json
+from arledger.cli_reports import report_group
+from projections.kpis import kpi_report, kpi_trend
+
+COLUMNS = ("dso", "bestPossibleDso", "averageDaysDelinquent", "cei", "turnover", "overdueRatio", "badDebtRatio",
+           "recoveryRate", "receivables", "overdue")
+
+
+def _table(title: str, rows: list[dict], first: str) -> Table:
+    table = Table(title=title)
+    for column in (first, "currency", *COLUMNS):
+        table.add_column(column, justify="left" if column in (first, "currency") else "right")
+    for row in rows:
+        table.add_row(row[first], row["currency"], *("" if row[c] is None else row[c] for c in COLUMNS))
+    return table
+
+
+@report_group.command("kpis")
+@click.option("--as-of", type=DateParam(), required=True)
+@click.option("--customer", default=None, help="one customer only")
+@click.option("--by-customer", is_flag=True, help="each customer's own KPIs too")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@database_url_option
+def kpis_command(as_of: date, customer: Optional[str], by_customer: bool, output_format: str, database_url) -> None:
+    """DSO (count-back), best possible DSO, average days delinquent, CEI, AR turnover, overdue ratio, bad-debt
+    ratio and recovery rate at a date, in total per currency (definitions: README, KPIs)."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    report = kpi_report(ledger.database, as_of, customer, by_customer)
+    ledger.close()
+    if output_format == "json":
+        print_json(report)
+        return
+    console = Console(width=180)
+    console.print(_table(f"KPIs as of {as_of}", [{**row, "scope": "TOTAL"} for row in report["totals"]], "scope"))
+    if "customers" in report:
+        console.print(_table("Per customer", report["customers"], "customerCode"))
+
+
+@report_group.command("kpi-trend")
+@click.option("--as-of", type=DateParam(), required=True)
+@click.option("--months", type=click.IntRange(1, 36), default=12, show_default=True)
+@click.option("--customer", default=None)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@database_url_option
+def trend_command(as_of: date, months: int, customer: Optional[str], output_format: str, database_url) -> None:
+    """The KPI totals at each month end up to the date (the date itself last)."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    trend = kpi_trend(ledger.database, as_of, months, customer)
+    ledger.close()
+    if output_format == "json":
+        print_json(trend)
+        return
+    rows = [{**row, "asOf": point["asOf"]} for point in trend for row in point["totals"]]
+    Console(width=180).print(_table(f"KPI trend to {as_of}", rows, "asOf"))

@@ -1,0 +1,69 @@
+"""Finance views in GraphQL, thin over `projections.kpis`: `kpis(asOf, customerCode, byCustomer)` and
+`kpiTrend(asOf, months, customerCode)`, for staff. Definitions: README, KPIs."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from graphql_api import reports
+from graphql_api.context import STAFF, caller
+from projections.kpis import kpi_report, kpi_trend
+
+MAX_TREND_MONTHS = 36
+
+
+@strawberry.type
+class KpiRow:
+    currency: str
+    customerCode: Optional[str]  # None on a total
+    dso: Optional[str]
+    bestPossibleDso: Optional[str]
+    averageDaysDelinquent: Optional[str]
+    cei: Optional[str]
+    turnover: Optional[str]
+    overdueRatio: Optional[str]
+    badDebtRatio: Optional[str]
+    recoveryRate: Optional[str]
+    receivables: str
+    overdue: str
+    salesLast12Months: str
+    writtenOffLast12Months: str
+    handedOver: str
+    recovered: str
+
+
+@strawberry.type
+class KpiReport:
+    asOf: str
+    totals: list[KpiRow]
+    customers: Optional[list[KpiRow]]  # with byCustomer, or for one customer
+
+
+def _report(document: dict) -> KpiReport:
+    rows = lambda items: [KpiRow(**{"customerCode": None, **item}) for item in items]  # noqa: E731
+    return KpiReport(asOf=document["asOf"], totals=rows(document["totals"]),
+                     customers=rows(document["customers"]) if "customers" in document else None)
+
+
+@strawberry.type
+class FinanceQuery:
+    @strawberry.field(description="Receivables KPIs at a business date: totals per currency and, with byCustomer "
+                                  "(or for one customer), each customer's own. Definitions: README, KPIs.")
+    def kpis(self, info: Info, asOf: str, customerCode: Optional[str] = None, byCustomer: bool = False) -> KpiReport:
+        caller(info, STAFF)
+        ledger = info.context.ledger
+        ledger.runner.catch_up()
+        return _report(kpi_report(ledger.database, reports.parse_date(asOf, "asOf"), customerCode, byCustomer))
+
+    @strawberry.field(description="The KPI totals at each of the last `months` month ends up to asOf (asOf last).")
+    def kpiTrend(self, info: Info, asOf: str, months: int = 12, customerCode: Optional[str] = None) -> list[KpiReport]:
+        caller(info, STAFF)
+        if not 1 <= months <= MAX_TREND_MONTHS:
+            raise reports.bad_input(f"months must be between 1 and {MAX_TREND_MONTHS}, got {months}")
+        ledger = info.context.ledger
+        ledger.runner.catch_up()
+        return [_report(point) for point in kpi_trend(ledger.database, reports.parse_date(asOf, "asOf"), months,
+                                                      customerCode)]
