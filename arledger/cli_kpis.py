@@ -1,4 +1,5 @@
-"""KPI commands: `report kpis` (at a date, in total per currency and per customer) and `report kpi-trend`."""
+"""Finance report commands: `report kpis` (at a date, in total per currency and per customer), `report kpi-trend`,
+`report forecast` (expected receipts by week) and `report forecast-backtest`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from arledger.cli import DateParam, database_url_option, open_ledger_for, print_json
 from arledger.cli_reports import report_group
+from projections.forecast import backtest, forecast
 from projections.kpis import kpi_report, kpi_trend
 
 COLUMNS = ("dso", "bestPossibleDso", "averageDaysDelinquent", "cei", "turnover", "overdueRatio", "badDebtRatio",
@@ -65,3 +67,50 @@ def trend_command(as_of: date, months: int, customer: Optional[str], output_form
         return
     rows = [{**row, "asOf": point["asOf"]} for point in trend for row in point["totals"]]
     Console(width=180).print(_table(f"KPI trend to {as_of}", rows, "asOf"))
+
+
+@report_group.command("forecast")
+@click.option("--as-of", type=DateParam(), required=True)
+@click.option("--weeks", type=click.IntRange(1, 52), default=13, show_default=True)
+@click.option("--customer", default=None)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@database_url_option
+def forecast_command(as_of: date, weeks: int, customer: Optional[str], output_format: str, database_url) -> None:
+    """Expected receipts by week for the next weeks, from the open installments at the date, shifted by each
+    customer's own days beyond terms and weighted by its credit grade (README, Cash forecast)."""
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    result = forecast(ledger.database, as_of, weeks, customer)
+    ledger.close()
+    if output_format == "json":
+        print_json(result)
+        return
+    table = Table(title=f"Expected receipts after {as_of}")
+    table.add_column("week")
+    for row in result["currencies"]:
+        table.add_column(row["currency"], justify="right")
+    for n in range(weeks):
+        span = result["currencies"][0]["weeks"][n] if result["currencies"] else None
+        label = f"{n + 1}: {span['from']} – {span['to']}" if span else str(n + 1)
+        table.add_row(label, *(row["weeks"][n]["expected"] for row in result["currencies"]))
+    table.add_row("later", *(row["later"] for row in result["currencies"]))
+    table.add_row("open now", *(row["open"] for row in result["currencies"]))
+    Console(width=160).print(table)
+
+
+@report_group.command("forecast-backtest")
+@click.option("--from", "first", type=DateParam(), required=True, help="the first forecast date")
+@click.option("--to", "last", type=DateParam(), required=True, help="the last forecast date")
+@click.option("--every-days", type=click.IntRange(1, 366), default=28, show_default=True)
+@click.option("--weeks", type=click.IntRange(1, 52), default=13, show_default=True)
+@database_url_option
+def backtest_command(first: date, last: date, every_days: int, weeks: int, database_url) -> None:
+    """Forecasts made at past dates beside what arrived, week by week; the weighted absolute percentage error,
+    and the naive baseline's (everything paid in full on its due date), per currency (JSON)."""
+    if last < first:
+        raise click.UsageError("--to must not be before --from")
+    origins = [date.fromordinal(day) for day in range(first.toordinal(), last.toordinal() + 1, every_days)]
+    ledger = open_ledger_for(database_url)
+    ledger.runner.catch_up()
+    print_json(backtest(ledger.database, origins, weeks))
+    ledger.close()

@@ -1,5 +1,5 @@
 """Finance views in GraphQL, thin over `projections.kpis`: `kpis(asOf, customerCode, byCustomer)` and
-`kpiTrend(asOf, months, customerCode)`, for staff. Definitions: README, KPIs."""
+`kpiTrend(asOf, months, customerCode)`, `cashForecast(asOf, weeks, customerCode)`, for staff. Definitions: README, KPIs."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from strawberry.types import Info
 
 from graphql_api import reports
 from graphql_api.context import STAFF, caller
+from projections.forecast import forecast
 from projections.kpis import kpi_report, kpi_trend
 
 MAX_TREND_MONTHS = 36
+MAX_FORECAST_WEEKS = 52
 
 
 @strawberry.type
@@ -49,6 +51,22 @@ def _report(document: dict) -> KpiReport:
 
 
 @strawberry.type
+class ForecastWeek:
+    week: int
+    start: str
+    end: str
+    expected: str
+
+
+@strawberry.type
+class CurrencyForecast:
+    currency: str
+    open: str
+    weeks: list[ForecastWeek]
+    later: str
+
+
+@strawberry.type
 class FinanceQuery:
     @strawberry.field(description="Receivables KPIs at a business date: totals per currency and, with byCustomer "
                                   "(or for one customer), each customer's own. Definitions: README, KPIs.")
@@ -67,3 +85,19 @@ class FinanceQuery:
         ledger.runner.catch_up()
         return [_report(point) for point in kpi_trend(ledger.database, reports.parse_date(asOf, "asOf"), months,
                                                       customerCode)]
+
+    @strawberry.field(description="Expected receipts by week for the next `weeks` weeks (1-52) after asOf, per "
+                                  "currency: open installments shifted by each customer's own days beyond terms and "
+                                  "weighted by its credit grade (README, Cash forecast).")
+    def cashForecast(self, info: Info, asOf: str, weeks: int = 13,
+                     customerCode: Optional[str] = None) -> list[CurrencyForecast]:
+        caller(info, STAFF)
+        if not 1 <= weeks <= MAX_FORECAST_WEEKS:
+            raise reports.bad_input(f"weeks must be between 1 and {MAX_FORECAST_WEEKS}, got {weeks}")
+        ledger = info.context.ledger
+        ledger.runner.catch_up()
+        result = forecast(ledger.database, reports.parse_date(asOf, "asOf"), weeks, customerCode)
+        return [CurrencyForecast(currency=row["currency"], open=row["open"], later=row["later"],
+                                 weeks=[ForecastWeek(week=w["week"], start=w["from"], end=w["to"],
+                                                     expected=w["expected"]) for w in row["weeks"]])
+                for row in result["currencies"]]

@@ -82,17 +82,3 @@ def test_policies_by_name_and_roles(served):
     missing = api('{ dunningPreview(customerCode: "C1", level: 9, asOf: "2026-05-02") { channel } }')
     assert "policy standard has levels 1, 2, 3, 4, 5, 6" in missing["errors"][0]["message"]
 
-
-def test_kpis_and_their_trend_for_staff_only(served):
-    api = served.call
-    _books(api)
-    query = '{ kpis(asOf: "2026-05-31", byCustomer: true) { asOf totals { currency receivables overdue dso overdueRatio } customers { customerCode receivables } } }'
-    report = api(query, role="auditor")["data"]["kpis"]
-    assert report["totals"] == [{"currency": "CNY", "receivables": "1300.00", "overdue": "1300.00", "dso": "61.0",
-                                 "overdueRatio": "1.0000"}]  # 1300 < 1300 sold in April (30 d) + all May (31 d)
-    assert [row["customerCode"] for row in report["customers"]] == ["C1", "C2"]
-    trend = api('{ kpiTrend(asOf: "2026-05-31", months: 2) { asOf totals { receivables } } }')["data"]["kpiTrend"]
-    assert [(point["asOf"], point["totals"][0]["receivables"]) for point in trend] == [
-        ("2026-04-30", "1300.00"), ("2026-05-31", "1300.00")]
-    assert api(query, role="customer")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert "months must be between" in api('{ kpiTrend(asOf: "2026-05-31", months: 0) { asOf } }')["errors"][0]["message"]

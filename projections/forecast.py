@@ -1,0 +1,104 @@
+"""Cash forecast from the read models (`ledger.forecast` defines it): expected receipts by week for the next N
+weeks from the open installments at D, and its backtest — forecasts made at past dates beside the payments that
+actually arrived on those installments week by week, with the weighted absolute percentage error."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any, Optional
+
+from ledger.currencies import minor_unit_exponent
+from ledger.forecast import expect, week_span, weighted_absolute_percentage_error
+from ledger.money import format_amount
+from projections.behaviour import behaviour
+from projections.database import Database
+from projections.dunning import open_items
+
+
+def _grades(database: Database, as_of: date, codes: set[str]) -> dict[str, str]:
+    """Each customer's latest credit grade assessed by `as_of`."""
+    grades: dict[str, str] = {}
+    for code, grade in database.execute("SELECT customer_code, grade FROM {p}assessments WHERE assessed_day <= ? "
+                                        "ORDER BY position", (as_of.toordinal(),)):
+        if code in codes:
+            grades[code] = grade
+    return grades
+
+
+def expected_receipts(database: Database, as_of: date, weeks: int, customer_code: Optional[str] = None,
+                      naive: bool = False) -> dict[str, dict[str, Any]]:
+    """currency -> {open, weeks: [expected per week], later, items: [(invoice, week or None, amount)]}. `naive`:
+    every installment paid in full on its due date (the baseline the backtest compares with)."""
+    items = open_items(database, as_of, [customer_code] if customer_code else None)
+    codes = sorted(items)
+    seen = behaviour(database, as_of, codes) if codes else {}
+    grades = _grades(database, as_of, set(codes))
+    found: dict[str, dict[str, Any]] = {}
+    for code in codes:
+        delay = seen[code].average_days_beyond_terms if code in seen else None
+        for item in items[code]:
+            bucket = found.setdefault(item.currency, {"open": Decimal(0), "weeks": [Decimal(0)] * weeks,
+                                                      "later": Decimal(0), "items": []})
+            for due, outstanding in item.parts():
+                expected = expect(as_of, due, outstanding, item.currency, delay, grades.get(code), weeks) if not naive \
+                    else expect(as_of, due, outstanding, item.currency, None, "CERTAIN", weeks)
+                bucket["open"] += outstanding
+                if expected.week is None:
+                    bucket["later"] += expected.amount
+                else:
+                    bucket["weeks"][expected.week - 1] += expected.amount
+                bucket["items"].append((item.invoice_number, expected.week, expected.amount))
+    return found
+
+
+def forecast(database: Database, as_of: date, weeks: int = 13, customer_code: Optional[str] = None) -> dict[str, Any]:
+    found = expected_receipts(database, as_of, weeks, customer_code)
+    return {"asOf": as_of.isoformat(), "weeks": weeks, "currencies": [{
+        "currency": currency, "open": format_amount(bucket["open"], currency),
+        "weeks": [{"week": n + 1, "from": week_span(as_of, n + 1)[0].isoformat(),
+                   "to": week_span(as_of, n + 1)[1].isoformat(), "expected": format_amount(amount, currency)}
+                  for n, amount in enumerate(bucket["weeks"])],
+        "later": format_amount(bucket["later"], currency)} for currency, bucket in sorted(found.items())]}
+
+
+def _arrived(database: Database, as_of: date, weeks: int, invoices: list[str], currency: str) -> list[Decimal]:
+    """Payments and credit notes that settled these invoices in each week after `as_of` (and were not undone)."""
+    last = week_span(as_of, weeks)[1].toordinal()
+    arrived = [Decimal(0)] * weeks
+    for start in range(0, len(invoices), 500):
+        chunk = invoices[start:start + 500]
+        for day, amount in database.execute(
+                "SELECT effective_day, amount_minor FROM {p}settlements WHERE kind <> 'WRITE_OFF' AND invoice_number "
+                f"IN ({','.join('?' * len(chunk))}) AND effective_day > ? AND effective_day <= ? AND NOT (undone_day IS NOT "
+                "NULL AND undone_day <= ?)", [*chunk, as_of.toordinal(), last, last]):
+            arrived[(day - as_of.toordinal() - 1) // 7] += Decimal(amount).scaleb(-minor_unit_exponent(currency))
+    return arrived
+
+
+def backtest(database: Database, origins: list[date], weeks: int = 13) -> dict[str, Any]:
+    """Forecasts made at each origin (as of it, known now) beside what arrived; WAPE per origin and overall, and
+    the WAPE of the naive baseline (everything paid in full on its due date) for comparison."""
+    results, overall, baseline = [], defaultdict(list), defaultdict(list)
+    for origin in origins:
+        found = expected_receipts(database, origin, weeks)
+        naive = expected_receipts(database, origin, weeks, naive=True)
+        for currency, bucket in sorted(found.items()):
+            invoices = sorted({number for number, _week, _amount in bucket["items"]})
+            arrived = _arrived(database, origin, weeks, invoices, currency)
+            pairs = list(zip(bucket["weeks"], arrived))
+            overall[currency] += pairs
+            baseline[currency] += list(zip(naive[currency]["weeks"], arrived))
+            error = weighted_absolute_percentage_error(pairs)
+            results.append({"asOf": origin.isoformat(), "currency": currency,
+                            "forecast": format_amount(sum(bucket["weeks"], Decimal(0)), currency),
+                            "arrived": format_amount(sum(arrived, Decimal(0)), currency),
+                            "weeks": [{"week": n + 1, "forecast": format_amount(f, currency),
+                                       "arrived": format_amount(a, currency)} for n, (f, a) in enumerate(pairs)],
+                            "wape": None if error is None else f"{error:f}"})
+    def wape(by_currency: dict[str, list]) -> dict[str, Optional[str]]:
+        errors = {currency: weighted_absolute_percentage_error(pairs) for currency, pairs in by_currency.items()}
+        return {currency: None if error is None else f"{error:f}" for currency, error in sorted(errors.items())}
+
+    return {"weeks": weeks, "origins": results, "wape": wape(overall), "naiveWape": wape(baseline)}
