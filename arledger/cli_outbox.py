@@ -17,6 +17,7 @@ from arledger.cli import database_url_option, main, open_ledger_for, print_json
 from arledger.config import load_settings
 from arledger.outbox import Outbox, OutboxSettings
 from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
+from arledger.statements import attachments_for
 from arledger.wiring import Ledger
 from projections.dunning import deliveries
 
@@ -31,7 +32,7 @@ def build_outbox(ledger: Ledger, settings: dict) -> Outbox:
         senders["EMAIL"] = email_sender(SmtpSettings(str(settings["smtp_host"]), int(settings["smtp_port"]),
                                                      str(settings["smtp_from"]), settings["smtp_user"],
                                                      settings["smtp_password"], bool(settings["smtp_starttls"])),
-                                        company)
+                                        company, lambda item: attachments_for(ledger, item.source_id))
     if settings["sms_url"]:
         senders["SMS"] = sms_sender(str(settings["sms_url"]), settings["sms_token"])
     return Outbox(ledger, senders, OutboxSettings(int(settings["lease_s"]), int(settings["max_attempts"]),

@@ -63,6 +63,21 @@ class Renderer:
             "total_due": money(notice.total_due), "charges_interest": rate > 0, "charges_fee": notice.fee > 0,
             "rate_percent": f"{(rate * 100).normalize():f}" if rate else "0"}}
 
+    def render_statement(self, values: dict[str, Any], contact: Contact) -> Rendered:
+        """A statement's cover e-mail (`statement.<locale>.j2`, blocks subject and email); `values` are its id,
+        period, currency and balances as `s`."""
+        locale = contact.locale if contact.locale in LOCALES else "en"
+        name = f"statement.{locale}.j2"
+        try:
+            template = self.environment.get_template(name)
+            context = template.new_context({"company": self.config.company, "customer": contact, "s": values})
+            return Rendered("".join(template.blocks["subject"](context)).strip(),
+                            "".join(template.blocks["email"](context)).strip() + "\n")
+        except TemplateNotFound:
+            raise TemplateError(f"statement template {name} not found") from None
+        except Exception as error:  # jinja2's UndefinedError and friends: name the template
+            raise TemplateError(f"statement template {name}: {error}") from None
+
     def render(self, notice: Notice, contact: Contact, channel: str) -> Rendered:
         """What `channel` sends for this notice (EMAIL, SMS and LETTER: a message; the others: a task)."""
         locale = contact.locale if contact.locale in LOCALES else "en"

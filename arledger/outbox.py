@@ -1,4 +1,4 @@
-"""The outbox worker: sends what dunning runs (and, later, statements) recorded, and records how it went.
+"""The outbox worker: sends what dunning runs and statement runs recorded, and records how it went.
 
 For each delivery that is due — new, past its retry time, or claimed by a worker whose lease ran out — it records a
 claim (`DeliveryAttempted`, optimistic concurrency lets exactly one worker win it), sends, and records `Delivered`
@@ -67,12 +67,13 @@ class Outbox:
         marks = ",".join("?" * len(channels))
         rows = self.ledger.database.execute(
             "SELECT d.delivery_id, d.customer_code, d.channel, d.recipient, d.subject, d.body, d.locale, d.attempts, "
-            "n.as_of_day, d.status FROM {p}deliveries d JOIN {p}notices n ON n.notice_id = d.notice_id "
+            "COALESCE(n.as_of_day, s.as_of_day), d.status, d.notice_id FROM {p}deliveries d LEFT JOIN {p}notices n "
+            "ON n.notice_id = d.notice_id LEFT JOIN {p}statements s ON s.statement_id = d.notice_id "
             f"WHERE d.channel IN ({marks}) AND (d.status = 'PENDING' OR (d.status = 'RETRY' AND d.retry_us <= ?) "
             "OR (d.status = 'SENDING' AND d.lease_us <= ?)) ORDER BY d.position LIMIT ?",
             [*channels, micros(now), micros(now), self.settings.batch])
-        return [(Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat()), r[7], r[9])
-                for r in rows]
+        return [(Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat(), r[10]), r[7],
+                 r[9]) for r in rows]
 
     def step(self) -> StepReport:
         """Attempt every delivery due now (one batch)."""

@@ -47,7 +47,8 @@ class Outgoing:
     subject: str
     body: str
     locale: str
-    requested_on: str  # the notice's date, printed on letters
+    requested_on: str  # the notice's (or statement's) date, printed on letters
+    source_id: str = ""  # the notice or statement the message carries
 
 
 def message_id(delivery_id: str, domain: str) -> str:
@@ -69,7 +70,11 @@ class SmtpSettings:
     starttls: bool = False
 
 
-def email_sender(settings: SmtpSettings, company: Company) -> Callable[[Outgoing], str]:
+Attachments = Callable[[Outgoing], list[tuple[str, str, bytes]]]  # (file name, MIME type, content)
+
+
+def email_sender(settings: SmtpSettings, company: Company,
+                 attachments: Optional[Attachments] = None) -> Callable[[Outgoing], str]:
     sender = settings.sender or company.email
     domain = sender.rpartition("@")[2] or "arledger.invalid"
 
@@ -84,6 +89,9 @@ def email_sender(settings: SmtpSettings, company: Company) -> Callable[[Outgoing
         message["Message-ID"] = message_id(item.delivery_id, domain)
         message["X-Arledger-Delivery"] = item.delivery_id
         message.set_content(item.body)
+        for name, mime, content in (attachments(item) if attachments else []):
+            main, _, sub = mime.partition("/")
+            message.add_attachment(content, maintype=main, subtype=sub, filename=name)
         try:
             with smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_S) as smtp:
                 if settings.starttls:

@@ -342,6 +342,12 @@ PARSERS: dict[str, Callable[[Reader], Command]] = {
     "setDunningPolicy": lambda r: SetDunningPolicy(
         _code(r, "customerCode"), _code(r, "policy", required=False), r.boolean("excluded", required=False) or False,
         _reason(r)),
+    "confirmStatement": lambda r: RespondToStatement(
+        _code(r, "customerCode"), r.text("statementId", max_length=limits.MAX_TEXT_LENGTH), True,
+        r.text("note", required=False, max_length=limits.MAX_TEXT_LENGTH), None),
+    "disputeStatement": lambda r: RespondToStatement(
+        _code(r, "customerCode"), r.text("statementId", max_length=limits.MAX_TEXT_LENGTH), False, _reason(r),
+        r.decimal("theirBalance", required=False)),
     "recordCollectionOutcome": lambda r: RecordCollectionOutcome(
         _code(r, "customerCode"), r.text("taskId", max_length=limits.MAX_TEXT_LENGTH),
         r.choice("outcome", COLLECTION_OUTCOMES), r.text("note", max_length=limits.MAX_TEXT_LENGTH),
@@ -490,6 +496,35 @@ class RecordCollectionOutcome(Command):
     outcome: str
     note: str
     promised_on: date | None
+
+
+@dataclass(frozen=True)
+class IssueStatement(Command):
+    """A statement of account built by `statements send` (not an import operation), with its e-mail if the
+    customer has an address on file."""
+
+    op: ClassVar[str] = "issueStatement"
+    customer_code: str
+    statement_id: str
+    as_of: date
+    period_from: date
+    period_to: date
+    currency: str
+    opening_balance: Decimal
+    closing_balance: Decimal
+    delivery: DeliveryRequest | None
+
+
+@dataclass(frozen=True)
+class RespondToStatement(Command):
+    """The customer confirms the statement's balance, or disputes it with a reason (and its own balance)."""
+
+    op: ClassVar[str] = "respondToStatement"
+    customer_code: str
+    statement_id: str
+    confirmed: bool
+    note: str | None
+    their_balance: Decimal | None
 
 
 def parse_command(op: object, data: object) -> Command:

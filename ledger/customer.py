@@ -68,6 +68,7 @@ class CustomerAccount(Aggregate):
             account.risk_as_of = None
             account.dunning_policy, account.dunning_excluded = None, False
             account.dunning_levels = {}
+            account.statements = {}
             account.notices, account.deliveries, account.tasks = set(), {}, {}
 
     Created = CustomerRegistered
@@ -354,7 +355,8 @@ class CustomerAccount(Aggregate):
     # raised_count ((rule, subject) -> alerts raised), suppressed ((rule, subject) resolved by a person while
     # their condition still held), risk_as_of (the latest date an alert was raised or cleared by rule as of),
     # dunning_policy and dunning_excluded, dunning_levels (invoice -> highest level reached), notices (ids issued), deliveries (id -> status, attempts, retry_at,
-    # lease_until) and tasks (id -> status OPEN or DONE, invoices): see ledger/collection_events.py.
+    # lease_until) and tasks (id -> status OPEN or DONE, invoices): see ledger/collection_events.py; statements
+    # (id -> SENT, CONFIRMED or DISPUTED): see ledger/statement_events.py.
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

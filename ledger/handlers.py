@@ -10,7 +10,8 @@ from typing import Any
 
 from ledger import commands as c
 from ledger import (
-    collection_commands, credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands)
+    collection_commands, credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands,
+    statement_commands)
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import Duplicate
@@ -133,6 +134,10 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
                                       collection_commands.record_delivery_outcome),
     c.RecordCollectionOutcome: _keyless(_by_customer, "task", lambda cmd: cmd.task_id,
                                         collection_commands.record_collection_outcome),
+    c.IssueStatement: _keyless(_by_customer, "statement", lambda cmd: cmd.statement_id,
+                               statement_commands.issue_statement),
+    c.RespondToStatement: _keyless(_by_customer, "statement", lambda cmd: cmd.statement_id,
+                                   statement_commands.respond_to_statement),
 }
 
 

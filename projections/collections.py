@@ -1,4 +1,5 @@
-"""The collection fold: dunning settings, notices, the outbox's deliveries and collectors' tasks as rows.
+"""The collection fold: dunning settings, notices, the outbox's deliveries, collectors' tasks and statements of
+account (with the customer's confirmation or dispute) as rows.
 
 Every change of a delivery's (or a task's) state goes through one SQL text, so within a batch the runner keeps
 their order (see `receivables.phase`); values an event does not carry are kept with COALESCE.
@@ -12,15 +13,18 @@ from typing import Any
 import orjson
 
 from ledger import collection_events as c
+from ledger import statement_events as s
 from ledger.instants import micros
 from projections.receivables import Statement, day, minor
 
 DELIVERY_STATE = ("UPDATE {p}deliveries SET status = ?, attempts = {greatest}(attempts, ?), retry_us = ?, lease_us = ?, "
                   "last_error = COALESCE(?, last_error), detail = COALESCE(?, detail), changed_us = ?, worker = "
                   "COALESCE(?, worker) WHERE delivery_id = ? AND status <> 'DELIVERED'")
+STATEMENT_STATE = ("UPDATE {p}statements SET status = ?, note = ?, their_balance_minor = ?, responded_us = ?, "
+                   "responded_by = ? WHERE statement_id = ?")
 TASK_STATE = ("UPDATE {p}tasks SET status = ?, outcome = ?, note = ?, changed_us = ?, changed_by = ? "
               "WHERE task_id = ?")
-INSERTS = ("INSERT INTO {p}notices", "INSERT INTO {p}deliveries", "INSERT INTO {p}tasks")
+INSERTS = ("INSERT INTO {p}notices", "INSERT INTO {p}deliveries", "INSERT INTO {p}tasks", "INSERT INTO {p}statements")
 
 
 def _json(value: Any) -> str:
@@ -58,6 +62,15 @@ COLLECTION_FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
         "INSERT INTO {p}tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', NULL, NULL, ?, ?, ?, ?)",
         (e.task_id, code, e.notice_id, e.kind, e.instructions, _json(e.invoices), minor(e.amount), e.days_overdue,
          micros(e.timestamp), micros(e.timestamp), e.actor, p))],
+    s.StatementIssued: lambda e, p, code: [(
+        "INSERT INTO {p}statements VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SENT', NULL, NULL, NULL, NULL, ?, ?, ?)",
+        (e.statement_id, code, day(e.as_of), day(e.period_from), day(e.period_to), e.currency,
+         minor(e.opening_balance), minor(e.closing_balance), micros(e.timestamp), p, e.actor))],
+    s.StatementBalanceConfirmed: lambda e, p, code: [(STATEMENT_STATE, (
+        "CONFIRMED", e.note, None, micros(e.timestamp), e.actor, e.statement_id))],
+    s.StatementBalanceDisputed: lambda e, p, code: [(STATEMENT_STATE, (
+        "DISPUTED", e.reason, None if e.their_balance is None else minor(e.their_balance), micros(e.timestamp),
+        e.actor, e.statement_id))],
     c.CollectionOutcomeRecorded: lambda e, p, code: [(TASK_STATE, (
         "OPEN" if e.outcome == "NO_ANSWER" else "DONE", e.outcome, e.note, micros(e.timestamp), e.actor, e.task_id))],
 }

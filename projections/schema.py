@@ -67,6 +67,13 @@ TABLES = {
         instructions TEXT NOT NULL, invoices TEXT NOT NULL, amount_minor BIGINT NOT NULL, days_overdue INTEGER NOT NULL,
         status TEXT NOT NULL, outcome TEXT, note TEXT, created_us BIGINT NOT NULL, changed_us BIGINT NOT NULL,
         changed_by TEXT NOT NULL, position BIGINT NOT NULL)""",
+    # Statements of account sent, and the customer's answer: SENT (no answer yet), CONFIRMED or DISPUTED.
+    "statements": """CREATE TABLE IF NOT EXISTS {p}statements (
+        statement_id TEXT PRIMARY KEY, customer_code TEXT NOT NULL, as_of_day INTEGER NOT NULL,
+        from_day INTEGER NOT NULL, to_day INTEGER NOT NULL, currency TEXT NOT NULL, opening_minor BIGINT NOT NULL,
+        closing_minor BIGINT NOT NULL, status TEXT NOT NULL, note TEXT, their_balance_minor BIGINT,
+        responded_us BIGINT, responded_by TEXT, recorded_us BIGINT NOT NULL, position BIGINT NOT NULL,
+        actor TEXT NOT NULL)""",
 }
 
 INDEXES = [
@@ -86,10 +93,11 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}deliveries_due ON {p}deliveries (status, retry_us)",
     "CREATE INDEX IF NOT EXISTS {p}tasks_status ON {p}tasks (status, customer_code)",
     "CREATE INDEX IF NOT EXISTS {p}notices_customer ON {p}notices (customer_code, as_of_day)",
+    "CREATE INDEX IF NOT EXISTS {p}statements_as_of ON {p}statements (as_of_day, status)",
 ]
 
 # Raised whenever a table is added or changed: read models of an older version are rebuilt from the log at start.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
@@ -97,4 +105,4 @@ TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY,
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
         "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
         "assessments": "position", "alerts": "customer_code, alert_id", "dunning_settings": "customer_code",
-        "notices": "notice_id", "deliveries": "delivery_id", "tasks": "task_id"}
+        "notices": "notice_id", "deliveries": "delivery_id", "tasks": "task_id", "statements": "statement_id"}

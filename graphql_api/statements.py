@@ -1,0 +1,150 @@
+"""Statements of account in GraphQL, thin over `arledger.statements`: `statements` (a customer token sees its own,
+staff all; with the customer's answer), `sendStatements` (admin, accountant), and `confirmStatement` /
+`disputeStatement` — a customer answers for itself (its token fixes the customer), staff on its behalf."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from arledger.statements import reconciliation, send
+from graphql_api import reports
+from graphql_api.context import caller, scoped_customer
+from graphql_api.types import UserError
+from ledger.commands import parse_command
+from ledger.context import CommandContext
+from ledger.errors import LedgerError
+
+SENDERS = ("admin", "accountant")
+ANSWERING = ("admin", "accountant", "collector", "customer")
+STATUSES = ("SENT", "CONFIRMED", "DISPUTED")
+
+
+@strawberry.type
+class StatementRecord:
+    statementId: str
+    customerCode: str
+    customerName: str
+    asOf: str
+    start: str
+    end: str
+    currency: str
+    closingBalance: str
+    status: str  # SENT (no answer yet), CONFIRMED, DISPUTED
+    note: Optional[str]
+    theirBalance: Optional[str]
+    respondedBy: Optional[str]
+
+
+def _record(row: dict) -> StatementRecord:
+    fields = {key: value for key, value in row.items() if key not in ("from", "to")}
+    return StatementRecord(**fields, start=row["from"], end=row["to"])
+
+
+@strawberry.type
+class StatementQuery:
+    @strawberry.field(description="Statements of account sent, with the customer's answer (SENT: none yet): staff "
+                                  "see all, a customer token its own. Filter by run date and status.")
+    def statements(self, info: Info, asOf: Optional[str] = None, status: Optional[str] = None,
+                   customerCode: Optional[str] = None) -> list[StatementRecord]:
+        scope = scoped_customer(info.context, info.field_name, customerCode)
+        if status is not None and status not in STATUSES:
+            raise reports.bad_input(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        ledger = info.context.ledger
+        ledger.runner.catch_up()
+        rows = reconciliation(ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status)
+        return [_record(row) for row in rows if scope is None or row["customerCode"] == scope]
+
+
+@strawberry.input
+class SendStatementsInput:
+    asOf: str
+    start: Optional[str] = None  # default: the 1st of asOf's month
+    customerCode: Optional[str] = None
+
+
+@strawberry.type
+class SendStatementsPayload:
+    userErrors: list[UserError]
+    issued: list[str]
+    alreadyIssued: int
+    withoutEmail: list[str]
+    failed: list[str]
+
+
+@strawberry.input
+class StatementAnswerInput:
+    statementId: str
+    customerCode: Optional[str] = None  # implied by a customer token; staff give it
+    note: Optional[str] = None  # confirm: optional; dispute: the reason, required
+    theirBalance: Optional[str] = None  # dispute: the balance by the customer's books
+
+
+@strawberry.type
+class StatementAnswerPayload:
+    userErrors: list[UserError]
+    statement: Optional[StatementRecord]
+
+
+def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswerPayload:  # noqa: A002
+    principal = caller(info, ANSWERING)
+    code = principal.customer_code if principal.role == "customer" else input.customerCode
+    if principal.role == "customer" and input.customerCode not in (None, code):
+        raise GraphQLError("a customer token answers only for its own customer", extensions={"code": "FORBIDDEN"})
+    data = {"customerCode": code, "statementId": input.statementId}
+    if op == "confirmStatement" and input.note is not None:
+        data["note"] = input.note
+    if op == "disputeStatement":
+        data["reason"] = input.note
+        if input.theirBalance is not None:
+            data["theirBalance"] = input.theirBalance
+    ledger = info.context.ledger
+    try:
+        outcome = ledger.app.execute(parse_command(op, {k: v for k, v in data.items() if v is not None}),
+                                     CommandContext(actor=principal.actor))
+    except LedgerError as refusal:
+        field = ["note"] if refusal.field == ("reason",) else list(refusal.field)
+        return StatementAnswerPayload(userErrors=[UserError(code=refusal.code, message=refusal.message, field=field)],
+                                      statement=None)
+    ledger.runner.catch_up(outcome.position)
+    found = [row for row in reconciliation(ledger) if row["statementId"] == input.statementId]
+    return StatementAnswerPayload(userErrors=[], statement=_record(found[0]) if found else None)
+
+
+@strawberry.type
+class StatementMutation:
+    @strawberry.mutation(description="Issue each customer's statement of account for [start, asOf] and queue its "
+                                     "e-mail (PDF and CSV attached) for the outbox; a second run for asOf issues "
+                                     "nothing (admin, accountant).")
+    def sendStatements(self, info: Info, input: SendStatementsInput) -> SendStatementsPayload:  # noqa: A002
+        principal = caller(info, SENDERS)
+        ledger = info.context.ledger
+        try:
+            as_of = reports.parse_date(input.asOf, "asOf")
+            start = None if input.start is None else reports.parse_date(input.start, "start")
+        except GraphQLError as error:
+            return SendStatementsPayload(userErrors=[UserError(code="VALIDATION", message=str(error), field=["asOf"])],
+                                         issued=[], alreadyIssued=0, withoutEmail=[], failed=[])
+        if start is not None and start > as_of:
+            return SendStatementsPayload(userErrors=[UserError(code="VALIDATION", field=["start"],
+                                                               message=f"start {start} is after asOf {as_of}")],
+                                         issued=[], alreadyIssued=0, withoutEmail=[], failed=[])
+        if input.customerCode and ledger.app.account(input.customerCode) is None:
+            return SendStatementsPayload(userErrors=[UserError(code="NOT_FOUND", field=["customerCode"],
+                                                               message=f"customer {input.customerCode} not found")],
+                                         issued=[], alreadyIssued=0, withoutEmail=[], failed=[])
+        report = send(ledger, as_of, principal.actor, input.customerCode, start)
+        return SendStatementsPayload(userErrors=[], issued=report.issued, alreadyIssued=report.already_issued,
+                                     withoutEmail=report.without_email, failed=report.failed)
+
+    @strawberry.mutation(description="Confirm a statement's balance (a customer for itself; staff on its behalf).")
+    def confirmStatement(self, info: Info, input: StatementAnswerInput) -> StatementAnswerPayload:  # noqa: A002
+        return _answer(info, input, "confirmStatement")
+
+    @strawberry.mutation(description="Dispute a statement's balance: `note` is the reason (required), "
+                                     "`theirBalance` the customer's own figure.")
+    def disputeStatement(self, info: Info, input: StatementAnswerInput) -> StatementAnswerPayload:  # noqa: A002
+        return _answer(info, input, "disputeStatement")

@@ -1,0 +1,49 @@
+"""Decisions on statements of account: issue one (with its e-mail), and the customer's confirmation or dispute."""
+
+from __future__ import annotations
+
+from ledger.collection_events import DeliveryRequested
+from ledger.commands import IssueStatement, RespondToStatement
+from ledger.context import CommandContext
+from ledger.customer import CustomerAccount
+from ledger.errors import InvalidState, NotFound, ValidationError
+from ledger.money import Money, format_amount
+from ledger.statement_events import StatementBalanceConfirmed, StatementBalanceDisputed, StatementIssued
+
+
+def issue_statement(account: CustomerAccount, command: IssueStatement, context: CommandContext) -> None:
+    """Raises InvalidState (already issued), ValidationError (a period that ends before it starts)."""
+    if command.statement_id in account.statements:
+        raise InvalidState(f"statement {command.statement_id} was already issued", ("statementId",))
+    if command.period_to < command.period_from:
+        raise ValidationError(f"the period ends ({command.period_to}) before it starts ({command.period_from})",
+                              ("from",))
+    meta = context.event_meta()
+    account.trigger_event(StatementIssued, **meta, statement_id=command.statement_id, as_of=command.as_of,
+                          period_from=command.period_from, period_to=command.period_to, currency=command.currency,
+                          opening_balance=format_amount(command.opening_balance, command.currency),
+                          closing_balance=format_amount(command.closing_balance, command.currency),
+                          operation_key=context.operation_key)
+    if command.delivery is not None:
+        delivery = command.delivery
+        account.trigger_event(DeliveryRequested, **meta, delivery_id=delivery.delivery_id,
+                              notice_id=command.statement_id, channel=delivery.channel, recipient=delivery.recipient,
+                              subject=delivery.subject, body=delivery.body, locale=delivery.locale)
+
+
+def respond_to_statement(account: CustomerAccount, command: RespondToStatement, context: CommandContext) -> None:
+    """Raises NotFound (no such statement for this customer), InvalidState (already confirmed or disputed),
+    ValidationError (their balance in more decimals than the currency has)."""
+    status = account.statements.get(command.statement_id)
+    if status is None:
+        raise NotFound(f"customer {account.code} has no statement {command.statement_id}", ("statementId",))
+    if status != "SENT":
+        raise InvalidState(f"statement {command.statement_id} is already {status.lower()}", ("statementId",))
+    if command.confirmed:
+        account.trigger_event(StatementBalanceConfirmed, **context.event_meta(), statement_id=command.statement_id,
+                              note=command.note)
+        return
+    their = None if command.their_balance is None else str(Money.of(command.their_balance, account.currency,
+                                                                    ("theirBalance",), what="theirBalance"))
+    account.trigger_event(StatementBalanceDisputed, **context.event_meta(), statement_id=command.statement_id,
+                          reason=command.note or "", their_balance=their)
