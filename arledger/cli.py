@@ -106,5 +106,5 @@ def main() -> None:
 
 
 from arledger import (  # noqa: E402,F401  (register the commands on `main`)
-    cli_alerts, cli_audit, cli_commands, cli_dunning, cli_kpis, cli_outbox, cli_reports, cli_risk, cli_server,
+    cli_alerts, cli_audit, cli_bank, cli_commands, cli_dunning, cli_kpis, cli_outbox, cli_reports, cli_risk, cli_server,
     cli_statements)

@@ -32,6 +32,7 @@ from arledger.wiring import Ledger
 from graphql_api.audit import AuditQuery
 from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
 from graphql_api.dunning import DunningMutation, DunningQuery
+from graphql_api.bank import BankMutation, BankQuery
 from graphql_api.finance import FinanceQuery
 from graphql_api.statements import StatementMutation, StatementQuery
 from graphql_api.context import Context
@@ -92,9 +93,9 @@ def build_schema() -> strawberry.Schema:
     # so they are shared across requests all the same.
     # MaskErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
     return LedgerSchema(query=merge_types("Query", (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery,
-                                                            FinanceQuery, StatementQuery)),
+                                                            FinanceQuery, StatementQuery, BankQuery)),
                         mutation=merge_types("Mutation", (build_mutation_type(), CreditMutation, RiskAlertMutation,
-                                                          DunningMutation, StatementMutation)), subscription=Subscription,
+                                                          DunningMutation, StatementMutation, BankMutation)), subscription=Subscription,
                         config=StrawberryConfig(auto_camel_case=False),
                         extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
                                     lambda: AddValidationRules(list(LIMIT_RULES)),

@@ -10,6 +10,7 @@ from typing import Any
 
 from ledger import commands as c
 from ledger import (
+    bank_commands,
     collection_commands, credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands,
     statement_commands)
 from ledger.context import CommandContext
@@ -99,6 +100,24 @@ _invoice_by_number = _by_document("invoice", "number", "number")
 _invoice_by_invoice_number = _by_document("invoice", "invoice_number", "invoiceNumber")
 _payment = _by_document("payment", "reference", "reference")
 
+def _import_bank_line(uow: UnitOfWork, command: c.ImportBankLine, context: CommandContext) -> Outcome:
+    recorded = bank_commands.import_bank_line(uow, command, context)
+    return Outcome(command.op, APPLIED if recorded else DUPLICATE, "bank_line", command.bank_reference, "")
+
+
+def _bank_decision(decide: Callable[..., None]) -> Callable[..., Outcome]:
+    def handle(uow: UnitOfWork, command: Any, context: CommandContext) -> Outcome:
+        decide(uow, command, context)
+        return Outcome(command.op, APPLIED, "bank_line", command.bank_reference, "")
+
+    return handle
+
+
+def _apply_bank_line(uow: UnitOfWork, command: c.ApplyBankLine, context: CommandContext) -> Outcome:
+    reference = bank_commands.apply_bank_line(uow, command, context)
+    return Outcome(command.op, APPLIED, "payment", reference, command.customer_code)
+
+
 HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.RegisterCustomer: _register_customer,
     c.ChangeCreditLimit: _keyless(_by_customer, "customer", _customer_key, customer_commands.change_credit_limit),
@@ -138,6 +157,10 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
                                statement_commands.issue_statement),
     c.RespondToStatement: _keyless(_by_customer, "statement", lambda cmd: cmd.statement_id,
                                    statement_commands.respond_to_statement),
+    c.ImportBankLine: _import_bank_line,
+    c.ProposeBankMatches: _bank_decision(bank_commands.propose_bank_matches),
+    c.ApplyBankLine: _apply_bank_line,
+    c.IgnoreBankLine: _bank_decision(bank_commands.ignore_bank_line),
 }
 
 

@@ -26,6 +26,7 @@ class UnitOfWork:
         self.loaded: dict[UUID, Any] = {}  # every aggregate this unit read or created
         self.accounts: dict[str, CustomerAccount | None] = {}
         self.keys: dict[tuple[str, str], DocumentKey | None] = {}
+        self.others: dict[UUID, Any] = {}  # aggregates that are neither accounts nor keys (bank lines)
         self.claimed: list[object] = []  # claim events not yet collected
         self.recorded: list[object] = []  # every collected event, in decision order
 
@@ -64,6 +65,17 @@ class UnitOfWork:
         self.accounts[account.code] = account
         self.loaded[account.id] = account
 
+    def other(self, aggregate_id: UUID) -> Any | None:
+        """Another kind of aggregate (a bank line), loaded once per unit."""
+        if aggregate_id not in self.others:
+            self.others[aggregate_id] = self._load(aggregate_id)
+        return self.others[aggregate_id]
+
+    def add_other(self, aggregate: Any) -> None:
+        assert self.others.get(aggregate.id) is None, aggregate.id
+        self.others[aggregate.id] = aggregate
+        self.loaded[aggregate.id] = aggregate
+
     def owner(self, kind: str, number: str) -> str | None:
         """The customer code that claimed a document number, or None."""
         if (kind, number) not in self.keys:
@@ -101,6 +113,9 @@ class UnitOfWork:
                 fresh.extend(account.collect_events())
         fresh.extend(self.claimed)
         self.claimed.clear()
+        for aggregate in self.others.values():  # decided with the account's events, in the same operation
+            if aggregate is not None and aggregate.pending_events:
+                fresh.extend(aggregate.collect_events())
         self.recorded.extend(fresh)
         return fresh
 

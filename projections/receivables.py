@@ -61,7 +61,7 @@ def phase(sql: str) -> int:
         return 0
     if sql.startswith(("INSERT INTO {p}invoices", "INSERT INTO {p}installments", "INSERT INTO {p}credits",
                        "INSERT INTO {p}alerts", "INSERT INTO {p}notices", "INSERT INTO {p}deliveries",
-                       "INSERT INTO {p}tasks", "INSERT INTO {p}statements")):
+                       "INSERT INTO {p}tasks", "INSERT INTO {p}statements", "INSERT INTO {p}bank_lines")):
         return 1
     if sql.startswith("INSERT INTO {p}settlements"):
         return 2

@@ -18,6 +18,7 @@ from uuid import UUID
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
 from projections.database import Database
+from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS
 from projections.receivables import FOLDS as RECEIVABLES_FOLDS
 from projections.receivables import RESETTLE, Statement, phase
@@ -26,7 +27,7 @@ from projections.schema import INDEXES, SCHEMA_VERSION, TABLES, TRACKING
 PROJECTION = "receivables"
 SCHEMA_LOCK_KEY = 0x61726C6564676573  # serialises read-model schema creation across processes
 BATCH_EVENTS = 1000
-FOLDS = {**RECEIVABLES_FOLDS, **COLLECTION_FOLDS}
+FOLDS = {**RECEIVABLES_FOLDS, **COLLECTION_FOLDS, **BANK_FOLDS}
 FOLDED_TOPICS = frozenset(event_class.TOPIC for event_class in FOLDS)
 
 
@@ -133,7 +134,8 @@ class ProjectionRunner:
                 if notification.topic in FOLDED_TOPICS:  # skip decoding what the fold ignores (key claims, …)
                     event = mapper.to_domain_event(notification)
                     if self.known_at is None or event.timestamp <= self.known_at:
-                        statements += evolve(event, notification.id, self.code_of(event))
+                        code = self.code_of(event) if isinstance(event, CustomerAccount.Event) else ""
+                        statements += evolve(event, notification.id, code)
                         self.last_folded = notification.id
             with self.database.pipeline():
                 self._write(statements)

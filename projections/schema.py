@@ -74,6 +74,14 @@ TABLES = {
         closing_minor BIGINT NOT NULL, status TEXT NOT NULL, note TEXT, their_balance_minor BIGINT,
         responded_us BIGINT, responded_by TEXT, recorded_us BIGINT NOT NULL, position BIGINT NOT NULL,
         actor TEXT NOT NULL)""",
+    # Bank credits imported, the matcher's proposals, and what was decided: MATCHED (to a customer's payment),
+    # IGNORED (with a reason), or still open (UNMATCHED, PROPOSED): the exception queue.
+    "bank_lines": """CREATE TABLE IF NOT EXISTS {p}bank_lines (
+        line_id TEXT PRIMARY KEY, account TEXT NOT NULL, bank_reference TEXT NOT NULL, booked_day INTEGER NOT NULL,
+        value_day INTEGER NOT NULL, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL, counterparty TEXT,
+        remittance TEXT, reference TEXT, status TEXT NOT NULL, customer_code TEXT, payment_reference TEXT, rule TEXT,
+        confidence TEXT, proposals TEXT, reason TEXT, decided_by TEXT NOT NULL, recorded_us BIGINT NOT NULL,
+        changed_us BIGINT NOT NULL, position BIGINT NOT NULL, label TEXT NOT NULL)""",
 }
 
 INDEXES = [
@@ -94,10 +102,11 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}tasks_status ON {p}tasks (status, customer_code)",
     "CREATE INDEX IF NOT EXISTS {p}notices_customer ON {p}notices (customer_code, as_of_day)",
     "CREATE INDEX IF NOT EXISTS {p}statements_as_of ON {p}statements (as_of_day, status)",
+    "CREATE INDEX IF NOT EXISTS {p}bank_lines_status ON {p}bank_lines (status, value_day)",
 ]
 
 # Raised whenever a table is added or changed: read models of an older version are rebuilt from the log at start.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
@@ -105,4 +114,5 @@ TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY,
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
         "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
         "assessments": "position", "alerts": "customer_code, alert_id", "dunning_settings": "customer_code",
-        "notices": "notice_id", "deliveries": "delivery_id", "tasks": "task_id", "statements": "statement_id"}
+        "notices": "notice_id", "deliveries": "delivery_id", "tasks": "task_id", "statements": "statement_id",
+        "bank_lines": "line_id"}

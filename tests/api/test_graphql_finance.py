@@ -59,3 +59,40 @@ def test_statements_are_sent_by_accounts_and_answered_by_each_customer_for_itsel
     assert (disputed["status"], disputed["theirBalance"]) == ("DISPUTED", "0.00")
     everyone = api('{ statements(asOf: "2026-04-30") { customerCode status } }', role="auditor")["data"]["statements"]
     assert everyone == [{"customerCode": "C1", "status": "CONFIRMED"}, {"customerCode": "C2", "status": "DISPUTED"}]
+
+
+def test_the_bank_exception_queue_and_a_persons_decision(served):
+    from decimal import Decimal
+
+    from arledger.bank_import import reconcile_file
+    from ledger.commands import ImportBankLine
+    from datetime import date
+
+    api = served.call
+    _books(api)
+    lines = [ImportBankLine("ACC", "X1", date(2026, 5, 2), date(2026, 5, 2), Decimal("1000.00"), "CNY", "Someone",
+                            None, None),
+             ImportBankLine("ACC", "X2", date(2026, 5, 2), date(2026, 5, 2), Decimal("5.00"), "CNY", None, None, None)]
+    report = reconcile_file(served.ledger, lines, 0, "bank:test")
+    assert report.exceptions == ["ACC:X1", "ACC:X2"]  # X1: 1000.00 is owed only by C1, but no name says so
+    queue = api("{ bankLines { line status proposals } }", role="auditor")["data"]["bankLines"]
+    assert [(q["line"], q["status"]) for q in queue] == [("ACC:X1", "PROPOSED"), ("ACC:X2", "UNMATCHED")]
+    assert queue[0]["proposals"][0]["customerCode"] == "C1"
+    decide = """mutation($input: ApplyBankLineInput!) { applyBankLine(input: $input) { userErrors { code field }
+      line { status customerCode paymentReference rule decidedBy } } }"""
+    assert api(decide, {"input": {"line": "ACC:X1", "customerCode": "C1"}}, role="collector")["errors"][0][
+        "extensions"]["code"] == "FORBIDDEN"
+    too_much = {"line": "ACC:X1", "customerCode": "C1", "allocations": [{"invoiceNumber": "I-2", "amount": "1000.00"}]}
+    refused = api(decide, {"input": too_much}, role="accountant")["data"]["applyBankLine"]
+    assert refused == {"userErrors": [{"code": "NOT_FOUND", "field": ["allocations", "0", "invoiceNumber"]}],
+                       "line": None}  # I-2 is C2's invoice: nothing recorded
+    done = api(decide, {"input": {"line": "ACC:X1", "customerCode": "C1",
+                                  "allocations": [{"invoiceNumber": "I-1", "amount": "1000.00"}]}},
+               role="accountant")["data"]["applyBankLine"]
+    assert done["line"] == {"status": "MATCHED", "customerCode": "C1", "paymentReference": "BANK-X1", "rule": "MANUAL",
+                            "decidedBy": "accountant:accountant-user"}
+    ignore = """mutation { ignoreBankLine(input: {line: "ACC:X2", reason: "bank fee refund"}) { userErrors { code }
+      line { status reason } } }"""
+    assert api(ignore, role="admin")["data"]["ignoreBankLine"]["line"] == {"status": "IGNORED",
+                                                                           "reason": "bank fee refund"}
+    assert api("{ bankLines { line } }")["data"]["bankLines"] == []

@@ -1,0 +1,114 @@
+"""Bank reconciliation in GraphQL, thin over `arledger.bank_import`: `bankLines(openOnly)` (the exception queue,
+staff) and a person's decision on a line: `applyBankLine` / `ignoreBankLine` (admin, accountant)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from arledger.bank_import import bank_lines
+from graphql_api.context import STAFF, caller
+from graphql_api.types import UserError
+from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
+from ledger.context import CommandContext
+from ledger.errors import LedgerError
+
+DECIDERS = ("admin", "accountant")
+
+
+@strawberry.type
+class BankLineRecord:
+    line: str  # ACCOUNT:BANK_REFERENCE
+    account: str
+    bankReference: str
+    bookedOn: str
+    valueOn: str
+    amount: str
+    currency: str
+    counterparty: Optional[str]
+    remittance: Optional[str]
+    reference: Optional[str]
+    status: str  # UNMATCHED, PROPOSED, MATCHED, IGNORED
+    customerCode: Optional[str]
+    paymentReference: Optional[str]
+    rule: Optional[str]
+    confidence: Optional[str]
+    proposals: JSON  # [{customerCode, allocations: [{invoiceNumber, amount}], rule, confidence}]
+    reason: Optional[str]
+    decidedBy: str
+
+
+@strawberry.type
+class BankQuery:
+    @strawberry.field(description="Bank lines: the exception queue (openOnly, the default) or every line.")
+    def bankLines(self, info: Info, openOnly: bool = True) -> list[BankLineRecord]:
+        caller(info, STAFF)
+        ledger = info.context.ledger
+        ledger.runner.catch_up()
+        return [BankLineRecord(**row) for row in bank_lines(ledger, openOnly)]
+
+
+@strawberry.input
+class BankAllocationInput:
+    invoiceNumber: str
+    amount: str
+
+
+@strawberry.input
+class ApplyBankLineInput:
+    line: str
+    customerCode: str
+    allocations: Optional[list[BankAllocationInput]] = None  # none: oldest due date first
+
+
+@strawberry.input
+class IgnoreBankLineInput:
+    line: str
+    reason: str
+
+
+@strawberry.type
+class BankDecisionPayload:
+    userErrors: list[UserError]
+    line: Optional[BankLineRecord]
+
+
+def _decide(info: Info, label: str, make) -> BankDecisionPayload:
+    principal = caller(info, DECIDERS)
+    account, _, reference = label.rpartition(":")
+    if not account or not reference:
+        return BankDecisionPayload(userErrors=[UserError(code="VALIDATION", field=["line"],
+                                                         message=f"line {label!r}: give ACCOUNT:BANK_REFERENCE")],
+                                   line=None)
+    ledger = info.context.ledger
+    try:
+        outcome = ledger.app.execute(make(account, reference), CommandContext(actor=principal.actor))
+    except LedgerError as refusal:
+        return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
+    ledger.runner.catch_up(outcome.position)
+    found = bank_lines(ledger, open_only=False, first=1, label=label)
+    return BankDecisionPayload(userErrors=[], line=BankLineRecord(**found[0]) if found else None)
+
+
+@strawberry.type
+class BankMutation:
+    @strawberry.mutation(description="Apply a bank line as a payment of a customer (a person's decision).")
+    def applyBankLine(self, info: Info, input: ApplyBankLineInput) -> BankDecisionPayload:  # noqa: A002
+        allocations = []
+        for index, item in enumerate(input.allocations or []):
+            try:
+                allocations.append(Allocation(item.invoiceNumber, Decimal(item.amount)))
+            except InvalidOperation:
+                return BankDecisionPayload(userErrors=[UserError(
+                    code="VALIDATION", field=["allocations", str(index), "amount"],
+                    message=f"amount must be a decimal string such as \"120.50\", got {item.amount!r}")], line=None)
+        return _decide(info, input.line, lambda account, reference: ApplyBankLine(
+            account, reference, input.customerCode, tuple(allocations) or None, "MANUAL", Decimal(1)))
+
+    @strawberry.mutation(description="Set a bank line aside as not a customer payment, with the reason.")
+    def ignoreBankLine(self, info: Info, input: IgnoreBankLineInput) -> BankDecisionPayload:  # noqa: A002
+        return _decide(info, input.line, lambda account, reference: IgnoreBankLine(account, reference, input.reason))

@@ -1,0 +1,94 @@
+"""Decisions on bank lines: import (once per bank reference), record the matcher's proposals, apply one as a
+customer payment — the payment and the line's match in one transaction, the payment reference claimed so a line
+can never be paid in twice — or set it aside with a reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledger.bank import BankLine, bank_line_id
+from ledger.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, ProposeBankMatches, RecordPayment
+from ledger.context import CommandContext
+from ledger.currencies import minor_unit_exponent
+from ledger.errors import Duplicate, InvalidState, NotFound, ValidationError
+from ledger.money import Money, check_currency, format_amount
+from ledger.payment_commands import record_payment
+from ledger.unit_of_work import UnitOfWork
+
+OPEN = ("UNMATCHED", "PROPOSED")
+
+
+def payment_reference(bank_reference: str) -> str:
+    return f"BANK-{bank_reference}"
+
+
+def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandContext) -> bool:
+    """True when recorded, False for a line already imported with the same content; raises Duplicate for the
+    same bank reference with other content, ValidationError (amount not positive, unknown currency)."""
+    check_currency(command.currency, ("currency",))
+    amount = Money.of(command.amount, command.currency, ("amount",)).amount
+    if amount <= 0:
+        raise ValidationError(f"only credits are imported: amount {amount} is not positive", ("amount",))
+    fingerprint = "|".join(str(part) for part in (command.booked_on, command.value_on, format_amount(
+        amount, command.currency), command.currency, command.counterparty, command.remittance, command.reference))
+    existing = uow.other(bank_line_id(command.account, command.bank_reference))
+    if existing is not None:
+        if existing.fingerprint == fingerprint:
+            return False
+        raise Duplicate(f"bank line {command.bank_reference} of {command.account} was imported with other content",
+                        ("bankReference",))
+    line = BankLine._create(BankLine.BankLineImported, id=bank_line_id(command.account, command.bank_reference),
+                            **context.event_meta(), account=command.account, bank_reference=command.bank_reference,
+                            booked_on=command.booked_on, value_on=command.value_on,
+                            amount=format_amount(amount, command.currency), currency=command.currency,
+                            counterparty=command.counterparty, remittance=command.remittance,
+                            reference=command.reference, fingerprint=fingerprint)
+    uow.add_other(line)
+    return True
+
+
+def _open_line(uow: UnitOfWork, account: str, bank_reference: str) -> BankLine:
+    line = uow.other(bank_line_id(account, bank_reference))
+    if line is None:
+        raise NotFound(f"bank line {bank_reference} of {account} not found", ("bankReference",))
+    if line.status not in OPEN:
+        raise InvalidState(f"bank line {bank_reference} is already {line.status.lower()}", ("bankReference",))
+    return line
+
+
+def propose_bank_matches(uow: UnitOfWork, command: ProposeBankMatches, context: CommandContext) -> None:
+    line = _open_line(uow, command.account, command.bank_reference)
+    line.trigger_event(BankLine.BankLineProposed, **context.event_meta(), proposals=[
+        {"customerCode": code, "allocations": [{"invoiceNumber": n, "amount": format_amount(a, line.currency)}
+                                               for n, a in allocations], "rule": rule, "confidence": f"{confidence:f}"}
+        for code, allocations, rule, confidence in command.proposals])
+
+
+def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandContext) -> str:
+    """The payment's reference. Raises NotFound (line, customer), InvalidState (matched or ignored), Duplicate
+    (the payment reference taken) and the payment's own refusals (currency, over-allocation)."""
+    line = _open_line(uow, command.account, command.bank_reference)
+    account = uow.require_account(command.customer_code, "customerCode")
+    reference = payment_reference(command.bank_reference)
+    if uow.owner("payment", reference) is not None:
+        raise Duplicate(f"payment {reference} already exists", ("bankReference",))
+    payment = RecordPayment(reference, account.code, Money.of(
+        Decimal(line.amount), line.currency).amount, line.currency, line.value_on,
+        "BANK_TRANSFER", command.allocations)
+    record_payment(account, payment, context)
+    uow.claim("payment", reference, account.code, context)
+    places = minor_unit_exponent(line.currency)
+    line.trigger_event(BankLine.BankLineMatched, **context.event_meta(), customer_code=account.code,
+                       payment_reference=reference, allocations=[
+                           {"invoiceNumber": a.invoice_number, "amount": f"{a.amount:.{places}f}"}
+                           for a in command.allocations or ()], rule=command.rule,
+                       confidence=f"{command.confidence:f}")
+    return reference
+
+
+def ignore_bank_line(uow: UnitOfWork, command: IgnoreBankLine, context: CommandContext) -> None:
+    """Raises ValidationError (no reason), NotFound, InvalidState (matched or ignored)."""
+    if not command.reason.strip():
+        raise ValidationError("reason is required: say why the bank line is not a customer payment", ("reason",))
+    line = _open_line(uow, command.account, command.bank_reference)
+    line.trigger_event(BankLine.BankLineIgnored, **context.event_meta(), reason=command.reason)
