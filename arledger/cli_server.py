@@ -99,6 +99,7 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
     headers = json.dumps({"Authorization": f"Bearer {token}"})
     click.echo(f"GraphiQL: http://{host}:{port}/graphql   (Headers pane: {headers})", err=True)
     click.echo(f"  or, token filled in: http://{host}:{port}/graphql?headers={quote(headers)}", err=True)
+    click.echo(f"Dashboard: http://{host}:{port}/dashboard#token={token}", err=True)
     click.echo(token)
     sys.stdout.flush()
     _serve(ledger, host, port)

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
@@ -228,6 +228,14 @@ class LedgerGraphQL(GraphQL):
         return Context(self.ledger, self.tokens, principal, request, response)
 
 
+DASHBOARD = Path(__file__).parent / "static" / "dashboard"
+
+
+async def dashboard(_request: Request) -> FileResponse:
+    """The receivables dashboard: a static page; its data comes from /graphql with the caller's own token."""
+    return FileResponse(DASHBOARD / "index.html", media_type="text/html; charset=utf-8")
+
+
 def build_app(ledger: Ledger) -> Starlette:
     tokens = TokenStore(ledger.database)
     graphql = LedgerGraphQL(ledger, tokens)
@@ -236,7 +244,8 @@ def build_app(ledger: Ledger) -> Starlette:
         return JSONResponse({"status": "ok", "position": await run_in_threadpool(ledger.runner.position)})
 
     app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-                            Route("/healthz", healthz),
+                            Route("/healthz", healthz), Route("/dashboard", dashboard),
+                            Mount("/dashboard/assets", StaticFiles(directory=DASHBOARD)),
                             Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql"))],
                     middleware=[Middleware(RequestSizeLimit)])
     app.state.tokens = tokens
