@@ -54,7 +54,10 @@ class ProjectionRunner:
 
     def create_tables(self) -> None:
         with self.database.transaction():
-            if self.database.postgres:  # concurrent CREATE ... IF NOT EXISTS fails with "tuple concurrently updated"
+            # Concurrent CREATE ... IF NOT EXISTS fails with "tuple concurrently updated"; and CREATE INDEX takes a
+            # share lock on its table, which deadlocks with a batch folding into two tables in the other order
+            # (seen in CI): batches hold this lock shared, schema creation exclusively.
+            if self.database.postgres:
                 self.database.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK_KEY,))
             for statement in [*TABLES.values(), *INDEXES, TRACKING]:
                 self.database.execute(statement, prefix=self.prefix)
@@ -122,6 +125,8 @@ class ProjectionRunner:
 
     def _apply_batch(self, stop: int | None) -> int | None:
         with self.database.transaction():
+            if self.database.postgres:  # a process starting up may be creating tables and indexes: never at once
+                self.database.execute("SELECT pg_advisory_xact_lock_shared(?)", (SCHEMA_LOCK_KEY,))
             position = self._locked_position()
             if stop is not None and position >= stop:
                 return None
