@@ -6,7 +6,9 @@ CSV layout (UTF-8, header row, one credit per line; debits — negative amounts 
 `bankReference,bookedOn,valueOn,amount,currency,counterparty,reference,remittance` — `bankReference` is the bank's
 own unique id for the line, `valueOn` may be empty (then `bookedOn`), amounts are decimal strings.
 
-A file with a malformed line is refused whole, naming the line and column: nothing is recorded.
+A file with a malformed line — or a bank reference twice with different content, or one imported before with
+other content — is refused whole, naming the line and column: nothing is recorded. Every run matches every line
+still unmatched, not only the new ones.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from pycamt.parser import Camt053Parser
 
 from arledger.wiring import Ledger
 from ledger.bank_matching import Credit, Customer, OpenInvoice, propose
+from ledger.bank import bank_line_id
+from ledger.bank_commands import line_fingerprint
 from ledger.commands import Allocation, ApplyBankLine, ImportBankLine, ProposeBankMatches
 from ledger.context import CommandContext
 from ledger.currencies import is_known_currency, minor_unit_exponent
+from ledger.limits import MAX_AMOUNT_DIGITS
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 
@@ -49,6 +54,16 @@ class ImportReport:
     exceptions: list[str] = field(default_factory=list)  # lines left for a person (labels)
 
 
+def _amount(text: object, where: str) -> Decimal:
+    try:
+        amount = Decimal(str(text or "").strip())
+    except InvalidOperation:
+        raise BankFileError(f"{where}: {text!r} is not a decimal number") from None
+    if not amount.is_finite() or amount.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise BankFileError(f"{where}: {text!r} is not an amount a bank line can hold")
+    return amount
+
+
 def _date(text: str, where: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -64,12 +79,9 @@ def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
     if missing:
         raise BankFileError(f"line 1: the header lacks {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})")
     lines, debits = [], 0
-    for number, row in enumerate(reader, start=2):
-        where = f"line {number}"
-        try:
-            amount = Decimal((row.get("amount") or "").strip())
-        except InvalidOperation:
-            raise BankFileError(f"{where}, amount: {row.get('amount')!r} is not a decimal number") from None
+    for row in reader:
+        where = f"line {reader.line_num}"
+        amount = _amount(row.get("amount"), f"{where}, amount")
         if amount <= 0:
             debits += 1
             continue
@@ -96,27 +108,34 @@ def read_camt053(content: bytes, account: Optional[str]) -> tuple[list[ImportBan
         transactions = Camt053Parser(content).get_transactions()
     except Exception as error:  # lxml's syntax errors and pycamt's own: the file is not a statement
         raise BankFileError(f"not a CAMT.053 statement: {error}") from None
-    lines, debits = [], 0
+    lines, debits, seen = [], 0, {}
     for index, tx in enumerate(transactions, start=1):
         where = f"entry {index}"
-        if tx.get("CreditDebitIndicator") != "CRDT" or (tx.get("ReversalIndicator") or "").lower() == "true":
-            debits += 1
+        if tx.get("CreditDebitIndicator") != "CRDT" or (tx.get("ReversalIndicator") or "").lower() == "true" \
+                or _status(tx) not in ("BOOK", ""):
+            debits += 1  # debits, reversals and entries not yet booked are not payments received
             continue
         currency = (tx.get("Currency") or "").upper()
-        try:
-            amount = Decimal(tx.get("Amount") or "")
-        except InvalidOperation:
-            raise BankFileError(f"{where}: amount {tx.get('Amount')!r} is not a number") from None
+        amount = _amount(tx.get("Amount"), f"{where}, Amt")
         if not is_known_currency(currency):
             raise BankFileError(f"{where}: unknown currency {currency!r}")
-        reference = tx.get("TransactionID") or tx.get("EndToEndId") or hashlib.sha256(
-            repr(sorted(tx.items())).encode()).hexdigest()[:20]
+        if amount != amount.quantize(Decimal(1).scaleb(-minor_unit_exponent(currency))):
+            raise BankFileError(f"{where}, Amt: {amount} has more decimals than {currency} allows")
+        base = tx.get("TransactionID") or hashlib.sha256(repr(sorted(tx.items())).encode()).hexdigest()[:20]
+        seen[base] = seen.get(base, 0) + 1  # a batched entry lends its reference to each of its transactions
+        reference = base if seen[base] == 1 else f"{base}/{seen[base]}"
         booked = _date(tx.get("BookingDate") or tx.get("ValueDate") or "", f"{where}, BookgDt")
         value = _date(tx["ValueDate"], f"{where}, ValDt") if tx.get("ValueDate") else booked
+        end_to_end = tx.get("EndToEndId") if tx.get("EndToEndId") not in (None, "NOTPROVIDED") else None
         lines.append(ImportBankLine(account or tx.get("AccountIBAN") or "BANK", reference, booked, value, amount,
                                     currency, tx.get("DebtorName"), tx.get("RemittanceInformationFull") or
-                                    tx.get("AdditionalEntryInformation"), tx.get("EndToEndId")))
+                                    tx.get("AdditionalEntryInformation"), end_to_end))
     return lines, debits
+
+
+def _status(tx: dict) -> str:
+    status = tx.get("Status")
+    return (status.get("Code", "") if isinstance(status, dict) else str(status or "")).upper()
 
 
 def _open_invoices(ledger: Ledger) -> tuple[list[Customer], list[OpenInvoice]]:
@@ -130,44 +149,70 @@ def _open_invoices(ledger: Ledger) -> tuple[list[Customer], list[OpenInvoice]]:
     return customers, invoices
 
 
+def _validate(ledger: Ledger, lines: list[ImportBankLine]) -> None:
+    """Refuse the whole file before anything is recorded: a bad line, a bank reference twice with different
+    content, or one already imported with different content."""
+    seen: dict[tuple[str, str], str] = {}
+    for line in lines:
+        where = f"bank line {line.bank_reference}"
+        try:
+            fingerprint = line_fingerprint(line)
+        except LedgerError as error:
+            raise BankFileError(f"{where}: {error.message}") from None
+        key = (line.account, line.bank_reference)
+        if seen.setdefault(key, fingerprint) != fingerprint:
+            raise BankFileError(f"{where} appears twice with different content")
+        recorded = ledger.app.reader.get(bank_line_id(*key))
+        if recorded is not None and recorded.fingerprint != fingerprint:
+            raise BankFileError(f"{where} of {line.account} was imported before with other content")
+
+
+def _unmatched(ledger: Ledger) -> list[tuple[str, str, Credit]]:
+    """Lines nobody has proposed for, decided or set aside: fresh ones, and older ones left without a proposal."""
+    return [(account, reference, Credit(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, ref,
+                                        remittance, counterparty))
+            for account, reference, amount, currency, ref, remittance, counterparty in ledger.database.execute(
+                "SELECT account, bank_reference, amount_minor, currency, reference, remittance, counterparty FROM "
+                "{p}bank_lines WHERE status = 'UNMATCHED' ORDER BY value_day, position")]
+
+
 def reconcile_file(ledger: Ledger, lines: list[ImportBankLine], debits: int, actor: str,
                    threshold: Decimal = DEFAULT_THRESHOLD) -> ImportReport:
+    """Record the file's lines (refused whole when any is wrong), then match every line still unmatched."""
+    _validate(ledger, lines)
     report = ImportReport(lines=len(lines) + debits, debits_skipped=debits)
     context = CommandContext(actor=actor)
-    fresh = []
     for line, result in zip(lines, ledger.app.execute_many([(line, context) for line in lines])):
-        if isinstance(result, LedgerError):
-            raise BankFileError(f"bank line {line.bank_reference}: {result.message}")
-        if result.status == APPLIED:
+        if isinstance(result, LedgerError):  # only a concurrent import of other content gets here
+            report.exceptions.append(f"{line.account}:{line.bank_reference}: {result.message}")
+        elif result.status == APPLIED:
             report.imported += 1
-            fresh.append(line)
         else:
             report.already_imported += 1
     ledger.runner.catch_up()
     customers, invoices = _open_invoices(ledger)
-    for line in fresh:
-        proposals = propose(Credit(line.amount, line.currency, line.reference, line.remittance, line.counterparty),
-                            customers, invoices)
-        label = f"{line.account}:{line.bank_reference}"
+    for account, reference, credit in _unmatched(ledger):
+        label = f"{account}:{reference}"
+        proposals = propose(credit, customers, invoices)
         best = proposals[0] if proposals else None
-        if best is not None and best.confidence >= threshold and len(proposals) == 1:
-            command = ApplyBankLine(line.account, line.bank_reference, best.customer_code,
-                                    tuple(Allocation(number, amount) for number, amount in best.allocations),
-                                    best.rule, best.confidence)
-            try:
-                ledger.app.execute(command, context)
-            except LedgerError as refusal:
-                report.exceptions.append(f"{label}: {refusal.message}")
+        try:
+            if best is not None and best.confidence >= threshold and len(proposals) == 1:
+                ledger.app.execute(ApplyBankLine(account, reference, best.customer_code, tuple(
+                    Allocation(number, amount) for number, amount in best.allocations), best.rule, best.confidence),
+                    context)
+                paid = dict(best.allocations)
+                invoices = [i if i.number not in paid else OpenInvoice(i.customer_code, i.number, i.due_on,
+                                                                         i.outstanding - paid[i.number])
+                            for i in invoices]
+                report.applied.append({"line": label, "customerCode": best.customer_code, "rule": best.rule,
+                                       "amount": f"{credit.amount:f}", "invoices": list(paid)})
                 continue
-            paid = dict(best.allocations)
-            invoices = [i if i.number not in paid else OpenInvoice(i.customer_code, i.number, i.due_on,
-                                                                     i.outstanding - paid[i.number]) for i in invoices]
-            report.applied.append({"line": label, "customerCode": best.customer_code, "rule": best.rule,
-                                   "amount": f"{line.amount:f}", "invoices": list(paid)})
+            if proposals:
+                ledger.app.execute(ProposeBankMatches(account, reference, tuple(
+                    (p.customer_code, p.allocations, p.rule, p.confidence) for p in proposals)), context)
+        except LedgerError as refusal:  # decided by a person meanwhile, or the invoices changed: left for a person
+            report.exceptions.append(f"{label}: {refusal.message}")
             continue
-        if proposals:
-            ledger.app.execute(ProposeBankMatches(line.account, line.bank_reference, tuple(
-                (p.customer_code, p.allocations, p.rule, p.confidence) for p in proposals)), context)
         report.exceptions.append(label)
     ledger.runner.catch_up()
     return report

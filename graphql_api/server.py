@@ -233,7 +233,9 @@ DASHBOARD = Path(__file__).parent / "static" / "dashboard"
 
 async def dashboard(_request: Request) -> FileResponse:
     """The receivables dashboard: a static page; its data comes from /graphql with the caller's own token."""
-    return FileResponse(DASHBOARD / "index.html", media_type="text/html; charset=utf-8")
+    return FileResponse(DASHBOARD / "index.html", media_type="text/html; charset=utf-8", headers={
+        "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "Referrer-Policy": "no-referrer"})
 
 
 def build_app(ledger: Ledger) -> Starlette:

@@ -4,6 +4,7 @@ can never be paid in twice — or set it aside with a reason."""
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from ledger.bank import BankLine, bank_line_id
@@ -18,19 +19,27 @@ from ledger.unit_of_work import UnitOfWork
 OPEN = ("UNMATCHED", "PROPOSED")
 
 
-def payment_reference(bank_reference: str) -> str:
-    return f"BANK-{bank_reference}"
+def payment_reference(account: str, bank_reference: str) -> str:
+    """BANK-<bank reference>-<6 hex digits of the account>: two accounts may use the same bank reference."""
+    return f"BANK-{bank_reference}-{hashlib.sha256(account.encode()).hexdigest()[:6]}"
+
+
+def line_fingerprint(command: ImportBankLine) -> str:
+    """What a bank line says; raises ValidationError (unknown currency, too many decimals, not a credit)."""
+    check_currency(command.currency, ("currency",))
+    amount = Money.of(command.amount, command.currency, ("amount",)).amount
+    if amount <= 0:
+        raise ValidationError(f"only credits are imported: amount {amount} is not positive", ("amount",))
+    return "|".join(str(part) for part in (command.booked_on, command.value_on, format_amount(amount, command.currency),
+                                           command.currency, command.counterparty, command.remittance,
+                                           command.reference))
 
 
 def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandContext) -> bool:
     """True when recorded, False for a line already imported with the same content; raises Duplicate for the
     same bank reference with other content, ValidationError (amount not positive, unknown currency)."""
-    check_currency(command.currency, ("currency",))
+    fingerprint = line_fingerprint(command)
     amount = Money.of(command.amount, command.currency, ("amount",)).amount
-    if amount <= 0:
-        raise ValidationError(f"only credits are imported: amount {amount} is not positive", ("amount",))
-    fingerprint = "|".join(str(part) for part in (command.booked_on, command.value_on, format_amount(
-        amount, command.currency), command.currency, command.counterparty, command.remittance, command.reference))
     existing = uow.other(bank_line_id(command.account, command.bank_reference))
     if existing is not None:
         if existing.fingerprint == fingerprint:
@@ -69,7 +78,7 @@ def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandCon
     (the payment reference taken) and the payment's own refusals (currency, over-allocation)."""
     line = _open_line(uow, command.account, command.bank_reference)
     account = uow.require_account(command.customer_code, "customerCode")
-    reference = payment_reference(command.bank_reference)
+    reference = payment_reference(command.account, command.bank_reference)
     if uow.owner("payment", reference) is not None:
         raise Duplicate(f"payment {reference} already exists", ("bankReference",))
     payment = RecordPayment(reference, account.code, Money.of(

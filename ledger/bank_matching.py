@@ -5,10 +5,12 @@ applies wins:
    currency, whose outstanding equals the amount.
 2. INVOICE_IN_REMITTANCE: the reference or remittance text names open invoices of one customer; if their
    outstanding adds up to the amount exactly, confidence 0.95; otherwise 0.60, allocated oldest due date first.
-3. AMOUNT_COMBINATION: among the open invoices of the customer the counterparty's name identifies (or, with no
-   such customer, of every customer in the currency), sets of up to 4 whose outstanding adds up to the amount
-   exactly (at most 3 per customer, smallest first): confidence 0.80 when there is exactly one and the payer is
-   named, 0.50 for each otherwise.
+3. AMOUNT_COMBINATION: among the open invoices of the customer the counterparty's name identifies, sets of up
+   to 4 whose outstanding adds up to the amount exactly (at most 3, smallest first): confidence 0.80 when there
+   is exactly one, 0.50 each otherwise; with no payer identified, any customer's single invoice of exactly that
+   amount (0.50 each, at most 10).
+
+Invoice numbers are read case-blind; two open invoices whose numbers differ only in case are named by neither.
 
 Only a proposal at or above the threshold (default 0.95) is applied without a person; the rest wait in the
 exception queue with their proposals.
@@ -25,6 +27,7 @@ from typing import Optional
 
 MAX_COMBINATION = 4
 MAX_CANDIDATES = 30  # open invoices searched for combinations per customer (newest dropped)
+MAX_PROPOSALS = 10
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -64,6 +67,15 @@ def _tokens(text: Optional[str]) -> set[str]:
     return {token.upper() for token in TOKEN.findall(text or "")}
 
 
+def _index(invoices: list[OpenInvoice]) -> dict[str, Optional[OpenInvoice]]:
+    """Invoice numbers read case-blind, as people write them; two numbers differing only in case name neither."""
+    found: dict[str, Optional[OpenInvoice]] = {}
+    for invoice in invoices:
+        key = invoice.number.upper()
+        found[key] = None if key in found else invoice
+    return found
+
+
 def _normalized(name: str) -> str:
     return re.sub(r"[^0-9a-z\u4e00-\u9fff]", "", name.lower())
 
@@ -83,12 +95,12 @@ def propose(credit: Credit, customers: list[Customer], invoices: list[OpenInvoic
     """Proposals, best first (none when nothing fits)."""
     currency = {c.code for c in customers if c.currency == credit.currency}
     open_items = [i for i in invoices if i.customer_code in currency and i.outstanding > 0]
-    by_number = {i.number.upper(): i for i in open_items}
-    reference = [by_number[t] for t in _tokens(credit.reference) if t in by_number]
+    by_number = _index(open_items)
+    reference = [by_number[t] for t in _tokens(credit.reference) if by_number.get(t)]
     if len(reference) == 1 and reference[0].outstanding == credit.amount:
         return [Proposal(reference[0].customer_code, ((reference[0].number, credit.amount),), "EXACT_REFERENCE",
                          Decimal("1.00"))]
-    named = sorted({by_number[t] for t in _tokens(credit.reference) | _tokens(credit.remittance) if t in by_number},
+    named = sorted({by_number[t] for t in _tokens(credit.reference) | _tokens(credit.remittance) if by_number.get(t)},
                    key=lambda i: i.number)
     owners = {i.customer_code for i in named}
     if named and len(owners) == 1:
@@ -98,12 +110,14 @@ def propose(credit: Credit, customers: list[Customer], invoices: list[OpenInvoic
                          tuple((i.number, i.outstanding) for i in named), "INVOICE_IN_REMITTANCE",
                          Decimal("0.95") if exact else Decimal("0.60"))]
     identified = _identify(credit.counterparty, [c for c in customers if c.code in currency])
-    pool = [i for i in open_items if identified is None or i.customer_code == identified]
-    proposals = []
-    for code in sorted({i.customer_code for i in pool}):
-        mine = sorted((i for i in pool if i.customer_code == code), key=lambda i: (i.due_on, i.number))[:MAX_CANDIDATES]
-        proposals += [Proposal(code, combo, "AMOUNT_COMBINATION", Decimal("0.50"))
-                      for combo in _combinations(mine, credit.amount)]
+    if identified is None:  # anyone's single invoice of that amount (combinations only for a named payer)
+        return [Proposal(i.customer_code, ((i.number, i.outstanding),), "AMOUNT_COMBINATION", Decimal("0.50"))
+                for i in sorted(open_items, key=lambda i: (i.customer_code, i.due_on, i.number))
+                if i.outstanding == credit.amount][:MAX_PROPOSALS]
+    mine = sorted((i for i in open_items if i.customer_code == identified),
+                  key=lambda i: (i.due_on, i.number))[:MAX_CANDIDATES]
+    proposals = [Proposal(identified, combo, "AMOUNT_COMBINATION", Decimal("0.50"))
+                 for combo in _combinations(mine, credit.amount)]
     if identified is not None and len(proposals) == 1:
         return [Proposal(proposals[0].customer_code, proposals[0].allocations, "AMOUNT_COMBINATION", Decimal("0.80"))]
     return proposals

@@ -65,9 +65,11 @@ def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, 
         outstanding=money(outstanding), interest=money(interest), fee=money(command.fee),
         total_due=money(outstanding + interest + command.fee), annual_interest_rate=f"{command.annual_interest_rate:f}",
         channels=list(command.channels), operation_key=context.operation_key)
-    for number, *_rest in command.lines:
+    hand_over = [channel for channel in command.channels if channel in ("LEGAL", "AGENCY")]
+    for number, *_rest in command.lines:  # a hand-over level is recorded as the hand-over it is
         account.trigger_event(CustomerAccount.DunningActionRecorded, **meta, invoice_number=number,
-                              level=command.level, channel=command.channels[0], acted_on=command.as_of,
+                              level=command.level, channel=(hand_over or list(command.channels))[0],
+                              acted_on=command.as_of,
                               note=f"{command.level_name}: notice {command.notice_id}", operation_key=None)
     for delivery in command.deliveries:
         account.trigger_event(DeliveryRequested, **meta, delivery_id=delivery.delivery_id, notice_id=command.notice_id,

@@ -16,7 +16,8 @@ from ledger.payment import CreditNoteState, PaymentState, plan_oldest_first
 
 def check_allocations(account: CustomerAccount, allocations: tuple[Allocation, ...], available: Decimal,
                       currency: str, source: str) -> list[tuple[str, Decimal]]:
-    """Validated (invoice number, amount) pairs; raises NotFound, InvalidState, CurrencyMismatch, OverAllocation."""
+    """Validated (invoice number, amount) pairs; raises ValidationError (repeated invoice, amount not positive),
+    NotFound, InvalidState, CurrencyMismatch, OverAllocation."""
     checked: list[tuple[str, Decimal]] = []
     seen: set[str] = set()
     for index, allocation in enumerate(allocations):
@@ -32,6 +33,9 @@ def check_allocations(account: CustomerAccount, allocations: tuple[Allocation, .
         if invoice.currency != currency:
             raise CurrencyMismatch(f"invoice {invoice.number} is in {invoice.currency}, {source} is in {currency}", (*field, "invoiceNumber"))
         amount = Money.of(allocation.amount, currency, (*field, "amount")).amount
+        if amount <= 0:  # the parser refuses it for contract operations; a person's bank decision comes here too
+            raise ValidationError(f"allocation amount must be positive, got {format_amount(amount, currency)}",
+                                  (*field, "amount"))
         if amount > invoice.outstanding:
             raise OverAllocation(f"allocation of {format_amount(amount, currency)} exceeds invoice {invoice.number}'s "
                                  f"outstanding {format_amount(invoice.outstanding, currency)}", (*field, "amount"))

@@ -65,6 +65,7 @@ def test_the_bank_exception_queue_and_a_persons_decision(served):
     from decimal import Decimal
 
     from arledger.bank_import import reconcile_file
+    from ledger.bank_commands import payment_reference
     from ledger.commands import ImportBankLine
     from datetime import date
 
@@ -89,8 +90,8 @@ def test_the_bank_exception_queue_and_a_persons_decision(served):
     done = api(decide, {"input": {"line": "ACC:X1", "customerCode": "C1",
                                   "allocations": [{"invoiceNumber": "I-1", "amount": "1000.00"}]}},
                role="accountant")["data"]["applyBankLine"]
-    assert done["line"] == {"status": "MATCHED", "customerCode": "C1", "paymentReference": "BANK-X1", "rule": "MANUAL",
-                            "decidedBy": "accountant:accountant-user"}
+    assert done["line"] == {"status": "MATCHED", "customerCode": "C1", "paymentReference": payment_reference("ACC", "X1"),
+                            "rule": "MANUAL", "decidedBy": "accountant:accountant-user"}
     ignore = """mutation { ignoreBankLine(input: {line: "ACC:X2", reason: "bank fee refund"}) { userErrors { code }
       line { status reason } } }"""
     assert api(ignore, role="admin")["data"]["ignoreBankLine"]["line"] == {"status": "IGNORED",

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from arledger.cli import main
+from ledger.bank_commands import payment_reference
 from tests.builders import a_customer, an_invoice
 
 CSV = """bankReference,bookedOn,valueOn,amount,currency,counterparty,reference,remittance
@@ -24,6 +25,8 @@ CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 <Ntry><Amt Ccy="CNY">75.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-06-05</Dt></BookgDt>
 <ValDt><Dt>2026-06-05</Dt></ValDt><AcctSvcrRef>C-9</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>INV-3</EndToEndId></Refs>
 <RltdPties><Dbtr><Nm>Acme Trading Co., Ltd.</Nm></Dbtr></RltdPties><RmtInf><Ustrd>INV-3</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="CNY">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts><BookgDt><Dt>2026-06-05</Dt></BookgDt>
+<AcctSvcrRef>C-11</AcctSvcrRef></Ntry>
 <Ntry><Amt Ccy="CNY">12.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-06-05</Dt></BookgDt>
 <AcctSvcrRef>C-10</AcctSvcrRef></Ntry>
 </Stmt></BkToCstmrStmt></Document>
@@ -65,20 +68,23 @@ def test_a_csv_statement_applies_only_sure_matches_and_queues_the_rest(books):
     again = orjson.loads(run(url, "bank", "import", str(tmp_path / "june.csv"), "--format", "json").stdout)
     assert (again["imported"], again["alreadyImported"], again["applied"]) == (0, 4, [])
     lines = _lines(url)
-    assert lines["BANK:B-001"]["status"] == "MATCHED" and lines["BANK:B-001"]["paymentReference"] == "BANK-B-001"
+    assert lines["BANK:B-001"]["status"] == "MATCHED"
+    assert lines["BANK:B-001"]["paymentReference"] == payment_reference("BANK", "B-001")
     assert lines["BANK:B-004"]["status"] == "PROPOSED"  # 175.50 = INV-1 + INV-3 or INV-3 + INV-4: two choices
     assert [([a["invoiceNumber"] for a in p["allocations"]], p["confidence"]) for p in lines["BANK:B-004"]["proposals"]] \
         == [(["INV-1", "INV-3"], "0.50"), (["INV-3", "INV-4"], "0.50")]
     assert lines["BANK:B-005"]["proposals"][0]["customerCode"] == "C2"
+    negative = run(url, "bank", "apply", "--line", "BANK:B-005", "--customer", "C2", "--allocate", "B-7=-1.00")
+    assert negative.exit_code == 1 and "allocation amount must be positive" in negative.stderr
     applied = run(url, "bank", "apply", "--line", "BANK:B-005", "--customer", "C2")
-    assert applied.exit_code == 0 and "payment BANK-B-005 of C2" in applied.stdout
+    assert applied.exit_code == 0 and f"payment {payment_reference('BANK', 'B-005')} of C2" in applied.stdout
     twice = run(url, "bank", "apply", "--line", "BANK:B-005", "--customer", "C2")
     assert twice.exit_code == 1 and "already matched" in twice.stderr
     assert run(url, "bank", "ignore", "--line", "BANK:B-002", "--reason", "duplicate transfer, refunded").exit_code == 0
     assert sorted(_lines(url)) == ["BANK:B-001", "BANK:B-002", "BANK:B-004", "BANK:B-005"]
     assert [row["line"] for row in orjson.loads(run(url, "bank", "exceptions", "--format", "json").stdout)] == [
         "BANK:B-004"]
-    history = orjson.loads(run(url, "history", "BANK-B-005", "--format", "json").stdout)
+    history = orjson.loads(run(url, "history", payment_reference("BANK", "B-005"), "--format", "json").stdout)
     assert [row["type"] for row in history][:2] == ["PaymentReceived", "PaymentAllocated"]
 
 
@@ -86,7 +92,7 @@ def test_a_camt053_statement_and_a_malformed_file(books):
     url, tmp_path = books
     (tmp_path / "stmt.xml").write_text(CAMT)
     report = orjson.loads(run(url, "bank", "import", str(tmp_path / "stmt.xml"), "--format", "json").stdout)
-    assert (report["imported"], report["debitsSkipped"]) == (1, 1)
+    assert (report["imported"], report["debitsSkipped"]) == (1, 2)  # a debit, and a credit still pending
     assert report["applied"] == [{"line": "CN0012345678:C-9", "customerCode": "C1", "rule": "EXACT_REFERENCE",
                                   "amount": "75.50", "invoices": ["INV-3"]}]
     (tmp_path / "bad.csv").write_text(CSV.replace("2026-06-03,2026-06-03,175.50", "2026-06-03,2026-13-03,175.50"))
@@ -96,3 +102,21 @@ def test_a_camt053_statement_and_a_malformed_file(books):
     assert _lines(url) == before  # nothing recorded
     (tmp_path / "broken.xml").write_text("<Document><unclosed>")
     assert "not a CAMT.053 statement" in run(url, "bank", "import", str(tmp_path / "broken.xml")).stderr
+
+
+def test_a_file_with_a_reference_twice_records_nothing_and_a_later_run_matches_what_was_left(books):
+    url, tmp_path = books
+    (tmp_path / "twice.csv").write_text(CSV.splitlines()[0] + "\nR-1,2026-06-02,,100.00,CNY,,,\nR-1,2026-06-02,,90.00,CNY,,,\n")
+    refused = run(url, "bank", "import", str(tmp_path / "twice.csv"))
+    assert refused.exit_code == 1 and "bank line R-1 appears twice with different content" in refused.stderr
+    assert _lines(url) == {}
+    (tmp_path / "nan.csv").write_text(CSV.splitlines()[0] + "\nR-2,2026-06-02,,NaN,CNY,,,\n")
+    assert "line 2, amount: 'NaN' is not an amount" in run(url, "bank", "import", str(tmp_path / "nan.csv")).stderr
+    (tmp_path / "early.csv").write_text(CSV.splitlines()[0] + "\nE-1,2026-06-02,,60.00,CNY,,INV-9,\n")
+    assert orjson.loads(run(url, "bank", "import", str(tmp_path / "early.csv"), "--format", "json").stdout)[
+        "exceptions"] == ["BANK:E-1"]  # nothing open is worth 60.00 or named INV-9 yet
+    (tmp_path / "ops2.jsonl").write_bytes(orjson.dumps({"op": "issueInvoice", "input": an_invoice(
+        "INV-9", "C1", amount="60.00", issued="2026-06-01", due="2026-07-01")}))
+    assert run(url, "import", str(tmp_path / "ops2.jsonl")).exit_code == 0
+    later = orjson.loads(run(url, "bank", "import", str(tmp_path / "early.csv"), "--format", "json").stdout)
+    assert (later["alreadyImported"], [a["line"] for a in later["applied"]]) == (1, ["BANK:E-1"])

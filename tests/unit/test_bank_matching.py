@@ -41,3 +41,10 @@ def test_a_combination_for_the_named_payer_or_any_customer_in_the_currency():
     assert _best(amount=D("100.00"), currency="EUR") == [("C3", (("G-1", D("100.00")),), "AMOUNT_COMBINATION",
                                                           D("0.50"))]
     assert _best(amount=D("999.99")) == [] and _best(amount=D("100.00"), currency="USD") == []
+
+
+def test_numbers_differing_only_in_case_name_neither():
+    invoices = [OpenInvoice("C1", "inv-7", date(2026, 5, 1), D("80.00")),
+                OpenInvoice("C2", "INV-7", date(2026, 5, 1), D("80.00"))]
+    found = propose(Credit(D("80.00"), "CNY", "INV-7", None, "Beta Industries"), CUSTOMERS, invoices)
+    assert [(p.customer_code, p.rule, p.confidence) for p in found] == [("C2", "AMOUNT_COMBINATION", D("0.80"))]

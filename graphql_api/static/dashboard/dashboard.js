@@ -97,7 +97,7 @@ function show(currency) {
   $('[data-testid="dso"]').textContent = kpi.dso ?? "—";
   $('[data-testid="add"]').textContent = kpi.averageDaysDelinquent ?? "—";
   $('[data-testid="cei"]').textContent = kpi.cei ?? "—";
-  $('[data-testid="alerts-count"]').textContent = String(data.riskAlerts.length);
+  $('[data-testid="alerts-count"]').textContent = data.riskAlerts.length >= 500 ? "500+" : String(data.riskAlerts.length);
   const aging = forCurrency(data.aging.totals);
   const edges = data.aging.boundaries;
   const labels = ["current", ...edges.map((high, i) => `${(i ? edges[i - 1] : 0) + 1}-${high}`), `${edges.at(-1)}+`];
@@ -146,6 +146,7 @@ async function load(event) {
 
 function start() {
   const params = new URLSearchParams(location.hash.slice(1));  // #token=…&asOf=… never reaches the server
+  if (location.hash) history.replaceState(null, "", location.pathname);  // and leaves neither address bar nor history
   $("#asOf").value = params.get("asOf") || new Date().toISOString().slice(0, 10);
   $("#token").value = params.get("token") || sessionStorage.getItem("arledger-token") || "";
   $("#controls").addEventListener("submit", load);
