@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 import orjson
 
-from arledger.config import ConfigError, load_settings
+from arledger.config import ConfigError, Settings, load_settings
 from arledger.credit_policy import PolicyError
 from arledger.dunning_policy import DunningPolicyError
 from arledger.wiring import Ledger, open_ledger
@@ -38,6 +38,14 @@ class InstantParam(click.ParamType):
 def database_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--database-url", default=None, metavar="URL",
                         help="sqlite:///path.db or postgresql://user:pass@host:port/db (wins over ARLEDGER_DATABASE_URL)")(command)
+
+
+def settings_for(database_url: str | None) -> Settings:
+    """The configuration; a malformed variable is a usage error naming it."""
+    try:
+        return load_settings(database_url)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def open_ledger_for(database_url: str | None) -> Ledger:

@@ -13,8 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import database_url_option, main, open_ledger_for, print_json
-from arledger.config import load_settings
+from arledger.cli import settings_for, database_url_option, main, open_ledger_for, print_json
+from arledger.logs import configure_logging
 from arledger.outbox import Outbox, OutboxSettings
 from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
 from arledger.statements import attachments_for
@@ -51,7 +51,9 @@ def outbox_group() -> None:
 def run_command(once: bool, poll_interval: float, database_url) -> None:
     """Send e-mails (ARLEDGER_SMTP_HOST), SMS (ARLEDGER_SMS_URL) and letters (PDF in ARLEDGER_LETTER_DIR) as they
     become due; record each outcome; retry with backoff. Stops cleanly on SIGTERM."""
-    settings = load_settings(database_url).outbox
+    everything = settings_for(database_url)
+    configure_logging(everything.log_format, everything.log_level)
+    settings = everything.outbox
     ledger = open_ledger_for(database_url)
     outbox = build_outbox(ledger, settings)
     waiting = sorted({"EMAIL", "SMS", "LETTER"} - set(outbox.senders))

@@ -13,8 +13,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from arledger.logs import configure_logging
 from arledger.risk_watch import RiskWatcher
-from arledger.cli import DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
+from arledger.cli import settings_for, DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
@@ -178,6 +179,8 @@ def reconcile_command(database_url) -> None:
 def project_command(poll_interval: float, once: bool, database_url) -> None:
     """Follow the event log and keep the read models current (the worker for PostgreSQL deployments); with
     ARLEDGER_RISK_WATCH=on, also evaluate the early-warning rules for each customer whose account changed."""
+    settings = settings_for(database_url)
+    configure_logging(settings.log_format, settings.log_level)
     ledger = open_ledger_for(database_url)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))

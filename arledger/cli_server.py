@@ -9,8 +9,9 @@ from datetime import date
 
 import click
 
-from arledger.cli import database_url_option, main, open_ledger_for
-from arledger.config import load_settings
+from arledger.cli import settings_for, database_url_option, main, open_ledger_for
+from arledger.config import Settings
+from arledger.logs import configure_logging
 from arledger.wiring import Ledger
 from graphql_api.tokens import ROLES, TokenStore
 
@@ -18,17 +19,46 @@ from graphql_api.tokens import ROLES, TokenStore
 @main.command("serve")
 @click.option("--host", default=None, help="listen address (default ARLEDGER_HOST or 127.0.0.1)")
 @click.option("--port", type=int, default=None, help="port (default ARLEDGER_PORT or 8000)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="API processes (default ARLEDGER_WORKERS or 1); more than one: PostgreSQL, with `arledger project`")
 @database_url_option
-def serve_command(host: str | None, port: int | None, database_url: str | None) -> None:
-    """Serve GraphQL at /graphql (GraphiQL in a browser) and health at /healthz."""
-    settings = load_settings(database_url)
+def serve_command(host: str | None, port: int | None, workers: int | None, database_url: str | None) -> None:
+    """Serve GraphQL at /graphql (GraphiQL in a browser), /dashboard, /metrics, /healthz and /readyz."""
+    settings = settings_for(database_url)
+    ledger = open_ledger_for(database_url)  # creates or upgrades the schema once, before any worker starts
+    host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
+    click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql ({workers} process(es))", err=True)
+    if workers == 1:
+        _serve(ledger, host, port, settings)
+        return
+    import os
+
+    import uvicorn
+
+    from graphql_api.server import MAX_REQUEST_BYTES
+
+    ledger.close()
+    os.environ["ARLEDGER_DATABASE_URL"] = settings.database_url  # each worker builds its app from the environment
+    configure_logging(settings.log_format, settings.log_level)
+    uvicorn.run("arledger.asgi:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", ws_max_size=MAX_REQUEST_BYTES, log_config=None)
+
+
+@main.command("migrate")
+@database_url_option
+def migrate_command(database_url: str | None) -> None:
+    """Create the event store and read-model tables if missing, index a log written before the index existed, and
+    rebuild read models of an older schema; print where things stand. Safe to run at every deployment."""
+    from projections.schema import SCHEMA_VERSION
+
     ledger = open_ledger_for(database_url)
-    host, port = host or settings.host, port or settings.port
-    click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql", err=True)
-    _serve(ledger, host, port)
+    ledger.runner.catch_up()
+    click.echo(f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
+               f"read models at {ledger.runner.position()}")
+    ledger.close()
 
 
-def _serve(ledger: Ledger, host: str, port: int) -> None:
+def _serve(ledger: Ledger, host: str, port: int, settings: Settings) -> None:
     import uvicorn
 
     from arledger.risk_watch import RiskWatcher, WatcherThread
@@ -37,7 +67,9 @@ def _serve(ledger: Ledger, host: str, port: int) -> None:
     if ledger.risk_watch and not ledger.database.postgres:  # on PostgreSQL the projection worker watches
         watching = WatcherThread(RiskWatcher(ledger)).start()
         ledger.app.after_save_hooks.append(watching.wake)
-    uvicorn.run(build_app(ledger), host=host, port=port, log_level="warning", ws_max_size=MAX_REQUEST_BYTES)
+    configure_logging(settings.log_format, settings.log_level)
+    uvicorn.run(build_app(ledger, settings.ready_max_lag), host=host, port=port, log_level="warning",
+                ws_max_size=MAX_REQUEST_BYTES, log_config=None)
 
 
 @main.group("token")
@@ -84,7 +116,7 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
     from arledger.risk_scan import scan
     from arledger.seed import seed_history
 
-    settings = load_settings(database_url)
+    settings = settings_for(database_url)
     ledger = open_ledger_for(database_url)
     host, port = host or settings.host, port or settings.port
     if ledger.app.recorder.max_notification_id():
@@ -102,4 +134,4 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
     click.echo(f"Dashboard: http://{host}:{port}/dashboard#token={token}", err=True)
     click.echo(token)
     sys.stdout.flush()
-    _serve(ledger, host, port)
+    _serve(ledger, host, port, settings)

@@ -27,6 +27,10 @@ class Settings:
     dunning_policy: str | None = None  # ARLEDGER_DUNNING_POLICY: a TOML file replacing the shipped dunning policy
     template_dir: str | None = None  # ARLEDGER_TEMPLATE_DIR: dunning templates that override the shipped ones
     outbox: dict[str, object] | None = None  # ARLEDGER_SMTP_*, ARLEDGER_SMS_*, ARLEDGER_LETTER_DIR, ARLEDGER_OUTBOX_*
+    log_format: str = "json"  # ARLEDGER_LOG_FORMAT: json or text
+    log_level: str = "INFO"  # ARLEDGER_LOG_LEVEL
+    ready_max_lag: int = 1000  # ARLEDGER_READY_MAX_LAG: /readyz fails when the read models trail the log by more
+    workers: int = 1  # ARLEDGER_WORKERS: API processes `serve` starts
 
 
 SWITCH = {"on": True, "1": True, "true": True, "yes": True, "off": False, "0": False, "false": False, "no": False}
@@ -51,7 +55,19 @@ def load_settings(database_url: str | None = None) -> Settings:
         dunning_policy=os.environ.get("ARLEDGER_DUNNING_POLICY") or None,
         template_dir=os.environ.get("ARLEDGER_TEMPLATE_DIR") or None,
         outbox=_outbox_settings(),
+        log_format=_choice("ARLEDGER_LOG_FORMAT", "json", ("json", "text")),
+        log_level=_choice("ARLEDGER_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        ready_max_lag=_number("ARLEDGER_READY_MAX_LAG", 1000, 0),
+        workers=_number("ARLEDGER_WORKERS", 1, 1),
     )
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip()
+    value = value.upper() if choices[0].isupper() else value.lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {os.environ.get(name)!r}")
+    return value
 
 
 def _number(name: str, default: int, minimum: int) -> int:

@@ -34,6 +34,7 @@ from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, R
 from graphql_api.dunning import DunningMutation, DunningQuery
 from graphql_api.bank import BankMutation, BankQuery
 from graphql_api.finance import FinanceQuery
+from graphql_api.observability import Metrics, Observe, endpoints
 from graphql_api.statements import StatementMutation, StatementQuery
 from graphql_api.context import Context
 from graphql_api.cost import MAX_ALIASES, QueryLimits
@@ -238,17 +239,20 @@ async def dashboard(_request: Request) -> FileResponse:
         "Referrer-Policy": "no-referrer"})
 
 
-def build_app(ledger: Ledger) -> Starlette:
+def build_app(ledger: Ledger, ready_max_lag: int = 1000) -> Starlette:
     tokens = TokenStore(ledger.database)
     graphql = LedgerGraphQL(ledger, tokens)
+    metrics = Metrics(ledger)
+    metrics_endpoint, readyz = endpoints(ledger, metrics, ready_max_lag)
 
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "position": await run_in_threadpool(ledger.runner.position)})
 
     app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-                            Route("/healthz", healthz), Route("/dashboard", dashboard),
+                            Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
+                            Route("/dashboard", dashboard),
                             Mount("/dashboard/assets", StaticFiles(directory=DASHBOARD)),
                             Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql"))],
-                    middleware=[Middleware(RequestSizeLimit)])
+                    middleware=[Middleware(Observe, metrics=metrics), Middleware(RequestSizeLimit)])
     app.state.tokens = tokens
     return app

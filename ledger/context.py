@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+
+# The correlation id of the request being served (set by the server per request; None elsewhere): a command
+# decided while serving it carries the request's id, so logs and events of one request share it.
+CORRELATION: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+def _correlation_id() -> str:
+    return CORRELATION.get() or uuid.uuid4().hex
 
 
 @dataclass(frozen=True)
@@ -17,7 +27,7 @@ class CommandContext:
     """
 
     actor: str
-    correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    correlation_id: str = field(default_factory=_correlation_id)
     operation_key: str | None = None
     recorded_at: datetime | None = None
 

@@ -1,0 +1,20 @@
+"""The ASGI application built from the environment alone (ARLEDGER_* variables): what `arledger serve --workers N`
+hands to each uvicorn worker process, and what any ASGI server can run (`uvicorn --factory arledger.asgi:create_app`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arledger.config import load_settings
+from arledger.logs import configure_logging
+from arledger.wiring import open_ledger
+
+
+def create_app() -> Any:
+    from graphql_api.server import build_app
+
+    settings = load_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch, settings.dunning_policy,
+                         settings.template_dir)
+    return build_app(ledger, settings.ready_max_lag)
