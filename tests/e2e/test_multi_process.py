@@ -106,3 +106,64 @@ def test_two_api_processes_and_a_worker_lose_nothing_duplicate_nothing_and_keep_
     assert events == ledger.database.execute("SELECT position FROM ar_tracking WHERE projection = 'receivables'")[0][0]
     assert reconcile(ledger.runner).equal
     ledger.close()
+
+
+@pytest.mark.postgres
+def test_an_api_process_killed_mid_load_loses_and_duplicates_nothing(postgres_url):
+    import signal
+    import threading
+
+    ledger = open_ledger(postgres_url)
+    token = TokenStore(ledger.database).create("admin", "crash")
+    ports = [free_port(), free_port()]
+    processes = [_serve(postgres_url, port) for port in ports]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    killed = threading.Event()
+    try:
+        for base, process in zip(bases, processes):
+            wait_healthy(base, process)
+        headers = {"Authorization": f"Bearer {token}"}
+        for c in range(CUSTOMERS):
+            httpx.post(f"{bases[1]}/graphql", headers=headers, timeout=60, json={"query": """mutation($i:
+                RegisterCustomerInput!) { registerCustomer(input: $i) { userErrors { code } } }""", "variables": {
+                "i": {"code": f"KC{c}", "name": f"Crash {c}", "currency": "CNY"}}})
+
+        def issue(n: int, k: int) -> str:
+            """Issue one invoice, retrying on the surviving process when the connection breaks: the same number
+            again is the same operation (recognised as a duplicate), so a retry cannot add a second invoice."""
+            number = f"KC-{n}-{k}"
+            body = {"query": ISSUE, "variables": {"i": {"number": number, "customerCode": f"KC{n % CUSTOMERS}",
+                                                        "issueDate": "2026-06-01", "lines": [
+                                                            {"description": "x", "quantity": "1", "unitPrice": "10"}]}}}
+            for attempt in range(20):
+                base = bases[0] if not killed.is_set() and (n + attempt) % 2 == 0 else bases[1]
+                try:
+                    answer = httpx.post(f"{base}/graphql", json=body, headers=headers, timeout=30).json()
+                except httpx.HTTPError:
+                    continue  # the process died under us: did it record it? the retry will tell
+                if answer["data"]["issueInvoice"]["userErrors"] == []:
+                    return number
+            raise AssertionError(f"{number} never acknowledged")
+
+        def client(n: int) -> list[str]:
+            done = []
+            for k in range(15):
+                done.append(issue(n, k))
+                if n == 0 and k == 5:
+                    os.kill(processes[0].pid, signal.SIGKILL)  # mid-load: other clients are in flight
+                    killed.set()
+            return done
+
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            acknowledged = [number for result in pool.map(client, range(CLIENTS)) for number in result]
+        assert processes[0].wait(timeout=10) == -signal.SIGKILL and processes[1].poll() is None
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
+    ledger.runner.catch_up()
+    recorded = [row[0] for row in ledger.database.execute("SELECT invoice_number FROM ar_invoices")]
+    assert sorted(recorded) == sorted(acknowledged) and len(set(recorded)) == len(recorded) == CLIENTS * 15
+    assert reconcile(ledger.runner).equal
+    ledger.close()
