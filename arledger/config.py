@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 import tomllib
 from pathlib import Path
 from dataclasses import dataclass
@@ -98,6 +100,19 @@ def _outbox_settings() -> dict[str, object]:
             "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 120, 1),
             "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
             "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0)}
+
+
+@contextmanager
+def named_errors(source: str, error: type[ValueError]) -> Iterator[None]:
+    """Inside: a missing key, or a value of the wrong kind, becomes `error` naming the file (and the key)."""
+    try:
+        yield
+    except KeyError as missing:
+        raise error(f"{source}: missing key {missing}") from None
+    except (TypeError, ValueError) as problem:
+        if isinstance(problem, error):
+            raise
+        raise error(f"{source}: {problem}") from None
 
 
 def read_toml(target: Path, what: str, error: type[ValueError]) -> dict:

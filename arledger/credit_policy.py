@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from arledger.config import read_toml
+from arledger.config import named_errors, read_toml
 
 from ledger.risk_rules import DATED_RULES, RULES, Rule
 from ledger.scorecard import Factor, GradePolicy, Scorecard
@@ -36,7 +36,7 @@ def _decimal(value: Any, where: str) -> Decimal:
 
 
 def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
-    try:
+    with named_errors(source, PolicyError):
         factors = tuple(
             Factor(name=name, weight=int(spec["weight"]), direction=str(spec["direction"]),
                    bands=tuple((_decimal(bound, f"{source}: factors.{name}.bands"), int(points))
@@ -56,12 +56,6 @@ def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
                             _within_days(spec, name, source))
                  for name, spec in data.get("rules", {}).items()}
         return CreditPolicy(card, int(data.get("renew_after_days", 365)), source, rules)
-    except KeyError as missing:
-        raise PolicyError(f"{source}: missing key {missing}") from None
-    except (TypeError, ValueError) as error:
-        if isinstance(error, PolicyError):
-            raise
-        raise PolicyError(f"{source}: {error}") from None
 
 
 def _within_days(spec: dict, name: str, source: str) -> int | None:

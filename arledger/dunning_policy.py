@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from arledger.config import read_toml
+from arledger.config import named_errors, read_toml
 
 from ledger.currencies import is_known_currency, minor_unit_exponent
 from ledger.money import quantum
@@ -79,7 +79,7 @@ def _level(spec: dict[str, Any], where: str) -> Level:
 
 
 def parse_dunning_policy(data: dict[str, Any], source: str) -> DunningConfig:
-    try:
+    with named_errors(source, DunningPolicyError):
         gap = int(data.get("min_days_between_levels", 7))
         if gap < 1:
             raise DunningPolicyError(f"{source}: min_days_between_levels must be 1 or more, got {gap}")
@@ -102,12 +102,6 @@ def parse_dunning_policy(data: dict[str, Any], source: str) -> DunningConfig:
         company = Company(str(c["name"]), str(c.get("name_zh", c["name"])), tuple(c.get("address", ())),
                           str(c.get("phone", "")), str(c.get("email", "")), str(c.get("bank", "")))
         return DunningConfig(str(data["version"]), default, policies, company, source, names_zh)
-    except KeyError as missing:
-        raise DunningPolicyError(f"{source}: missing key {missing}") from None
-    except (TypeError, ValueError) as error:
-        if isinstance(error, DunningPolicyError):
-            raise
-        raise DunningPolicyError(f"{source}: {error}") from None
 
 
 def load_dunning_policy(path: str | Path | None = None) -> DunningConfig:
