@@ -89,6 +89,11 @@ class StatementAnswerPayload:
     statement: Optional[StatementRecord]
 
 
+def _refused(code: str, field: str, message: str) -> SendStatementsPayload:
+    return SendStatementsPayload(userErrors=[UserError(code=code, message=message, field=[field])], issued=[],
+                                 alreadyIssued=0, withoutEmail=[], failed=[])
+
+
 def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswerPayload:  # noqa: A002
     principal = caller(info, ANSWERING)
     code = principal.customer_code if principal.role == "customer" else input.customerCode
@@ -110,7 +115,7 @@ def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswer
         return StatementAnswerPayload(userErrors=[UserError(code=refusal.code, message=refusal.message, field=field)],
                                       statement=None)
     ledger.runner.catch_up(outcome.position)
-    found = [row for row in reconciliation(ledger) if row["statementId"] == input.statementId]
+    found = reconciliation(ledger, statement_id=input.statementId)
     return StatementAnswerPayload(userErrors=[], statement=_record(found[0]) if found else None)
 
 
@@ -124,18 +129,16 @@ class StatementMutation:
         ledger = info.context.ledger
         try:
             as_of = reports.parse_date(input.asOf, "asOf")
+        except GraphQLError as error:
+            return _refused("VALIDATION", "asOf", str(error))
+        try:
             start = None if input.start is None else reports.parse_date(input.start, "start")
         except GraphQLError as error:
-            return SendStatementsPayload(userErrors=[UserError(code="VALIDATION", message=str(error), field=["asOf"])],
-                                         issued=[], alreadyIssued=0, withoutEmail=[], failed=[])
+            return _refused("VALIDATION", "start", str(error))
         if start is not None and start > as_of:
-            return SendStatementsPayload(userErrors=[UserError(code="VALIDATION", field=["start"],
-                                                               message=f"start {start} is after asOf {as_of}")],
-                                         issued=[], alreadyIssued=0, withoutEmail=[], failed=[])
+            return _refused("VALIDATION", "start", f"start {start} is after asOf {as_of}")
         if input.customerCode and ledger.app.account(input.customerCode) is None:
-            return SendStatementsPayload(userErrors=[UserError(code="NOT_FOUND", field=["customerCode"],
-                                                               message=f"customer {input.customerCode} not found")],
-                                         issued=[], alreadyIssued=0, withoutEmail=[], failed=[])
+            return _refused("NOT_FOUND", "customerCode", f"customer {input.customerCode} not found")
         report = send(ledger, as_of, principal.actor, input.customerCode, start)
         return SendStatementsPayload(userErrors=[], issued=report.issued, alreadyIssued=report.already_issued,
                                      withoutEmail=report.without_email, failed=report.failed)

@@ -17,12 +17,14 @@ from projections.database import Database
 from projections.dunning import open_items
 
 
-def _grades(database: Database, as_of: date, codes: set[str]) -> dict[str, str]:
+def _grades(database: Database, as_of: date, codes: list[str]) -> dict[str, str]:
     """Each customer's latest credit grade assessed by `as_of`."""
     grades: dict[str, str] = {}
-    for code, grade in database.execute("SELECT customer_code, grade FROM {p}assessments WHERE assessed_day <= ? "
-                                        "ORDER BY position", (as_of.toordinal(),)):
-        if code in codes:
+    for start in range(0, len(codes), 500):
+        chunk = codes[start:start + 500]
+        for code, grade in database.execute(
+                "SELECT customer_code, grade FROM {p}assessments WHERE assessed_day <= ? AND customer_code IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY position", [as_of.toordinal(), *chunk]):
             grades[code] = grade
     return grades
 
@@ -34,7 +36,7 @@ def expected_receipts(database: Database, as_of: date, weeks: int, customer_code
     items = open_items(database, as_of, [customer_code] if customer_code else None)
     codes = sorted(items)
     seen = behaviour(database, as_of, codes) if codes else {}
-    grades = _grades(database, as_of, set(codes))
+    grades = _grades(database, as_of, codes)
     found: dict[str, dict[str, Any]] = {}
     for code in codes:
         delay = seen[code].average_days_beyond_terms if code in seen else None
