@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from arledger.availability import when_available
 from arledger.senders import DeliveryError, Outgoing
 from arledger.wiring import Ledger
 from ledger.commands import ClaimDelivery, RecordDeliveryOutcome
@@ -119,8 +120,13 @@ class Outbox:
         self._record(outcome, item, attempt)
 
     def _record(self, outcome: RecordDeliveryOutcome, item: Outgoing, attempt: int) -> None:
+        """Record the outcome, waiting out a database outage for as long as the lease lasts: the message was sent
+        (or refused), and recording that is what keeps it from being sent again. (A retry after a commit whose
+        reply was lost is recognised: the attempt is no longer the latest unrecorded one, see below.)"""
         try:
-            self.ledger.app.execute(outcome, CommandContext(actor=self.worker))
+            when_available(lambda: self.ledger.app.execute(outcome, CommandContext(actor=self.worker)),
+                           f"outbox: recording the outcome of {item.delivery_id}", deadline_s=self.settings.lease_s,
+                           recover=self.ledger.recover)
         except LedgerError as refusal:  # our lease ran out and another attempt took over: it records the outcome
             log.warning("outbox: outcome of %s attempt %d not recorded: %s", item.delivery_id, attempt,
                         refusal.message)

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
+from arledger.availability import is_unavailable, reason, recovering
 from arledger.risk_scan import ScanReport, scan
 from arledger.wiring import Ledger
 from ledger.customer import CustomerAccount
@@ -112,6 +113,10 @@ class WatcherThread:
             self.woken.clear()
             try:
                 self.watcher.step()
-            except Exception:  # a database hiccup must not end early warning for the life of the server
-                log.exception("risk watch step failed; retrying")
+            except Exception as error:  # a database outage must not end early warning for the life of the server
+                if is_unavailable(error):
+                    log.warning("risk watch: the database is unavailable (%s); retrying", reason(error))
+                    recovering(self.watcher.ledger.recover)
+                else:
+                    log.exception("risk watch step failed; retrying")
             self.woken.wait(self.interval_s)

@@ -67,6 +67,15 @@ class Ledger:
     def credit_policy(self) -> CreditPolicy:
         return load_policy(self.credit_policy_path)
 
+    def recover(self) -> None:
+        """After a database outage: drop the dead pooled connections at once (the event store's pool checks each
+        idle one and replaces the dead; the read models' pool closes its idle ones), so that the next requests do
+        not each meet one of them."""
+        self.database.drop_idle()
+        pool = getattr(getattr(self.app.recorder, "datastore", None), "pool", None)  # PostgreSQL's only
+        if pool is not None and not pool.closed:
+            pool.check()
+
     def close(self) -> None:
         self.database.close()
         self.app.close()

@@ -11,10 +11,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from arledger.bank_import import bank_lines
-from graphql_api.context import STAFF, caller
+from graphql_api.context import STAFF, caller, command_context
 from graphql_api.types import UserError
 from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
-from ledger.context import CommandContext
 from ledger.errors import LedgerError
 
 DECIDERS = ("admin", "accountant")
@@ -86,7 +85,7 @@ def _decide(info: Info, label: str, make) -> BankDecisionPayload:
                                    line=None)
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(make(account, reference), CommandContext(actor=principal.actor))
+        outcome = ledger.app.execute(make(account, reference), command_context(info, principal))
     except LedgerError as refusal:
         return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
     ledger.runner.catch_up(outcome.position)

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from arledger.wiring import Ledger
+from ledger.context import CommandContext
 from graphql_api.loaders import Loaders
 from graphql_api.tokens import Principal, TokenStore
 
@@ -55,6 +56,24 @@ def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
 def may_see(info: Info, customer_code: str) -> bool:
     """Staff see every customer; a customer token sees only its own."""
     return caller(info).may_see(customer_code)
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def command_context(info: Info, principal: Principal) -> CommandContext:
+    """The operation's context. With an `Idempotency-Key` header, a mutation sent again with the same key is
+    recognised as the one already recorded (even one without a natural key, such as an allocation): the key is
+    scoped to the caller and to the mutation's place in the document, so each field of one request has its own."""
+    request = info.context.request
+    key = request.headers.get(IDEMPOTENCY_HEADER) if request is not None else None
+    if key is None:
+        return CommandContext(actor=principal.actor)
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise _error(f"the {IDEMPOTENCY_HEADER} header must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
+                     "VALIDATION")
+    return CommandContext(actor=principal.actor, operation_key=f"{principal.actor}|{key}|{info.path.key}")
 
 
 def scoped_customer(context: Context, what: str, customer_code: str | None) -> str | None:

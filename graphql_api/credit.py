@@ -13,12 +13,11 @@ from strawberry.types import Info
 
 from arledger.credit_service import assess_customer, parse_request
 from graphql_api import reports
-from graphql_api.context import STAFF, caller
+from graphql_api.context import STAFF, caller, command_context
 from graphql_api.from_domain import money
 from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
-from ledger.context import CommandContext
 from ledger.credit_use import credit_use, parse_expected_orders
 from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
@@ -176,7 +175,7 @@ class CreditMutation:
         ledger = info.context.ledger
         try:
             request = parse_request(as_plain(input))
-            done = assess_customer(ledger, ledger.credit_policy, request, CommandContext(actor=principal.actor))
+            done = assess_customer(ledger, ledger.credit_policy, request, command_context(info, principal))
         except LedgerError as refusal:
             return AssessCreditPayload(userErrors=[UserError.of(refusal)], assessment=None)
         recorded = [row for row in assessments(ledger.database, request.customer_code)
@@ -264,7 +263,7 @@ def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> Ris
     ledger = info.context.ledger
     try:
         outcome = ledger.app.execute(command_type(input.customerCode, input.alertId, input.reason),
-                                     CommandContext(actor=principal.actor))
+                                     command_context(info, principal))
     except LedgerError as refusal:
         return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)
     ledger.runner.catch_up(outcome.position)

@@ -14,10 +14,9 @@ from strawberry.types import Info
 
 from arledger.dunning_run import PreviewError, preview, run
 from graphql_api import reports
-from graphql_api.context import STAFF, caller
+from graphql_api.context import STAFF, caller, command_context
 from graphql_api.types import UserError
 from ledger.commands import parse_command
-from ledger.context import CommandContext
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
 from ledger.errors import LedgerError
 from projections.dunning import deliveries, notices, worklist
@@ -253,7 +252,7 @@ class DunningMutation:
         data = {"customerCode": input.customerCode, "reason": input.reason, "excluded": bool(input.excluded),
                 **({"policy": input.policy} if input.policy is not None else {})}
         try:
-            ledger.app.execute(parse_command("setDunningPolicy", data), CommandContext(actor=principal.actor))
+            ledger.app.execute(parse_command("setDunningPolicy", data), command_context(info, principal))
         except LedgerError as refusal:
             return SetDunningPolicyPayload(userErrors=[UserError.of(refusal)], customerCode=None, policy=None,
                                            excluded=None)
@@ -270,7 +269,7 @@ class DunningMutation:
                 "note": input.note, **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {})}
         try:
             outcome = ledger.app.execute(parse_command("recordCollectionOutcome", data),
-                                         CommandContext(actor=principal.actor))
+                                         command_context(info, principal))
         except LedgerError as refusal:
             return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)
         ledger.runner.catch_up(outcome.position)

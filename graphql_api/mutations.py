@@ -12,11 +12,10 @@ import strawberry
 from strawberry.types import Info
 
 from graphql_api import inputs
-from graphql_api.context import caller
+from graphql_api.context import caller, command_context
 from graphql_api.types import (CreditNote, Customer, Invoice, Payment, UserError, load_credit_note, load_customer,
                                load_invoice, load_payment)
 from ledger.commands import parse_command
-from ledger.context import CommandContext
 from ledger.errors import LedgerError
 
 CREDIT, DOCUMENTS, COLLECTION = ("admin",), ("admin", "accountant"), ("admin", "collector")
@@ -58,7 +57,7 @@ def _resolver(op: str, field: str, key: str, roles: tuple[str, ...], input_type:
         if data.get("creditOverrideReason") is not None:
             caller(info, CREDIT)  # issuing above the limit is the admin's decision
         try:
-            outcome = ledger.app.execute(parse_command(op, data), CommandContext(actor=principal.actor))
+            outcome = ledger.app.execute(parse_command(op, data), command_context(info, principal))
         except LedgerError as refusal:
             return payload_type(userErrors=[UserError.of(refusal)], **{field: None})
         ledger.runner.catch_up(outcome.position)  # read-your-writes: up to this write, even if a worker folds the rest

@@ -27,11 +27,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from arledger.wiring import Ledger
+from arledger.availability import is_unavailable
 from ledger.context import CORRELATION
 
 log = logging.getLogger("arledger.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ROUTES = ("/graphql", "/dashboard", "/healthz", "/readyz", "/metrics")
+
+
+DATABASE_UP = "1 when this process could read the database at the scrape, 0 while it is unavailable."
 
 
 class LedgerCollector:
@@ -41,15 +45,25 @@ class LedgerCollector:
         self.ledger = ledger
 
     def collect(self) -> Any:
-        log_position = self.ledger.app.recorder.max_notification_id() or 0
-        folded = self.ledger.runner.position()
+        """The gauges; while the database is unavailable, only `arledger_database_up 0` (the process's own metrics
+        are still served: a scrape must not fail because of what it is meant to report)."""
+        try:
+            log_position = self.ledger.app.recorder.max_notification_id() or 0
+            folded = self.ledger.runner.position()
+            rows = self.ledger.database.execute("SELECT status, COUNT(*) FROM {p}deliveries GROUP BY status")
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            yield GaugeMetricFamily("arledger_database_up", DATABASE_UP, value=0)
+            return
+        yield GaugeMetricFamily("arledger_database_up", DATABASE_UP, value=1)
         yield GaugeMetricFamily("arledger_log_position", "The last position of the event log.", value=log_position)
         yield GaugeMetricFamily("arledger_projection_position", "The last position folded into the read models.",
                                 value=folded)
         yield GaugeMetricFamily("arledger_projection_lag_events", "Events recorded but not yet in the read models.",
                                 value=max(0, log_position - folded))
         backlog = GaugeMetricFamily("arledger_outbox_deliveries", "Outbox deliveries by state.", labels=["status"])
-        for status, count in self.ledger.database.execute("SELECT status, COUNT(*) FROM {p}deliveries GROUP BY status"):
+        for status, count in rows:
             backlog.add_metric([status], count)
         yield backlog
 

@@ -43,6 +43,8 @@ from graphql_api.mutations import build_mutation_type
 from graphql_api.queries import Query
 from graphql_api.subscriptions import Subscription
 from graphql_api.tokens import TokenStore
+from graphql_api.unavailable import HEADERS, Unavailable, as_unavailable, unavailable
+from arledger.availability import is_unavailable, recovering
 
 
 MAX_QUERY_TOKENS = 5_000
@@ -77,7 +79,7 @@ LIMIT_RULES = (QueryLimits,)
 def unexpected(error: GraphQLError) -> bool:
     """A fault of ours, not the caller's: a refused token, a forbidden field or a bad argument carries
     `extensions.code`, and an invalid document has no original exception."""
-    return error.original_error is not None and not (error.extensions or {}).get("code")
+    return error.original_error is not None and not (error.extensions or {}).get("code") and not unavailable(error)
 
 
 class LedgerSchema(strawberry.Schema):
@@ -200,13 +202,19 @@ class LedgerGraphQL(GraphQL):
         if not self.allow_queries_via_get and request_adapter.method == "GET":
             allowed = allowed - {OperationType.QUERY}
         try:
-            return await run_in_threadpool(self._execute, request_data, context, root_value, allowed)
+            result = await run_in_threadpool(self._execute, request_data, context, root_value, allowed)
         except CannotGetOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason()) from error
         except InvalidOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+        if result.errors and any(unavailable(error) for error in result.errors):  # retryable: 503, not a masked 500
+            result.errors = [as_unavailable(error) if unavailable(error) else error for error in result.errors]
+            await run_in_threadpool(recovering, self.ledger.recover)
+            sub_response.status_code = 503
+            sub_response.headers.update(HEADERS)
+        return result
 
     def _execute(self, request_data: GraphQLRequestData, context: Context, root_value: Any,
                  allowed: Any) -> ExecutionResult:
@@ -246,13 +254,21 @@ def build_app(ledger: Ledger, ready_max_lag: int = 1000) -> Starlette:
     metrics_endpoint, readyz = endpoints(ledger, metrics, ready_max_lag)
 
     async def healthz(_request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "position": await run_in_threadpool(ledger.runner.position)})
+        """Liveness: the process answers. A database outage is /readyz's business (and the process rides it out),
+        so it is reported here but does not fail the check."""
+        try:
+            return JSONResponse({"status": "ok", "position": await run_in_threadpool(ledger.runner.position)})
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            return JSONResponse({"status": "ok", "position": None, "database": "unavailable"})
 
     app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
                             Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                             Route("/dashboard", dashboard),
                             Mount("/dashboard/assets", StaticFiles(directory=DASHBOARD)),
                             Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql"))],
-                    middleware=[Middleware(Observe, metrics=metrics), Middleware(RequestSizeLimit)])
+                    middleware=[Middleware(Observe, metrics=metrics), Middleware(RequestSizeLimit),
+                                Middleware(Unavailable, recover=ledger.recover)])
     app.state.tokens = tokens
     return app

@@ -12,10 +12,9 @@ from strawberry.types import Info
 
 from arledger.statements import reconciliation, send
 from graphql_api import reports
-from graphql_api.context import caller, scoped_customer
+from graphql_api.context import caller, scoped_customer, command_context
 from graphql_api.types import UserError
 from ledger.commands import parse_command
-from ledger.context import CommandContext
 from ledger.errors import LedgerError
 
 SENDERS = ("admin", "accountant")
@@ -109,7 +108,7 @@ def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswer
     ledger = info.context.ledger
     try:
         outcome = ledger.app.execute(parse_command(op, {k: v for k, v in data.items() if v is not None}),
-                                     CommandContext(actor=principal.actor))
+                                     command_context(info, principal))
     except LedgerError as refusal:
         field = ["note"] if refusal.field == ("reason",) else list(refusal.field)
         return StatementAnswerPayload(userErrors=[UserError(code=refusal.code, message=refusal.message, field=field)],

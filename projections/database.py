@@ -107,8 +107,25 @@ class Database:
     def _release(self, connection: Any) -> None:
         if self._usable(connection):
             self.idle.put(connection)
-        else:
-            self._drop(connection)
+            return
+        broken = self.postgres and connection.broken
+        self._drop(connection)
+        if broken:  # the server went away (restarted, say): the idle connections died with it, so drop them now
+            self.drop_idle()  # rather than fail one request each
+
+    def drop_idle(self) -> None:
+        """Close every idle connection (after an outage: they are dead); the pool opens new ones as needed."""
+        drained = []
+        while True:
+            try:
+                drained.append(self.idle.get_nowait())
+            except queue.Empty:
+                break
+        for connection in drained:
+            if connection is None:
+                self.idle.put(None)
+            else:
+                self._drop(connection)
 
     @contextmanager
     def session(self) -> Iterator[Any]:

@@ -1,0 +1,55 @@
+"""The Idempotency-Key header: a mutation sent again with the same key (a client retrying after a timeout or a
+503) is recognised as the one already recorded, even an operation without a natural key such as an allocation.
+The key is scoped to the caller and to the field's place in the document."""
+
+from tests.api.conftest import PAY, REGISTER, customer, invoice, ISSUE
+
+ALLOCATE = """mutation($input: AllocatePaymentInput!) { allocatePayment(input: $input) {
+  userErrors { code field message } payment { reference unallocated } } }"""
+TWO = """mutation { a: allocatePayment(input: {reference: "P1", allocations: [{invoiceNumber: "INV-1", amount: "10.00"}]})
+  { userErrors { code } payment { unallocated } }
+  b: allocatePayment(input: {reference: "P1", allocations: [{invoiceNumber: "INV-1", amount: "10.00"}]})
+  { userErrors { code } payment { unallocated } } }"""
+
+
+def _setup(served):
+    served.call(REGISTER, {"input": customer("C1")})
+    served.call(ISSUE, {"input": invoice(amount="100.00")})
+    paid = served.call(PAY, {"input": {"reference": "P1", "customerCode": "C1", "amount": "50.00",
+                                       "receivedOn": "2026-01-05", "method": "CASH",
+                                       "allocations": [{"invoiceNumber": "INV-1", "amount": "10.00"}]}})
+    assert paid["data"]["recordPayment"]["payment"]["unallocated"] == "40.00"
+
+
+def _allocate(served, key=None, role="admin", query=ALLOCATE):
+    headers = {"Authorization": f"Bearer {served.tokens[role]}", **({"Idempotency-Key": key} if key else {})}
+    variables = {"input": {"reference": "P1", "allocations": [{"invoiceNumber": "INV-1", "amount": "10.00"}]}}
+    return served.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers).json()
+
+
+def test_a_retry_with_the_same_key_is_recorded_once(served):
+    _setup(served)
+    first = _allocate(served, key="k-1")["data"]["allocatePayment"]
+    again = _allocate(served, key="k-1")["data"]["allocatePayment"]
+    assert first == again == {"userErrors": [], "payment": {"reference": "P1", "unallocated": "30.00"}}
+    other = _allocate(served, key="k-2")["data"]["allocatePayment"]  # a new key is a new operation
+    assert other["payment"]["unallocated"] == "20.00"
+    unkeyed = [_allocate(served)["data"]["allocatePayment"]["payment"]["unallocated"] for _ in range(2)]
+    assert unkeyed == ["10.00", "0.00"]  # without a key, sending twice allocates twice
+
+
+def test_the_key_is_scoped_to_the_caller_and_to_each_field_of_the_document(served):
+    _setup(served)
+    both = _allocate(served, key="same", query=TWO)["data"]
+    assert [both["a"]["payment"]["unallocated"], both["b"]["payment"]["unallocated"]] == ["30.00", "20.00"]
+    assert _allocate(served, key="same", role="accountant")["data"]["allocatePayment"]["payment"][
+        "unallocated"] == "10.00"  # another caller's "same" is not this one's
+
+
+def test_a_malformed_key_is_refused_by_name_and_nothing_is_written(served):
+    _setup(served)
+    answer = _allocate(served, key="x" * 201)
+    assert answer["data"] is None or answer["data"]["allocatePayment"] is None
+    assert "Idempotency-Key" in answer["errors"][0]["message"]
+    assert answer["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert _allocate(served, key="ok")["data"]["allocatePayment"]["payment"]["unallocated"] == "30.00"
