@@ -124,15 +124,24 @@ class ProjectionRunner:
                     progress(applied)
 
     def _apply_batch(self, stop: int | None) -> int | None:
+        """Fold the next batch: None when there is nothing to fold, else how many events were applied (0 when
+        another runner folded them first).
+
+        The batch is read from the log before the write transaction begins, never inside it: on SQLite, a runner
+        holding the file's write lock while waiting for one of the event store's connections deadlocks against
+        writers holding those connections while they wait for the write lock (found by bench/test_load_bench.py).
+        """
+        position = self.position()
+        if stop is not None and position >= stop:
+            return None
+        notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH_EVENTS, stop=stop)
+        if not notifications:
+            return None
         with self.database.transaction():
             if self.database.postgres:  # a process starting up may be creating tables and indexes: never at once
                 self.database.execute("SELECT pg_advisory_xact_lock_shared(?)", (SCHEMA_LOCK_KEY,))
-            position = self._locked_position()
-            if stop is not None and position >= stop:
-                return None
-            notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH_EVENTS, stop=stop)
-            if not notifications:
-                return None
+            if self._locked_position() != position:
+                return 0  # another runner folded meanwhile: read again from where it got to
             statements: list[Statement] = []
             mapper = self.app.mapper
             for notification in notifications:
