@@ -12,7 +12,6 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import orjson
-import pytest
 
 from arledger.wiring import open_ledger
 from bench.conftest import record_ratio, time_reference

@@ -7,7 +7,6 @@ Run: .venv/bin/pytest bench -q --benchmark-only
 from __future__ import annotations
 
 import itertools
-import time
 
 import orjson
 
