@@ -6,17 +6,21 @@
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import click
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 import orjson
 
-from arledger.config import ConfigError, Settings, load_settings
+from arledger.availability import is_unavailable, reason, when_available
+from arledger.config import ConfigError, Settings, load_settings, redacted
 from arledger.credit_policy import PolicyError
 from arledger.dunning_policy import DunningPolicyError
 from arledger.wiring import Ledger, open_ledger
@@ -48,12 +52,17 @@ def settings_for(database_url: str | None) -> Settings:
         raise click.UsageError(str(error)) from None
 
 
-def open_ledger_for(database_url: str | None) -> Ledger:
-    """The application with its read models (folded after each save on SQLite)."""
+def open_ledger_for(database_url: str | None, waiting: bool = False) -> Ledger:
+    """The application with its read models (folded after each save on SQLite).
+
+    A database that cannot be opened is a clear message and exit 1, not a traceback. The long-running commands
+    (`serve`, `project`, `outbox run`, `migrate`) pass `waiting`: a database not answering yet — starting beside
+    them, or restarting — is waited for, with backoff, up to ARLEDGER_STARTUP_WAIT_S seconds (60)."""
+    settings = settings_for(database_url)
     try:
-        settings = load_settings(database_url)
-        ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch,
-                             settings.dunning_policy, settings.template_dir)
+        ledger = when_available(lambda: open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch,
+                                                    settings.dunning_policy, settings.template_dir),
+                                "starting", deadline_s=settings.startup_wait_s if waiting else 0)
         if settings.credit_policy:
             ledger.credit_policy  # noqa: B018  (a broken policy file is a usage error now, not at first use)
         if settings.dunning_policy:
@@ -61,6 +70,10 @@ def open_ledger_for(database_url: str | None) -> Ledger:
         return ledger
     except (ConfigError, PolicyError, DunningPolicyError) as error:
         raise click.UsageError(str(error)) from None
+    except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
+        waited = f" (waited {settings.startup_wait_s} s)" if waiting and is_unavailable(error) else ""
+        click.echo(f"cannot open the database {redacted(settings.database_url)}{waited}: {reason(error)}", err=True)
+        sys.exit(1)
 
 
 def execute_or_exit(ledger: Ledger, command: Any) -> Any:

@@ -55,7 +55,7 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
     everything = settings_for(database_url)
     configure_logging(everything.log_format, everything.log_level)
     settings = everything.outbox
-    ledger = open_ledger_for(database_url)
+    ledger = open_ledger_for(database_url, waiting=True)
     outbox = build_outbox(ledger, settings)
     waiting = sorted({"EMAIL", "SMS", "LETTER"} - set(outbox.senders))
     click.echo(f"outbox worker {outbox.worker}: sending {', '.join(sorted(outbox.senders))}"

@@ -182,7 +182,7 @@ def project_command(poll_interval: float, once: bool, database_url) -> None:
     ARLEDGER_RISK_WATCH=on, also evaluate the early-warning rules for each customer whose account changed."""
     settings = settings_for(database_url)
     configure_logging(settings.log_format, settings.log_level)
-    ledger = open_ledger_for(database_url)
+    ledger = open_ledger_for(database_url, waiting=True)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     watcher = RiskWatcher(ledger) if ledger.risk_watch else None

@@ -25,7 +25,8 @@ from graphql_api.tokens import ROLES, TokenStore
 def serve_command(host: str | None, port: int | None, workers: int | None, database_url: str | None) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser), /dashboard, /metrics, /healthz and /readyz."""
     settings = settings_for(database_url)
-    ledger = open_ledger_for(database_url)  # creates or upgrades the schema once, before any worker starts
+    configure_logging(settings.log_format, settings.log_level)
+    ledger = open_ledger_for(database_url, waiting=True)  # creates or upgrades the schema once, before any worker starts
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql ({workers} process(es))", err=True)
     if workers == 1:
@@ -51,7 +52,7 @@ def migrate_command(database_url: str | None) -> None:
     rebuild read models of an older schema; print where things stand. Safe to run at every deployment."""
     from projections.schema import SCHEMA_VERSION
 
-    ledger = open_ledger_for(database_url)
+    ledger = open_ledger_for(database_url, waiting=True)
     ledger.runner.catch_up()
     click.echo(f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
                f"read models at {ledger.runner.position()}")

@@ -33,6 +33,7 @@ class Settings:
     log_level: str = "INFO"  # ARLEDGER_LOG_LEVEL
     ready_max_lag: int = 1000  # ARLEDGER_READY_MAX_LAG: /readyz fails when the read models trail the log by more
     workers: int = 1  # ARLEDGER_WORKERS: API processes `serve` starts
+    startup_wait_s: int = 60  # ARLEDGER_STARTUP_WAIT_S: how long serve/project/outbox/migrate wait for the database
 
 
 SWITCH = {"on": True, "1": True, "true": True, "yes": True, "off": False, "0": False, "false": False, "no": False}
@@ -61,6 +62,7 @@ def load_settings(database_url: str | None = None) -> Settings:
         log_level=_choice("ARLEDGER_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         ready_max_lag=_number("ARLEDGER_READY_MAX_LAG", 1000, 0),
         workers=_number("ARLEDGER_WORKERS", 1, 1),
+        startup_wait_s=_number("ARLEDGER_STARTUP_WAIT_S", 60, 0),
     )
 
 
@@ -157,6 +159,15 @@ def store_env(database_url: str) -> dict[str, str]:
         }
     raise ConfigError(
         f"unsupported database URL {database_url!r}: use sqlite:///path.db or postgresql://user:pass@host:port/db")
+
+
+def redacted(database_url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(database_url)
+    if not parts.password:
+        return database_url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def is_postgres(database_url: str) -> bool:
