@@ -32,6 +32,7 @@ from ledger.context import CORRELATION
 
 log = logging.getLogger("arledger.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+CLIENT_GONE = 499  # no answer was sent: the client went away first (the status nginx logs for it)
 ROUTES = ("/graphql", "/dashboard", "/healthz", "/readyz", "/metrics")
 
 
@@ -107,11 +108,15 @@ class Observe:
 
         try:
             await self.app(scope, receive, sending)
+        except BaseException:
+            status[0] = status[0] or 500  # Starlette's error handler, outside this middleware, answers 500
+            raise
         finally:
             CORRELATION.reset(token)
             if scope["type"] == "http":
                 elapsed = time.perf_counter() - started
                 route = scope["path"] if scope["path"] in ROUTES else "other"
+                status[0] = status[0] or CLIENT_GONE
                 self.metrics.requests.labels(scope["method"], route, str(status[0])).observe(elapsed)
                 log.info("request", extra={"method": scope["method"], "path": scope["path"], "status": status[0],
                                            "duration_ms": round(elapsed * 1000, 2), "correlation_id": request_id})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -47,6 +48,7 @@ from graphql_api.unavailable import HEADERS, Unavailable, as_unavailable, unavai
 from arledger.availability import is_unavailable, recovering
 
 
+log = logging.getLogger(__name__)
 MAX_QUERY_TOKENS = 5_000
 MAX_REQUEST_BYTES = 1_048_576
 GRAPHIQL_EXAMPLE = """# arledger — accounts receivable over GraphQL
@@ -155,6 +157,12 @@ class RequestSizeLimit:
 class LedgerGraphQL(GraphQL):
     """Queries and mutations run in a worker thread (resolvers read the database synchronously, and the event loop
     must stay free for other requests and subscriptions); big reports take the direct path first."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except ClientDisconnect:  # gone before its request arrived whole: nothing to answer, and not our fault
+            log.info("client disconnected before its request arrived whole")
 
     def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")

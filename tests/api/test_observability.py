@@ -56,3 +56,28 @@ def test_ready_only_when_the_read_models_keep_up(sqlite_url):
     ledger.runner.catch_up()
     assert client.get("/readyz").status_code == 200 and client.get("/healthz").status_code == 200
     ledger.close()
+
+
+def test_a_client_gone_mid_request_is_logged_quietly_and_counted_as_499(served, caplog):
+    import asyncio
+
+    messages = [{"type": "http.request", "body": b'{"query": "{ cust', "more_body": True},
+                {"type": "http.disconnect"}]
+    sent = []
+
+    async def receive():
+        return messages.pop(0)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")], "scheme": "http",
+             "server": ("t", 80),
+             "client": ("c", 1), "root_path": "", "http_version": "1.1", "asgi": {"version": "3.0"}}
+    with caplog.at_level(logging.INFO):
+        asyncio.run(served.app(scope, receive, send))
+    assert sent == []  # nobody to answer
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("client disconnected" in r.getMessage() for r in caplog.records)
+    assert 'route="/graphql",status="499"' in served.client.get("/metrics").text
