@@ -115,10 +115,13 @@ class DateParam(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> date:
         if isinstance(value, date):
             return value
+        from ledger.errors import ValidationError
+        from ledger.inputs import parse_date
+
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+            return parse_date(value, (), "date")  # within the ledger's years, as every operation's dates
+        except ValidationError as error:
+            self.fail(error.message, param, ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,8 @@ from typing import Any, Optional
 from graphql import GraphQLError
 
 from graphql_api.context import Context, scoped_customer
+from ledger import inputs
+from ledger.errors import ValidationError
 from projections.aging import DEFAULT_BOUNDARIES, AgingQuery, aging_report
 from projections.statement import CustomerNotFound, statement as statement_document
 
@@ -18,10 +20,12 @@ def bad_input(message: str) -> GraphQLError:
 
 
 def parse_date(text: str, name: str) -> date:
+    """A report's date argument: YYYY-MM-DD within the ledger's years, as for every operation's dates (outside
+    them, the date arithmetic of KPIs and forecasts would overflow)."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise bad_input(f"{name} must be a date written YYYY-MM-DD, got {text!r}") from None
+        return inputs.parse_date(text, (name,), name)
+    except ValidationError as error:
+        raise bad_input(error.message) from None
 
 
 def parse_instant(text: Optional[str], name: str = "knownAt") -> Optional[datetime]:

@@ -158,3 +158,17 @@ def test_nested_invoice_pages_are_limited_now_and_in_the_past(one_customer, firs
         answer = one_customer.call("query($f: Int!, $k: String) { customer(code: \"C1\", knownAt: $k) "
                                    "{ invoices(first: $f) { number } } }", {"f": first, "k": known_at})
         assert answer["errors"][0]["extensions"]["code"] == "VALIDATION"
+
+
+@pytest.mark.parametrize("query, field", [  # found by the schemathesis run (tests/fuzz): these were 500-like faults
+    ('{ kpis(asOf: "0001-01-01") { asOf } }', "kpis"),
+    ('{ kpiTrend(asOf: "0001-12-31", months: 1) { asOf } }', "kpiTrend"),
+    ('{ cashForecast(asOf: "9999-12-31") { currency } }', "cashForecast"),
+    ('{ aging(asOf: "1899-12-31") { asOf } }', "aging"),
+    ('{ statement(customerCode: "C1", from: "2026-01-01", to: "2201-01-01") { closingBalance } }', "statement"),
+])
+def test_report_dates_outside_the_ledgers_years_are_refused_by_name(one_customer, query, field):
+    answer = one_customer.call(query)
+    (error,) = answer["errors"]
+    assert error["extensions"]["code"] == "VALIDATION" and "outside the years 1900-2200" in error["message"]
+    assert error["path"] == [field]
