@@ -24,20 +24,36 @@ T = TypeVar("T")
 
 FIRST_DELAY_S = 0.5
 MAX_DELAY_S = 10.0
-TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout, PoolExhausted)
+POOLS = (psycopg_pool.PoolTimeout, PoolExhausted)
+# SQLSTATEs that say "not now" rather than "never": connection exceptions (class 08), the server shutting down or
+# starting (57P01-57P03), too many connections, a lock or serialization conflict, a deadlock victim.
+RETRYABLE_STATES = ("57P01", "57P02", "57P03", "53300", "55P03", "40001", "40P01")
+PERMANENT_CONNECT = ("does not exist", "authentication failed", "no pg_hba.conf entry")
+
+
+class StoppedWaiting(Exception):
+    """The process was asked to stop while it waited for the database: stop cleanly."""
 
 
 def is_unavailable(error: BaseException | None) -> bool:
-    """True when the error, or one it was raised from, means the database could not serve the statement just now.
-    (The eventsourcing library wraps the driver's errors; the driver's own error is followed through the chain.)"""
+    """True when the error, or the one it was raised from, means the database could not serve the statement just
+    now. (The eventsourcing library wraps the driver's errors `from` them; that chain is followed. A wrong
+    password, a missing database, a statement timeout or a bug are not outages: they are reported as they are.)"""
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, TRANSIENT):
+        if isinstance(error, POOLS):
             return True
+        if isinstance(error, psycopg.InterfaceError):
+            return True  # the connection is closed or broken
+        if isinstance(error, psycopg.OperationalError):
+            state = getattr(error, "sqlstate", None)
+            if state is None:  # failed to connect, or the server went away mid-statement
+                return not any(word in str(error) for word in PERMANENT_CONNECT)
+            return state.startswith("08") or state in RETRYABLE_STATES
         if isinstance(error, sqlite3.OperationalError):
             return any(word in str(error).lower() for word in ("locked", "busy"))
-        error = error.__cause__ or error.__context__
+        error = error.__cause__
     return False
 
 
@@ -50,16 +66,18 @@ def when_available(action: Callable[[], T], what: str, stopping: Callable[[], bo
                    deadline_s: float | None = None, recover: Callable[[], None] | None = None,
                    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> T:
     """`action()`, called again with backoff (0.5 s doubling to 10 s) while it fails because the database is
-    unavailable, calling `recover()` (Ledger.recover: drop dead pooled connections) before each wait. Gives up,
-    raising the last error, when `stopping()` turns true or after `deadline_s`; any other error propagates at once."""
+    unavailable, calling `recover()` (Ledger.recover: drop dead pooled connections) before each wait. Gives up
+    after `deadline_s`, raising the last error, or with StoppedWaiting when `stopping()` turns true (a worker asked
+    to stop mid-outage); any other error propagates at once."""
     delay, started, failures = FIRST_DELAY_S, clock(), 0
     while True:
         try:
             result = action()
         except Exception as error:
-            if not is_unavailable(error) or stopping() or (
-                    deadline_s is not None and clock() - started + delay > deadline_s):
+            if not is_unavailable(error) or (deadline_s is not None and clock() - started + delay > deadline_s):
                 raise
+            if stopping():
+                raise StoppedWaiting(f"{what}: stopped while the database was unavailable") from error
             failures += 1
             log.warning("%s: the database is unavailable (%s); retrying in %.1f s", what, reason(error), delay)
             recovering(recover)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from arledger.cli import settings_for, database_url_option, main, open_ledger_for, print_json
-from arledger.availability import when_available
+from arledger.availability import StoppedWaiting, when_available
 from arledger.logs import configure_logging
 from arledger.outbox import Outbox, OutboxSettings
 from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
@@ -64,8 +64,11 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     total = 0
     while not stopping:
-        report = when_available(outbox.step, f"outbox worker {outbox.worker}", lambda: bool(stopping),
-                                recover=ledger.recover)
+        try:
+            report = when_available(outbox.step, f"outbox worker {outbox.worker}", lambda: bool(stopping),
+                                    recover=ledger.recover)
+        except StoppedWaiting:
+            break
         total += report.delivered
         if once and not (report.delivered or report.failed):
             break

@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.availability import when_available
+from arledger.availability import StoppedWaiting, when_available
 from arledger.logs import configure_logging
 from arledger.risk_watch import RiskWatcher
 from arledger.cli import settings_for, DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
@@ -189,10 +189,13 @@ def project_command(poll_interval: float, once: bool, database_url) -> None:
     click.echo(f"projection worker at position {ledger.runner.position()}"
                f"{', evaluating risk rules as events arrive' if watcher else ''}", err=True)
     while not stopping:  # a database outage is waited out (logged, with backoff): the worker carries on by itself
-        position = when_available(ledger.runner.catch_up, "projection worker", lambda: bool(stopping),
-                                  recover=ledger.recover)
-        if watcher:
-            when_available(watcher.step, "risk watch", lambda: bool(stopping), recover=ledger.recover)
+        try:
+            position = when_available(ledger.runner.catch_up, "projection worker", lambda: bool(stopping),
+                                      recover=ledger.recover)
+            if watcher:
+                when_available(watcher.step, "risk watch", lambda: bool(stopping), recover=ledger.recover)
+        except StoppedWaiting:
+            break
         if once:
             click.echo(f"caught up to position {position}", err=True)
             return

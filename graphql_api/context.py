@@ -60,12 +60,19 @@ def may_see(info: Info, customer_code: str) -> bool:
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
+# Operations without a number whose events remember the key (numbered documents are recognised by their number;
+# the rest — assessments, alert and statement answers, bank decisions — are refused as already done on a repeat).
+KEYED_OPERATIONS = frozenset({
+    "changeCreditLimit", "placeCreditHold", "releaseCreditHold", "voidInvoice", "writeOffInvoice",
+    "recordDunningAction", "recordPromiseToPay", "openDispute", "resolveDispute", "allocatePayment",
+    "reversePayment", "allocateCreditNote", "setDunningPolicy", "recordCollectionOutcome"})
 
 
-def command_context(info: Info, principal: Principal) -> CommandContext:
-    """The operation's context. With an `Idempotency-Key` header, a mutation sent again with the same key is
-    recognised as the one already recorded (even one without a natural key, such as an allocation): the key is
-    scoped to the caller and to the mutation's place in the document, so each field of one request has its own."""
+def command_context(info: Info, principal: Principal, command: Any = None) -> CommandContext:
+    """The operation's context. With an `Idempotency-Key` header, a keyed operation sent again with the same key
+    and the same content is recognised as the one already recorded. The key is scoped to the caller, to the
+    field's place in the document, and to the operation and its content: reused for anything else, it does not
+    stand for an operation that was not recorded (it is a new one)."""
     request = info.context.request
     key = request.headers.get(IDEMPOTENCY_HEADER) if request is not None else None
     if key is None:
@@ -73,7 +80,10 @@ def command_context(info: Info, principal: Principal) -> CommandContext:
     if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
         raise _error(f"the {IDEMPOTENCY_HEADER} header must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
                      "VALIDATION")
-    return CommandContext(actor=principal.actor, operation_key=f"{principal.actor}|{key}|{info.path.key}")
+    if command is None or command.op not in KEYED_OPERATIONS:
+        return CommandContext(actor=principal.actor)
+    return CommandContext(actor=principal.actor,
+                          operation_key=f"{principal.actor}|{key}|{info.path.key}|{command.fingerprint()}")
 
 
 def scoped_customer(context: Context, what: str, customer_code: str | None) -> str | None:

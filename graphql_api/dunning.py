@@ -252,7 +252,8 @@ class DunningMutation:
         data = {"customerCode": input.customerCode, "reason": input.reason, "excluded": bool(input.excluded),
                 **({"policy": input.policy} if input.policy is not None else {})}
         try:
-            ledger.app.execute(parse_command("setDunningPolicy", data), command_context(info, principal))
+            command = parse_command("setDunningPolicy", data)
+            ledger.app.execute(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return SetDunningPolicyPayload(userErrors=[UserError.of(refusal)], customerCode=None, policy=None,
                                            excluded=None)
@@ -268,8 +269,8 @@ class DunningMutation:
         data = {"customerCode": input.customerCode, "taskId": input.taskId, "outcome": input.outcome,
                 "note": input.note, **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {})}
         try:
-            outcome = ledger.app.execute(parse_command("recordCollectionOutcome", data),
-                                         command_context(info, principal))
+            command = parse_command("recordCollectionOutcome", data)
+            outcome = ledger.app.execute(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)
         ledger.runner.catch_up(outcome.position)

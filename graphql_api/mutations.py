@@ -57,7 +57,8 @@ def _resolver(op: str, field: str, key: str, roles: tuple[str, ...], input_type:
         if data.get("creditOverrideReason") is not None:
             caller(info, CREDIT)  # issuing above the limit is the admin's decision
         try:
-            outcome = ledger.app.execute(parse_command(op, data), command_context(info, principal))
+            command = parse_command(op, data)
+            outcome = ledger.app.execute(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return payload_type(userErrors=[UserError.of(refusal)], **{field: None})
         ledger.runner.catch_up(outcome.position)  # read-your-writes: up to this write, even if a worker folds the rest

@@ -53,3 +53,36 @@ def test_a_malformed_key_is_refused_by_name_and_nothing_is_written(served):
     assert "Idempotency-Key" in answer["errors"][0]["message"]
     assert answer["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert _allocate(served, key="ok")["data"]["allocatePayment"]["payment"]["unallocated"] == "30.00"
+
+
+WRITE_OFF = """mutation($n: String!) { w: writeOffInvoice(input: {number: $n, writtenOffOn: "2026-02-01",
+  reason: "bad debt"}) { userErrors { code } invoice { number status } } }"""
+HOLD = """mutation { r: placeCreditHold(input: {customerCode: "C1", reason: "late"}) { userErrors { code }
+  customer { onCreditHold } } }"""
+RELEASE = """mutation { r: releaseCreditHold(input: {customerCode: "C1", reason: "paid"}) { userErrors { code }
+  customer { onCreditHold } } }"""
+ASSESS = """mutation { assessCredit(input: {customerCode: "C1", assessedOn: "2026-02-01", industryPosition: "4",
+  managementQuality: "3", currentRatio: "1.6", applyRecommendation: true}) { userErrors { code }
+  assessment { grade applied } } }"""
+
+
+def _send(served, query, key, variables=None):
+    headers = {"Authorization": f"Bearer {served.tokens['admin']}", "Idempotency-Key": key}
+    return served.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers).json()
+
+
+def test_a_key_reused_for_other_content_or_another_operation_never_stands_for_an_unrecorded_one(served):
+    _setup(served)
+    served.call(ISSUE, {"input": invoice("INV-2", "80.00")})
+    assert _send(served, WRITE_OFF, "batch-7", {"n": "INV-1"})["data"]["w"]["invoice"]["status"] == "WRITTEN_OFF"
+    second = _send(served, WRITE_OFF, "batch-7", {"n": "INV-2"})["data"]["w"]  # same key, same alias, other invoice
+    assert second == {"userErrors": [], "invoice": {"number": "INV-2", "status": "WRITTEN_OFF"}}
+    assert _send(served, HOLD, "K")["data"]["r"]["customer"]["onCreditHold"] is True
+    assert _send(served, RELEASE, "K")["data"]["r"]["customer"]["onCreditHold"] is False  # another operation
+
+
+def test_an_operation_the_key_does_not_cover_is_answered_normally_with_one(served):
+    _setup(served)
+    answers = [_send(served, ASSESS, "assess-1") for _ in range(2)]
+    assert all(answer.get("errors") is None for answer in answers), answers  # no fault on a repeat
+    assert answers[1]["data"]["assessCredit"]["assessment"]["applied"] is True

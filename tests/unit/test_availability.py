@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from arledger.availability import is_unavailable, when_available
+from arledger.availability import StoppedWaiting, is_unavailable, when_available
 from projections.database import PoolExhausted
 
 
@@ -22,6 +22,14 @@ def _wrapped(cause: BaseException) -> OperationalError:
     (psycopg.OperationalError("terminating connection due to administrator command"), True),
     (psycopg.errors.AdminShutdown("terminating connection"), True),
     (psycopg.InterfaceError("the connection is closed"), True),
+    (psycopg.OperationalError('connection failed: FATAL:  the database system is starting up'), True),
+    (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+    (psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"), True),
+    (psycopg.errors.InvalidPassword("password authentication failed"), False),
+    (psycopg.OperationalError('connection failed: FATAL:  password authentication failed for user "x"'), False),
+    (psycopg.OperationalError('connection failed: FATAL:  database "nosuchdb" does not exist'), False),
+    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+    (psycopg.errors.ProgramLimitExceeded("index row size exceeds maximum"), False),
     (PoolExhausted("all 8 connections busy"), True),
     (sqlite3.OperationalError("database is locked"), True),
     (sqlite3.OperationalError("no such table: ar_customers"), False),
@@ -38,9 +46,16 @@ def test_the_drivers_error_is_found_behind_the_librarys_wrapper():
     assert is_unavailable(_wrapped(psycopg.OperationalError("connection refused")))
     assert not is_unavailable(_wrapped(sqlite3.OperationalError("no such column: x")))
     looped = ValueError("a")
-    looped.__context__ = ValueError("b")
-    looped.__context__.__context__ = looped  # a cycle in the chain ends the walk
+    looped.__cause__ = ValueError("b")
+    looped.__cause__.__cause__ = looped  # a cycle in the chain ends the walk
     assert not is_unavailable(looped)
+    try:
+        try:
+            raise psycopg.errors.AdminShutdown("terminating connection")
+        except psycopg.Error:
+            {}["missing"]  # a bug while handling an outage is a bug, not an outage
+    except KeyError as bug:
+        assert not is_unavailable(bug)
 
 
 def test_an_outage_is_waited_out_with_backoff_and_the_result_returned():
@@ -71,7 +86,7 @@ def test_a_fault_propagates_at_once_and_stopping_or_a_deadline_ends_the_wait():
         raise psycopg.OperationalError("down")
 
     calls = []
-    with pytest.raises(psycopg.OperationalError):
+    with pytest.raises(StoppedWaiting):  # asked to stop mid-outage: the worker stops cleanly
         when_available(down, "test", stopping=lambda: len(calls) >= 2, sleep=calls.append)
     assert calls == [0.5, 1.0]
     now = [0.0]
