@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import psycopg
@@ -25,6 +25,8 @@ from arledger.credit_policy import PolicyError
 from arledger.dunning_policy import DunningPolicyError
 from arledger.wiring import Ledger, open_ledger
 
+T = TypeVar("T")
+
 
 class InstantParam(click.ParamType):
     name = "INSTANT"
@@ -37,6 +39,15 @@ class InstantParam(click.ParamType):
         if instant.tzinfo is None:
             self.fail(f"{value!r} has no offset: write it as 2026-03-31T23:59:59+08:00", param, ctx)
         return instant
+
+
+def formats(*choices: str) -> Callable[..., Any]:
+    """The --format option; the first choice is the default (json: exactly one document on stdout)."""
+    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0],
+                        show_default=True)
+
+
+format_option = formats("table", "json")
 
 
 def database_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,6 +85,16 @@ def open_ledger_for(database_url: str | None, waiting: bool = False) -> Ledger:
         waited = f" (waited {settings.startup_wait_s} s)" if waiting and is_unavailable(error) else ""
         click.echo(f"cannot open the database {redacted(settings.database_url)}{waited}: {reason(error)}", err=True)
         sys.exit(1)
+
+
+def read_caught_up(database_url: str | None, read: Callable[[Ledger], T]) -> T:
+    """For a report command: open the ledger, bring the read models up to the end of the log, read, close."""
+    ledger = open_ledger_for(database_url)
+    try:
+        ledger.runner.catch_up()
+        return read(ledger)
+    finally:
+        ledger.close()
 
 
 def execute_or_exit(ledger: Ledger, command: Any) -> Any:

@@ -9,13 +9,12 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import database_url_option, execute_or_exit, open_ledger_for, print_json
+from arledger.cli import (database_url_option, execute_or_exit, format_option, open_ledger_for, print_json,
+                          read_caught_up)
 from arledger.cli_risk import risk_group
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from projections.alerts import STATUSES, alerts, watchlist
 
-FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
-                      show_default=True)
 
 
 @risk_group.command("alerts")
@@ -23,14 +22,11 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "
 @click.option("--customer", default=None, help="customer code")
 @click.option("--rule", default=None, help="rule name, e.g. overdue_days")
 @click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)
-@FORMAT
+@format_option
 @database_url_option
 def alerts_command(status, customer, rule, first, output_format, database_url) -> None:
     """Risk alerts, newest first, with their evidence and who last changed them."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    found = alerts(ledger.database, status, customer, rule, first)
-    ledger.close()
+    found = read_caught_up(database_url, lambda ledger: alerts(ledger.database, status, customer, rule, first))
     if output_format == "json":
         print_json(found)
         return
@@ -45,14 +41,11 @@ def alerts_command(status, customer, rule, first, output_format, database_url) -
 
 @risk_group.command("watchlist")
 @click.option("--first", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@FORMAT
+@format_option
 @database_url_option
 def watchlist_command(first, output_format, database_url) -> None:
     """Customers with live risk alerts, the riskiest first: most rules hit, then most alerts, then utilisation."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    found = watchlist(ledger.database, first)
-    ledger.close()
+    found = read_caught_up(database_url, lambda ledger: watchlist(ledger.database, first))
     if output_format == "json":
         print_json(found)
         return

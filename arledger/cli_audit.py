@@ -13,7 +13,8 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, InstantParam, cli_actor, database_url_option, main, open_ledger_for, print_json, progress_bar
+from arledger.cli import (DateParam, InstantParam, cli_actor, database_url_option, format_option, main,
+                          open_ledger_for, print_json, progress_bar)
 from arledger.cli_reports import BoundariesParam, aging_table
 from projections.aging import DUE_DATE, ISSUE_DATE
 from replay.books import replay
@@ -88,7 +89,7 @@ def digest_command(position: int | None, known_at: datetime | None, database_url
 @click.option("--basis", type=click.Choice(["due", "issue"]), default="due", show_default=True)
 @click.option("--boundaries", type=BoundariesParam(), default="30,60,90", show_default=True)
 @click.option("--customer", default=None, help="only this customer code")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def replay_command(known_at: datetime | None, from_file: Any, as_of: date | None, basis: str,
                    boundaries: tuple[int, ...], customer: str | None, output_format: str,
@@ -163,7 +164,7 @@ SHOW_QUERIES = {
 @main.command("show")
 @click.argument("number_or_code")
 @click.option("--known-at", type=InstantParam(), default=None, help="as known at this instant (default: now)")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def show_command(number_or_code: str, known_at: datetime | None, output_format: str, database_url: str | None) -> None:
     """A customer, invoice, payment or credit note now, or as it was known at an instant (the same answer as

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from arledger.bank_import import DEFAULT_THRESHOLD, BankFileError, bank_lines, read_camt053, read_csv, reconcile_file
-from arledger.cli import cli_actor, database_url_option, execute_or_exit, main, open_ledger_for, print_json
+from arledger.cli import (cli_actor, database_url_option, execute_or_exit, format_option, main, open_ledger_for,
+                          print_json, read_caught_up)
 from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
 
 
@@ -27,7 +28,7 @@ def bank_group() -> None:
 @click.option("--account", default=None, help="the bank account (default: the file's IBAN, or BANK for CSV)")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=float(DEFAULT_THRESHOLD), show_default=True,
               help="apply automatically only proposals this sure (and only when there is one)")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def import_command(path: str, account: Optional[str], threshold: float, output_format: str, database_url) -> None:
     """Record each credit of a bank file once (CSV layout in the README, or CAMT.053 .xml), match it, apply the
@@ -60,14 +61,11 @@ def import_command(path: str, account: Optional[str], threshold: float, output_f
 
 @bank_group.command("exceptions")
 @click.option("--all", "everything", is_flag=True, help="every line, decided or not")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def exceptions_command(everything: bool, output_format: str, database_url) -> None:
     """The bank lines waiting for a person, with the matcher's proposals."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    rows = bank_lines(ledger, open_only=not everything)
-    ledger.close()
+    rows = read_caught_up(database_url, lambda ledger: bank_lines(ledger, open_only=not everything))
     if output_format == "json":
         print_json(rows)
         return

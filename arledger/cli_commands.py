@@ -10,8 +10,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (DateParam, InstantParam, cli_actor, database_url_option, main, open_ledger_for, print_json,
-                          progress_bar)
+from arledger.cli import (DateParam, InstantParam, cli_actor, database_url_option, format_option, main,
+                          open_ledger_for, print_json, progress_bar)
 from arledger.importer import run_import
 from arledger.seed import seed_history
 from replay.history import DEFAULT_PAGE, MAX_PAGE, HistoryQuery, history_page
@@ -72,7 +72,7 @@ def seed_command(customers: int, random_seed: int, end_date: date | None, databa
 @click.option("--first", type=click.IntRange(1, MAX_PAGE), default=None,
               help=f"page size (default: everything of NUMBER_OR_CODE, else {DEFAULT_PAGE})")
 @click.option("--after", type=click.IntRange(min=0), default=0, help="start after this log position")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def history_command(number_or_code: str | None, customer: str | None, actor: str | None, recorded_from, recorded_to,
                     first: int | None, after: int, output_format: str, database_url: str | None) -> None:

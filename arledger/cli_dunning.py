@@ -13,16 +13,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (
-    DateParam, cli_actor, database_url_option, execute_or_exit, main, open_ledger_for, print_json)
+from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_exit, format_option, main,
+                          open_ledger_for, print_json, read_caught_up)
 from arledger.dunning_run import PreviewError, preview, run
 from arledger.letters import letter_pdf
 from ledger.commands import COLLECTION_OUTCOMES, parse_command
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
 
-FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
-                      show_default=True)
 CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
 
 
@@ -35,7 +33,7 @@ def dunning_group() -> None:
 @click.option("--as-of", type=DateParam(), required=True, help="business date of the run")
 @click.option("--dry-run", is_flag=True, help="decide and render only: record nothing")
 @click.option("--customer", default=None, help="only this customer")
-@FORMAT
+@format_option
 @database_url_option
 def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_format: str, database_url) -> None:
     """Issue the notices due on a date: one per customer and level, each invoice one level up at most. Running it
@@ -144,14 +142,11 @@ def notices_command(customer: Optional[str], as_of: Optional[date], first: int, 
 @click.option("--status", type=click.Choice(["OPEN", "DONE"]), default="OPEN", show_default=True)
 @click.option("--kind", type=click.Choice(["PHONE", "VISIT", "AGENCY", "LEGAL"]), default=None)
 @click.option("--first", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@FORMAT
+@format_option
 @database_url_option
 def worklist_command(status: str, kind: Optional[str], first: int, output_format: str, database_url) -> None:
     """Collectors' tasks, highest priority first: amount × days overdue × the customer's risk weight."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    tasks = worklist(ledger.database, status, kind, first)
-    ledger.close()
+    tasks = read_caught_up(database_url, lambda ledger: worklist(ledger.database, status, kind, first))
     if output_format == "json":
         print_json(tasks)
         return

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, database_url_option, open_ledger_for, print_json
+from arledger.cli import DateParam, database_url_option, format_option, print_json, read_caught_up
 from arledger.cli_reports import report_group
 from projections.forecast import backtest, forecast
 from projections.kpis import kpi_report, kpi_trend
@@ -32,15 +32,12 @@ def _table(title: str, rows: list[dict], first: str) -> Table:
 @click.option("--as-of", type=DateParam(), required=True)
 @click.option("--customer", default=None, help="one customer only")
 @click.option("--by-customer", is_flag=True, help="each customer's own KPIs too")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def kpis_command(as_of: date, customer: Optional[str], by_customer: bool, output_format: str, database_url) -> None:
     """DSO (count-back), best possible DSO, average days delinquent, CEI, AR turnover, overdue ratio, bad-debt
     ratio and recovery rate at a date, in total per currency (definitions: README, KPIs)."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    report = kpi_report(ledger.database, as_of, customer, by_customer)
-    ledger.close()
+    report = read_caught_up(database_url, lambda ledger: kpi_report(ledger.database, as_of, customer, by_customer))
     if output_format == "json":
         print_json(report)
         return
@@ -54,14 +51,11 @@ def kpis_command(as_of: date, customer: Optional[str], by_customer: bool, output
 @click.option("--as-of", type=DateParam(), required=True)
 @click.option("--months", type=click.IntRange(1, 36), default=12, show_default=True)
 @click.option("--customer", default=None)
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def trend_command(as_of: date, months: int, customer: Optional[str], output_format: str, database_url) -> None:
     """The KPI totals at each month end up to the date (the date itself last)."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    trend = kpi_trend(ledger.database, as_of, months, customer)
-    ledger.close()
+    trend = read_caught_up(database_url, lambda ledger: kpi_trend(ledger.database, as_of, months, customer))
     if output_format == "json":
         print_json(trend)
         return
@@ -73,15 +67,12 @@ def trend_command(as_of: date, months: int, customer: Optional[str], output_form
 @click.option("--as-of", type=DateParam(), required=True)
 @click.option("--weeks", type=click.IntRange(1, 52), default=13, show_default=True)
 @click.option("--customer", default=None)
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def forecast_command(as_of: date, weeks: int, customer: Optional[str], output_format: str, database_url) -> None:
     """Expected receipts by week for the next weeks, from the open installments at the date, shifted by each
     customer's own days beyond terms and weighted by its credit grade (README, Cash forecast)."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    result = forecast(ledger.database, as_of, weeks, customer)
-    ledger.close()
+    result = read_caught_up(database_url, lambda ledger: forecast(ledger.database, as_of, weeks, customer))
     if output_format == "json":
         print_json(result)
         return
@@ -110,7 +101,4 @@ def backtest_command(first: date, last: date, every_days: int, weeks: int, datab
     if last < first:
         raise click.UsageError("--to must not be before --from")
     origins = [date.fromordinal(day) for day in range(first.toordinal(), last.toordinal() + 1, every_days)]
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    print_json(backtest(ledger.database, origins, weeks))
-    ledger.close()
+    print_json(read_caught_up(database_url, lambda ledger: backtest(ledger.database, origins, weeks)))

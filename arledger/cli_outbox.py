@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Optional
@@ -13,7 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import settings_for, database_url_option, main, open_ledger_for, print_json
+from arledger.cli import (database_url_option, format_option, main, open_ledger_for, print_json, read_caught_up,
+                          settings_for)
 from arledger.availability import StoppedWaiting, when_available
 from arledger.logs import configure_logging
 from arledger.outbox import Outbox, OutboxSettings
@@ -83,15 +83,12 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
 @click.option("--channel", type=click.Choice(["EMAIL", "SMS", "LETTER"]), default=None)
 @click.option("--customer", default=None)
 @click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def list_command(status: Optional[str], channel: Optional[str], customer: Optional[str], first: int,
                  output_format: str, database_url) -> None:
     """Deliveries, newest first, with their state, attempts and last error."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    found = deliveries(ledger.database, status, channel, customer, first)
-    ledger.close()
+    found = read_caught_up(database_url, lambda ledger: deliveries(ledger.database, status, channel, customer, first))
     if output_format == "json":
         print_json(found)
         return
@@ -102,4 +99,3 @@ def list_command(status: Optional[str], channel: Optional[str], customer: Option
         table.add_row(d["deliveryId"], d["channel"], d["recipient"] or "", d["status"], str(d["attempts"]),
                       d["lastError"] if d["status"] in ("RETRY", "FAILED") else d["detail"] or "")
     Console(width=160).print(table)
-    sys.exit(0)

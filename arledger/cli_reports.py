@@ -16,7 +16,8 @@ from rich.table import Table
 from arledger.availability import StoppedWaiting, when_available
 from arledger.logs import configure_logging
 from arledger.risk_watch import RiskWatcher
-from arledger.cli import settings_for, DateParam, InstantParam, database_url_option, main, open_ledger_for, print_json, progress_bar
+from arledger.cli import (DateParam, InstantParam, database_url_option, formats, main, open_ledger_for, print_json,
+                          progress_bar, settings_for)
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
@@ -36,10 +37,6 @@ class BoundariesParam(click.ParamType):
         return bounds
 
 
-def _formats(*choices: str):
-    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True)
-
-
 def _bucket_labels(report: dict) -> list[str]:
     bounds, labels = report["boundaries"], []
     low = 1 if report["basis"] == DUE_DATE else 0
@@ -57,7 +54,8 @@ def _csv(rows: list[list[str]]) -> None:
 
 @main.group("report")
 def report_group() -> None:
-    """Reports from the read models: aging, statement of account."""
+    """Reports from the read models: aging, statement of account, KPIs and their trend, the cash forecast and its
+    backtest."""
 
 
 @report_group.command("aging")
@@ -66,7 +64,7 @@ def report_group() -> None:
 @click.option("--basis", type=click.Choice(["due", "issue"]), default="due", show_default=True)
 @click.option("--boundaries", type=BoundariesParam(), default="30,60,90", show_default=True)
 @click.option("--customer", default=None, help="only this customer code")
-@_formats("table", "json", "csv")
+@formats("table", "json", "csv")
 @database_url_option
 def aging_command(as_of: date, known_at, basis, boundaries, customer, output_format, database_url) -> None:
     """The aging report as of a date (CONTRACT.md section 5)."""
@@ -111,7 +109,7 @@ def aging_table(report: dict) -> Table:
 @click.option("--from", "start", type=DateParam(), required=True)
 @click.option("--to", "end", type=DateParam(), required=True)
 @click.option("--known-at", type=InstantParam(), default=None)
-@_formats("table", "json", "csv")
+@formats("table", "json", "csv")
 @database_url_option
 def statement_command(customer, start, end, known_at, output_format, database_url) -> None:
     """Statement of account for a customer and period (CONTRACT.md section 6)."""

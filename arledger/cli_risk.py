@@ -9,7 +9,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, main, open_ledger_for, print_json
+from arledger.cli import (DateParam, cli_actor, database_url_option, format_option, main, open_ledger_for, print_json,
+                          read_caught_up)
 from arledger.credit_service import ANALYST_INPUTS, assess_customer, parse_request
 from arledger.risk_scan import scan
 from ledger.errors import ValidationError
@@ -30,7 +31,7 @@ def risk_group() -> None:
               help=f"an analyst input, repeatable: {', '.join(ANALYST_INPUTS)} (ratings 1-5)")
 @click.option("--note", default=None)
 @click.option("--apply", "apply_recommendation", is_flag=True, help="also adopt the recommended credit limit")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def assess_command(customer: str, assessed_on: date, values: tuple[str, ...], note: str | None,
                    apply_recommendation: bool, output_format: str, database_url: str | None) -> None:
@@ -95,14 +96,12 @@ def profile_command(customer: str, expected_orders: str | None, database_url: st
 
 @risk_group.command("due")
 @click.option("--as-of", type=DateParam(), required=True)
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @database_url_option
 def due_command(as_of: date, output_format: str, database_url: str | None) -> None:
     """Customers due for a credit assessment: never assessed (NEW) or past the policy's renewal period."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    due = assessments_due(ledger.database, as_of, ledger.credit_policy.renew_after_days)
-    ledger.close()
+    due = read_caught_up(database_url, lambda ledger: assessments_due(ledger.database, as_of,
+                                                                     ledger.credit_policy.renew_after_days))
     if output_format == "json":
         print_json(due)
         return

@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from arledger.cli import settings_for, database_url_option, main, open_ledger_for
+from arledger.cli import database_url_option, main, open_ledger_for, settings_for
 from arledger.config import Settings
 from arledger.logs import configure_logging
 from arledger.wiring import Ledger
@@ -40,7 +40,6 @@ def serve_command(host: str | None, port: int | None, workers: int | None, datab
 
     ledger.close()
     os.environ["ARLEDGER_DATABASE_URL"] = settings.database_url  # each worker builds its app from the environment
-    configure_logging(settings.log_format, settings.log_level)
     uvicorn.run("arledger.asgi:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", ws_max_size=MAX_REQUEST_BYTES, log_config=None)
 
@@ -68,7 +67,6 @@ def _serve(ledger: Ledger, host: str, port: int, settings: Settings) -> None:
     if ledger.risk_watch and not ledger.database.postgres:  # on PostgreSQL the projection worker watches
         watching = WatcherThread(RiskWatcher(ledger)).start()
         ledger.app.after_save_hooks.append(watching.wake)
-    configure_logging(settings.log_format, settings.log_level)
     uvicorn.run(build_app(ledger, settings.ready_max_lag), host=host, port=port, log_level="warning",
                 ws_max_size=MAX_REQUEST_BYTES, log_config=None)
 
@@ -118,6 +116,7 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
     from arledger.seed import seed_history
 
     settings = settings_for(database_url)
+    configure_logging(settings.log_format, settings.log_level)
     ledger = open_ledger_for(database_url)
     host, port = host or settings.host, port or settings.port
     if ledger.app.recorder.max_notification_id():

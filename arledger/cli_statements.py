@@ -13,14 +13,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import DateParam, cli_actor, database_url_option, execute_or_exit, main, open_ledger_for, print_json
+from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_exit, format_option, main,
+                          open_ledger_for, print_json, read_caught_up)
 from arledger.statements import documents, reconciliation, send, statement_id
 from ledger.commands import parse_command
 from ledger.errors import LedgerError
 from projections.statement import CustomerNotFound
 
-FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
-                      show_default=True)
 
 
 @main.group("statements")
@@ -32,7 +31,7 @@ def statements_group() -> None:
 @click.option("--as-of", type=DateParam(), required=True, help="the statements' last day")
 @click.option("--from", "period_from", type=DateParam(), default=None, help="first day (default: the 1st of the month)")
 @click.option("--customer", default=None)
-@FORMAT
+@format_option
 @database_url_option
 def send_command(as_of: date, period_from: Optional[date], customer: Optional[str], output_format: str,
                  database_url) -> None:
@@ -92,15 +91,12 @@ def render_command(customer: str, as_of: date, period_from: Optional[date], loca
 @click.option("--as-of", type=DateParam(), default=None, help="statements of this run date only")
 @click.option("--status", type=click.Choice(["SENT", "CONFIRMED", "DISPUTED"]), default=None,
               help="SENT: no answer yet")
-@FORMAT
+@format_option
 @database_url_option
 def status_command(as_of: Optional[date], status: Optional[str], output_format: str, database_url) -> None:
     """The reconciliation loop: who confirmed its balance, who disputed it (why, and its own figure), who did not
     answer."""
-    ledger = open_ledger_for(database_url)
-    ledger.runner.catch_up()
-    rows = reconciliation(ledger, as_of, status)
-    ledger.close()
+    rows = read_caught_up(database_url, lambda ledger: reconciliation(ledger, as_of, status))
     if output_format == "json":
         print_json(rows)
         return
