@@ -18,7 +18,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Optional
 
 import orjson
@@ -31,8 +31,12 @@ from ledger.bank import bank_line_id
 from ledger.bank_commands import line_fingerprint
 from ledger.commands import Allocation, ApplyBankLine, ImportBankLine, ProposeBankMatches
 from ledger.context import CommandContext
-from ledger.currencies import is_known_currency, minor_unit_exponent
-from ledger.limits import MAX_AMOUNT_DIGITS
+from ledger.currencies import minor_unit_exponent
+from ledger.errors import ValidationError
+from ledger.inputs import parse_date
+from ledger.limits import EARLIEST_DATE_YEAR, LATEST_DATE_YEAR, MAX_AMOUNT_DIGITS
+from ledger.money import Money, check_currency, parse_decimal
+from projections.amounts import format_minor
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 
@@ -54,21 +58,29 @@ class ImportReport:
     exceptions: list[str] = field(default_factory=list)  # lines left for a person (labels)
 
 
+# Amounts and dates go through the project's own parsers: the same rules as every operation's input.
 def _amount(text: object, where: str) -> Decimal:
     try:
-        amount = Decimal(str(text or "").strip())
-    except InvalidOperation:
-        raise BankFileError(f"{where}: {text!r} is not a decimal number") from None
-    if not amount.is_finite() or amount.adjusted() >= MAX_AMOUNT_DIGITS:
-        raise BankFileError(f"{where}: {text!r} is not an amount a bank line can hold")
-    return amount
+        return parse_decimal(str(text or "").strip(), ())
+    except ValidationError:
+        raise BankFileError(f"{where}: {text!r} is not an amount (a decimal such as 120.50, at most "
+                            f"{MAX_AMOUNT_DIGITS} digits before the point)") from None
 
 
 def _date(text: str, where: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BankFileError(f"{where}: {text!r} is not a date (YYYY-MM-DD)") from None
+        return parse_date(text.strip(), ())
+    except ValidationError:
+        raise BankFileError(f"{where}: {text.strip()!r} is not a date (YYYY-MM-DD, in the years "
+                            f"{EARLIEST_DATE_YEAR}-{LATEST_DATE_YEAR})") from None
+
+
+def _check_money(amount: Decimal, currency: str, where: str) -> None:
+    """A known currency, and no more decimals than it has (the rules of every operation's amounts)."""
+    try:
+        Money.of(amount, check_currency(currency, ()), ())
+    except ValidationError as error:
+        raise BankFileError(f"{where}: {error.message}") from None
 
 
 def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
@@ -89,10 +101,7 @@ def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
         currency = (row.get("currency") or "").strip().upper()
         if not reference:
             raise BankFileError(f"{where}, bankReference: empty — the bank's id for the line is required")
-        if not is_known_currency(currency):
-            raise BankFileError(f"{where}, currency: unknown currency {currency!r}")
-        if amount != amount.quantize(Decimal(1).scaleb(-minor_unit_exponent(currency))):
-            raise BankFileError(f"{where}, amount: {amount} has more decimals than {currency} allows")
+        _check_money(amount, currency, f"{where}, amount")
         booked = _date(row.get("bookedOn") or "", f"{where}, bookedOn")
         value = _date(row["valueOn"], f"{where}, valueOn") if (row.get("valueOn") or "").strip() else booked
         lines.append(ImportBankLine(account, reference, booked, value, amount, currency,
@@ -117,10 +126,7 @@ def read_camt053(content: bytes, account: Optional[str]) -> tuple[list[ImportBan
             continue
         currency = (tx.get("Currency") or "").upper()
         amount = _amount(tx.get("Amount"), f"{where}, Amt")
-        if not is_known_currency(currency):
-            raise BankFileError(f"{where}: unknown currency {currency!r}")
-        if amount != amount.quantize(Decimal(1).scaleb(-minor_unit_exponent(currency))):
-            raise BankFileError(f"{where}, Amt: {amount} has more decimals than {currency} allows")
+        _check_money(amount, currency, f"{where}, Amt")
         base = tx.get("TransactionID") or hashlib.sha256(repr(sorted(tx.items())).encode()).hexdigest()[:20]
         seen[base] = seen.get(base, 0) + 1  # a batched entry lends its reference to each of its transactions
         reference = base if seen[base] == 1 else f"{base}/{seen[base]}"
@@ -234,7 +240,7 @@ def bank_lines(ledger: Ledger, open_only: bool = True, first: int = 200,
         "position LIMIT ?", (*params, first))
     return [{"line": r[0], "account": r[1], "bankReference": r[2], "bookedOn": date.fromordinal(r[3]).isoformat(),
              "valueOn": date.fromordinal(r[4]).isoformat(),
-             "amount": f"{Decimal(r[5]).scaleb(-minor_unit_exponent(r[6])):f}", "currency": r[6],
+             "amount": format_minor(r[5], r[6]), "currency": r[6],
              "counterparty": r[7], "remittance": r[8], "reference": r[9], "status": r[10], "customerCode": r[11],
              "paymentReference": r[12], "rule": r[13], "confidence": r[14],
              "proposals": orjson.loads(r[15]) if r[15] else [], "reason": r[16], "decidedBy": r[17]} for r in rows]

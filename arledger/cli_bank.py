@@ -61,11 +61,15 @@ def import_command(path: str, account: Optional[str], threshold: float, output_f
 
 @bank_group.command("exceptions")
 @click.option("--all", "everything", is_flag=True, help="every line, decided or not")
+@click.option("--first", type=click.IntRange(1, 10_000), default=200, show_default=True, help="at most this many lines")
 @format_option
 @database_url_option
-def exceptions_command(everything: bool, output_format: str, database_url) -> None:
-    """The bank lines waiting for a person, with the matcher's proposals."""
-    rows = read_caught_up(database_url, lambda ledger: bank_lines(ledger, open_only=not everything))
+def exceptions_command(everything: bool, first: int, output_format: str, database_url) -> None:
+    """The bank lines waiting for a person (oldest first), with the matcher's proposals."""
+    rows = read_caught_up(database_url, lambda ledger: bank_lines(ledger, open_only=not everything, first=first + 1))
+    if len(rows) > first:
+        rows = rows[:first]
+        click.echo(f"more lines follow: showing the first {first} (--first)", err=True)
     if output_format == "json":
         print_json(rows)
         return
