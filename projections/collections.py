@@ -24,7 +24,6 @@ STATEMENT_STATE = ("UPDATE {p}statements SET status = ?, note = ?, their_balance
                    "responded_by = ? WHERE statement_id = ?")
 TASK_STATE = ("UPDATE {p}tasks SET status = ?, outcome = ?, note = ?, changed_us = ?, changed_by = ? "
               "WHERE task_id = ?")
-INSERTS = ("INSERT INTO {p}notices", "INSERT INTO {p}deliveries", "INSERT INTO {p}tasks", "INSERT INTO {p}statements")
 
 
 def _json(value: Any) -> str:

@@ -29,10 +29,11 @@ def _grades(database: Database, as_of: date, codes: list[str]) -> dict[str, str]
     return grades
 
 
-def expected_receipts(database: Database, as_of: date, weeks: int, customer_code: Optional[str] = None,
-                      naive: bool = False) -> dict[str, dict[str, Any]]:
-    """currency -> {open, weeks: [expected per week], later, items: [(invoice, week or None, amount)]}. `naive`:
-    every installment paid in full on its due date (the baseline the backtest compares with)."""
+def expected_receipts(database: Database, as_of: date, weeks: int, customer_code: Optional[str] = None
+                      ) -> dict[str, dict[str, Any]]:
+    """currency -> {open, weeks: [expected per week], later, items: [(invoice, week or None, amount)], naive:
+    [per week if every installment were paid in full on its due date — the baseline the backtest compares with]}.
+    One read of the open items serves both."""
     items = open_items(database, as_of, [customer_code] if customer_code else None)
     codes = sorted(items)
     seen = behaviour(database, as_of, codes) if codes else {}
@@ -42,16 +43,18 @@ def expected_receipts(database: Database, as_of: date, weeks: int, customer_code
         delay = seen[code].average_days_beyond_terms if code in seen else None
         for item in items[code]:
             bucket = found.setdefault(item.currency, {"open": Decimal(0), "weeks": [Decimal(0)] * weeks,
-                                                      "later": Decimal(0), "items": []})
+                                                      "later": Decimal(0), "items": [], "naive": [Decimal(0)] * weeks})
             for due, outstanding in item.parts():
-                expected = expect(as_of, due, outstanding, item.currency, delay, grades.get(code), weeks) if not naive \
-                    else expect(as_of, due, outstanding, item.currency, None, "CERTAIN", weeks)
+                expected = expect(as_of, due, outstanding, item.currency, delay, grades.get(code), weeks)
                 bucket["open"] += outstanding
                 if expected.week is None:
                     bucket["later"] += expected.amount
                 else:
                     bucket["weeks"][expected.week - 1] += expected.amount
                 bucket["items"].append((item.invoice_number, expected.week, expected.amount))
+                naive = expect(as_of, due, outstanding, item.currency, None, "CERTAIN", weeks)
+                if naive.week is not None:
+                    bucket["naive"][naive.week - 1] += naive.amount
     return found
 
 
@@ -85,13 +88,12 @@ def backtest(database: Database, origins: list[date], weeks: int = 13) -> dict[s
     results, overall, baseline = [], defaultdict(list), defaultdict(list)
     for origin in origins:
         found = expected_receipts(database, origin, weeks)
-        naive = expected_receipts(database, origin, weeks, naive=True)
         for currency, bucket in sorted(found.items()):
             invoices = sorted({number for number, _week, _amount in bucket["items"]})
             arrived = _arrived(database, origin, weeks, invoices, currency)
             pairs = list(zip(bucket["weeks"], arrived))
             overall[currency] += pairs
-            baseline[currency] += list(zip(naive[currency]["weeks"], arrived))
+            baseline[currency] += list(zip(bucket["naive"], arrived))
             error = weighted_absolute_percentage_error(pairs)
             results.append({"asOf": origin.isoformat(), "currency": currency,
                             "forecast": format_amount(sum(bucket["weeks"], Decimal(0)), currency),
