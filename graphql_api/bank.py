@@ -3,7 +3,7 @@ staff) and a person's decision on a line: `applyBankLine` / `ignoreBankLine` (ad
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Optional
 
 import strawberry
@@ -12,8 +12,9 @@ from strawberry.types import Info
 
 from arledger.bank_import import bank_lines
 from graphql_api.context import STAFF, caller, command_context
+from graphql_api.inputs import AllocationInput, as_plain
 from graphql_api.types import UserError
-from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
+from ledger.commands import ApplyBankLine, IgnoreBankLine, parse_allocations
 from ledger.errors import LedgerError
 
 DECIDERS = ("admin", "accountant")
@@ -52,16 +53,10 @@ class BankQuery:
 
 
 @strawberry.input
-class BankAllocationInput:
-    invoiceNumber: str
-    amount: str
-
-
-@strawberry.input
 class ApplyBankLineInput:
     line: str
     customerCode: str
-    allocations: Optional[list[BankAllocationInput]] = None  # none: oldest due date first
+    allocations: Optional[list[AllocationInput]] = None  # none: oldest due date first
 
 
 @strawberry.input
@@ -97,16 +92,12 @@ def _decide(info: Info, label: str, make) -> BankDecisionPayload:
 class BankMutation:
     @strawberry.mutation(description="Apply a bank line as a payment of a customer (a person's decision).")
     def applyBankLine(self, info: Info, input: ApplyBankLineInput) -> BankDecisionPayload:  # noqa: A002
-        allocations = []
-        for index, item in enumerate(input.allocations or []):
-            try:
-                allocations.append(Allocation(item.invoiceNumber, Decimal(item.amount)))
-            except InvalidOperation:
-                return BankDecisionPayload(userErrors=[UserError(
-                    code="VALIDATION", field=["allocations", str(index), "amount"],
-                    message=f"amount must be a decimal string such as \"120.50\", got {item.amount!r}")], line=None)
+        try:
+            allocations = parse_allocations(as_plain(input.allocations))
+        except LedgerError as refusal:
+            return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
         return _decide(info, input.line, lambda account, reference: ApplyBankLine(
-            account, reference, input.customerCode, tuple(allocations) or None, "MANUAL", Decimal(1)))
+            account, reference, input.customerCode, allocations, "MANUAL", Decimal(1)))
 
     @strawberry.mutation(description="Set a bank line aside as not a customer payment, with the reason.")
     def ignoreBankLine(self, info: Info, input: IgnoreBankLineInput) -> BankDecisionPayload:  # noqa: A002

@@ -262,6 +262,12 @@ def _allocations(r: Reader, required: bool) -> tuple[Allocation, ...] | None:
     return tuple(allocations)
 
 
+def parse_allocations(items: object) -> tuple[Allocation, ...] | None:
+    """Allocations read as every operation reads them (invoice numbers, positive amounts; fields named on refusal),
+    for a decision that carries them outside a contract operation (a person applying a bank line)."""
+    return _allocations(Reader({"allocations": items} if items else {}), required=False)
+
+
 def parse_register_customer(r: Reader) -> RegisterCustomer:
     return RegisterCustomer(
         code=_code(r, "code"),

@@ -33,7 +33,7 @@ def check_allocations(account: CustomerAccount, allocations: tuple[Allocation, .
         if invoice.currency != currency:
             raise CurrencyMismatch(f"invoice {invoice.number} is in {invoice.currency}, {source} is in {currency}", (*field, "invoiceNumber"))
         amount = Money.of(allocation.amount, currency, (*field, "amount")).amount
-        if amount <= 0:  # the parser refuses it for contract operations; a person's bank decision comes here too
+        if amount <= 0:  # an invariant for every caller (the input parsers refuse it before this)
             raise ValidationError(f"allocation amount must be positive, got {format_amount(amount, currency)}",
                                   (*field, "amount"))
         if amount > invoice.outstanding:

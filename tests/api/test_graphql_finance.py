@@ -1,5 +1,7 @@
 """Finance views through GraphQL: KPIs with their trend and the cash forecast, for staff only."""
 
+import pytest
+
 from tests.api.test_graphql_dunning import _books
 
 
@@ -97,3 +99,12 @@ def test_the_bank_exception_queue_and_a_persons_decision(served):
     assert api(ignore, role="admin")["data"]["ignoreBankLine"]["line"] == {"status": "IGNORED",
                                                                            "reason": "bank fee refund"}
     assert api("{ bankLines { line } }")["data"]["bankLines"] == []
+
+
+@pytest.mark.parametrize("amount, says", [("Infinity", "decimal string"), ("1e999999", "decimal string"),
+                                          ("-5", "positive")])
+def test_a_bank_decision_reads_its_amounts_as_every_operation_does(served, amount, says):
+    query = """mutation($a: String!) { applyBankLine(input: {line: "A:R1", customerCode: "C1",
+      allocations: [{invoiceNumber: "I1", amount: $a}]}) { userErrors { code field message } } }"""
+    (error,) = served.call(query, {"a": amount})["data"]["applyBankLine"]["userErrors"]
+    assert error["code"] == "VALIDATION" and error["field"] == ["allocations", "0", "amount"] and says in error["message"]
