@@ -17,11 +17,12 @@ from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_
                           open_ledger_for, print_json, read_caught_up)
 from arledger.dunning_run import PreviewError, preview, run
 from arledger.letters import letter_pdf
-from ledger.commands import COLLECTION_OUTCOMES, parse_command
+from arledger.dunning_policy import CHANNELS
+from ledger.commands import COLLECTION_OUTCOMES, LOCALES, parse_command
+from ledger.dunning import TASK_CHANNELS
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
 
-CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
 
 
 @main.group("dunning")
@@ -69,7 +70,7 @@ def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_form
 @click.option("--level", type=int, required=True, help="the level to render (from the customer's policy)")
 @click.option("--as-of", type=DateParam(), default=None, help="business date (default: today)")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="one channel (default: the level's)")
-@click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None, help="default: the customer's")
+@click.option("--locale", type=click.Choice(LOCALES), default=None, help="default: the customer's")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), default=None,
               help="also write the letter as this PDF file")
 @database_url_option
@@ -140,7 +141,7 @@ def notices_command(customer: Optional[str], as_of: Optional[date], first: int, 
 
 @dunning_group.command("worklist")
 @click.option("--status", type=click.Choice(["OPEN", "DONE"]), default="OPEN", show_default=True)
-@click.option("--kind", type=click.Choice(["PHONE", "VISIT", "AGENCY", "LEGAL"]), default=None)
+@click.option("--kind", type=click.Choice(TASK_CHANNELS), default=None)
 @click.option("--first", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @format_option
 @database_url_option

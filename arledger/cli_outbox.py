@@ -20,9 +20,9 @@ from arledger.outbox import Outbox, OutboxSettings
 from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
 from arledger.statements import attachments_for
 from arledger.wiring import Ledger
-from projections.dunning import deliveries
+from ledger.dunning import MESSAGE_CHANNELS
+from projections.dunning import DELIVERY_STATUSES, deliveries
 
-STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")
 
 
 def build_outbox(ledger: Ledger, settings: dict) -> Outbox:
@@ -79,8 +79,8 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
 
 
 @outbox_group.command("list")
-@click.option("--status", type=click.Choice(STATUSES), default=None)
-@click.option("--channel", type=click.Choice(["EMAIL", "SMS", "LETTER"]), default=None)
+@click.option("--status", type=click.Choice(DELIVERY_STATUSES), default=None)
+@click.option("--channel", type=click.Choice(MESSAGE_CHANNELS), default=None)
 @click.option("--customer", default=None)
 @click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)
 @format_option

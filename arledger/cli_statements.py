@@ -16,7 +16,7 @@ from rich.table import Table
 from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_exit, format_option, main,
                           open_ledger_for, print_json, read_caught_up)
 from arledger.statements import documents, reconciliation, send, statement_id
-from ledger.commands import parse_command
+from ledger.commands import LOCALES, parse_command
 from ledger.errors import LedgerError
 from projections.statement import CustomerNotFound
 
@@ -60,7 +60,7 @@ def send_command(as_of: date, period_from: Optional[date], customer: Optional[st
 @click.option("--customer", required=True)
 @click.option("--as-of", type=DateParam(), required=True)
 @click.option("--from", "period_from", type=DateParam(), default=None)
-@click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None, help="default: the customer's")
+@click.option("--locale", type=click.Choice(LOCALES), default=None, help="default: the customer's")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), default=None)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), default=None)
 @database_url_option

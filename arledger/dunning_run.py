@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from arledger.dunning_templates import Contact, Rendered
 from arledger.wiring import Ledger
-from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest
+from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest, language
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, decide, line
@@ -44,7 +44,7 @@ def notice_command(ledger: Ledger, notice: Notice, contact: Contact) -> IssueDun
     """The notice rendered for each channel of its level: messages for the outbox, tasks for collectors."""
     level = notice.level
     deliveries, tasks = [], []
-    locale = contact.locale if contact.locale in ("zh-CN", "en") else "en"
+    locale = language(contact.locale)
     for channel in level.channels:
         rendered = ledger.renderer.render(notice, contact, channel)
         if channel in MESSAGE_CHANNELS:

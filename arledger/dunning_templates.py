@@ -14,11 +14,11 @@ from typing import Any, Optional
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from arledger.dunning_policy import DunningConfig
+from ledger.commands import language
 from ledger.dunning import Notice
 from ledger.money import format_amount
 
 SHIPPED_TEMPLATES = Path(__file__).with_name("templates") / "dunning"
-LOCALES = ("zh-CN", "en")
 
 
 class TemplateError(ValueError):
@@ -66,7 +66,7 @@ class Renderer:
     def render_statement(self, values: dict[str, Any], contact: Contact) -> Rendered:
         """A statement's cover e-mail (`statement.<locale>.j2`, blocks subject and email); `values` are its id,
         period, currency and balances as `s`."""
-        locale = contact.locale if contact.locale in LOCALES else "en"
+        locale = language(contact.locale)
         name = f"statement.{locale}.j2"
         try:
             template = self.environment.get_template(name)
@@ -80,7 +80,7 @@ class Renderer:
 
     def render(self, notice: Notice, contact: Contact, channel: str) -> Rendered:
         """What `channel` sends for this notice (EMAIL, SMS and LETTER: a message; the others: a task)."""
-        locale = contact.locale if contact.locale in LOCALES else "en"
+        locale = language(contact.locale)
         name = f"{notice.level.template}.{locale}.j2"
         try:
             template = self.environment.get_template(name)

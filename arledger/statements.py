@@ -18,7 +18,7 @@ from typing import Any, Optional
 from arledger.dunning_templates import Contact
 from arledger.letters import statement_pdf
 from arledger.wiring import Ledger
-from ledger.commands import DeliveryRequest, IssueStatement
+from ledger.commands import DeliveryRequest, IssueStatement, language
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
@@ -106,7 +106,7 @@ def send(ledger: Ledger, as_of: date, actor: str, customer_code: Optional[str] =
         if not email:
             report.without_email.append(code)
         delivery = DeliveryRequest(f"{identifier}:EMAIL", "EMAIL", email, cover.subject, cover.body,
-                                   locale if locale in ("zh-CN", "en") else "en")
+                                   language(locale))
         commands.append(IssueStatement(code, identifier, as_of, first, as_of, found["currency"],
                                        Decimal(found["openingBalance"]), Decimal(found["closingBalance"]), delivery))
     for start in range(0, len(commands), BATCH):

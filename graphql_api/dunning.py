@@ -19,10 +19,9 @@ from graphql_api.types import UserError
 from ledger.commands import parse_command
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
 from ledger.errors import LedgerError
-from projections.dunning import deliveries, notices, worklist
+from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
 
 COLLECTORS = ("admin", "collector")
-DELIVERY_STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")
 MAX_FIRST = 500
 
 

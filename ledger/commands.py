@@ -24,6 +24,13 @@ from ledger.risk_rules import Condition
 PAYMENT_METHODS = ("BANK_TRANSFER", "CARD", "ONLINE", "CASH", "CHEQUE", "OTHER")
 DUNNING_CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
 LOCALES = ("zh-CN", "en")
+
+
+def language(locale: object) -> str:
+    """The locale messages are written in: the customer's when it is one of LOCALES, English otherwise."""
+    return locale if locale in LOCALES else "en"  # type: ignore[return-value]
+
+
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
 

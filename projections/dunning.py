@@ -37,6 +37,8 @@ _OPEN = (
     "WHERE i.issue_day <= ? AND NOT (i.void_day IS NOT NULL AND i.void_day <= ?){where}) AS n "
     "WHERE n.outstanding > 0 ORDER BY n.customer_code, n.invoice_number, n.seq")
 
+DELIVERY_STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")  # the states of an outbox delivery
+
 
 def open_items(database: Database, as_of: date, customer_codes: Optional[list[str]] = None) -> dict[str, list[OpenItem]]:
     """Each customer's open invoices as of `as_of` (each with its unpaid installments), with their collection
