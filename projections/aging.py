@@ -58,6 +58,27 @@ def _bucket_columns(query: AgingQuery) -> tuple[str, list[int]]:
     return ", ".join(columns), params
 
 
+def installments_outstanding(columns: str, where: str = "") -> str:
+    """SQL for each installment of an invoice issued and not voided by day D, known at instant T, with its
+    `outstanding` as of D: its amount less the settlements effective by D (money settles installments in due-date
+    order, so `cum_before_minor` says how much goes to earlier ones). `columns` are more of `n` (installments);
+    `where` is more conditions (" AND ..."). Parameters: installments_params(D, T), then those of `where`."""
+    return (
+        f"SELECT {columns}, {{greatest}}(0, {{least}}(n.amount_minor, "
+        "n.amount_minor + n.cum_before_minor - COALESCE(s.amount, 0))) AS outstanding "
+        "FROM {p}installments n JOIN {p}invoices i ON i.invoice_number = n.invoice_number "
+        "LEFT JOIN (SELECT invoice_number, SUM(amount_minor) AS amount FROM {p}settlements "
+        "  WHERE effective_day <= ? AND recorded_us <= ? "
+        "  AND NOT (undone_day IS NOT NULL AND undone_day <= ? AND undone_recorded_us <= ?) "
+        "  GROUP BY invoice_number) s ON s.invoice_number = n.invoice_number "
+        "WHERE i.issue_day <= ? AND i.recorded_us <= ? "
+        "AND NOT (i.void_day IS NOT NULL AND i.void_day <= ? AND i.void_recorded_us <= ?)" + where)
+
+
+def installments_params(as_of_day: int, known_us: int = NEVER) -> list[int]:
+    return [as_of_day, known_us, as_of_day, known_us, as_of_day, known_us, as_of_day, known_us]
+
+
 def _customer_filter(query: AgingQuery, column: str) -> tuple[str, list[Any]]:
     return (f" AND {column} = ?", [query.customer_code]) if query.customer_code is not None else ("", [])
 
@@ -79,17 +100,8 @@ def _outstanding_rows(database: Database, query: AgingQuery, prefix: str, open_i
         item_params = [day(query.as_of), *where_params]
     else:
         as_of, known = day(query.as_of), NEVER if query.known_at is None else micros(query.known_at)
-        items = (
-            "SELECT n.customer_code, n.currency, ? - n." + age_of + " AS age, {greatest}(0, {least}(n.amount_minor, "
-            "n.amount_minor + n.cum_before_minor - COALESCE(s.amount, 0))) AS outstanding "
-            "FROM {p}installments n JOIN {p}invoices i ON i.invoice_number = n.invoice_number "
-            "LEFT JOIN (SELECT invoice_number, SUM(amount_minor) AS amount FROM {p}settlements "
-            "  WHERE effective_day <= ? AND recorded_us <= ? "
-            "  AND NOT (undone_day IS NOT NULL AND undone_day <= ? AND undone_recorded_us <= ?) "
-            "  GROUP BY invoice_number) s ON s.invoice_number = n.invoice_number "
-            "WHERE i.issue_day <= ? AND i.recorded_us <= ? "
-            "AND NOT (i.void_day IS NOT NULL AND i.void_day <= ? AND i.void_recorded_us <= ?)" + where)
-        item_params = [as_of, as_of, known, as_of, known, as_of, known, as_of, known, *where_params]
+        items = installments_outstanding(f"n.customer_code, n.currency, ? - n.{age_of} AS age", where)
+        item_params = [as_of, *installments_params(as_of, known), *where_params]
     sql = (f"SELECT customer_code, currency, {columns} FROM ({items}) AS items WHERE outstanding > 0 "
            "GROUP BY customer_code, currency")
     return database.execute(sql, [*bucket_params, *item_params], prefix)

@@ -18,6 +18,7 @@ import orjson
 
 from ledger.currencies import minor_unit_exponent
 from ledger.dunning import OpenItem
+from projections.aging import installments_outstanding, installments_params
 from projections.amounts import format_minor
 from projections.database import Database, equal_filters
 
@@ -25,17 +26,10 @@ GRADE_WEIGHTS = {"A": Decimal("1.0"), "B": Decimal("1.2"), "C": Decimal("1.5"), 
 UNASSESSED_WEIGHT = Decimal("1.5")
 BATCH = 500
 
-# Each installment's outstanding as of D, known now (as in aging): money settles installments in due-date order.
-_OPEN = (
-    "SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, n.outstanding FROM ("
-    "SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, n.seq, {greatest}(0, {least}(n.amount_minor, "
-    "n.amount_minor + n.cum_before_minor - COALESCE(s.amount, 0))) AS outstanding "
-    "FROM {p}installments n JOIN {p}invoices i ON i.invoice_number = n.invoice_number "
-    "LEFT JOIN (SELECT invoice_number, SUM(amount_minor) AS amount FROM {p}settlements WHERE effective_day <= ? "
-    "  AND NOT (undone_day IS NOT NULL AND undone_day <= ?) GROUP BY invoice_number) s "
-    "  ON s.invoice_number = n.invoice_number "
-    "WHERE i.issue_day <= ? AND NOT (i.void_day IS NOT NULL AND i.void_day <= ?){where}) AS n "
-    "WHERE n.outstanding > 0 ORDER BY n.customer_code, n.invoice_number, n.seq")
+# Each installment's outstanding as of D, known now (as in aging).
+_OPEN = ("SELECT n.customer_code, n.invoice_number, n.currency, n.due_day, n.outstanding FROM ("
+         + installments_outstanding("n.customer_code, n.invoice_number, n.currency, n.due_day, n.seq", "{where}")
+         + ") AS n WHERE n.outstanding > 0 ORDER BY n.customer_code, n.invoice_number, n.seq")
 
 DELIVERY_STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")  # the states of an outbox delivery
 
@@ -49,7 +43,7 @@ def open_items(database: Database, as_of: date, customer_codes: Optional[list[st
         if not customer_codes:
             return {}
         where, params = f" AND n.customer_code IN ({','.join('?' * len(customer_codes))})", list(customer_codes)
-    rows = database.execute(_OPEN.replace("{where}", where), [d, d, d, d, *params])
+    rows = database.execute(_OPEN.replace("{where}", where), [*installments_params(d), *params])
     parts: dict[tuple[str, str, str], list[tuple[date, Decimal]]] = defaultdict(list)
     for code, number, currency, due, outstanding in rows:
         parts[(code, number, currency)].append((date.fromordinal(due),

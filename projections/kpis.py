@@ -13,19 +13,15 @@ from typing import Any, Optional
 
 from ledger.currencies import minor_unit_exponent
 from ledger.kpis import Figures, Kpis, Period, kpis
+from projections.aging import installments_outstanding, installments_params
 from projections.database import Database
 
 COUNT_BACK_MONTHS = 24
 Key = tuple[str, str]  # (customer code, currency)
 
-_BALANCES = (
-    "SELECT n.customer_code, n.currency, SUM(n.outstanding), SUM(CASE WHEN n.due_day >= ? THEN n.outstanding ELSE 0 "
-    "END) FROM (SELECT n.customer_code, n.currency, n.due_day, {greatest}(0, {least}(n.amount_minor, n.amount_minor "
-    "+ n.cum_before_minor - COALESCE(s.amount, 0))) AS outstanding FROM {p}installments n JOIN {p}invoices i "
-    "ON i.invoice_number = n.invoice_number LEFT JOIN (SELECT invoice_number, SUM(amount_minor) AS amount "
-    "FROM {p}settlements WHERE effective_day <= ? AND NOT (undone_day IS NOT NULL AND undone_day <= ?) "
-    "GROUP BY invoice_number) s ON s.invoice_number = n.invoice_number WHERE i.issue_day <= ? "
-    "AND NOT (i.void_day IS NOT NULL AND i.void_day <= ?){where}) AS n GROUP BY n.customer_code, n.currency")
+_BALANCES = ("SELECT n.customer_code, n.currency, SUM(n.outstanding), SUM(CASE WHEN n.due_day >= ? THEN n.outstanding "
+             "ELSE 0 END) FROM (" + installments_outstanding("n.customer_code, n.currency, n.due_day", "{where}")
+             + ") AS n GROUP BY n.customer_code, n.currency")
 
 
 def _where(customer_code: Optional[str], column: str) -> tuple[str, list[Any]]:
@@ -36,7 +32,7 @@ def balances(database: Database, day: date, customer_code: Optional[str] = None)
     """(receivables, of which not yet due) in minor units at `day`, per customer and currency."""
     d = day.toordinal()
     where, params = _where(customer_code, "n.customer_code")
-    rows = database.execute(_BALANCES.replace("{where}", where), [d, d, d, d, d, *params])
+    rows = database.execute(_BALANCES.replace("{where}", where), [d, *installments_params(d), *params])
     return {(code, currency): (int(total), int(current)) for code, currency, total, current in rows}
 
 
