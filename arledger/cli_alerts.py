@@ -60,24 +60,19 @@ def watchlist_command(first, output_format, database_url) -> None:
     Console(width=160).print(table)
 
 
-def _decide(command_type, customer: str, alert_id: str, reason: str, database_url) -> None:
-    execute_or_exit(open_ledger_for(database_url), command_type(customer, alert_id, reason))
-    click.echo(f"{alert_id} of {customer}: {'acknowledged' if command_type is AcknowledgeRiskAlert else 'resolved'}")
-
-
-def _decision(verb: str, help_text: str):
+def _decision(verb: str, command_type: type, done: str, help_text: str) -> None:
     @risk_group.command(verb, help=help_text)
     @click.option("--customer", required=True, help="customer code")
     @click.option("--alert", "alert_id", required=True, help="alert id, e.g. overdue_days:INV-7:1")
     @click.option("--reason", required=True, help="why (recorded with the decision)")
     @database_url_option
     def command(customer, alert_id, reason, database_url) -> None:
-        _decide(AcknowledgeRiskAlert if verb == "acknowledge" else ResolveRiskAlert, customer, alert_id, reason,
-                database_url)
-
-    return command
+        execute_or_exit(open_ledger_for(database_url), command_type(customer, alert_id, reason))
+        click.echo(f"{alert_id} of {customer}: {done}")
 
 
-_decision("acknowledge", "Acknowledge an open risk alert, with a reason (it stays live).")
-_decision("resolve", "Resolve a risk alert, with a reason: the same condition raises no new alert until it has "
-                     "stopped holding once.")
+_decision("acknowledge", AcknowledgeRiskAlert, "acknowledged",
+          "Acknowledge an open risk alert, with a reason (it stays live).")
+_decision("resolve", ResolveRiskAlert, "resolved",
+          "Resolve a risk alert, with a reason: the same condition raises no new alert until it has stopped holding "
+          "once.")

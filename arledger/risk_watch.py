@@ -93,7 +93,6 @@ class WatcherThread:
         self.watcher = watcher
         self.interval_s = interval_s
         self.woken = threading.Event()
-        self.stopping = False
         self.thread = threading.Thread(target=self._run, name="risk-watch", daemon=True)
 
     def start(self) -> "WatcherThread":
@@ -103,13 +102,8 @@ class WatcherThread:
     def wake(self, *_: object) -> None:
         self.woken.set()
 
-    def stop(self) -> None:
-        self.stopping = True
-        self.woken.set()
-        self.thread.join()
-
     def _run(self) -> None:
-        while not self.stopping:
+        while True:  # a daemon thread: it ends with the server process
             self.woken.clear()
             try:
                 self.watcher.step()
