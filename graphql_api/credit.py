@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from arledger.credit_service import assess_customer, parse_request
 from graphql_api import reports
+from graphql_api.connections import page_size
 from graphql_api.context import STAFF, caller, command_context
 from graphql_api.from_domain import money
 from graphql_api.inputs import as_plain
@@ -226,8 +227,7 @@ class RiskAlertQuery:
     def riskAlerts(self, info: Info, status: Optional[str] = None, customerCode: Optional[str] = None,
                    rule: Optional[str] = None, first: int = 100) -> list[RiskAlert]:
         caller(info, STAFF)
-        if not 1 <= first <= 500:
-            raise reports.bad_input(f"first must be between 1 and 500, got {first}")
+        page_size(first)
         if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
         info.context.ledger.runner.catch_up()
@@ -238,8 +238,7 @@ class RiskAlertQuery:
                                   "(1-500).")
     def riskWatchlist(self, info: Info, first: int = 50) -> list[WatchlistEntry]:
         caller(info, STAFF)
-        if not 1 <= first <= 500:
-            raise reports.bad_input(f"first must be between 1 and 500, got {first}")
+        page_size(first)
         info.context.ledger.runner.catch_up()
         return [WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
                 for row in watchlist(info.context.ledger.database, first)]

@@ -8,33 +8,27 @@ from datetime import date
 from typing import Optional
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from arledger.dunning_run import PreviewError, preview, run
 from graphql_api import reports
+from graphql_api.connections import page_size
 from graphql_api.context import STAFF, caller, command_context
 from graphql_api.types import UserError
 from ledger.commands import parse_command
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, ValidationError
+from ledger.inputs import parse_date
 from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
 
 COLLECTORS = ("admin", "collector")
-MAX_FIRST = 500
 
 
 def _one_of(name: str, value: Optional[str], choices: tuple[str, ...]) -> Optional[str]:
     if value is not None and value not in choices:
         raise reports.bad_input(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
-
-
-def _first(first: int) -> int:
-    if not 1 <= first <= MAX_FIRST:
-        raise reports.bad_input(f"first must be between 1 and {MAX_FIRST}, got {first}")
-    return first
 
 
 @strawberry.type
@@ -133,7 +127,7 @@ class DunningQuery:
         caller(info, STAFF)
         on = None if asOf is None else reports.parse_date(asOf, "asOf")
         info.context.ledger.runner.catch_up()
-        return [DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, _first(first))]
+        return [DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, page_size(first))]
 
     @strawberry.field(description="The outbox's deliveries, newest first: state, attempts, last error, the "
                                   "receiver's reply. Filter by status, channel, customer.")
@@ -144,7 +138,7 @@ class DunningQuery:
         _one_of("channel", channel, MESSAGE_CHANNELS)
         info.context.ledger.runner.catch_up()
         return [Delivery(**row) for row in deliveries(info.context.ledger.database, status, channel, customerCode,
-                                                      _first(first))]
+                                                      page_size(first))]
 
     @strawberry.field(description="Collectors' tasks (PHONE, VISIT, AGENCY, LEGAL), highest priority first: "
                                   "amount x days overdue x the customer's risk weight.")
@@ -154,7 +148,7 @@ class DunningQuery:
         _one_of("status", status, ("OPEN", "DONE"))
         _one_of("kind", kind, TASK_CHANNELS)
         info.context.ledger.runner.catch_up()
-        return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, _first(first))]
+        return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, page_size(first))]
 
     @strawberry.field(description="What a dunning level would send a customer for its open invoices as of a date "
                                   "(default today), channel by channel; nothing is recorded.")
@@ -227,9 +221,9 @@ class DunningMutation:
         principal = caller(info, COLLECTORS)
         ledger = info.context.ledger
         try:
-            as_of = reports.parse_date(input.asOf, "asOf")
-        except GraphQLError as error:
-            return RunDunningPayload(userErrors=_error("asOf", str(error)), report=None)
+            as_of = parse_date(input.asOf, ("asOf",), "asOf")
+        except ValidationError as error:
+            return RunDunningPayload(userErrors=[UserError.of(error)], report=None)
         if input.customerCode and ledger.app.account(input.customerCode) is None:
             return RunDunningPayload(userErrors=[UserError(code="NOT_FOUND", field=["customerCode"],
                                                            message=f"customer {input.customerCode} not found")],

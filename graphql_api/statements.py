@@ -15,7 +15,8 @@ from graphql_api import reports
 from graphql_api.context import caller, scoped_customer, command_context
 from graphql_api.types import UserError
 from ledger.commands import parse_command
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, ValidationError
+from ledger.inputs import parse_date
 
 SENDERS = ("admin", "accountant")
 ANSWERING = ("admin", "accountant", "collector", "customer")
@@ -127,13 +128,10 @@ class StatementMutation:
         principal = caller(info, SENDERS)
         ledger = info.context.ledger
         try:
-            as_of = reports.parse_date(input.asOf, "asOf")
-        except GraphQLError as error:
-            return _refused("VALIDATION", "asOf", str(error))
-        try:
-            start = None if input.start is None else reports.parse_date(input.start, "start")
-        except GraphQLError as error:
-            return _refused("VALIDATION", "start", str(error))
+            as_of = parse_date(input.asOf, ("asOf",), "asOf")
+            start = None if input.start is None else parse_date(input.start, ("start",), "start")
+        except ValidationError as error:
+            return _refused("VALIDATION", error.field[0], error.message)
         if start is not None and start > as_of:
             return _refused("VALIDATION", "start", f"start {start} is after asOf {as_of}")
         if input.customerCode and ledger.app.account(input.customerCode) is None:
