@@ -124,11 +124,11 @@ def send(ledger: Ledger, as_of: date, actor: str, customer_code: Optional[str] =
 
 
 def reconciliation(ledger: Ledger, as_of: Optional[date] = None, status: Optional[str] = None,
-                   statement_id: Optional[str] = None) -> list[dict[str, Any]]:
-    """Statements (of one run date, or all, or one) with the customer's answer: SENT (no answer yet), CONFIRMED,
-    DISPUTED."""
+                   statement_id: Optional[str] = None, customer_code: Optional[str] = None) -> list[dict[str, Any]]:
+    """Statements (of one run date, or all, or one; of one customer or all) with the customer's answer: SENT (no
+    answer yet), CONFIRMED, DISPUTED."""
     where, params = equal_filters((("s.as_of_day", None if as_of is None else as_of.toordinal()), ("s.status", status),
-                                   ("s.statement_id", statement_id)))
+                                   ("s.statement_id", statement_id), ("s.customer_code", customer_code)))
     rows = ledger.database.execute(
         "SELECT s.statement_id, s.customer_code, c.name, s.as_of_day, s.from_day, s.to_day, s.currency, "
         "s.closing_minor, s.status, s.note, s.their_balance_minor, s.responded_by FROM {p}statements s JOIN "

@@ -55,8 +55,9 @@ class StatementQuery:
             raise reports.bad_input(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         ledger = info.context.ledger
         ledger.runner.catch_up()
-        rows = reconciliation(ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status)
-        return [_record(row) for row in rows if scope is None or row["customerCode"] == scope]
+        rows = reconciliation(ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status,
+                              customer_code=scope)
+        return [_record(row) for row in rows]
 
 
 @strawberry.input
