@@ -15,7 +15,10 @@ from rich.table import Table
 from arledger.bank_import import DEFAULT_THRESHOLD, BankFileError, bank_lines, read_camt053, read_csv, reconcile_file
 from arledger.cli import (cli_actor, database_url_option, execute_or_exit, format_option, main, open_ledger_for,
                           print_json, read_caught_up)
+from ledger.bank import split_line_label
 from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
+from ledger.errors import ValidationError
+from ledger.money import parse_decimal
 
 
 @main.group("bank")
@@ -86,10 +89,10 @@ def exceptions_command(everything: bool, first: int, output_format: str, databas
 
 
 def _split(line: str) -> tuple[str, str]:
-    account, _, reference = line.rpartition(":")
-    if not account or not reference:
+    parts = split_line_label(line)
+    if parts is None:
         raise click.UsageError(f"--line {line!r}: give ACCOUNT:BANK_REFERENCE as `bank exceptions` shows it")
-    return account, reference
+    return parts
 
 
 @bank_group.command("apply")
@@ -102,11 +105,13 @@ def apply_command(label: str, customer: str, allocate: tuple[str, ...], database
     account, reference = _split(label)
     allocations = []
     for item in allocate:
-        number, _, amount = item.partition("=")
+        number, equals, amount = item.partition("=")
         try:
-            allocations.append(Allocation(number, Decimal(amount)))
-        except Exception:  # noqa: BLE001 (decimal's InvalidOperation and friends)
-            raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT") from None
+            allocations.append(Allocation(number, parse_decimal(amount, ())))  # the domain refuses the rest by name
+        except ValidationError as refusal:
+            raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT ({refusal.message})") from None
+        if not number or not equals:
+            raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT")
     outcome = execute_or_exit(open_ledger_for(database_url), ApplyBankLine(
         account, reference, customer, tuple(allocations) or None, "MANUAL", Decimal(1)))
     click.echo(f"{label}: applied as payment {outcome.key} of {customer}")

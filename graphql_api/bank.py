@@ -14,6 +14,7 @@ from arledger.bank_import import bank_lines
 from graphql_api.context import STAFF, caller, command_context
 from graphql_api.inputs import AllocationInput, as_plain
 from graphql_api.types import UserError
+from ledger.bank import split_line_label
 from ledger.commands import ApplyBankLine, IgnoreBankLine, parse_allocations
 from ledger.errors import LedgerError
 
@@ -73,14 +74,14 @@ class BankDecisionPayload:
 
 def _decide(info: Info, label: str, make) -> BankDecisionPayload:
     principal = caller(info, DECIDERS)
-    account, _, reference = label.rpartition(":")
-    if not account or not reference:
+    parts = split_line_label(label)
+    if parts is None:
         return BankDecisionPayload(userErrors=[UserError(code="VALIDATION", field=["line"],
                                                          message=f"line {label!r}: give ACCOUNT:BANK_REFERENCE")],
                                    line=None)
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(make(account, reference), command_context(info, principal))
+        outcome = ledger.app.execute(make(*parts), command_context(info, principal))
     except LedgerError as refusal:
         return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
     ledger.runner.catch_up(outcome.position)

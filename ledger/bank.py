@@ -13,6 +13,13 @@ from eventsourcing.domain import Aggregate
 from ledger.customer import NAMESPACE
 
 
+def split_line_label(label: str) -> tuple[str, str] | None:
+    """(account, bank reference) from the label `ACCOUNT:BANK_REFERENCE` that lists show, or None when it has no
+    such parts. Split at the first colon: the bank's reference is free text and may hold colons itself."""
+    account, _, reference = label.partition(":")
+    return (account, reference) if account and reference else None
+
+
 def bank_line_id(account: str, bank_reference: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"bank_line:{account}:{bank_reference}")
 
