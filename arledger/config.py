@@ -46,15 +46,12 @@ def load_settings(database_url: str | None = None) -> Settings:
         port = int(port_text)
     except ValueError:
         raise ConfigError(f"ARLEDGER_PORT must be a port number, got {port_text!r}") from None
-    watch_text = os.environ.get("ARLEDGER_RISK_WATCH", "off")
-    if watch_text.strip().lower() not in SWITCH:
-        raise ConfigError(f"ARLEDGER_RISK_WATCH must be on or off, got {watch_text!r}")
     return Settings(
         database_url=database_url or os.environ.get("ARLEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
         host=os.environ.get("ARLEDGER_HOST", DEFAULT_HOST),
         port=port,
         credit_policy=os.environ.get("ARLEDGER_CREDIT_POLICY") or None,
-        risk_watch=SWITCH[watch_text.strip().lower()],
+        risk_watch=_switch("ARLEDGER_RISK_WATCH", "off"),
         dunning_policy=os.environ.get("ARLEDGER_DUNNING_POLICY") or None,
         template_dir=os.environ.get("ARLEDGER_TEMPLATE_DIR") or None,
         outbox=_outbox_settings(),
@@ -64,6 +61,13 @@ def load_settings(database_url: str | None = None) -> Settings:
         workers=_number("ARLEDGER_WORKERS", 1, 1),
         startup_wait_s=_number("ARLEDGER_STARTUP_WAIT_S", 60, 0),
     )
+
+
+def _switch(name: str, default: str) -> bool:
+    text = os.environ.get(name, default)
+    if text.strip().lower() not in SWITCH:
+        raise ConfigError(f"{name} must be on or off, got {text!r}")
+    return SWITCH[text.strip().lower()]
 
 
 def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -87,15 +91,12 @@ def _number(name: str, default: int, minimum: int) -> int:
 
 def _outbox_settings() -> dict[str, object]:
     """Where the outbox sends: SMTP for e-mail, an HTTP gateway for SMS, a folder for letters; and its pacing."""
-    starttls = os.environ.get("ARLEDGER_SMTP_STARTTLS", "off").strip().lower()
-    if starttls not in SWITCH:
-        raise ConfigError(f"ARLEDGER_SMTP_STARTTLS must be on or off, got {starttls!r}")
     return {"smtp_host": os.environ.get("ARLEDGER_SMTP_HOST") or None,
             "smtp_port": _number("ARLEDGER_SMTP_PORT", 25, 1),
             "smtp_from": os.environ.get("ARLEDGER_SMTP_FROM", ""),
             "smtp_user": os.environ.get("ARLEDGER_SMTP_USER") or None,
             "smtp_password": os.environ.get("ARLEDGER_SMTP_PASSWORD") or None,
-            "smtp_starttls": SWITCH[starttls],
+            "smtp_starttls": _switch("ARLEDGER_SMTP_STARTTLS", "off"),
             "sms_url": os.environ.get("ARLEDGER_SMS_URL") or None,
             "sms_token": os.environ.get("ARLEDGER_SMS_TOKEN") or None,
             "letter_dir": os.environ.get("ARLEDGER_LETTER_DIR") or "letters",
