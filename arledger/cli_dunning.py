@@ -18,7 +18,7 @@ from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_
 from arledger.dunning_run import PreviewError, preview, run
 from arledger.letters import letter_pdf
 from arledger.dunning_policy import CHANNELS
-from ledger.commands import COLLECTION_OUTCOMES, LOCALES, parse_command
+from ledger.commands import COLLECTION_OUTCOMES, LOCALES, language, parse_command
 from ledger.dunning import TASK_CHANNELS
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
@@ -81,11 +81,11 @@ def preview_command(customer: str, level: int, as_of: Optional[date], channel: O
     as_of = as_of or date.today()
     try:
         rendered = preview(ledger, customer, level, as_of, channel, locale)
-        if pdf_path:
-            (_channel, letter), = preview(ledger, customer, level, as_of, "LETTER", locale)
-            name, language = ledger.app.account(customer).name, locale or ledger.app.account(customer).locale or "en"
-            letter_pdf(Path(pdf_path), ledger.dunning.company, language, name, as_of.isoformat(), letter.subject,
-                       letter.body)
+        if pdf_path:  # the letter rendered already, or rendered for the PDF
+            letter = dict(rendered).get("LETTER") or preview(ledger, customer, level, as_of, "LETTER", locale)[0][1]
+            account = ledger.app.account(customer)
+            letter_pdf(Path(pdf_path), ledger.dunning.company, language(locale or account.locale), account.name,
+                       as_of.isoformat(), letter.subject, letter.body)
     except PreviewError as error:
         raise click.UsageError(str(error)) from None
     finally:
