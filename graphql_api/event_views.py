@@ -20,10 +20,9 @@ from graphql_api.tokens import Principal
 
 @dataclass(frozen=True)
 class CustomerView:
-    """The data fields of an event a customer token sees, and whether it sees who recorded it."""
+    """The data fields of an event a customer token sees (never who recorded it: staff names stay in-house)."""
 
     fields: tuple[str, ...]
-    actor: bool = False  # shown where a query shows it too (a statement's `respondedBy`)
 
 
 HIDDEN = None
@@ -46,10 +45,10 @@ CUSTOMER_VIEWS: dict[str, Optional[CustomerView]] = {
     "PaymentReversed": CustomerView(("reference", "reversedOn", "undoneAllocations")),
     "CreditNoteIssued": CustomerView(("number", "amount", "currency", "issueDate")),
     "CreditNoteAllocated": CustomerView(("number", "invoiceNumber", "amount")),
-    # statements: statementId asOf start end currency closingBalance status note theirBalance respondedBy
+    # statements: statementId asOf start end currency closingBalance status note theirBalance
     "StatementIssued": CustomerView(("statementId", "asOf", "periodFrom", "periodTo", "currency", "closingBalance")),
-    "StatementBalanceConfirmed": CustomerView(("statementId", "note"), actor=True),
-    "StatementBalanceDisputed": CustomerView(("statementId", "reason", "theirBalance"), actor=True),
+    "StatementBalanceConfirmed": CustomerView(("statementId", "note")),
+    "StatementBalanceDisputed": CustomerView(("statementId", "reason", "theirBalance")),
     # staff only: creditProfile, riskAlerts, dunningNotices, deliveries, collectionWorklist, history
     "CreditAssessed": HIDDEN,
     "CreditLimitOverridden": HIDDEN,
@@ -84,12 +83,11 @@ def visible_types(principal: Principal, known: frozenset[str]) -> frozenset[str]
 
 def view(principal: Principal, row: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The event row (as `replay.history.as_row` makes it) as the caller may see it, or None when it may not
-    (its `actor` None when hidden)."""
+    (for a customer token: its own fields only, and no actor, reason or correlation id)."""
     if sees_whole_events(principal):
         return row
     shown = CUSTOMER_VIEWS.get(row["type"])  # a type without an entry stays hidden
     if shown is None:
         return None
     data = {name: row["data"][name] for name in shown.fields if name in row["data"]}
-    return {**row, "actor": row["actor"] if shown.actor else None, "reason": None, "correlationId": None,
-            "data": data}
+    return {**row, "actor": None, "reason": None, "correlationId": None, "data": data}
