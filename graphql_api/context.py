@@ -1,4 +1,5 @@
-"""Per-request context: the ledger, the caller (from the bearer token), and the role checks."""
+"""Per-request context: the ledger, the caller (from the bearer token), and the role checks, which ask the one
+table of role rules (graphql_api/permissions.py)."""
 
 from __future__ import annotations
 

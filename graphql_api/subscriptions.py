@@ -22,13 +22,12 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-import ledger.collection_events  # noqa: F401  (their event classes count among the types below)
-import ledger.statement_events  # noqa: F401
 from arledger.availability import is_unavailable
 from arledger.eventlog import LoggedEvent
 from graphql_api.context import Context, caller, scoped_customer
 from graphql_api.event_views import view, visible_types
 from graphql_api.tokens import Principal
+from ledger import collection_events, statement_events  # noqa: F401  (their event classes count among the types)
 from ledger.customer import CustomerAccount
 from projections.amounts import format_minor
 from replay.history import as_row
@@ -52,8 +51,8 @@ BATCH = 500
 class LedgerEvent:
     position: int
     recordedAt: str
-    actor: Optional[str] = strawberry.field(description="Who recorded it (`role:name`); null where the caller's "
-                                                        "queries do not show it (a customer token, mostly).")
+    actor: Optional[str] = strawberry.field(description="Who recorded it (`role:name`); null for a customer token "
+                                                        "(its queries show no staff names).")
     type: str
     customerCode: str
     customerOutstanding: Optional[str]

@@ -155,6 +155,7 @@ def _position(world) -> int:
 
 def test_every_root_field_has_a_rule_and_every_rule_a_field():
     for kind, root in ROOTS.items():
+        assert root.name == kind  # resolvers look their rule up by the root type's name
         assert sorted(root.fields) == sorted(permissions.FIELDS[kind]), kind
     for (op, name) in permissions.INPUTS:
         assert name in get_named_type(ROOTS["Mutation"].fields[op].args["input"].type).fields, (op, name)
