@@ -27,7 +27,9 @@ README = Path(__file__).parents[2] / "README.md"
 # Argument values by name, for the arguments a field requires (anything else gets a plain value of its type).
 VALUES = {"code": "C1", "customerCode": "C1", "number": "I-1", "reference": "P-1", "asOf": "2026-06-01",
           "knownAt": "2026-12-31T00:00:00+00:00", "from": "2026-01-01", "to": "2026-06-30", "level": 1}
-OPTIONAL = {"ledgerEvents": {"after": 0}}  # so that an allowed subscription has something to send at once
+# Optional arguments given all the same: so that an allowed subscription has something to send at once, and no
+# answer depends on today's date.
+OPTIONAL = {"ledgerEvents": {"after": 0}, "dunningPreview": {"asOf": "2026-06-01"}}
 # One input per mutation that would write in the world (tests/api/world.py): so a refused call that wrote would
 # show. A mutation without one gets a made-up input, which only proves the role check.
 EXAMPLES = {
