@@ -23,24 +23,28 @@ def build_application(database_url: str) -> LedgerApplication:
     """The application over SQLite (creating the file's folder) or PostgreSQL, tables created if missing.
 
     On PostgreSQL, concurrent `CREATE ... IF NOT EXISTS` from several starting processes fails with "tuple
-    concurrently updated", so schema creation runs under an advisory lock.
+    concurrently updated", so schema creation runs under an advisory lock. Opening never indexes events: an
+    un-indexed event is `verify`'s to report and `migrate`'s to index (ledger/chain_index.py).
     """
     env = store_env(database_url)
     if not is_postgres(database_url):
         path = env["SQLITE_DBNAME"]
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        app = LedgerApplication(env=env)
-        app.recorder.index_backlog()  # a log written before the log index existed (a no-op otherwise)
-        return app
+        return LedgerApplication(env=env)
     with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as connection:
         connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK_KEY,))
         try:
-            app = LedgerApplication(env=env)
-            app.recorder.index_backlog()
-            return app
+            return LedgerApplication(env=env)
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK_KEY,))
+
+
+def unindexed_problem(app: LedgerApplication) -> str | None:
+    """What is wrong when the log holds events after the hash chain's head without an entry (None: nothing; the
+    full check, every position, is `arledger verify`'s)."""
+    tail = app.recorder.unindexed_tail() if hasattr(app.recorder, "unindexed_tail") else None
+    return None if tail is None else f"the event log holds {tail.describe()}"
 
 
 @dataclass
