@@ -62,37 +62,37 @@ def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
 
     ledger = open_ledger_for(database_url, waiting=True)
     try:
-        _index_unindexed(ledger, accept_unindexed)
+        chain = _index_unindexed(ledger, accept_unindexed)
         ledger.runner.catch_up()
         click.echo(f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
                    f"read models at {ledger.runner.position()}")
+        click.echo(f"hash chain: {chain}")
     finally:
         ledger.close()
 
 
-def _index_unindexed(ledger: Ledger, accept: bool) -> None:
-    """The explicit, reported step that indexes events without a chain entry (nothing else ever does)."""
+def _index_unindexed(ledger: Ledger, accept: bool) -> str:
+    """The explicit step that indexes events without a chain entry (nothing else ever does); what it did."""
     recorder = ledger.app.recorder
     if not hasattr(recorder, "index_tail"):
-        return  # an in-memory store keeps no chain
+        return "none (an in-memory store)"
     try:
         indexed = recorder.index_tail(accept=accept)
     except UnindexedEvents as refused:
         click.echo(f"migrate refused: {refused}. Nothing was indexed and nothing else was changed; to take them "
                    "into the chain as they stand now, check them and run `arledger migrate --accept-unindexed`",
                    err=True)
-        ledger.close()
-        sys.exit(1)
+        sys.exit(1)  # the caller's `finally` closes the ledger
     recorder.record_chain_started()
     if indexed is None:
-        click.echo("hash chain: every event has its entry (nothing to index)")
-        return
+        return ("no event after the chain's head lacks its entry (nothing to index; `arledger verify` checks every "
+                "position)")
     span = f"positions {indexed.first}–{indexed.last}" if indexed.count > 1 else f"position {indexed.first}"
     why = ("written before the hash chain existed" if indexed.old_log else
            "not written by arledger's write path, accepted as they stood (--accept-unindexed)")
     head = digest_at(recorder, position=indexed.last)
-    click.echo(f"hash chain: indexed {indexed.count} event(s), {span}, {why}; chain head now {head}. Run `arledger "
-               "verify`, and keep `arledger digest` elsewhere to prove later that this history is unchanged")
+    return (f"indexed {indexed.count} event(s), {span}, {why}; chain head now {head}. Run `arledger verify`, and "
+            "keep `arledger digest` elsewhere to prove later that this history is unchanged")
 
 
 def _serve(ledger: Ledger, host: str, port: int, settings: Settings) -> None:

@@ -41,10 +41,19 @@ def build_application(database_url: str) -> LedgerApplication:
 
 
 def unindexed_problem(app: LedgerApplication) -> str | None:
-    """What is wrong when the log holds events after the hash chain's head without an entry (None: nothing; the
-    full check, every position, is `arledger verify`'s)."""
-    tail = app.recorder.unindexed_tail() if hasattr(app.recorder, "unindexed_tail") else None
-    return None if tail is None else f"the event log holds {tail.describe()}"
+    """Why writes would be refused: events after the hash chain's head without an entry, or entries beyond the
+    log's last event (None: neither; the full check, every position, is `arledger verify`'s)."""
+    recorder = app.recorder
+    if not hasattr(recorder, "unindexed_tail"):
+        return None  # an in-memory store keeps no chain
+    tail = recorder.unindexed_tail()
+    if tail is not None:
+        return f"the event log holds {tail.describe()}"
+    head, last = recorder.index_head(), recorder.max_notification_id() or 0
+    if head > last:
+        return (f"the hash chain has entries up to position {head} but the log's last event is at position {last}: "
+                "events at its end were deleted (`arledger verify` names them)")
+    return None
 
 
 @dataclass

@@ -77,11 +77,11 @@ class UnindexedEvents(Exception):
 
 
 def refuse_to_chain(head: int, first_own: int, unindexed: UnindexedTail | None) -> None:
-    """Raise UnindexedEvents unless the write's first position follows the chain's head with no un-indexed event
-    between them (`unindexed`: such events, or None)."""
+    """Raise UnindexedEvents unless the write's first position (or the one after the log's end) follows the chain's
+    head with no un-indexed event between them (`unindexed`: such events, or None)."""
     if head >= first_own:
-        raise UnindexedEvents(f"the hash chain has entries up to position {head} but the log ends before position "
-                              f"{first_own}: events at its end were deleted. Nothing was written; `arledger verify` "
-                              "names them", first_own)
+        raise UnindexedEvents(f"the hash chain has entries up to position {head} but the log's last event is at "
+                              f"position {first_own - 1}: events at its end were deleted. Nothing was written; "
+                              "`arledger verify` names them", first_own)
     if unindexed is not None:
         raise UnindexedEvents(f"nothing was written: the log holds {unindexed.describe()}", unindexed.first)

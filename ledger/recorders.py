@@ -104,6 +104,11 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             return self._started(c)
 
+    def index_head(self) -> int:
+        """The chain's highest indexed position (0: the index is empty)."""
+        with self.datastore.transaction(commit=False) as c:
+            return self._head(c)[0]
+
     def record_chain_started(self) -> None:
         """Set the marker for a log indexed before the marker existed (a no-op otherwise)."""
         with self.datastore.transaction(commit=True) as c:
@@ -186,6 +191,7 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
         self.mark = SQL("INSERT INTO {0}.{1} VALUES (1) ON CONFLICT DO NOTHING").format(schema, chain)
         self.mark_indexed = SQL("INSERT INTO {0}.{1} SELECT 1 WHERE EXISTS (SELECT 1 FROM {0}.{2}) ON CONFLICT DO "
                                 "NOTHING").format(schema, chain, table)
+        self.newest = SQL("SELECT COALESCE(MAX(notification_id), 0) AS max FROM {0}.{1}").format(schema, events)
         self.index_from = SQL("SELECT * FROM {0}.{1} WHERE position >= %s ORDER BY position LIMIT %s").format(
             schema, table)
         self.position_at = SQL("SELECT COALESCE(MAX(position), 0) AS max FROM {0}.{1} WHERE recorded_us <= %s").format(
@@ -193,12 +199,23 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
         self.version_at = SQL("SELECT MAX(originator_version) AS max FROM {0}.{1} WHERE originator_id = %s AND "
                               "recorded_us <= %s").format(schema, table)
 
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """Before the insert, under the events table lock (taken again by the insert, a no-op then): refuse to
+        chain after un-indexed events. Raised here the error rolls the transaction back; raised after the insert,
+        inside the library's pipeline block, the transaction would still commit."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        if stored_events:
+            self._lock_table(curs)
+            head, _ = self._head(curs)
+            curs.execute(self.newest)
+            newest = curs.fetchone()["max"]
+            refuse_to_chain(head, newest + 1, self._tail(curs, head, END) if newest > head else None)
+
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if ids:
+        if ids:  # checked in _insert_events: nothing un-indexed lies between the head and these (never raise here)
             head, previous = self._head(curs)
-            refuse_to_chain(head, ids[0], self._tail(curs, head, ids[0] - 1) if head < ids[0] - 1 else None)
             curs.executemany(self.insert_index, index_rows(
                 previous, [(i, s.originator_id, s.originator_version, s.topic, s.state)
                            for i, s in zip(ids, stored_events)]))
@@ -229,6 +246,10 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.started)
             return curs.fetchone()["started"]
+
+    def index_head(self) -> int:
+        with self.datastore.transaction(commit=False) as curs:
+            return self._head(curs)[0]
 
     def record_chain_started(self) -> None:
         """Set the marker for a log indexed before the marker existed (a no-op otherwise)."""

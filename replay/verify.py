@@ -150,10 +150,12 @@ def _facts(state: bytes) -> tuple[int, str] | None:
 
 def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
     """Walk the whole log (or up to the digest's position) and report every broken position, the first named."""
-    # Walk only what was committed when the walk began: an event and its index row commit together, so every
-    # event up to the log's end as it stood then has its row, and a write landing mid-walk is not taken for a
-    # broken chain (an event slipped in around arledger up to that end is still caught).
+    # Walk only what was committed when the walk began: an event and its index row commit together, so a write
+    # landing mid-walk is not taken for a broken chain. The end is the later of the log's end and the chain's head,
+    # read in that order: entries beyond the last event are those of deleted events (or of a write committed in
+    # between, whose events are there by the time they are read).
     last = recorder.max_notification_id() or 0
+    last = max(last, getattr(recorder, "index_head", lambda: 0)())
     stop = min(digest.position, last) if digest else last
     events, index, walk = _events(recorder, stop), _index(recorder, stop), _Walk()
     recomputed, link, last_event = GENESIS, (0, GENESIS), 0  # the hash over every event present; the last entry
