@@ -19,6 +19,7 @@ from uuid import UUID
 from ledger.chain import event_facts, next_hash
 
 INDEX_BATCH = 1000  # events indexed per statement by `migrate`
+END = 2**62  # a position after every one (notification ids are 64-bit)
 
 
 class IndexRow(NamedTuple):
@@ -85,3 +86,9 @@ def refuse_to_chain(head: int, first_own: int, unindexed: UnindexedTail | None) 
                               "`arledger verify` names them", first_own)
     if unindexed is not None:
         raise UnindexedEvents(f"nothing was written: the log holds {unindexed.describe()}", unindexed.first)
+
+
+def allowed_to_index(tail: UnindexedTail, accept: bool) -> None:
+    """Only a log written before the chain existed is indexed without being told to (`migrate --accept-unindexed`)."""
+    if not (tail.old_log or accept):
+        raise UnindexedEvents(f"the log holds {tail.describe()}", tail.first)

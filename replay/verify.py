@@ -124,9 +124,9 @@ class _Walk:
             self.checked, self.head = self.checked + 1, Digest(position, hash_.hex())
 
 
-def _compare(walk: _Walk, event: Any, row: IndexRow, link: tuple[int, bytes]) -> None:
-    """One chain entry against its event and the entry before it (`link`: that entry's position and stored hash)."""
-    expected = next_hash(link[1], event.id, event.originator_id, event.originator_version, event.topic, event.state)
+def _compare(walk: _Walk, event: Any, row: IndexRow, link: tuple[int, bytes], expected: bytes) -> None:
+    """One chain entry against its event and the entry before it (`link`: that entry's position and stored hash;
+    `expected`: the hash the event makes chained from it)."""
     if expected != row.hash:
         before = f"the chain entry at position {link[0]}" if link[0] else "the chain's start"
         walk.add(event.id, MISMATCH, "the event's bytes do not reproduce the chain's hash: edited or re-timestamped, "
@@ -139,6 +139,10 @@ def _compare(walk: _Walk, event: Any, row: IndexRow, link: tuple[int, bytes]) ->
                                          "travel and history would be misled)")
     else:
         walk.passed(event.id, row.hash)
+
+
+def _hash(previous: bytes, event: Any) -> bytes:
+    return next_hash(previous, event.id, event.originator_id, event.originator_version, event.topic, event.state)
 
 
 def _facts(state: bytes) -> tuple[int, str] | None:
@@ -172,10 +176,10 @@ def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
                 walk.add(row.position, MISSING, f"the chain has an entry (originator {row.originator_id}, version "
                                                 f"{row.originator_version}) but the event is missing (deleted?)")
             else:
-                _compare(walk, event, row, link)
-            if event_seen:
-                recomputed = next_hash(recomputed, event.id, event.originator_id, event.originator_version,
-                                       event.topic, event.state)
+                expected = _hash(link[1], event)
+                _compare(walk, event, row, link, expected)
+            if event_seen:  # while the stored chain and the recomputed one agree, one hash serves both
+                recomputed = expected if row_seen and link[1] == recomputed else _hash(recomputed, event)
                 last_event, walk.events = event.id, walk.events + 1
                 event = next(events, None)
             if row_seen:

@@ -4,10 +4,17 @@ refused (nothing written, a named error, /readyz 503) and serving or projecting 
 indexed only by an explicit, reported `migrate`; a deleted index is reported, and re-chaining over edited events is
 something `migrate` does only when told to, and a digest kept earlier still catches."""
 
+import logging
+import subprocess
+import sys
+from datetime import date
+from uuid import UUID
+
 import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from arledger.asgi import create_app
 from arledger.cli import main
 from arledger.seed import seed_history
 from arledger.wiring import open_ledger
@@ -17,8 +24,8 @@ from ledger.context import CommandContext
 from ledger.errors import UnindexedLog
 from replay.verify import digest_at, verify
 from tests.api.conftest import REGISTER, customer
+from tests.e2e.test_server_process import free_port
 from tests.integration.test_tamper_evidence import Log
-from datetime import date
 
 
 @pytest.fixture
@@ -68,7 +75,7 @@ def test_an_event_slipped_in_is_named_by_verify_never_indexed_and_stops_writes_u
         checked = cli(database_url, "verify", "--digest", str(kept))
         assert checked.exit_code == 1 and f"chain BROKEN at position {forged}:" in checked.stderr
         assert f"inserted: position {forged}: an event with no entry in the hash chain" in checked.stderr
-        assert topic in checked.stderr and "version 999" in checked.stderr
+        assert f"originator {UUID(str(originator))}, version 999, topic {topic}" in checked.stderr
     open_ledger(database_url).close()
     assert forged not in indexed(log)
     report = cli(database_url, "verify", "--format", "json")
@@ -213,7 +220,7 @@ def test_a_partly_deleted_index_is_reported_position_by_position(ledger, databas
     assert cli(database_url, "migrate").exit_code == 1
 
 
-def test_an_old_log_is_indexed_only_by_an_explicit_migrate_that_reports_it(ledger, database_url):
+def test_an_old_log_is_indexed_only_by_an_explicit_migrate_that_reports_it(ledger, database_url, monkeypatch):
     log, recorder = Log(ledger), ledger.app.recorder
     end = recorder.max_notification_id()
     original = digest_at(recorder, position=end)
@@ -228,6 +235,17 @@ def test_an_old_log_is_indexed_only_by_an_explicit_migrate_that_reports_it(ledge
         refused = register(reopened, "NEW1")
         assert isinstance(refused, UnindexedLog) and "`arledger migrate` indexes it" in refused.message
         assert cli(database_url, "project", "--once").exit_code == 1
+        serve = subprocess.run([sys.executable, "-m", "arledger", "serve", "--port", str(free_port()),
+                                "--database-url", database_url], capture_output=True, text=True, timeout=60)
+        assert serve.returncode == 1 and "serve: not starting: the event log holds positions 1–" in serve.stderr
+        monkeypatch.setenv("ARLEDGER_DATABASE_URL", database_url)  # what each `serve --workers N` process builds
+        root = logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        try:
+            with pytest.raises(RuntimeError, match="not serving: the event log holds"):
+                create_app()
+        finally:  # create_app configures the process's logging: give pytest's back
+            root.handlers[:], root.level = handlers, level
         assert indexed(log) == set()
 
         migrated = cli(database_url, "migrate")
