@@ -50,7 +50,7 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute("SELECT last_insert_rowid()")
         last = c.fetchone()[0]
         ids = list(range(last - len(stored_events) + 1, last + 1))
-        head, previous = self._head(c)
+        head, previous = self._head(c)  # raising here rolls the whole transaction back: the events too
         refuse_to_chain(head, ids[0], self._tail(c, head, ids[0] - 1) if head < ids[0] - 1 else None)
         c.executemany(f"INSERT INTO {self.index_table} VALUES (?, ?, ?, ?, ?, ?)", index_rows(
             previous, [(i, s.originator_id, s.originator_version, s.topic, s.state) for i, s in zip(ids, stored_events)]))
