@@ -7,7 +7,7 @@ from typing import Any
 
 from arledger.config import load_settings
 from arledger.logs import configure_logging
-from arledger.wiring import open_ledger
+from arledger.wiring import open_ledger, unindexed_problem
 
 
 def create_app() -> Any:
@@ -17,4 +17,8 @@ def create_app() -> Any:
     configure_logging(settings.log_format, settings.log_level)
     ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch, settings.dunning_policy,
                          settings.template_dir)
+    problem = unindexed_problem(ledger.app)
+    if problem is not None:  # as `arledger serve`: never serve on events outside the hash chain
+        ledger.close()
+        raise RuntimeError(f"not serving: {problem}")
     return build_app(ledger, settings.ready_max_lag)

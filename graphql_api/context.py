@@ -85,7 +85,7 @@ KEYED_OPERATIONS = frozenset({
 
 def command_context(info: Info, principal: Principal, command: Any = None) -> CommandContext:
     """The operation's context. With an `Idempotency-Key` header, a keyed operation sent again with the same key
-    and the same content is recognised as the one already recorded. The key is scoped to the caller, to the
+    and the same content is recognised as the one already recorded. The key is scoped to the caller's token, to the
     field's place in the document, and to the operation and its content: reused for anything else, it does not
     stand for an operation that was not recorded (it is a new one)."""
     request = info.context.request
@@ -98,7 +98,7 @@ def command_context(info: Info, principal: Principal, command: Any = None) -> Co
     if command is None or command.op not in KEYED_OPERATIONS:
         return CommandContext(actor=principal.actor)
     return CommandContext(actor=principal.actor,
-                          operation_key=f"{principal.actor}|{key}|{info.path.key}|{command.fingerprint()}")
+                          operation_key=f"{principal.key_scope}|{key}|{info.path.key}|{command.fingerprint()}")
 
 
 def scoped_customer(context: Context, what: str, customer_code: str | None, kind: str = "Query") -> str | None:

@@ -20,3 +20,5 @@ LATEST_DATE_YEAR = 2200
 MAX_IMPORT_LINE_BYTES = 1_048_576
 IMPORT_BATCH_LINES = 500  # operations per transaction during import
 COMMAND_RETRY_ATTEMPTS = 30  # optimistic-concurrency retries before CONFLICT
+
+VERIFY_MAX_FINDINGS = 100  # problems `verify` lists one by one (it counts the rest)
