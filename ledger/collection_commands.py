@@ -34,8 +34,9 @@ def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, 
     """Raises InvalidState (already issued; the customer excluded; an invoice void, settled, disputed or dunned to
     this level or higher since the run read it), NotFound (an invoice), ValidationError (no lines or channels,
     repeated delivery or task ids; a fee beyond the largest amount), AccountLimitExceeded (interest or the total due
-    above the per-customer ceiling: interest at up to 100% a year for centuries can get there). Records the notice, a `DunningActionRecorded` per invoice, a
-    `DeliveryRequested` per message and a `CollectionTaskCreated` per task, in one transaction."""
+    above the per-customer ceiling: interest at up to 100% a year for centuries can get there). Records the notice,
+    a `DunningActionRecorded` per invoice, a `DeliveryRequested` per message and a `CollectionTaskCreated` per task,
+    in one transaction."""
     if command.notice_id in account.notices:
         raise InvalidState(f"dunning notice {command.notice_id} was already issued", ("noticeId",))
     if account.dunning_excluded:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
 from pathlib import Path
 import tempfile
@@ -192,8 +192,8 @@ def check_everything_answers_and_agrees(ledger: Ledger, books: Scenario, middle_
                 assert report["rows"] == oracle.aging(events, as_of, known_at, basis, [30, 60, 90])["rows"]
                 with localcontext(WIDE):
                     for total in report["totals"]:
-                        assert Decimal(total["outstanding"]) == sum(Decimal(row["outstanding"]) for row in
-                                                                    report["rows"] if row["currency"] == total["currency"])
+                        rows = [row for row in report["rows"] if row["currency"] == total["currency"]]
+                        assert Decimal(total["outstanding"]) == sum(Decimal(row["outstanding"]) for row in rows)
     current = aging_report(ledger.database, AgingQuery(FAR))  # the fast path over current open items
     assert current["rows"] == aging_report(ledger.database, AgingQuery(FAR, known_end))["rows"]  # = the journal
     for (code,) in ledger.database.execute("SELECT customer_code FROM {p}customers"):

@@ -94,6 +94,10 @@ FIELDS = [
 ]
 
 
+def _field_id(value: object) -> str | None:
+    return ".".join(map(str, value)) if isinstance(value, tuple) else None
+
+
 def _set(data: dict, path: tuple, value: object) -> dict:
     """A copy of `data` with the field at `path` set to `value` (the table's inputs stay as written)."""
     data = copy.deepcopy(data)
@@ -110,7 +114,7 @@ def _get(data: dict, path: tuple) -> str:
     return data
 
 
-@pytest.mark.parametrize("op, data, path, kind", FIELDS, ids=lambda v: ".".join(map(str, v)) if isinstance(v, tuple) else None)
+@pytest.mark.parametrize("op, data, path, kind", FIELDS, ids=_field_id)
 def test_each_text_field_of_an_operation_refuses_nul_naming_its_path(op, data, path, kind):
     with pytest.raises(ValidationError) as refused:
         parse_command(op, _set(data, path, _get(data, path)[:1] + "\x00" + _get(data, path)[1:]))
@@ -118,7 +122,7 @@ def test_each_text_field_of_an_operation_refuses_nul_naming_its_path(op, data, p
     assert "U+0000" in refused.value.message
 
 
-@pytest.mark.parametrize("op, data, path, kind", FIELDS, ids=lambda v: ".".join(map(str, v)) if isinstance(v, tuple) else None)
+@pytest.mark.parametrize("op, data, path, kind", FIELDS, ids=_field_id)
 def test_a_newline_is_free_texts_own_and_refused_elsewhere(op, data, path, kind):
     value = _get(data, path) + "\nsecond line"
     if kind == FREE:
