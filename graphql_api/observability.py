@@ -32,7 +32,7 @@ from arledger.availability import is_unavailable
 from ledger.context import CORRELATION
 
 log = logging.getLogger("arledger.access")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # matched whole: "$" would allow a trailing newline
 CLIENT_GONE = 499  # no answer was sent: the client went away first (the status nginx logs for it)
 ROUTES = ("/graphql", "/dashboard", "/healthz", "/readyz", "/metrics")
 
@@ -97,7 +97,7 @@ class Observe:
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         token = CORRELATION.set(request_id)
         started, status = time.perf_counter(), [0]
 

@@ -11,6 +11,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from ledger.errors import ValidationError
+from ledger.text import IDENTIFIER, LINE, check_text
 from projections.database import Database
 
 ROLES = ("admin", "accountant", "collector", "auditor", "customer")
@@ -67,6 +69,12 @@ class TokenStore:
             raise ValueError("--customer is required for the customer role and only for it")
         if customer_code is not None and not customer_code.strip():
             raise ValueError("--customer must name a customer code, got an empty one")
+        try:  # the name is every change's actor: it follows the text rules of what it is stamped on
+            check_text(name, ("name",), "--name", LINE)
+            if customer_code is not None:
+                check_text(customer_code, ("customer",), "--customer", IDENTIFIER)
+        except ValidationError as error:
+            raise ValueError(error.message) from None
         token = "arl_" + secrets.token_urlsafe(32)
         with self.database.transaction():
             self.database.execute("INSERT INTO {p}tokens VALUES (?, ?, ?, ?, ?, NULL)",

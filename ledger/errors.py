@@ -70,6 +70,13 @@ class InvalidState(LedgerError):
     code = "INVALID_STATE"
 
 
+class AccountLimitExceeded(LedgerError):
+    """The document would take one of the customer's lifetime totals above the per-customer ceiling
+    (`ledger.account_ceiling`), beyond which the books' sums would no longer be exact."""
+
+    code = "ACCOUNT_LIMIT"
+
+
 class Conflict(LedgerError):
     """Concurrent writers kept changing the same account; the operation was not applied and may be retried."""
 
