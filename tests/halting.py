@@ -45,3 +45,23 @@ def fold_raising_on(monkeypatch: Any, number: str, message: str = "fold bug: can
         return original(event, position, code)
 
     monkeypatch.setitem(runner_module.FOLDS, CustomerAccount.InvoiceIssued, failing)
+
+
+def run_with_a_fold_failing_while(marker: str, number: str, arguments: list[str]) -> None:
+    """Run the `arledger` command line (in this process) with the InvoiceIssued fold raising for invoice `number`
+    while the file `marker` exists: deleting it stands for deploying the fixed fold. For tests that need the
+    failure inside a worker process:
+    `python -c "from tests.halting import run_with_a_fold_failing_while as r; r(marker, number, [...])"`."""
+    import os
+
+    from arledger.cli import main
+
+    original = runner_module.FOLDS[CustomerAccount.InvoiceIssued]
+
+    def failing(event: Any, position: int, code: str) -> list:
+        if event.number == number and os.path.exists(marker):
+            raise ValueError("fold bug: cannot fold this invoice")
+        return original(event, position, code)
+
+    runner_module.FOLDS[CustomerAccount.InvoiceIssued] = failing
+    main(arguments, prog_name="arledger")
