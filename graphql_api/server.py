@@ -24,6 +24,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -47,6 +48,7 @@ from graphql_api.subscriptions import Subscription
 from graphql_api.tokens import TokenStore
 from graphql_api.halted import CODE as HALTED, RECORDED, guard_query_fields, note_recorded
 from graphql_api.unavailable import HEADERS, Unavailable, as_unavailable, unavailable
+from graphql_api.websocket import CheckedTransportWS
 from arledger.availability import is_unavailable, recovering
 
 
@@ -152,15 +154,11 @@ class RequestSizeLimit:
         await response(scope, receive, send)
 
 
-def parse_request_json(data: str | bytes) -> object:
+def decode_request_json(data: str | bytes, what: str) -> object:
     try:
-        value = orjson.loads(data)
+        return orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        raise HTTPException(400, f"the request is not valid JSON (UTF-8, at most 1024 levels deep): {error}") from None
-    if not isinstance(value, (dict, list)):
-        raise HTTPException(400, 'the request must be a JSON object such as {"query": "{ __typename }"}, not '
-                                 f"{JSON_KINDS.get(type(value), type(value).__name__)}")
-    return value
+        raise HTTPException(400, f"{what} is not valid JSON (UTF-8, at most 1024 levels deep): {error}") from None
 
 
 JSON_KINDS = {type(None): "null", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
@@ -176,8 +174,11 @@ class LedgerGraphQL(GraphQL):
         except ClientDisconnect:  # gone before its request arrived whole: nothing to answer, and not our fault
             log.info("client disconnected before its request arrived whole")
 
+    graphql_transport_ws_handler_class = CheckedTransportWS
+    max_query_tokens = MAX_QUERY_TOKENS
+
     def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+        super().__init__(build_schema(), graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.ledger, self.tokens = ledger, tokens
         self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
 
@@ -214,9 +215,21 @@ class LedgerGraphQL(GraphQL):
         return orjson.loads(data)
 
     def parse_json(self, data: str | bytes) -> object:
-        """A request body (or GET `variables`): a JSON object, or a list (a batch, which strawberry refuses);
-        anything else is the caller's mistake, 400 with what was wrong."""
-        return parse_request_json(data)
+        """A request body: a JSON object, or a list (a batch, which strawberry refuses); anything else is the
+        caller's mistake, 400 saying what was wrong."""
+        value = decode_request_json(data, "the request")
+        if not isinstance(value, (dict, list)):
+            raise HTTPException(400, 'the request must be a JSON object such as {"query": "{ __typename }"}, not '
+                                     f"{JSON_KINDS.get(type(value), type(value).__name__)}")
+        return value
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """GET: `variables` and `extensions` are JSON (strawberry then wants objects or null); the rest as sent."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                parsed[name] = decode_request_json(parsed[name], f"the {name} parameter")
+        return parsed
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
         response = Response(orjson.dumps(response_data), status_code=200, media_type="application/json")
