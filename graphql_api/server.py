@@ -221,6 +221,9 @@ class LedgerGraphQL(GraphQL):
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, 'the request must be a JSON object such as {"query": "{ __typename }"}, not '
                                      f"{JSON_KINDS.get(type(value), type(value).__name__)}")
+        name = value.get("operationName") if isinstance(value, dict) else None
+        if name is not None and not isinstance(name, str):  # strawberry checks query, variables and extensions
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
         return value
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
