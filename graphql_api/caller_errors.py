@@ -1,9 +1,11 @@
 """What a caller sees of each GraphQL error, decided in one place (for HTTP and websocket operations alike).
 
-- A variable's value that GraphQL itself refused (an Int beyond 32 bits, a JSON number where a string is
-  expected, an unknown field inside an input object): GraphQL's own message ("Variable '$input' has invalid value
-  …"), coded VALIDATION. graphql-core keeps the scalar's exception as `original_error`, which without this rule
-  passes for a fault of ours and is masked.
+- A value the caller sent or wrote that GraphQL itself refused (a variable's Int beyond 32 bits, a JSON number
+  where a string is expected, an unknown field inside an input object, null for an argument that may not be
+  null): GraphQL's own message ("Variable '$input' has invalid value …"), coded VALIDATION. graphql-core keeps
+  the scalar's exception as `original_error`, which without this rule passes for a fault of ours and is masked.
+  Such errors are located at the variable's definition or the argument's value; a fault of ours (a resolver's
+  exception, a result that does not serialise) is located at a field.
 - Read models halted at an event they cannot fold: READ_MODELS_HALTED (graphql_api/halted.py).
 - A fault of ours (an exception without `extensions.code`): "Unexpected error."; the schema logs its traceback.
 - Anything else (a refused token, a forbidden field, a bad argument, an invalid document, an outage, which the
@@ -12,7 +14,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError, VariableDefinitionNode
+from graphql import ArgumentNode, GraphQLError, ValueNode, VariableDefinitionNode
 from strawberry.extensions import MaskErrors
 from strawberry.types.graphql import OperationType
 
@@ -20,9 +22,9 @@ from graphql_api.halted import as_halted, halted
 from graphql_api.unavailable import unavailable
 
 
-def variable_error(error: GraphQLError) -> bool:
-    """GraphQL refused a variable's value: such errors are located at the variable's definition."""
-    return any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ())
+def value_error(error: GraphQLError) -> bool:
+    """GraphQL refused a value of the caller's: the error is located at a variable definition or a value."""
+    return any(isinstance(node, (VariableDefinitionNode, ArgumentNode, ValueNode)) for node in error.nodes or ())
 
 
 def coded(error: GraphQLError) -> bool:
@@ -31,10 +33,9 @@ def coded(error: GraphQLError) -> bool:
 
 def unexpected(error: GraphQLError) -> bool:
     """A fault of ours, not the caller's: a refused token, a forbidden field or a bad argument carries
-    `extensions.code`, an invalid document has no original exception, and a refused variable is located at its
-    definition."""
+    `extensions.code`, an invalid document has no original exception, and a refused value is located at it."""
     return (error.original_error is not None and not coded(error) and not unavailable(error) and not halted(error)
-            and not variable_error(error))
+            and not value_error(error))
 
 
 class CallerErrors(MaskErrors):
@@ -52,7 +53,7 @@ class CallerErrors(MaskErrors):
         return [self._answer(error, mutation) for error in errors]
 
     def _answer(self, error: GraphQLError, mutation: bool) -> GraphQLError:
-        if variable_error(error) and not coded(error):
+        if value_error(error) and not coded(error):
             return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
                                 path=error.path, extensions={**(error.extensions or {}), "code": "VALIDATION"})
         if halted(error):
