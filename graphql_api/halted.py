@@ -79,9 +79,11 @@ def needs_read_models(field: str, arguments: dict[str, Any]) -> bool:
 def _guarded(field: str, resolve: Callable[..., Any]) -> Callable[..., Any]:
     def resolver(source: Any, info: Any, **arguments: Any) -> Any:
         if needs_read_models(field, arguments):
-            halt = info.context.ledger.runner.halt()
-            if halt is not None:
-                raise ReadModelsHalted(halt)
+            runner = info.context.ledger.runner
+            if runner.halt() is not None:
+                # Raises ReadModelsHalted at once, or after trying the fold again when this process's backoff
+                # allows: a process deployed with a fixed fold clears the halt at its first such query.
+                runner.catch_up()
         return resolve(source, info, **arguments)
 
     return resolver

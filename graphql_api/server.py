@@ -178,7 +178,8 @@ class LedgerGraphQL(GraphQL):
     max_query_tokens = MAX_QUERY_TOKENS
 
     def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        super().__init__(build_schema(), graphql_ide="graphiql",
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.ledger, self.tokens = ledger, tokens
         self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
 

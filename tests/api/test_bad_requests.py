@@ -79,7 +79,8 @@ def test_a_malformed_body_is_a_400(door, body):
 
 
 def test_a_body_that_is_not_an_object_is_named(door):
-    response = door.client.post("/graphql", content=b"null", headers={**door.headers, "content-type": "application/json"})
+    response = door.client.post("/graphql", content=b"null",
+                                headers={**door.headers, "content-type": "application/json"})
     assert "must be a JSON object" in response.text and "not null" in response.text
     response = door.client.post("/graphql", content=b"[" * 200_000, headers={"content-type": "application/json"})
     assert "not valid JSON" in response.text and "depth" in response.text

@@ -135,3 +135,17 @@ def test_a_rebuild_with_the_fold_fixed_clears_it_all(books):
     assert 'arledger_projection_halted{projection="receivables"} 0.0' in books.client.get("/metrics").text
     response = books.post('{ customer(code: "C1") { outstanding } }')
     assert response.status_code == 200 and response.json()["data"]["customer"]["outstanding"] == "200.00"
+
+
+def test_a_process_deployed_with_the_fixed_fold_clears_the_halt_at_its_first_query(books):
+    books.monkeypatch.undo()
+    deployed = open_ledger(books.ledger.database.database_url)
+    try:
+        client = TestClient(build_app(deployed))
+        token = client.app.state.tokens.create("admin", "deployed")
+        response = client.post("/graphql", json={"query": '{ customer(code: "C1") { outstanding } }'},
+                               headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200 and response.json()["data"]["customer"]["outstanding"] == "200.00"
+        assert deployed.runner.halt() is None and client.get("/readyz").status_code == 200
+    finally:
+        deployed.close()

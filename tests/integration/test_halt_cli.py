@@ -39,7 +39,8 @@ def _books(url, halt=True):
         ledger.close()
 
 
-COMMANDS = [("report", "aging", "--as-of", "2026-03-01"), ("report", "aging", "--as-of", "2026-03-01", "--format", "json"),
+COMMANDS = [("report", "aging", "--as-of", "2026-03-01"),
+            ("report", "aging", "--as-of", "2026-03-01", "--format", "json"),
             ("report", "statement", "--customer", "C1", "--from", "2026-01-01", "--to", "2026-03-01"),
             ("report", "kpis", "--as-of", "2026-03-01"), ("rebuild",), ("reconcile",), ("migrate",),
             ("project", "--once")]
@@ -70,8 +71,9 @@ def test_the_worker_keeps_running_without_spinning_and_carries_on_once_the_fold_
     ledger = open_ledger(postgres_url)
     marker = tmp_path / "fold-still-broken"
     marker.write_text("")
+    arguments = ["project", "--database-url", postgres_url, "--poll-interval", "0.05"]
     code = ("from tests.halting import run_with_a_fold_failing_while as run; "
-            f"run({str(marker)!r}, 'INV-BAD', ['project', '--database-url', {postgres_url!r}, '--poll-interval', '0.05'])")
+            f"run({str(marker)!r}, 'INV-BAD', {arguments!r})")
     worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               cwd=os.getcwd())
     try:
