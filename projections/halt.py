@@ -63,12 +63,12 @@ class ReadModelsHalted(Exception):
 
 class FoldFailed(Exception):
     """Folding a batch failed, not for want of the database. `index` is the failing event's place in the batch
-    when the fold itself raised; None when writing the batch's rows failed (any of its `size` events may be
-    the cause)."""
+    when the fold itself raised (`notification` is that event); None when writing the batch's rows failed (any of
+    its `size` events, from `notification` to position `last_id`, may be the cause)."""
 
-    def __init__(self, notification: Any, index: int | None, size: int, error: BaseException) -> None:
+    def __init__(self, notification: Any, index: int | None, size: int, last_id: int, error: BaseException) -> None:
         super().__init__(str(error))
-        self.notification, self.index, self.size, self.error = notification, index, size, error
+        self.notification, self.index, self.size, self.last_id, self.error = notification, index, size, last_id, error
 
 
 def event_type(notification: Any) -> str:

@@ -136,11 +136,14 @@ class ProjectionRunner:
             halt = self.halt()
             if halt is not None and halt.position <= target and not self.retry.due():
                 raise ReadModelsHalted(halt)
-            limit = 1 if halt is not None else BATCH_EVENTS  # the event that failed first, on its own
+            # Batches are narrowed around a failure (the event that failed before is tried first, on its own)
+            # and back to full size once folded past the events that failed together.
+            limit, narrow_until = (1, halt.position) if halt is not None else (BATCH_EVENTS, 0)
             while True:
                 try:
-                    applied = self._apply_batch(stop, limit)
+                    applied = self._apply_batch(stop, limit, clearing=halt is not None)
                 except FoldFailed as failure:
+                    narrow_until = max(narrow_until, failure.last_id)
                     if failure.index is None and failure.size > 1:
                         limit = failure.size // 2  # a write failed: narrow it down to the event
                     elif failure.index:
@@ -149,8 +152,10 @@ class ProjectionRunner:
                         halted = self._halted(failure)
                         if halted is not None:
                             raise halted from failure.error
-                        limit = BATCH_EVENTS  # another runner folded it meanwhile: go on from where it got to
+                        limit, narrow_until = BATCH_EVENTS, 0  # folded meanwhile by another runner: go on
                     continue
+                if narrow_until and self.position() >= narrow_until:
+                    limit, narrow_until = BATCH_EVENTS, 0
                 if applied is None:
                     if halt is not None:
                         self.retry.reset()
@@ -176,10 +181,11 @@ class ProjectionRunner:
                   exc_info=failure.error if halt.attempts == 1 else None)
         return ReadModelsHalted(halt)
 
-    def _apply_batch(self, stop: int | None, limit: int = BATCH_EVENTS) -> int | None:
+    def _apply_batch(self, stop: int | None, limit: int = BATCH_EVENTS, clearing: bool = False) -> int | None:
         """Fold the next batch of at most `limit` events: None when there is nothing to fold, else how many events
         were applied (0 when another runner folded them first). A failure that is not the database's
-        unavailability rolls the batch back and raises FoldFailed.
+        unavailability rolls the batch back and raises FoldFailed. `clearing`: a halt was seen, delete its row
+        once folded past it (a row left behind by a race is ignored all the same: it trails the tracking row).
 
         The batch is read from the log before the write transaction begins, never inside it: on SQLite, a runner
         holding the file's write lock while waiting for one of the event store's connections deadlocks against
@@ -203,10 +209,11 @@ class ProjectionRunner:
             except Exception as error:
                 if is_unavailable(error):
                     raise
-                raise FoldFailed(notifications[0], None, len(notifications), error) from error
+                raise FoldFailed(notifications[0], None, len(notifications), notifications[-1].id, error) from error
             self.database.execute("INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "
                                   "position = excluded.position", (PROJECTION, notifications[-1].id), self.prefix)
-            clear_halt(self.database, PROJECTION, self.prefix, through=notifications[-1].id)
+            if clearing:
+                clear_halt(self.database, PROJECTION, self.prefix, through=notifications[-1].id)
         self.last_folded = folded or self.last_folded
         return len(notifications)
 
@@ -228,7 +235,7 @@ class ProjectionRunner:
             except Exception as error:
                 if is_unavailable(error):
                     raise
-                raise FoldFailed(notification, index, len(notifications), error) from error
+                raise FoldFailed(notification, index, len(notifications), notification.id, error) from error
         return statements, folded
 
     def _write(self, statements: list[Statement]) -> None:

@@ -13,6 +13,7 @@ from ledger.context import CommandContext
 from projections.database import Database
 from projections.halt import RETRY_FIRST_S, ReadModelsHalted
 from projections.reconcile import reconcile
+from projections import runner as runner_module
 from projections.runner import ProjectionRunner
 from tests.halting import fold_raising_on, slip_in_unfoldable_invoice
 
@@ -108,6 +109,36 @@ def test_the_fold_is_retried_with_backoff_and_a_fixed_fold_clears_the_halt(ledge
     assert ledger.runner.catch_up() == end and ledger.runner.halt() is None
     assert _invoices(ledger) == ["INV-2", "INV-BAD"] and bad < end
     assert reconcile(ledger.runner).equal
+
+
+def test_batches_narrow_around_the_failure_and_widen_again_past_it(ledger, monkeypatch):
+    monkeypatch.setattr(runner_module, "BATCH_EVENTS", 8)
+    for number in range(1, 6):
+        _invoice(ledger, f"INV-{number:02}")
+    bad = slip_in_unfoldable_invoice(ledger)
+    for number in range(6, 26):
+        _invoice(ledger, f"INV-{number:02}")
+    limits = []
+    apply_batch = ledger.runner._apply_batch
+
+    def counted(stop, limit, clearing=False):
+        limits.append(limit)
+        return apply_batch(stop, limit, clearing)
+
+    monkeypatch.setattr(ledger.runner, "_apply_batch", counted)
+    assert _halted(ledger).position == bad and len(_invoices(ledger)) == 5
+    assert len(limits) <= 12, limits  # the failing batch of 8 narrowed down by halves, not one event at a time
+    evolve = runner_module.evolve
+
+    def fixed(event, position, code):  # a fold that leaves the huge invoice out, standing for a fixed release
+        return [] if getattr(event, "number", None) == "INV-HUGE" else evolve(event, position, code)
+
+    monkeypatch.setattr(runner_module, "evolve", fixed)
+    ledger.runner.retry.clock.now += RETRY_FIRST_S
+    limits.clear()
+    assert ledger.runner.catch_up() == ledger.app.recorder.max_notification_id()
+    assert limits[0] == 1 and limits[1:] and set(limits[1:]) == {8}, limits  # the failed event alone, then full
+    assert len(_invoices(ledger)) == 25
 
 
 def test_a_new_process_with_a_fixed_fold_retries_at_once(ledger, monkeypatch):
