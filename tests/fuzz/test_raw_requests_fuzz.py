@@ -210,7 +210,7 @@ def test_any_websocket_message(served, initialise, message):
             assert 4400 <= received["code"] < 4500, received
         else:
             answer = orjson.loads(received["text"])
-            assert answer["type"] in ("pong", "next", "error", "complete"), answer
+            assert answer["type"] in ("connection_ack", "pong", "next", "error", "complete"), answer
             assert UNEXPECTED not in received["text"], received
     assert not served.tracebacks.records, "\n".join(served.tracebacks.records)
     assert served.position() == before
