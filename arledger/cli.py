@@ -155,7 +155,22 @@ class DateParam(click.ParamType):
             self.fail(error.message, param, ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LedgerCommands(click.Group):
+    """The command group: read models halted at an event they cannot fold are a reported failure (exit 1, with
+    what to do), whichever command needed them."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from arledger.halting import operator_message
+        from projections.halt import ReadModelsHalted
+
+        try:
+            return super().invoke(ctx)
+        except ReadModelsHalted as error:
+            click.echo(operator_message(error), err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=LedgerCommands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """arledger: an accounts-receivable ledger with an append-only, auditable event log."""
 

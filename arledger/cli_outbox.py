@@ -15,6 +15,7 @@ from rich.table import Table
 from arledger.cli import (database_url_option, format_option, main, open_ledger_for, print_json, read_caught_up,
                           settings_for)
 from arledger.availability import StoppedWaiting, when_available
+from arledger.halting import HaltWatch
 from arledger.logs import configure_logging
 from arledger.outbox import Outbox, OutboxSettings
 from arledger.senders import SmtpSettings, email_sender, letter_writer, sms_sender
@@ -22,6 +23,7 @@ from arledger.statements import attachments_for
 from arledger.wiring import Ledger
 from ledger.dunning import MESSAGE_CHANNELS
 from projections.dunning import DELIVERY_STATUSES, deliveries
+from projections.halt import ReadModelsHalted
 
 
 
@@ -63,12 +65,20 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     total = 0
+    halts = HaltWatch(f"outbox worker {outbox.worker}")
     while not stopping:
         try:
             report = when_available(outbox.step, f"outbox worker {outbox.worker}", lambda: bool(stopping),
                                     recover=ledger.recover)
+            halts.running()
         except StoppedWaiting:
             break
+        except ReadModelsHalted as error:  # its deliveries are read models: wait for the fix, as for an outage
+            if once:
+                raise
+            halts.halted(error)
+            time.sleep(poll_interval)
+            continue
         total += report.delivered
         if once and not (report.delivered or report.failed):
             break

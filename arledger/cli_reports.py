@@ -14,11 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from arledger.availability import StoppedWaiting, when_available
+from arledger.halting import HaltWatch
 from arledger.logs import configure_logging
 from arledger.risk_watch import RiskWatcher
 from arledger.cli import (DateParam, InstantParam, database_url_option, formats, main, open_ledger_for, print_json,
                           progress_bar, refuse_unindexed, settings_for)
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
+from projections.halt import ReadModelsHalted
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
 from projections.statement import CustomerNotFound, statement
@@ -187,14 +189,25 @@ def project_command(poll_interval: float, once: bool, database_url) -> None:
     watcher = RiskWatcher(ledger) if ledger.risk_watch else None
     click.echo(f"projection worker at position {ledger.runner.position()}"
                f"{', evaluating risk rules as events arrive' if watcher else ''}", err=True)
-    while not stopping:  # a database outage is waited out (logged, with backoff): the worker carries on by itself
+    halts = HaltWatch("projection worker")
+    # A database outage is waited out (logged, with backoff), and so are read models halted at an event they
+    # cannot fold (the runner retries it with backoff; a fixed deployment or `rebuild` clears it): the worker
+    # carries on by itself, polling cheaply meanwhile.
+    while not stopping:
         try:
             position = when_available(ledger.runner.catch_up, "projection worker", lambda: bool(stopping),
                                       recover=ledger.recover)
             if watcher:
                 when_available(watcher.step, "risk watch", lambda: bool(stopping), recover=ledger.recover)
+            halts.running()
         except StoppedWaiting:
             break
+        except ReadModelsHalted as error:
+            if once:
+                raise
+            halts.halted(error)
+            time.sleep(poll_interval)
+            continue
         if once:
             click.echo(f"caught up to position {position}", err=True)
             return

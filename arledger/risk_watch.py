@@ -21,6 +21,7 @@ from arledger.availability import is_unavailable, reason, recovering
 from arledger.risk_scan import ScanReport, scan
 from arledger.wiring import Ledger
 from ledger.customer import CustomerAccount
+from projections.halt import ReadModelsHalted
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ class WatcherThread:
             self.woken.clear()
             try:
                 self.watcher.step()
+            except ReadModelsHalted as error:  # the runner logs it and retries the fold with backoff
+                log.debug("risk watch: waiting, %s", error)
             except Exception as error:  # a database outage must not end early warning for the life of the server
                 if is_unavailable(error):
                     log.warning("risk watch: the database is unavailable (%s); retrying", reason(error))

@@ -14,6 +14,7 @@ from arledger.dunning_policy import DunningConfig, load_dunning_policy
 from arledger.dunning_templates import Renderer
 from ledger.application import LedgerApplication
 from projections.database import Database
+from projections.halt import ReadModelsHalted
 from projections.runner import ProjectionRunner
 
 _SCHEMA_LOCK_KEY = 0x61726C6564676572  # "arledger": serialises schema creation across processes
@@ -94,6 +95,16 @@ class Ledger:
         self.app.close()
 
 
+def fold_after_save(runner: ProjectionRunner) -> None:
+    """The in-process fold after each save (SQLite). The write is committed whatever happens here: read models
+    halted at an event they cannot fold are recorded and logged by the runner, and readers are told; the saving
+    command's own answer says so if it needs them."""
+    try:
+        runner.catch_up()
+    except ReadModelsHalted:
+        pass
+
+
 def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_watch: bool = False,
                 dunning_policy_path: str | None = None, template_dir: str | None = None) -> Ledger:
     """Application + read models. On SQLite the read models follow every save in process (a caller reads its own
@@ -102,5 +113,5 @@ def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_w
     database = Database(database_url)
     runner = ProjectionRunner(app, database)
     if not is_postgres(database_url):
-        app.after_save_hooks.append(lambda _recordings: runner.catch_up())
+        app.after_save_hooks.append(lambda _recordings: fold_after_save(runner))
     return Ledger(app, database, runner, credit_policy_path, risk_watch, dunning_policy_path, template_dir)

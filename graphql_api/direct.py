@@ -24,6 +24,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 
 from graphql_api import reports
 from graphql_api.context import Context
+from projections.halt import ReadModelsHalted
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class DirectQueries:
             arguments = {name: (value.value if isinstance(value, enum.Enum) else value) for name, value in values.items()}
             try:
                 report = field.compute(context, **arguments)
-            except GraphQLError:
+            except (GraphQLError, ReadModelsHalted):
                 return None  # the general path reports it in the usual shape
             except Exception:
                 log.exception("direct execution of %s failed; taking the general path", field.key)

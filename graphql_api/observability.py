@@ -6,11 +6,14 @@ Metrics (this process's view; with several processes, scrape each):
 - `arledger_http_request_duration_seconds{method, route, status}` — histogram;
 - `arledger_events_appended_total` — events this process wrote;
 - `arledger_log_position`, `arledger_projection_position`, `arledger_projection_lag_events` — read at scrape time;
+- `arledger_projection_halted{projection}` — 1 while the read models are halted at an event they cannot fold (0
+  otherwise), and `arledger_projection_halted_position{projection}`, that event's position (0 when not halted);
 - `arledger_outbox_deliveries{status}` — the outbox backlog by state (PENDING, SENDING, RETRY, FAILED, DELIVERED).
 
 `/readyz` answers 200 only when the database answers, the log holds no event after the hash chain's head without
-its entry (writes are refused then: see ledger/chain_index.py), and the read models are within `max_lag` events of
-the log (ARLEDGER_READY_MAX_LAG, default 1000); 503 with the reason otherwise. `/healthz` says the process is up.
+its entry (writes are refused then: see ledger/chain_index.py), the read models are not halted, and they are within
+`max_lag` events of the log (ARLEDGER_READY_MAX_LAG, default 1000); 503 with the reason otherwise (halted: the
+failing event's position and type, the error, since when). `/healthz` says the process is up.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from starlette.responses import JSONResponse, Response
 
 from arledger.wiring import Ledger, unindexed_problem
 from arledger.availability import is_unavailable
+from arledger.halting import RECOVERY
 from ledger.context import CORRELATION
+from projections.runner import PROJECTION
 
 log = logging.getLogger("arledger.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # matched whole: "$" would allow a trailing newline
@@ -52,6 +57,7 @@ class LedgerCollector:
         try:
             log_position = self.ledger.app.recorder.max_notification_id() or 0
             folded = self.ledger.runner.position()
+            halt = self.ledger.runner.halt()
             rows = self.ledger.database.execute("SELECT status, COUNT(*) FROM {p}deliveries GROUP BY status")
         except Exception as error:
             if not is_unavailable(error):
@@ -64,6 +70,14 @@ class LedgerCollector:
                                 value=folded)
         yield GaugeMetricFamily("arledger_projection_lag_events", "Events recorded but not yet in the read models.",
                                 value=max(0, log_position - folded))
+        halted = GaugeMetricFamily("arledger_projection_halted", "1 while the read models are halted at an event "
+                                   "they cannot fold (see /readyz for why).", labels=["projection"])
+        halted.add_metric([PROJECTION], 1 if halt else 0)
+        yield halted
+        where = GaugeMetricFamily("arledger_projection_halted_position", "The position of the event the read "
+                                  "models are halted at (0 when not halted).", labels=["projection"])
+        where.add_metric([PROJECTION], halt.position if halt else 0)
+        yield where
         backlog = GaugeMetricFamily("arledger_outbox_deliveries", "Outbox deliveries by state.", labels=["status"])
         for status, count in rows:
             backlog.add_metric([status], count)
@@ -132,11 +146,16 @@ def endpoints(ledger: Ledger, metrics: Metrics, max_lag: int) -> tuple[Any, Any]
             log_position = ledger.app.recorder.max_notification_id() or 0
             folded = ledger.runner.position()
             unindexed = unindexed_problem(ledger.app)  # written around arledger since it started: writes are refused
+            halt = ledger.runner.halt()
         except Exception as error:  # noqa: BLE001 (whatever the database says, the answer is "not ready")
             return 503, {"status": "unavailable", "reason": f"database: {type(error).__name__}: {error}"}
         if unindexed is not None:
             return 503, {"status": "unindexed events", "reason": unindexed, "position": folded}
         lag = max(0, log_position - folded)
+        if halt is not None:
+            return 503, {"status": "halted", "reason": halt.describe(), "position": halt.position,
+                         "eventType": halt.event_type, "error": halt.error, "foldedThrough": halt.folded_through,
+                         "since": halt.halted_at, "attempts": halt.attempts, "lag": lag, "recovery": RECOVERY}
         if lag > max_lag:
             return 503, {"status": "catching up", "lag": lag, "maxLag": max_lag, "position": folded}
         return 200, {"status": "ready", "lag": lag, "position": folded}

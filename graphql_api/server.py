@@ -20,10 +20,11 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -37,6 +38,7 @@ from graphql_api.bank import BankMutation, BankQuery
 from graphql_api.finance import FinanceQuery
 from graphql_api.observability import Metrics, Observe, endpoints
 from graphql_api.statements import StatementMutation, StatementQuery
+from graphql_api.caller_errors import CallerErrors, unexpected
 from graphql_api.context import Context
 from graphql_api.cost import MAX_ALIASES, QueryLimits
 from graphql_api.direct import DirectQueries
@@ -44,7 +46,9 @@ from graphql_api.mutations import build_mutation_type
 from graphql_api.queries import Query
 from graphql_api.subscriptions import Subscription
 from graphql_api.tokens import TokenStore
+from graphql_api.halted import CODE as HALTED, RECORDED, guard_query_fields, note_recorded
 from graphql_api.unavailable import HEADERS, Unavailable, as_unavailable, unavailable
+from graphql_api.websocket import CheckedTransportWS
 from arledger.availability import is_unavailable, recovering
 
 
@@ -78,12 +82,6 @@ ASSETS = "/graphiql/assets"  # GraphiQL's scripts and styles, vendored (static/g
 LIMIT_RULES = (QueryLimits,)
 
 
-def unexpected(error: GraphQLError) -> bool:
-    """A fault of ours, not the caller's: a refused token, a forbidden field or a bad argument carries
-    `extensions.code`, and an invalid document has no original exception."""
-    return error.original_error is not None and not (error.extensions or {}).get("code") and not unavailable(error)
-
-
 class LedgerSchema(strawberry.Schema):
     """Logs only unexpected errors (with their traceback); the caller's own mistakes are answers, not incidents."""
 
@@ -96,8 +94,8 @@ class LedgerSchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
     # so they are shared across requests all the same.
-    # MaskErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
-    return LedgerSchema(query=merge_types("Query", (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery,
+    # CallerErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
+    schema = LedgerSchema(query=merge_types("Query", (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery,
                                                             FinanceQuery, StatementQuery, BankQuery)),
                         mutation=merge_types("Mutation", (build_mutation_type(), CreditMutation, RiskAlertMutation,
                                                           DunningMutation, StatementMutation, BankMutation)), subscription=Subscription,
@@ -105,7 +103,9 @@ def build_schema() -> strawberry.Schema:
                         extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
                                     lambda: AddValidationRules(list(LIMIT_RULES)),
                                     lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-                                    lambda: MaskErrors(should_mask_error=unexpected)])
+                                    CallerErrors])
+    guard_query_fields(schema._schema)
+    return schema
 
 
 class RequestSizeLimit:
@@ -154,6 +154,16 @@ class RequestSizeLimit:
         await response(scope, receive, send)
 
 
+def decode_request_json(data: str | bytes, what: str) -> object:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise HTTPException(400, f"{what} is not valid JSON (UTF-8, at most 1024 levels deep): {error}") from None
+
+
+JSON_KINDS = {type(None): "null", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+
+
 class LedgerGraphQL(GraphQL):
     """Queries and mutations run in a worker thread (resolvers read the database synchronously, and the event loop
     must stay free for other requests and subscriptions); big reports take the direct path first."""
@@ -164,8 +174,12 @@ class LedgerGraphQL(GraphQL):
         except ClientDisconnect:  # gone before its request arrived whole: nothing to answer, and not our fault
             log.info("client disconnected before its request arrived whole")
 
+    graphql_transport_ws_handler_class = CheckedTransportWS
+    max_query_tokens = MAX_QUERY_TOKENS
+
     def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+        super().__init__(build_schema(), graphql_ide="graphiql",
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.ledger, self.tokens = ledger, tokens
         self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
 
@@ -195,6 +209,32 @@ class LedgerGraphQL(GraphQL):
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Websocket messages (and anything else strawberry decodes): orjson refuses invalid UTF-8, lone
+        surrogates, NaN and nesting beyond 1024 levels with a JSONDecodeError (the stdlib parser recurses into a
+        RecursionError, and lets surrogates through to fail later in the store)."""
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> object:
+        """A request body: a JSON object, or a list (a batch, which strawberry refuses); anything else is the
+        caller's mistake, 400 saying what was wrong."""
+        value = decode_request_json(data, "the request")
+        if not isinstance(value, (dict, list)):
+            raise HTTPException(400, 'the request must be a JSON object such as {"query": "{ __typename }"}, not '
+                                     f"{JSON_KINDS.get(type(value), type(value).__name__)}")
+        name = value.get("operationName") if isinstance(value, dict) else None
+        if name is not None and not isinstance(name, str):  # strawberry checks query, variables and extensions
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
+        return value
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """GET: `variables` and `extensions` are JSON (strawberry then wants objects or null); the rest as sent."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                parsed[name] = decode_request_json(parsed[name], f"the {name} parameter")
+        return parsed
+
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
         response = Response(orjson.dumps(response_data), status_code=200, media_type="application/json")
         response.headers.raw.extend(sub_response.headers.raw)
@@ -209,6 +249,7 @@ class LedgerGraphQL(GraphQL):
         allowed = OperationType.from_http(request_adapter.method)
         if not self.allow_queries_via_get and request_adapter.method == "GET":
             allowed = allowed - {OperationType.QUERY}
+        recorded = RECORDED.set([])  # what this request's saves record (a halted answer says so)
         try:
             result = await run_in_threadpool(self._execute, request_data, context, root_value, allowed)
         except CannotGetOperationTypeError as error:
@@ -217,6 +258,12 @@ class LedgerGraphQL(GraphQL):
             raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+        finally:
+            wrote = bool(RECORDED.get())
+            RECORDED.reset(recorded)
+        if result.errors and not wrote and any((error.extensions or {}).get("code") == HALTED
+                                               for error in result.errors):
+            sub_response.status_code = 503  # nothing was done; what was asked needs the read models, halted
         if result.errors and any(unavailable(error) for error in result.errors):  # retryable: 503, not a masked 500
             result.errors = [as_unavailable(error) if unavailable(error) else error for error in result.errors]
             await run_in_threadpool(recovering, self.ledger.recover)
@@ -278,5 +325,6 @@ def build_app(ledger: Ledger, ready_max_lag: int = 1000) -> Starlette:
                             Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql"))],
                     middleware=[Middleware(Observe, metrics=metrics), Middleware(RequestSizeLimit),
                                 Middleware(Unavailable, recover=ledger.recover)])
+    ledger.app.after_save_hooks.append(note_recorded)
     app.state.tokens = tokens
     return app

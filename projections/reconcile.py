@@ -76,5 +76,5 @@ def reconcile(live: ProjectionRunner, progress: Callable[[int], None] | None = N
         return Reconciliation(position, diffs)
     finally:
         with live.database.transaction():
-            for table in [*TABLES, "tracking"]:
+            for table in [*TABLES, "tracking", "halts"]:
                 live.database.execute(f"DROP TABLE IF EXISTS {{p}}{table}", (), SCRATCH_PREFIX)

@@ -4,10 +4,14 @@ the same transaction: a crash between batches neither loses nor double-counts an
 Live use: with the embedded store the application calls `catch_up` right after each save, so a command's caller
 reads its own write; with PostgreSQL a worker process (`arledger project`) follows the log, and API processes
 call `wait_for_position` for read-your-writes. Two runners on one database serialise on the tracking row.
+
+An event whose fold fails stops the runner just before it, with the reason recorded where every process sees it,
+and `catch_up` raises `ReadModelsHalted` until a retry folds it (projections/halt.py).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import datetime
@@ -15,15 +19,18 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from arledger.availability import is_unavailable
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
 from projections.database import Database
+from projections.halt import Backoff, FoldFailed, Halt, ReadModelsHalted, clear_halt, read_halt, write_halt
 from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS
 from projections.receivables import FOLDS as RECEIVABLES_FOLDS
 from projections.receivables import RESETTLE, Statement, phase
-from projections.schema import INDEXES, SCHEMA_VERSION, TABLES, TRACKING
+from projections.schema import HALTS, INDEXES, SCHEMA_VERSION, TABLES, TRACKING
 
+log = logging.getLogger(__name__)
 PROJECTION = "receivables"
 SCHEMA_LOCK_KEY = 0x61726C6564676573  # serialises read-model schema creation across processes
 BATCH_EVENTS = 1000
@@ -49,6 +56,7 @@ class ProjectionRunner:
         self.last_folded = 0  # the last position whose event this runner folded
         self.codes: dict[UUID, str] = {}
         self.lock = threading.Lock()
+        self.retry = Backoff()  # when this process may next try an event whose fold failed
         self.create_tables()
         self._upgrade_schema()
 
@@ -59,7 +67,7 @@ class ProjectionRunner:
             # (seen in CI): batches hold this lock shared, schema creation exclusively.
             if self.database.postgres:
                 self.database.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK_KEY,))
-            for statement in [*TABLES.values(), *INDEXES, TRACKING]:
+            for statement in [*TABLES.values(), *INDEXES, TRACKING, HALTS]:
                 self.database.execute(statement, prefix=self.prefix)
             # The tracking row exists from the start, so two runners always serialise on it (SELECT ... FOR UPDATE
             # locks nothing when there is no row: two first batches would fold at once and deadlock).
@@ -83,7 +91,10 @@ class ProjectionRunner:
             if position == 0:
                 self._set_schema_version()
                 return
-        self.rebuild()
+        try:
+            self.rebuild()
+        except ReadModelsHalted:
+            pass  # recorded and logged: opening the ledger goes on, and readers are told (not this constructor)
 
     def position(self) -> int:
         rows = self.database.execute("SELECT position FROM {p}tracking WHERE projection = ?", (PROJECTION,), self.prefix)
@@ -107,25 +118,74 @@ class ProjectionRunner:
             code = self.codes[event.originator_id] = rows[0][0]
         return code
 
+    def halt(self) -> Halt | None:
+        """Why the read models stopped short of the log, if they did (a fold failed); None while they follow it."""
+        return read_halt(self.database, PROJECTION, self.prefix)
+
     def catch_up(self, stop: int | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event up to `stop` (default: the end of the log); returns the position reached.
 
         Already caught up, it only reads: no write transaction (on SQLite, no write lock) for every report.
+        Raises ReadModelsHalted when an event up to `stop` cannot be folded: at once while a halt is recorded and
+        this process's retry is not due, else after trying again (and recording the failure again).
         """
         target = (self.app.recorder.max_notification_id() or 0) if stop is None else stop
         if self.position() >= target:
             return self.position()
         with self.lock:
+            halt = self.halt()
+            if halt is not None and halt.position <= target and not self.retry.due():
+                raise ReadModelsHalted(halt)
+            # Batches are narrowed around a failure (the event that failed before is tried first, on its own)
+            # and back to full size once folded past the events that failed together.
+            limit, narrow_until = (1, halt.position) if halt is not None else (BATCH_EVENTS, 0)
             while True:
-                applied = self._apply_batch(stop)
+                try:
+                    applied = self._apply_batch(stop, limit, clearing=halt is not None)
+                except FoldFailed as failure:
+                    narrow_until = max(narrow_until, failure.last_id)
+                    if failure.index is None and failure.size > 1:
+                        limit = failure.size // 2  # a write failed: narrow it down to the event
+                    elif failure.index:
+                        limit = failure.index  # fold the events before the one that failed
+                    else:
+                        halted = self._halted(failure)
+                        if halted is not None:
+                            raise halted from failure.error
+                        limit, narrow_until = BATCH_EVENTS, 0  # folded meanwhile by another runner: go on
+                    continue
+                if narrow_until and self.position() >= narrow_until:
+                    limit, narrow_until = BATCH_EVENTS, 0
                 if applied is None:
+                    if halt is not None:
+                        self.retry.reset()
+                        log.warning("folded past position %d: the read models (tables %s*) follow the log again",
+                                    halt.position, self.prefix)
                     return self.position()
                 if progress:
                     progress(applied)
 
-    def _apply_batch(self, stop: int | None) -> int | None:
-        """Fold the next batch: None when there is nothing to fold, else how many events were applied (0 when
-        another runner folded them first).
+    def _halted(self, failure: FoldFailed) -> ReadModelsHalted | None:
+        """Record the failure at its position; None when another runner has folded past it meanwhile."""
+        notification = failure.notification
+        with self.database.transaction():
+            if self._locked_position() != notification.id - 1:
+                return None
+            write_halt(self.database, PROJECTION, self.prefix, notification, failure.error)
+        self.retry.failed()
+        halt = self.halt()
+        if halt is None:  # folded past by another runner in between
+            return None
+        log.error("%s (tables %s*; retrying in %.0f s; a fixed deployment or `arledger rebuild` clears it)",
+                  halt.describe(), self.prefix, self.retry.delay_s,
+                  exc_info=failure.error if halt.attempts == 1 else None)
+        return ReadModelsHalted(halt)
+
+    def _apply_batch(self, stop: int | None, limit: int = BATCH_EVENTS, clearing: bool = False) -> int | None:
+        """Fold the next batch of at most `limit` events: None when there is nothing to fold, else how many events
+        were applied (0 when another runner folded them first). A failure that is not the database's
+        unavailability rolls the batch back and raises FoldFailed. `clearing`: a halt was seen, delete its row
+        once folded past it (a row left behind by a race is ignored all the same: it trails the tracking row).
 
         The batch is read from the log before the write transaction begins, never inside it: on SQLite, a runner
         holding the file's write lock while waiting for one of the event store's connections deadlocks against
@@ -134,7 +194,7 @@ class ProjectionRunner:
         position = self.position()
         if stop is not None and position >= stop:
             return None
-        notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH_EVENTS, stop=stop)
+        notifications = self.app.recorder.select_notifications(start=position + 1, limit=limit, stop=stop)
         if not notifications:
             return None
         with self.database.transaction():
@@ -142,20 +202,41 @@ class ProjectionRunner:
                 self.database.execute("SELECT pg_advisory_xact_lock_shared(?)", (SCHEMA_LOCK_KEY,))
             if self._locked_position() != position:
                 return 0  # another runner folded meanwhile: read again from where it got to
-            statements: list[Statement] = []
-            mapper = self.app.mapper
-            for notification in notifications:
-                if notification.topic in FOLDED_TOPICS:  # skip decoding what the fold ignores (key claims, …)
-                    event = mapper.to_domain_event(notification)
-                    if self.known_at is None or event.timestamp <= self.known_at:
-                        code = self.code_of(event) if isinstance(event, CustomerAccount.Event) else ""
-                        statements += evolve(event, notification.id, code)
-                        self.last_folded = notification.id
-            with self.database.pipeline():
-                self._write(statements)
+            statements, folded = self._fold(notifications)
+            try:
+                with self.database.pipeline():
+                    self._write(statements)
+            except Exception as error:
+                if is_unavailable(error):
+                    raise
+                raise FoldFailed(notifications[0], None, len(notifications), notifications[-1].id, error) from error
             self.database.execute("INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "
                                   "position = excluded.position", (PROJECTION, notifications[-1].id), self.prefix)
-            return len(notifications)
+            if clearing:
+                clear_halt(self.database, PROJECTION, self.prefix, through=notifications[-1].id)
+        self.last_folded = folded or self.last_folded
+        return len(notifications)
+
+    def _fold(self, notifications: list[Any]) -> tuple[list[Statement], int]:
+        """The row operations of a batch, and the last position folded (0: none); FoldFailed names the event
+        whose fold raised."""
+        statements: list[Statement] = []
+        folded = 0
+        mapper = self.app.mapper
+        for index, notification in enumerate(notifications):
+            if notification.topic not in FOLDED_TOPICS:  # skip decoding what the fold ignores (key claims, …)
+                continue
+            try:
+                event = mapper.to_domain_event(notification)
+                if self.known_at is None or event.timestamp <= self.known_at:
+                    code = self.code_of(event) if isinstance(event, CustomerAccount.Event) else ""
+                    statements += evolve(event, notification.id, code)
+                    folded = notification.id
+            except Exception as error:
+                if is_unavailable(error):
+                    raise
+                raise FoldFailed(notification, index, len(notifications), notification.id, error) from error
+        return statements, folded
 
     def _write(self, statements: list[Statement]) -> None:
         """Each distinct SQL text as one executemany, in the phases `receivables.phase` defines."""
@@ -175,8 +256,10 @@ class ProjectionRunner:
                 self.database.execute(f"DELETE FROM {{p}}{table}", (), self.prefix)
             self.database.execute("UPDATE {p}tracking SET position = 0 WHERE projection = ?", (PROJECTION,),
                                   self.prefix)
+            clear_halt(self.database, PROJECTION, self.prefix)  # the rebuild tries every event again
             self._set_schema_version()
             self.codes.clear()
+            self.retry.reset()
         return self.catch_up(stop=stop, progress=progress)
 
     def wait_for_position(self, position: int, timeout_s: float = 10.0) -> bool:

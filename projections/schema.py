@@ -110,6 +110,13 @@ SCHEMA_VERSION = 7
 
 TRACKING = "CREATE TABLE IF NOT EXISTS {p}tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
+# Beside the tracking row: why a projection stopped, when folding the event at `position` failed (projections/halt.py).
+# Not a fold result, so neither rebuilt nor compared by `reconcile`; `rebuild` deletes it, and a batch folded past
+# `position` clears it. A new table starts empty (nothing halted), so adding it needs no schema version.
+HALTS = """CREATE TABLE IF NOT EXISTS {p}halts (
+    projection TEXT PRIMARY KEY, position BIGINT NOT NULL, event_type TEXT NOT NULL, error TEXT NOT NULL,
+    halted_us BIGINT NOT NULL, attempts BIGINT NOT NULL, tried_us BIGINT NOT NULL)"""
+
 # Tables compared by `reconcile`, with the columns that order their rows.
 KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
         "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
