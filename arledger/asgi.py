@@ -9,7 +9,7 @@ from typing import Any
 from arledger.config import load_settings
 from arledger.logs import configure_logging
 from arledger.parent_watch import exit_with_supervisor
-from arledger.wiring import open_ledger
+from arledger.wiring import open_ledger, unindexed_problem
 
 
 def create_app() -> Any:
@@ -20,4 +20,8 @@ def create_app() -> Any:
     exit_with_supervisor()  # a uvicorn worker must not outlive its supervisor (and keep serving on its port)
     ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch, settings.dunning_policy,
                          settings.template_dir)
+    problem = unindexed_problem(ledger.app)
+    if problem is not None:  # as `arledger serve`: never serve on events outside the hash chain
+        ledger.close()
+        raise RuntimeError(f"not serving: {problem}")
     return build_app(ledger, settings.ready_max_lag)

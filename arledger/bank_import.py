@@ -6,6 +6,10 @@ CSV layout (UTF-8, header row, one credit per line; debits — negative amounts 
 `bankReference,bookedOn,valueOn,amount,currency,counterparty,reference,remittance` — `bankReference` is the bank's
 own unique id for the line, `valueOn` may be empty (then `bookedOn`), amounts are decimal strings.
 
+Text fields follow the rules of every operation's text (`ledger.text`): references and the account are
+identifiers, the counterparty one line, the remittance information free text that may span lines; a NUL or other
+control character is refused, naming the line and column, like any other malformed value.
+
 A file with a malformed line — or a bank reference twice with different content, or one imported before with
 other content — is refused whole, naming the line and column: nothing is recorded. Every run matches every line
 still unmatched, not only the new ones.
@@ -36,6 +40,7 @@ from ledger.errors import ValidationError
 from ledger.inputs import parse_date
 from ledger.limits import EARLIEST_DATE_YEAR, LATEST_DATE_YEAR, MAX_AMOUNT_DIGITS
 from ledger.money import Money, check_currency, parse_decimal
+from ledger.text import FREE, IDENTIFIER, LINE, check_text
 from projections.amounts import format_minor
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
@@ -75,6 +80,17 @@ def _date(text: str, where: str) -> date:
                             f"{EARLIEST_DATE_YEAR}-{LATEST_DATE_YEAR})") from None
 
 
+def _text(value: object, where: str, kind: str) -> Optional[str]:
+    """A text field stripped of surrounding spaces (None when empty), checked against the text rules."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return check_text(text, (), "value", kind)
+    except ValidationError as error:
+        raise BankFileError(f"{where}: {error.message}") from None
+
+
 def _check_money(amount: Decimal, currency: str, where: str) -> None:
     """A known currency, and no more decimals than it has (the rules of every operation's amounts)."""
     try:
@@ -85,6 +101,7 @@ def _check_money(amount: Decimal, currency: str, where: str) -> None:
 
 def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
     """The credit lines of a CSV file, and how many debits were skipped."""
+    account = _text(account, "--account", IDENTIFIER) or "BANK"
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     missing = [column for column in ("bankReference", "bookedOn", "amount", "currency") if
                column not in (reader.fieldnames or [])]
@@ -97,7 +114,7 @@ def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
         if amount <= 0:
             debits += 1
             continue
-        reference = (row.get("bankReference") or "").strip()
+        reference = _text(row.get("bankReference"), f"{where}, bankReference", IDENTIFIER)
         currency = (row.get("currency") or "").strip().upper()
         if not reference:
             raise BankFileError(f"{where}, bankReference: empty — the bank's id for the line is required")
@@ -105,9 +122,9 @@ def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
         booked = _date(row.get("bookedOn") or "", f"{where}, bookedOn")
         value = _date(row["valueOn"], f"{where}, valueOn") if (row.get("valueOn") or "").strip() else booked
         lines.append(ImportBankLine(account, reference, booked, value, amount, currency,
-                                    (row.get("counterparty") or "").strip() or None,
-                                    (row.get("remittance") or "").strip() or None,
-                                    (row.get("reference") or "").strip() or None))
+                                    _text(row.get("counterparty"), f"{where}, counterparty", LINE),
+                                    _text(row.get("remittance"), f"{where}, remittance", FREE),
+                                    _text(row.get("reference"), f"{where}, reference", IDENTIFIER)))
     return lines, debits
 
 
@@ -127,15 +144,18 @@ def read_camt053(content: bytes, account: Optional[str]) -> tuple[list[ImportBan
         currency = (tx.get("Currency") or "").upper()
         amount = _amount(tx.get("Amount"), f"{where}, Amt")
         _check_money(amount, currency, f"{where}, Amt")
-        base = tx.get("TransactionID") or hashlib.sha256(repr(sorted(tx.items())).encode()).hexdigest()[:20]
+        base = _text(tx.get("TransactionID"), f"{where}, TxId", IDENTIFIER) or \
+            hashlib.sha256(repr(sorted(tx.items())).encode("utf-8", "backslashreplace")).hexdigest()[:20]
         seen[base] = seen.get(base, 0) + 1  # a batched entry lends its reference to each of its transactions
         reference = base if seen[base] == 1 else f"{base}/{seen[base]}"
         booked = _date(tx.get("BookingDate") or tx.get("ValueDate") or "", f"{where}, BookgDt")
         value = _date(tx["ValueDate"], f"{where}, ValDt") if tx.get("ValueDate") else booked
-        end_to_end = tx.get("EndToEndId") if tx.get("EndToEndId") not in (None, "NOTPROVIDED") else None
-        lines.append(ImportBankLine(account or tx.get("AccountIBAN") or "BANK", reference, booked, value, amount,
-                                    currency, tx.get("DebtorName"), tx.get("RemittanceInformationFull") or
-                                    tx.get("AdditionalEntryInformation"), end_to_end))
+        end_to_end = _text(tx.get("EndToEndId"), f"{where}, EndToEndId", IDENTIFIER)
+        lines.append(ImportBankLine(
+            _text(account or tx.get("AccountIBAN"), f"{where}, IBAN", IDENTIFIER) or "BANK", reference, booked, value,
+            amount, currency, _text(tx.get("DebtorName"), f"{where}, Dbtr", LINE),
+            _text(tx.get("RemittanceInformationFull") or tx.get("AdditionalEntryInformation"), f"{where}, RmtInf",
+                  FREE), None if end_to_end == "NOTPROVIDED" else end_to_end))
     return lines, debits
 
 

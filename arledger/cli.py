@@ -23,7 +23,7 @@ from arledger.availability import is_unavailable, reason, when_available
 from arledger.config import ConfigError, Settings, load_settings, redacted
 from arledger.credit_policy import PolicyError
 from arledger.dunning_policy import DunningPolicyError
-from arledger.wiring import Ledger, open_ledger
+from arledger.wiring import Ledger, open_ledger, unindexed_problem
 
 T = TypeVar("T")
 
@@ -84,6 +84,16 @@ def open_ledger_for(database_url: str | None, waiting: bool = False) -> Ledger:
     except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
         waited = f" (waited {settings.startup_wait_s} s)" if waiting and is_unavailable(error) else ""
         click.echo(f"cannot open the database {redacted(settings.database_url)}{waited}: {reason(error)}", err=True)
+        sys.exit(1)
+
+
+def refuse_unindexed(ledger: Ledger, what: str) -> None:
+    """A serving or projecting process does not start on a log holding events outside the hash chain: it would
+    build on events nobody vouches for. Exit 1 naming them and what to run (`verify`, then `migrate`)."""
+    problem = unindexed_problem(ledger.app)
+    if problem is not None:
+        click.echo(f"{what}: not starting: {problem}", err=True)
+        ledger.close()
         sys.exit(1)
 
 

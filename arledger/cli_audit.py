@@ -20,7 +20,7 @@ from projections.aging import DUE_DATE, ISSUE_DATE
 from replay.books import replay
 from replay.log_file import LogFile, LogFileError, export_log, read_log_file
 from ledger.instants import micros
-from replay.verify import Digest, digest_at, verify
+from replay.verify import DIGEST, Digest, Verification, digest_at, verify
 
 
 class DigestParam(click.ParamType):
@@ -55,11 +55,27 @@ def verify_command(digests: tuple[Digest, ...], from_file: Any, output: str, dat
         for digest in digests:
             click.echo(f"digest {digest}: the history up to position {digest.position} is unchanged")
     else:
-        click.echo(f"chain BROKEN at {failed.problem}", err=True)
-        click.echo(f"verified before it: {failed.checked} positions", err=True)
+        _report_broken(failed, results, digests)
     if ledger is not None:
         ledger.close()
     sys.exit(0 if failed is None else 1)
+
+
+def _report_broken(failed: Verification, results: list[Verification], digests: tuple[Digest, ...]) -> None:
+    """The first problem, then every problem of the whole-log walk and of each digest, each with its position."""
+    click.echo(f"chain BROKEN at {failed.problem}", err=True)
+    click.echo(f"verified before it: {failed.checked} positions", err=True)
+    log = results[0]
+    if not log.intact:
+        click.echo(f"the log: {len(log.findings) + log.more_findings} problem(s)", err=True)
+        for finding in log.findings:
+            click.echo(f"  {finding.kind}: {finding.message}", err=True)
+        if log.more_findings:
+            click.echo(f"  … and {log.more_findings} more", err=True)
+    for digest, result in zip(digests, results[1:]):  # the walk's own problems are listed above
+        for finding in result.findings:
+            if finding.kind == DIGEST:
+                click.echo(f"digest {digest}: {finding.message}", err=True)
 
 
 @main.command("digest")
@@ -143,8 +159,13 @@ def _log_file(stream: Any) -> LogFile:
 def export_command(known_at: datetime, output: Any, database_url: str | None) -> None:
     """Write the event log up to an instant as JSON Lines with its hash chain, for an auditor to keep and replay."""
     ledger = open_ledger_for(database_url)
-    head = export_log(ledger.app, known_at, output)
-    ledger.close()
+    try:
+        head = export_log(ledger.app, known_at, output)
+    except RuntimeError as error:  # an event outside the hash chain: the file could not vouch for it
+        click.echo(f"export stopped: {error}", err=True)
+        sys.exit(1)
+    finally:
+        ledger.close()
     click.echo(f"exported through {head or '(nothing recorded by then)'}", err=True)
 
 

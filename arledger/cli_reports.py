@@ -17,7 +17,7 @@ from arledger.availability import StoppedWaiting, when_available
 from arledger.logs import configure_logging
 from arledger.risk_watch import RiskWatcher
 from arledger.cli import (DateParam, InstantParam, database_url_option, formats, main, open_ledger_for, print_json,
-                          progress_bar, settings_for)
+                          progress_bar, refuse_unindexed, settings_for)
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
@@ -181,6 +181,7 @@ def project_command(poll_interval: float, once: bool, database_url) -> None:
     settings = settings_for(database_url)
     configure_logging(settings.log_format, settings.log_level)
     ledger = open_ledger_for(database_url, waiting=True)
+    refuse_unindexed(ledger, "project")
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     watcher = RiskWatcher(ledger) if ledger.risk_watch else None

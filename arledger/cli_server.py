@@ -9,11 +9,13 @@ from datetime import date
 
 import click
 
-from arledger.cli import DateParam, database_url_option, main, open_ledger_for, settings_for
+from arledger.cli import DateParam, database_url_option, main, open_ledger_for, refuse_unindexed, settings_for
 from arledger.config import Settings
 from arledger.logs import configure_logging
 from arledger.wiring import Ledger
 from graphql_api.tokens import ROLES, TokenStore
+from ledger.chain_index import UnindexedEvents
+from replay.verify import digest_at
 
 
 @main.command("serve")
@@ -27,6 +29,7 @@ def serve_command(host: str | None, port: int | None, workers: int | None, datab
     settings = settings_for(database_url)
     configure_logging(settings.log_format, settings.log_level)
     ledger = open_ledger_for(database_url, waiting=True)  # creates or upgrades the schema once, before any worker starts
+    refuse_unindexed(ledger, "serve")
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql ({workers} process(es))", err=True)
     if workers == 1:
@@ -45,17 +48,51 @@ def serve_command(host: str | None, port: int | None, workers: int | None, datab
 
 
 @main.command("migrate")
+@click.option("--accept-unindexed", is_flag=True,
+              help="also index events after the chain's head of a log whose chain was already started (written "
+                   "around arledger, or their chain entries deleted), as they stand now: check them with "
+                   "`arledger verify` first")
 @database_url_option
-def migrate_command(database_url: str | None) -> None:
-    """Create the event store and read-model tables if missing, index a log written before the index existed, and
-    rebuild read models of an older schema; print where things stand. Safe to run at every deployment."""
+def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
+    """Create the event store and read-model tables if missing, index a log written before the hash chain existed
+    (saying how many events, from which position), and rebuild read models of an older schema; print where things
+    stand. Safe to run at every deployment: it indexes nothing twice, and refuses (exit 1, nothing changed) to
+    index events of a log whose chain was already started unless told to with --accept-unindexed."""
     from projections.schema import SCHEMA_VERSION
 
     ledger = open_ledger_for(database_url, waiting=True)
-    ledger.runner.catch_up()
-    click.echo(f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
-               f"read models at {ledger.runner.position()}")
-    ledger.close()
+    try:
+        chain = _index_unindexed(ledger, accept_unindexed)
+        ledger.runner.catch_up()
+        click.echo(f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
+                   f"read models at {ledger.runner.position()}")
+        click.echo(f"hash chain: {chain}")
+    finally:
+        ledger.close()
+
+
+def _index_unindexed(ledger: Ledger, accept: bool) -> str:
+    """The explicit step that indexes events without a chain entry (nothing else ever does); what it did."""
+    recorder = ledger.app.recorder
+    if not hasattr(recorder, "index_tail"):
+        return "none (an in-memory store)"
+    try:
+        indexed = recorder.index_tail(accept=accept)
+    except UnindexedEvents as refused:
+        click.echo(f"migrate refused: {refused}. Nothing was indexed and nothing else was changed; to take them "
+                   "into the chain as they stand now, check them and run `arledger migrate --accept-unindexed`",
+                   err=True)
+        sys.exit(1)  # the caller's `finally` closes the ledger
+    recorder.record_chain_started()
+    if indexed is None:
+        return ("no event after the chain's head lacks its entry (nothing to index; `arledger verify` checks every "
+                "position)")
+    span = f"positions {indexed.first}–{indexed.last}" if indexed.count > 1 else f"position {indexed.first}"
+    why = ("written before the hash chain existed" if indexed.old_log else
+           "not written by arledger's write path, accepted as they stood (--accept-unindexed)")
+    head = digest_at(recorder, position=indexed.last)
+    return (f"indexed {indexed.count} event(s), {span}, {why}; chain head now {head}. Run `arledger verify`, and "
+            "keep `arledger digest` elsewhere to prove later that this history is unchanged")
 
 
 def _serve(ledger: Ledger, host: str, port: int, settings: Settings) -> None:
@@ -132,6 +169,7 @@ def demo_command(customers: int, random_seed: int, end_date: date | None, host: 
         click.echo(f"{report.applied} operations applied", err=True)
         scanned = scan(ledger, ledger.credit_policy, end_date, actor="risk:demo")
         click.echo(f"early-warning scan as of {end_date}: {scanned.raised} risk alert(s) raised", err=True)
+    refuse_unindexed(ledger, "demo")
     token = TokenStore(ledger.database).create("admin", "demo-admin")
     headers = json.dumps({"Authorization": f"Bearer {token}"})
     click.echo(f"GraphiQL: http://{host}:{port}/graphql   (Headers pane: {headers})", err=True)

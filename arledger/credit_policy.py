@@ -30,9 +30,12 @@ class CreditPolicy:
 
 def _decimal(value: Any, where: str) -> Decimal:
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         raise PolicyError(f"{where}: {value!r} is not a number") from None
+    if not number.is_finite():  # NaN cannot be compared, infinity multiplied into a limit no column holds
+        raise PolicyError(f"{where}: {value!r} is not a number")
+    return number
 
 
 def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:

@@ -57,7 +57,7 @@ def parse_request(data: Any) -> AssessmentRequest:
         if value is not None and name == "yearsInBusiness" and value < 0:
             raise ValidationError(f"yearsInBusiness cannot be negative, got {value}", (name,))
         values[factor] = value
-    note = reader.text("note", required=False, max_length=limits.MAX_TEXT_LENGTH)
+    note = reader.text("note", required=False, max_length=limits.MAX_TEXT_LENGTH, multiline=True)
     apply = reader.raw("applyRecommendation", required=False)
     if apply is not None and not isinstance(apply, bool):
         raise ValidationError(f"applyRecommendation must be true or false, got {apply!r}", ("applyRecommendation",))

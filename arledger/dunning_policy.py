@@ -12,7 +12,7 @@ from typing import Any
 from arledger.config import named_errors, read_toml
 
 from ledger.currencies import is_known_currency, minor_unit_exponent
-from ledger.money import quantum
+from ledger.money import largest_amount, quantum
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, DunningPolicy, Level
 
 DEFAULT_DUNNING_POLICY = Path(__file__).with_name("dunning_policy.toml")
@@ -51,6 +51,8 @@ def _decimal(value: Any, where: str) -> Decimal:
         number = Decimal(str(value))
     except InvalidOperation:
         raise DunningPolicyError(f"{where}: {value!r} is not a number") from None
+    if not number.is_finite():
+        raise DunningPolicyError(f"{where}: {value!r} is not a number")
     if number < 0:
         raise DunningPolicyError(f"{where}: {value!r} must not be negative")
     return number
@@ -69,6 +71,9 @@ def _level(spec: dict[str, Any], where: str) -> Level:
             raise DunningPolicyError(f"{where}.fee: unknown currency {currency!r}")
         fees[currency] = _decimal(amount, f"{where}.fee.{currency}")
         places = minor_unit_exponent(currency)
+        if fees[currency] > largest_amount(currency):
+            raise DunningPolicyError(f"{where}.fee.{currency}: {amount!r} is beyond the largest amount, "
+                                     f"{largest_amount(currency)} {currency}")
         if fees[currency] != fees[currency].quantize(quantum(places)):
             raise DunningPolicyError(f"{where}.fee.{currency}: {amount!r} has more decimals than {currency} allows "
                                      f"({places})")

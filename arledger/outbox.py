@@ -26,6 +26,7 @@ from ledger.commands import ClaimDelivery, RecordDeliveryOutcome
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.instants import micros
+from ledger.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,13 @@ class Outbox:
                 log.exception("outbox: %s failed unexpectedly", item.delivery_id)
             retry = retryable and attempt < self.settings.max_attempts
             retry_at = self.clock() + timedelta(seconds=self.settings.backoff_s * 2 ** (attempt - 1)) if retry else None
-            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, False, reason, retry_at)
+            # A receiver's reply or an exception's message is not ours to refuse: escaped, it can always be stored.
+            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, False, printable(reason),
+                                            retry_at)
             report.failed += 1
         else:
-            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, True, detail, None)
+            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, True, printable(detail),
+                                            None)
             report.delivered += 1
         self._record(outcome, item, attempt)
 

@@ -23,24 +23,37 @@ def build_application(database_url: str) -> LedgerApplication:
     """The application over SQLite (creating the file's folder) or PostgreSQL, tables created if missing.
 
     On PostgreSQL, concurrent `CREATE ... IF NOT EXISTS` from several starting processes fails with "tuple
-    concurrently updated", so schema creation runs under an advisory lock.
+    concurrently updated", so schema creation runs under an advisory lock. Opening never indexes events: an
+    un-indexed event is `verify`'s to report and `migrate`'s to index (ledger/chain_index.py).
     """
     env = store_env(database_url)
     if not is_postgres(database_url):
         path = env["SQLITE_DBNAME"]
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        app = LedgerApplication(env=env)
-        app.recorder.index_backlog()  # a log written before the log index existed (a no-op otherwise)
-        return app
+        return LedgerApplication(env=env)
     with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as connection:
         connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK_KEY,))
         try:
-            app = LedgerApplication(env=env)
-            app.recorder.index_backlog()
-            return app
+            return LedgerApplication(env=env)
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK_KEY,))
+
+
+def unindexed_problem(app: LedgerApplication) -> str | None:
+    """Why writes would be refused: events after the hash chain's head without an entry, or entries beyond the
+    log's last event (None: neither; the full check, every position, is `arledger verify`'s)."""
+    recorder = app.recorder
+    if not hasattr(recorder, "unindexed_tail"):
+        return None  # an in-memory store keeps no chain
+    tail = recorder.unindexed_tail()
+    if tail is not None:
+        return f"the event log holds {tail.describe()}"
+    head, last = recorder.index_head(), recorder.max_notification_id() or 0
+    if head > last:
+        return (f"the hash chain has entries up to position {head} but the log's last event is at position {last}: "
+                "events at its end were deleted (`arledger verify` names them)")
+    return None
 
 
 @dataclass

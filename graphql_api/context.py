@@ -1,4 +1,5 @@
-"""Per-request context: the ledger, the caller (from the bearer token), and the role checks."""
+"""Per-request context: the ledger, the caller (from the bearer token), and the role checks, which ask the one
+table of role rules (graphql_api/permissions.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from strawberry.types import Info
 
 from arledger.wiring import Ledger
 from ledger.context import CommandContext
+from graphql_api import permissions
 from graphql_api.loaders import Loaders
 from graphql_api.tokens import Principal, TokenStore
-
-EVERYONE = ("admin", "accountant", "collector", "auditor", "customer")
-STAFF = ("admin", "accountant", "collector", "auditor")
 
 
 @dataclass
@@ -28,6 +27,7 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: dict[str, Any] | None = None  # a websocket's connection_init payload
+    token: str | None = None  # the bearer token the principal came from (a subscription re-checks it)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -38,19 +38,34 @@ def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-def authorize(context: Context, what: str, roles: tuple[str, ...] = EVERYONE) -> Principal:
-    """The authenticated caller if its role may use `what`; UNAUTHENTICATED / FORBIDDEN errors otherwise."""
-    principal = context.principal
-    if principal is None:
+def authenticated(context: Context) -> Principal:
+    """The authenticated caller; UNAUTHENTICATED otherwise."""
+    if context.principal is None:
         raise _error("missing or unknown bearer token: send Authorization: Bearer <token>", "UNAUTHENTICATED")
+    return context.principal
+
+
+def authorize(context: Context, field: str, kind: str = "Query") -> Principal:
+    """The authenticated caller if the permissions table lets its role run root field `field` of `kind`;
+    UNAUTHENTICATED / FORBIDDEN errors otherwise."""
+    principal = authenticated(context)
+    roles = permissions.roles_for(kind, field)
     if principal.role not in roles:
-        raise _error(f"{what} is for the {', '.join(roles)} role(s), not {principal.role}", "FORBIDDEN")
+        raise _error(f"{field} is for the {', '.join(roles)} role(s), not {principal.role}", "FORBIDDEN")
     return principal
 
 
-def caller(info: Info, roles: tuple[str, ...] = EVERYONE) -> Principal:
-    """The authenticated caller of the field being resolved, if its role is allowed."""
-    return authorize(info.context, info.field_name, roles)
+def caller(info: Info) -> Principal:
+    """The authenticated caller of the root field being resolved, if the permissions table allows its role."""
+    return authorize(info.context, info.field_name, info.path.typename)
+
+
+def authorize_inputs(info: Info, principal: Principal, data: dict[str, Any]) -> None:
+    """FORBIDDEN when the caller gave an input field the permissions table keeps for other roles."""
+    for name, roles in permissions.input_rules(info.field_name):
+        if data.get(name) is not None and principal.role not in roles:
+            raise _error(f"{info.field_name}: input {name} is for the {', '.join(roles)} role(s), not "
+                         f"{principal.role}", "FORBIDDEN")
 
 
 def may_see(info: Info, customer_code: str) -> bool:
@@ -70,7 +85,7 @@ KEYED_OPERATIONS = frozenset({
 
 def command_context(info: Info, principal: Principal, command: Any = None) -> CommandContext:
     """The operation's context. With an `Idempotency-Key` header, a keyed operation sent again with the same key
-    and the same content is recognised as the one already recorded. The key is scoped to the caller, to the
+    and the same content is recognised as the one already recorded. The key is scoped to the caller's token, to the
     field's place in the document, and to the operation and its content: reused for anything else, it does not
     stand for an operation that was not recorded (it is a new one)."""
     request = info.context.request
@@ -83,12 +98,13 @@ def command_context(info: Info, principal: Principal, command: Any = None) -> Co
     if command is None or command.op not in KEYED_OPERATIONS:
         return CommandContext(actor=principal.actor)
     return CommandContext(actor=principal.actor,
-                          operation_key=f"{principal.actor}|{key}|{info.path.key}|{command.fingerprint()}")
+                          operation_key=f"{principal.key_scope}|{key}|{info.path.key}|{command.fingerprint()}")
 
 
-def scoped_customer(context: Context, what: str, customer_code: str | None) -> str | None:
-    """The customer filter a caller may use: staff any (or none), a customer token only its own."""
-    principal = authorize(context, what)
+def scoped_customer(context: Context, what: str, customer_code: str | None, kind: str = "Query") -> str | None:
+    """The customer filter a caller of root field `what` may use: staff any (or none), a customer token only its
+    own."""
+    principal = authorize(context, what, kind)
     if principal.role != "customer":
         return customer_code
     if customer_code is not None and not principal.may_see(customer_code):

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from arledger.credit_service import assess_customer, parse_request
 from graphql_api import reports
 from graphql_api.connections import page_size
-from graphql_api.context import STAFF, caller, command_context
+from graphql_api.context import caller, command_context
 from graphql_api.from_domain import money
 from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
@@ -24,9 +24,6 @@ from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
 from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
-
-CREDIT = ("admin",)
-
 
 @strawberry.type
 class FactorScore:
@@ -142,7 +139,7 @@ class CreditQuery:
                                   "assessments (the newest in `latest`); as known at `knownAt` if given.")
     def creditProfile(self, info: Info, customerCode: str, knownAt: Optional[str] = None,
                       expectedOrders: Optional[str] = None) -> Optional[CreditProfile]:
-        caller(info, STAFF)
+        caller(info)
         if knownAt is not None:
             return _profile_at(info, customerCode, reports.parse_instant(knownAt), expectedOrders)
         database = info.context.ledger.database
@@ -160,7 +157,7 @@ class CreditQuery:
     @strawberry.field(description="Customers due for a credit assessment at `asOf`: never assessed (NEW), or last "
                                   "assessed longer ago than the policy's renewal period (RENEWAL).")
     def assessmentsDue(self, info: Info, asOf: str) -> list[AssessmentDue]:
-        caller(info, STAFF)
+        caller(info)
         ledger = info.context.ledger
         ledger.runner.catch_up()
         due = assessments_due(ledger.database, reports.parse_date(asOf, "asOf"), ledger.credit_policy.renew_after_days)
@@ -172,7 +169,7 @@ class CreditMutation:
     @strawberry.mutation(description="Assess a customer's credit: the analyst's ratings (1-5) and ratios, with the "
                                      "ledger's own payment behaviour, scored by the credit policy and recorded.")
     def assessCredit(self, info: Info, input: AssessCreditInput) -> AssessCreditPayload:  # noqa: A002
-        principal = caller(info, CREDIT)
+        principal = caller(info)
         ledger = info.context.ledger
         try:
             request = parse_request(as_plain(input))
@@ -226,7 +223,7 @@ class RiskAlertQuery:
                                   "RESOLVED), customer and rule; at most `first` (1-500).")
     def riskAlerts(self, info: Info, status: Optional[str] = None, customerCode: Optional[str] = None,
                    rule: Optional[str] = None, first: int = 100) -> list[RiskAlert]:
-        caller(info, STAFF)
+        caller(info)
         page_size(first)
         if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
@@ -237,7 +234,7 @@ class RiskAlertQuery:
                                   "most rules hit, then most live alerts, then highest utilisation; at most `first` "
                                   "(1-500).")
     def riskWatchlist(self, info: Info, first: int = 50) -> list[WatchlistEntry]:
-        caller(info, STAFF)
+        caller(info)
         page_size(first)
         info.context.ledger.runner.catch_up()
         return [WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
@@ -258,7 +255,7 @@ class RiskAlertPayload:
 
 
 def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> RiskAlertPayload:  # noqa: A002
-    principal = caller(info, ("admin", "collector"))
+    principal = caller(info)
     ledger = info.context.ledger
     try:
         outcome = ledger.app.execute(command_type(input.customerCode, input.alertId, input.reason),

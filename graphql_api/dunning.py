@@ -14,16 +14,13 @@ from strawberry.types import Info
 from arledger.dunning_run import PreviewError, preview, run
 from graphql_api import reports
 from graphql_api.connections import page_size
-from graphql_api.context import STAFF, caller, command_context
+from graphql_api.context import caller, command_context
 from graphql_api.types import UserError
 from ledger.commands import parse_command
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
 from ledger.errors import LedgerError, ValidationError
 from ledger.inputs import parse_date
 from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
-
-COLLECTORS = ("admin", "collector")
-
 
 def _one_of(name: str, value: Optional[str], choices: tuple[str, ...]) -> Optional[str]:
     if value is not None and value not in choices:
@@ -124,7 +121,7 @@ class DunningQuery:
     @strawberry.field(description="Dunning notices, newest first; filter by customer and run date.")
     def dunningNotices(self, info: Info, customerCode: Optional[str] = None, asOf: Optional[str] = None,
                        first: int = 100) -> list[DunningNotice]:
-        caller(info, STAFF)
+        caller(info)
         on = None if asOf is None else reports.parse_date(asOf, "asOf")
         info.context.ledger.runner.catch_up()
         return [DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, page_size(first))]
@@ -133,7 +130,7 @@ class DunningQuery:
                                   "receiver's reply. Filter by status, channel, customer.")
     def deliveries(self, info: Info, status: Optional[str] = None, channel: Optional[str] = None,
                    customerCode: Optional[str] = None, first: int = 100) -> list[Delivery]:
-        caller(info, STAFF)
+        caller(info)
         _one_of("status", status, DELIVERY_STATUSES)
         _one_of("channel", channel, MESSAGE_CHANNELS)
         info.context.ledger.runner.catch_up()
@@ -144,7 +141,7 @@ class DunningQuery:
                                   "amount x days overdue x the customer's risk weight.")
     def collectionWorklist(self, info: Info, status: Optional[str] = "OPEN", kind: Optional[str] = None,
                            first: int = 100) -> list[CollectionTask]:
-        caller(info, STAFF)
+        caller(info)
         _one_of("status", status, ("OPEN", "DONE"))
         _one_of("kind", kind, TASK_CHANNELS)
         info.context.ledger.runner.catch_up()
@@ -154,7 +151,7 @@ class DunningQuery:
                                   "(default today), channel by channel; nothing is recorded.")
     def dunningPreview(self, info: Info, customerCode: str, level: int, asOf: Optional[str] = None,
                        channel: Optional[str] = None, locale: Optional[str] = None) -> list[RenderedMessage]:
-        caller(info, STAFF)
+        caller(info)
         _one_of("locale", locale, ("zh-CN", "en"))
         on = date.today() if asOf is None else reports.parse_date(asOf, "asOf")
         try:
@@ -218,7 +215,7 @@ class DunningMutation:
                                      "level up at most; running it again for the date issues nothing. `dryRun` "
                                      "decides only. The outbox worker sends the messages.")
     def runDunning(self, info: Info, input: RunDunningInput) -> RunDunningPayload:  # noqa: A002
-        principal = caller(info, COLLECTORS)
+        principal = caller(info)
         ledger = info.context.ledger
         try:
             as_of = parse_date(input.asOf, ("asOf",), "asOf")
@@ -236,7 +233,7 @@ class DunningMutation:
     @strawberry.mutation(description="Put a customer on a dunning policy (absent: the default) or exclude it, with "
                                      "a reason (admin or collector).")
     def setDunningPolicy(self, info: Info, input: SetDunningPolicyInput) -> SetDunningPolicyPayload:  # noqa: A002
-        principal = caller(info, COLLECTORS)
+        principal = caller(info)
         ledger = info.context.ledger
         if input.policy is not None and input.policy not in ledger.dunning.policies:
             return SetDunningPolicyPayload(userErrors=_error("policy", f"policy {input.policy!r} is not one of "
@@ -257,7 +254,7 @@ class DunningMutation:
                                      "promises that pause dunning, DISPUTED opens disputes, NO_ANSWER keeps it open.")
     def recordCollectionOutcome(self, info: Info, input: RecordCollectionOutcomeInput  # noqa: A002
                                 ) -> RecordCollectionOutcomePayload:
-        principal = caller(info, COLLECTORS)
+        principal = caller(info)
         ledger = info.context.ledger
         data = {"customerCode": input.customerCode, "taskId": input.taskId, "outcome": input.outcome,
                 "note": input.note, **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {})}

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from graphql_api import reports
-from graphql_api.context import STAFF, caller
+from graphql_api.context import caller
 from projections.forecast import forecast
 from projections.kpis import kpi_report, kpi_trend
 
@@ -71,14 +71,14 @@ class FinanceQuery:
     @strawberry.field(description="Receivables KPIs at a business date: totals per currency and, with byCustomer "
                                   "(or for one customer), each customer's own. Definitions: README, KPIs.")
     def kpis(self, info: Info, asOf: str, customerCode: Optional[str] = None, byCustomer: bool = False) -> KpiReport:
-        caller(info, STAFF)
+        caller(info)
         ledger = info.context.ledger
         ledger.runner.catch_up()
         return _report(kpi_report(ledger.database, reports.parse_date(asOf, "asOf"), customerCode, byCustomer))
 
     @strawberry.field(description="The KPI totals at each of the last `months` month ends up to asOf (asOf last).")
     def kpiTrend(self, info: Info, asOf: str, months: int = 12, customerCode: Optional[str] = None) -> list[KpiReport]:
-        caller(info, STAFF)
+        caller(info)
         if not 1 <= months <= MAX_TREND_MONTHS:
             raise reports.bad_input(f"months must be between 1 and {MAX_TREND_MONTHS}, got {months}")
         ledger = info.context.ledger
@@ -91,7 +91,7 @@ class FinanceQuery:
                                   "weighted by its credit grade (README, Cash forecast).")
     def cashForecast(self, info: Info, asOf: str, weeks: int = 13,
                      customerCode: Optional[str] = None) -> list[CurrencyForecast]:
-        caller(info, STAFF)
+        caller(info)
         if not 1 <= weeks <= MAX_FORECAST_WEEKS:
             raise reports.bad_input(f"weeks must be between 1 and {MAX_FORECAST_WEEKS}, got {weeks}")
         ledger = info.context.ledger

@@ -8,8 +8,9 @@ Metrics (this process's view; with several processes, scrape each):
 - `arledger_log_position`, `arledger_projection_position`, `arledger_projection_lag_events` — read at scrape time;
 - `arledger_outbox_deliveries{status}` — the outbox backlog by state (PENDING, SENDING, RETRY, FAILED, DELIVERED).
 
-`/readyz` answers 200 only when the database answers and the read models are within `max_lag` events of the
-log (ARLEDGER_READY_MAX_LAG, default 1000); 503 with the reason otherwise. `/healthz` says the process is up.
+`/readyz` answers 200 only when the database answers, the log holds no event after the hash chain's head without
+its entry (writes are refused then: see ledger/chain_index.py), and the read models are within `max_lag` events of
+the log (ARLEDGER_READY_MAX_LAG, default 1000); 503 with the reason otherwise. `/healthz` says the process is up.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from arledger.wiring import Ledger
+from arledger.wiring import Ledger, unindexed_problem
 from arledger.availability import is_unavailable
 from ledger.context import CORRELATION
 
 log = logging.getLogger("arledger.access")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # matched whole: "$" would allow a trailing newline
 CLIENT_GONE = 499  # no answer was sent: the client went away first (the status nginx logs for it)
 ROUTES = ("/graphql", "/dashboard", "/healthz", "/readyz", "/metrics")
 
@@ -96,7 +97,7 @@ class Observe:
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         token = CORRELATION.set(request_id)
         started, status = time.perf_counter(), [0]
 
@@ -130,8 +131,11 @@ def endpoints(ledger: Ledger, metrics: Metrics, max_lag: int) -> tuple[Any, Any]
         try:
             log_position = ledger.app.recorder.max_notification_id() or 0
             folded = ledger.runner.position()
+            unindexed = unindexed_problem(ledger.app)  # written around arledger since it started: writes are refused
         except Exception as error:  # noqa: BLE001 (whatever the database says, the answer is "not ready")
             return 503, {"status": "unavailable", "reason": f"database: {type(error).__name__}: {error}"}
+        if unindexed is not None:
+            return 503, {"status": "unindexed events", "reason": unindexed, "position": folded}
         lag = max(0, log_position - folded)
         if lag > max_lag:
             return 503, {"status": "catching up", "lag": lag, "maxLag": max_lag, "position": folded}

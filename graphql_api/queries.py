@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from replay.history import HistoryQuery, history_page
 from graphql_api import connections, reports
-from graphql_api.context import STAFF, caller, may_see, require_customer_scope
+from graphql_api.context import caller, may_see, require_customer_scope
 from graphql_api.types import (CreditNote, Customer, Invoice, Payment, load_credit_note, load_customer, load_invoice,
                                load_payment)
 
@@ -139,7 +139,7 @@ class Query:
     def history(self, info: Info, number: Optional[str] = None, customerCode: Optional[str] = None,
                 actor: Optional[str] = None, recordedFrom: Optional[str] = None, recordedTo: Optional[str] = None,
                 first: int = 500, after: Optional[int] = None) -> list[HistoryEntry]:
-        caller(info, STAFF)
+        caller(info)
         try:
             query = HistoryQuery(number, customerCode, actor, reports.parse_instant(recordedFrom, "recordedFrom"),
                                  reports.parse_instant(recordedTo, "recordedTo"), after or 0, first)

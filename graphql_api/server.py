@@ -187,7 +187,7 @@ class LedgerGraphQL(GraphQL):
         header = str(params.get("Authorization") or params.get("authorization") or "")
         token = header.partition(" ")[2].strip() if header.lower().startswith("bearer ") else str(params.get("token") or "")
         if token:
-            context.principal = await run_in_threadpool(self.tokens.authenticate, token)
+            context.principal, context.token = await run_in_threadpool(self.tokens.authenticate, token), token
             if context.principal is None:
                 raise ConnectionRejectionError({"message": "unknown or revoked token"})
         return UNSET
@@ -242,7 +242,7 @@ class LedgerGraphQL(GraphQL):
         token = token.strip() if scheme.lower() == "bearer" else ""
         token = token or request.query_params.get("token", "")  # browsers cannot set headers on websockets
         principal = await run_in_threadpool(self.tokens.authenticate, token) if token else None
-        return Context(self.ledger, self.tokens, principal, request, response)
+        return Context(self.ledger, self.tokens, principal, request, response, token=token or None)
 
 
 DASHBOARD = Path(__file__).parent / "static" / "dashboard"

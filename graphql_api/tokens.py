@@ -11,6 +11,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from ledger.errors import ValidationError
+from ledger.text import IDENTIFIER, LINE, check_text
 from projections.database import Database
 
 ROLES = ("admin", "accountant", "collector", "auditor", "customer")
@@ -20,15 +22,23 @@ TABLE = """CREATE TABLE IF NOT EXISTS {p}tokens (token_hash TEXT PRIMARY KEY, na
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a token's name and role, and the customer it is scoped to (customer role only)."""
+    """Who is calling: a token's name and role, the customer it is scoped to (customer role only), and the token's
+    stable id (None for a caller without a token, such as the CLI's own reads)."""
 
     name: str
     role: str
     customer_code: str | None
+    token_id: str | None = None
 
     @property
     def actor(self) -> str:
         return f"{self.role}:{self.name}"
+
+    @property
+    def key_scope(self) -> str:
+        """Whose Idempotency-Keys these are: the token's, not its display name, which several tokens may share (every
+        token made without --name is "admin:admin", say)."""
+        return f"token:{self.token_id}" if self.token_id else self.actor
 
     def may_see(self, customer_code: str | None) -> bool:
         """Staff see every customer; a customer token only its own (the one rule every scope check uses)."""
@@ -37,6 +47,12 @@ class Principal:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_id(token_hash: str) -> str:
+    """A stable, public id for a token: derived from its stored hash, so it can be written into events (operation
+    keys) without putting the hash the token is checked against into the log."""
+    return hashlib.sha256(f"arledger token id\x1f{token_hash}".encode()).hexdigest()[:32]
 
 
 class TokenStore:
@@ -53,6 +69,12 @@ class TokenStore:
             raise ValueError("--customer is required for the customer role and only for it")
         if customer_code is not None and not customer_code.strip():
             raise ValueError("--customer must name a customer code, got an empty one")
+        try:  # the name is every change's actor: it follows the text rules of what it is stamped on
+            check_text(name, ("name",), "--name", LINE)
+            if customer_code is not None:
+                check_text(customer_code, ("customer",), "--customer", IDENTIFIER)
+        except ValidationError as error:
+            raise ValueError(error.message) from None
         token = "arl_" + secrets.token_urlsafe(32)
         with self.database.transaction():
             self.database.execute("INSERT INTO {p}tokens VALUES (?, ?, ?, ?, ?, NULL)",
@@ -70,6 +92,7 @@ class TokenStore:
         return len(hits)
 
     def authenticate(self, token: str) -> Principal | None:
+        token_hash = _hash(token)
         rows = self.database.execute("SELECT name, role, customer_code FROM {p}tokens WHERE token_hash = ? AND "
-                                     "revoked_us IS NULL", (_hash(token),))
-        return Principal(*rows[0]) if rows else None
+                                     "revoked_us IS NULL", (token_hash,))
+        return Principal(*rows[0], token_id=token_id(token_hash)) if rows else None

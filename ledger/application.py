@@ -21,7 +21,8 @@ from ledger.commands import Command
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
-from ledger.errors import Conflict, LedgerError
+from ledger.chain_index import UnindexedEvents
+from ledger.errors import Conflict, LedgerError, UnindexedLog
 from ledger.handlers import APPLIED, Outcome, handle, references
 from ledger.instants import micros
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
@@ -77,7 +78,8 @@ class LedgerApplication(Application):
         """Apply operations in order in one transaction; each is all-or-nothing and a refusal does not stop the rest.
 
         A concurrent writer touching the same accounts makes the save fail; the whole batch is then decided again
-        from fresh state, so a refusal (such as CREDIT_LIMIT_EXCEEDED) always reflects committed facts.
+        from fresh state, so a refusal (such as CREDIT_LIMIT_EXCEEDED) always reflects committed facts. A log
+        holding events outside the hash chain refuses the whole batch with UnindexedLog (ledger/chain_index.py).
         """
         loader = self.loader
         for attempt in range(COMMAND_RETRY_ATTEMPTS):
@@ -88,6 +90,9 @@ class LedgerApplication(Application):
                 if uow.collect():  # an invariant that must hold under python -O too: it guards what is saved
                     raise AssertionError("an operation changed an account other than the one it reported")
                 recordings = self.events.put(uow.recorded) if uow.recorded else []
+            except UnindexedEvents as refused:  # rolled back: chaining after such events would vouch for them
+                log.error("write refused, the event log holds events outside the hash chain: %s", refused)
+                return [UnindexedLog(str(refused)) for _ in operations]
             except BaseException as error:
                 # The unit's aggregates are dropped, not checked back in: they may hold unsaved changes.
                 if not _is_retryable(error):

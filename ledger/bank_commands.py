@@ -8,6 +8,7 @@ import hashlib
 from decimal import Decimal
 
 from ledger.bank import BankLine, bank_line_id
+from ledger.command_text import check_fields_text
 from ledger.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, ProposeBankMatches, RecordPayment
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
@@ -25,7 +26,9 @@ def payment_reference(account: str, bank_reference: str) -> str:
 
 
 def line_fingerprint(command: ImportBankLine) -> str:
-    """What a bank line says; raises ValidationError (unknown currency, too many decimals, not a credit)."""
+    """What a bank line says; raises ValidationError (unknown currency, too many decimals or beyond the largest
+    amount, not a credit, text a store cannot hold)."""
+    check_fields_text(command)
     check_currency(command.currency, ("currency",))
     amount = Money.of(command.amount, command.currency, ("amount",)).amount
     if amount <= 0:

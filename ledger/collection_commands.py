@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ledger.account_ceiling import check_within_ceiling
 from ledger.collection_events import (
     CollectionOutcomeRecorded, CollectionTaskCreated, Delivered, DeliveryAttempted, DeliveryFailed, DeliveryRequested,
     DunningNoticeIssued, DunningPolicySet)
@@ -14,7 +15,7 @@ from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import InvalidState, NotFound, ValidationError
 from ledger.invoice_commands import find_invoice
-from ledger.money import format_amount
+from ledger.money import check_amount, format_amount
 
 
 def set_dunning_policy(account: CustomerAccount, command: SetDunningPolicy, context: CommandContext) -> None:
@@ -32,8 +33,10 @@ def set_dunning_policy(account: CustomerAccount, command: SetDunningPolicy, cont
 def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, context: CommandContext) -> None:
     """Raises InvalidState (already issued; the customer excluded; an invoice void, settled, disputed or dunned to
     this level or higher since the run read it), NotFound (an invoice), ValidationError (no lines or channels,
-    repeated delivery or task ids). Records the notice, a `DunningActionRecorded` per invoice, a
-    `DeliveryRequested` per message and a `CollectionTaskCreated` per task, in one transaction."""
+    repeated delivery or task ids; a fee beyond the largest amount), AccountLimitExceeded (interest or the total due
+    above the per-customer ceiling: interest at up to 100% a year for centuries can get there). Records the notice,
+    a `DunningActionRecorded` per invoice, a `DeliveryRequested` per message and a `CollectionTaskCreated` per task,
+    in one transaction."""
     if command.notice_id in account.notices:
         raise InvalidState(f"dunning notice {command.notice_id} was already issued", ("noticeId",))
     if account.dunning_excluded:
@@ -56,6 +59,11 @@ def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, 
     money = lambda amount: format_amount(amount, command.currency)  # noqa: E731
     outstanding = sum(line[3] for line in command.lines)
     interest = sum(line[4] for line in command.lines)
+    check_amount(command.fee, command.currency, ("fee",), what="dunning fee")
+    for index, (number, _due, _days, _amount, charge) in enumerate(command.lines):
+        check_within_ceiling(charge, command.currency, ("lines", index), f"interest on invoice {number}")
+    check_within_ceiling(outstanding + interest + command.fee, command.currency, ("totalDue",),
+                         f"dunning notice {command.notice_id}'s total due")
     meta = context.event_meta()
     account.trigger_event(
         DunningNoticeIssued, **meta, notice_id=command.notice_id, as_of=command.as_of, policy=command.policy,

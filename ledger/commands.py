@@ -254,7 +254,16 @@ def _code(r: Reader, name: str, required: bool = True) -> Any:
 
 
 def _reason(r: Reader, name: str = "reason") -> Any:
-    return r.text(name, max_length=limits.MAX_TEXT_LENGTH)
+    return r.text(name, max_length=limits.MAX_TEXT_LENGTH, multiline=True)
+
+
+def _note(r: Reader, required: bool = False) -> Any:
+    return r.text("note", required=required, max_length=limits.MAX_TEXT_LENGTH, multiline=True)
+
+
+def _id(r: Reader, name: str) -> Any:
+    """An id the ledger made (a statement's, a task's): an identifier, longer than a code may be."""
+    return r.code(name, max_length=limits.MAX_TEXT_LENGTH)
 
 
 def _allocations(r: Reader, required: bool) -> tuple[Allocation, ...] | None:
@@ -304,7 +313,7 @@ def parse_issue_invoice(r: Reader) -> IssueInvoice:
         elif not Decimal(0) <= tax_rate <= Decimal(1):
             raise ValidationError(f"taxRate must be a fraction between 0 and 1 (\"0.13\"), got {tax_rate}", item.field("taxRate"))
         lines.append(InvoiceLine(
-            description=item.text("description", max_length=limits.MAX_TEXT_LENGTH),
+            description=item.text("description", max_length=limits.MAX_TEXT_LENGTH, multiline=True),
             quantity=item.positive_decimal("quantity", max_places=limits.MAX_QUANTITY_DECIMALS),
             unit_price=item.positive_decimal("unitPrice"),
             tax_rate=_places(item, "taxRate", tax_rate, limits.MAX_TAX_RATE_DECIMALS),
@@ -315,7 +324,7 @@ def parse_issue_invoice(r: Reader) -> IssueInvoice:
         plans.append(InstallmentPlan(item.date("dueDate"),
                                      item.positive_decimal("portion", max_places=limits.MAX_PORTION_DECIMALS)))
         item.done()
-    override = r.text("creditOverrideReason", required=False, max_length=limits.MAX_TEXT_LENGTH)
+    override = r.text("creditOverrideReason", required=False, max_length=limits.MAX_TEXT_LENGTH, multiline=True)
     return IssueInvoice(number, customer_code, issue_date, due_date, currency, tuple(lines), tuple(plans), override)
 
 
@@ -347,7 +356,7 @@ PARSERS: dict[str, Callable[[Reader], Command]] = {
     "recordDunningAction": lambda r: RecordDunningAction(
         invoice_number=_code(r, "invoiceNumber"), level=r.integer("level", minimum=0, maximum=limits.MAX_DUNNING_LEVEL),
         channel=r.choice("channel", DUNNING_CHANNELS), acted_on=r.date("actedOn"),
-        note=r.text("note", required=False, max_length=limits.MAX_TEXT_LENGTH)),
+        note=_note(r)),
     "recordPromiseToPay": lambda r: RecordPromiseToPay(
         _code(r, "invoiceNumber"), r.date("promisedOn"), r.positive_decimal("amount")),
     "openDispute": lambda r: OpenDispute(_code(r, "invoiceNumber"), _reason(r)),
@@ -356,14 +365,13 @@ PARSERS: dict[str, Callable[[Reader], Command]] = {
         _code(r, "customerCode"), _code(r, "policy", required=False), r.boolean("excluded", required=False) or False,
         _reason(r)),
     "confirmStatement": lambda r: RespondToStatement(
-        _code(r, "customerCode"), r.text("statementId", max_length=limits.MAX_TEXT_LENGTH), True,
-        r.text("note", required=False, max_length=limits.MAX_TEXT_LENGTH), None),
+        _code(r, "customerCode"), _id(r, "statementId"), True, _note(r), None),
     "disputeStatement": lambda r: RespondToStatement(
-        _code(r, "customerCode"), r.text("statementId", max_length=limits.MAX_TEXT_LENGTH), False, _reason(r),
+        _code(r, "customerCode"), _id(r, "statementId"), False, _reason(r),
         r.decimal("theirBalance", required=False)),
     "recordCollectionOutcome": lambda r: RecordCollectionOutcome(
-        _code(r, "customerCode"), r.text("taskId", max_length=limits.MAX_TEXT_LENGTH),
-        r.choice("outcome", COLLECTION_OUTCOMES), r.text("note", max_length=limits.MAX_TEXT_LENGTH),
+        _code(r, "customerCode"), _id(r, "taskId"),
+        r.choice("outcome", COLLECTION_OUTCOMES), _note(r, required=True),
         r.date("promisedOn", required=False)),
 }
 

@@ -7,7 +7,7 @@ from ledger.commands import RecordCreditAssessment
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import ValidationError
-from ledger.money import format_amount
+from ledger.money import format_amount, largest_amount
 
 
 def record_credit_assessment(account: CustomerAccount, command: RecordCreditAssessment,
@@ -17,7 +17,9 @@ def record_credit_assessment(account: CustomerAccount, command: RecordCreditAsse
         raise ValidationError(f"assessedOn {command.assessed_on} is before customer {account.code}'s last assessment "
                               f"on {account.last_assessed_on}", ("assessedOn",))
     currency = account.currency
-    recommended = format_amount(command.recommended_limit, currency)
+    # A recommended limit is a credit limit someone could adopt: never above the largest amount one could type
+    # (the grade's multiple of a very large monthly invoicing can be; the limit column must hold it).
+    recommended = format_amount(min(command.recommended_limit, largest_amount(currency)), currency)
     account.trigger_event(
         CustomerAccount.CreditAssessed, **context.event_meta(), assessed_on=command.assessed_on,
         policy_version=command.policy_version, inputs=dict(command.inputs),

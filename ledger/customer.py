@@ -70,6 +70,9 @@ class CustomerAccount(Aggregate):
             account.dunning_levels = {}
             account.statements = {}
             account.notices, account.deliveries, account.tasks = set(), {}, {}
+            # Running lifetime totals for the per-customer ceiling (ledger/account_ceiling.py); folded from the
+            # documents' own events, so logs written before the ceiling existed load as they are.
+            account.invoiced_lifetime = account.received_lifetime = account.credited_lifetime = Decimal(0)
 
     Created = CustomerRegistered
 
@@ -206,6 +209,7 @@ class CustomerAccount(Aggregate):
                 total=Decimal(self.total), fingerprint=self.fingerprint,
                 installments=[(item["dueDate"], Decimal(item["amount"])) for item in self.installments])
             account.open_invoice_numbers.add(self.number)
+            account.invoiced_lifetime += Decimal(self.total)
 
     class InvoiceVoided(Event):
         TOPIC = "arledger:InvoiceVoided"
@@ -233,6 +237,7 @@ class CustomerAccount(Aggregate):
         def apply(self, account: CustomerAccount) -> None:
             account.payments[self.reference] = PaymentState(
                 self.reference, self.currency, Decimal(self.amount), self.received_on, self.method, self.fingerprint)
+            account.received_lifetime += Decimal(self.amount)
 
     class PaymentAllocated(Event):
         TOPIC = "arledger:PaymentAllocated"
@@ -276,6 +281,7 @@ class CustomerAccount(Aggregate):
         def apply(self, account: CustomerAccount) -> None:
             account.credit_notes[self.number] = CreditNoteState(
                 self.number, self.currency, Decimal(self.amount), self.issue_date, self.fingerprint)
+            account.credited_lifetime += Decimal(self.amount)
 
     class CreditNoteAllocated(Event):
         TOPIC = "arledger:CreditNoteAllocated"
@@ -356,7 +362,8 @@ class CustomerAccount(Aggregate):
     # their condition still held), risk_as_of (the latest date an alert was raised or cleared by rule as of),
     # dunning_policy and dunning_excluded, dunning_levels (invoice -> highest level reached), notices (ids issued), deliveries (id -> status, attempts, retry_at,
     # lease_until) and tasks (id -> status OPEN or DONE, invoices): see ledger/collection_events.py; statements
-    # (id -> SENT, CONFIRMED or DISPUTED): see ledger/statement_events.py.
+    # (id -> SENT, CONFIRMED or DISPUTED): see ledger/statement_events.py; invoiced_lifetime, received_lifetime
+    # and credited_lifetime (gross totals, never reduced): see ledger/account_ceiling.py.
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Optional
 
 from ledger.currencies import minor_unit_exponent
-from ledger.money import quantum
+from ledger.money import WIDE, quantum
 
 MESSAGE_CHANNELS = ("EMAIL", "SMS", "LETTER")  # sent through the outbox
 TASK_CHANNELS = ("PHONE", "VISIT", "AGENCY", "LEGAL")  # work for a collector
@@ -106,8 +106,9 @@ def interest(outstanding: Decimal, annual_rate: Decimal, days_overdue: int, curr
     """outstanding × rate / 365 × days overdue, rounded half-up to the minor unit; none before the due date."""
     if days_overdue <= 0 or annual_rate <= 0:
         return Decimal(0).quantize(quantum(minor_unit_exponent(currency)))
-    raw = outstanding * annual_rate / DAYS_PER_YEAR * days_overdue
-    return raw.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
+    with localcontext(WIDE):  # rounded once, at the end (the default 28 digits would round the product first)
+        raw = outstanding * annual_rate / DAYS_PER_YEAR * days_overdue
+        return raw.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
 
 
 def next_level(policy: DunningPolicy, item: OpenItem, as_of: date) -> Optional[Level]:

@@ -70,8 +70,23 @@ class InvalidState(LedgerError):
     code = "INVALID_STATE"
 
 
+class AccountLimitExceeded(LedgerError):
+    """The document would take one of the customer's lifetime totals above the per-customer ceiling
+    (`ledger.account_ceiling`), beyond which the books' sums would no longer be exact."""
+
+    code = "ACCOUNT_LIMIT"
+
+
 class Conflict(LedgerError):
     """Concurrent writers kept changing the same account; the operation was not applied and may be retried."""
 
     code = "CONFLICT"
 
+
+
+class UnindexedLog(LedgerError):
+    """The event log holds events that arledger's write path did not put in the hash chain (or chain entries
+    beyond its end): nothing is written after them until an operator has run `arledger verify` (and `arledger
+    migrate`, for a log written before the chain existed)."""
+
+    code = "UNINDEXED_EVENTS"

@@ -13,6 +13,7 @@ from ledger import (
     bank_commands,
     collection_commands, credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands,
     statement_commands)
+from ledger.command_text import check_command_text
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import Duplicate
@@ -192,4 +193,5 @@ def references(command: c.Command) -> list[tuple[str, str]]:
 
 def handle(uow: UnitOfWork, command: c.Command, context: CommandContext) -> Outcome:
     """Decide one command inside a unit of work; raises a LedgerError before changing anything on refusal."""
+    check_command_text(command, context)
     return HANDLERS[type(command)](uow, command, context)

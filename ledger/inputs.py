@@ -15,10 +15,11 @@ from typing import Any
 from ledger.errors import ValidationError
 from ledger.limits import EARLIEST_DATE_YEAR, LATEST_DATE_YEAR
 from ledger.money import check_currency, decimal_places, parse_decimal
+from ledger.text import FREE, IDENTIFIER, LINE, check_text
 
-_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE_TEXT = re.compile(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$")
-_EMAIL_TEXT = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Patterns are matched whole (fullmatch): with re.match, "$" would also accept a trailing newline.
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EMAIL_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _MISSING = object()
 
 
@@ -47,7 +48,15 @@ class Reader:
             return None
         return value
 
-    def text(self, name: str, *, required: bool = True, max_length: int, allow_empty: bool = False) -> str | None:
+    def text(self, name: str, *, required: bool = True, max_length: int, allow_empty: bool = False,
+             multiline: bool = False) -> str | None:
+        """One-line text (a name), or with `multiline` free text that may hold line breaks and tabs; never a
+        control character (see ledger/text.py)."""
+        return self._text(name, required=required, max_length=max_length, allow_empty=allow_empty,
+                          kind=FREE if multiline else LINE)
+
+    def _text(self, name: str, *, required: bool, max_length: int, allow_empty: bool = False,
+              kind: str) -> str | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
@@ -57,20 +66,15 @@ class Reader:
             raise ValidationError(f"{name} must not be empty", self.field(name))
         if len(value) > max_length:
             raise ValidationError(f"{name} is longer than {max_length} characters", self.field(name))
-        return value
+        return check_text(value, self.field(name), name, kind)
 
     def code(self, name: str, *, required: bool = True, max_length: int) -> str | None:
-        """An identifier: no surrounding spaces, no control characters."""
-        value = self.text(name, required=required, max_length=max_length)
-        if value is not None and not _CODE_TEXT.match(value):
-            raise ValidationError(
-                f"{name} {value!r} must not have leading/trailing spaces or control characters", self.field(name)
-            )
-        return value
+        """An identifier: no surrounding spaces, no control, invisible formatting or line-break characters."""
+        return self._text(name, required=required, max_length=max_length, kind=IDENTIFIER)
 
     def email(self, name: str, *, max_length: int) -> str | None:
-        value = self.text(name, required=False, max_length=max_length)
-        if value is not None and not _EMAIL_TEXT.match(value):
+        value = self._text(name, required=False, max_length=max_length, kind=IDENTIFIER)
+        if value is not None and not _EMAIL_TEXT.fullmatch(value):
             raise ValidationError(f"{name} {value!r} is not an email address", self.field(name))
         return value
 
@@ -149,7 +153,7 @@ class Reader:
 
 def parse_date(value: object, field: Sequence[str | int], name: str = "date") -> date:
     """A calendar date written YYYY-MM-DD within the ledger's year range."""
-    if not isinstance(value, str) or not _DATE_TEXT.match(value):
+    if not isinstance(value, str) or not _DATE_TEXT.fullmatch(value):
         raise ValidationError(f"{name} must be a date written YYYY-MM-DD, got {value!r}", field)
     try:
         parsed = date.fromisoformat(value)

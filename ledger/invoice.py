@@ -6,19 +6,22 @@ Rounding rules (documented in the README):
 - the invoice total is the sum of line nets plus the sum of line taxes;
 - installments, sorted by due date, each get total x portion rounded half-up, and the last takes the remainder,
   so the installment amounts always sum exactly to the total.
+Products are computed exactly in the wide decimal context (a 15-digit quantity times a 15-digit price has 30
+integer digits: Python's default 28 digits would round it, and quantizing it would raise), and a line's net and
+tax are refused, naming the line, when they are beyond the largest amount (`money.largest_amount`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from ledger.commands import InstallmentPlan, InvoiceLine
 from ledger.currencies import minor_unit_exponent
 from ledger.errors import ValidationError
-from ledger.money import quantum
+from ledger.money import WIDE, check_amount, quantum
 
 STATUS_OPEN = "OPEN"
 STATUS_PARTIALLY_PAID = "PARTIALLY_PAID"
@@ -42,7 +45,8 @@ def status_of(total: Any, settled: Any, written_off: Any, voided: bool) -> str:
 
 
 def round_to_currency(value: Decimal, currency: str) -> Decimal:
-    return value.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
+    with localcontext(WIDE):
+        return value.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,15 @@ class PricedLine:
 
 
 def price_lines(lines: tuple[InvoiceLine, ...], currency: str) -> list[PricedLine]:
-    """Net and tax for each line, rounded per line as the module docstring says."""
+    """Net and tax for each line, rounded per line as the module docstring says; raises ValidationError naming the
+    line (`lines.3`) whose net or tax is beyond the largest amount."""
     priced = []
-    for line in lines:
-        net = round_to_currency(line.quantity * line.unit_price, currency)
-        tax = round_to_currency(net * line.tax_rate, currency)
+    for index, line in enumerate(lines):
+        with localcontext(WIDE):
+            net = round_to_currency(line.quantity * line.unit_price, currency)
+            check_amount(net, currency, ("lines", index), what=f"net of lines.{index} (quantity x unitPrice)")
+            tax = round_to_currency(net * line.tax_rate, currency)
+            check_amount(tax, currency, ("lines", index), what=f"tax of lines.{index}")
         priced.append(PricedLine(line.description, line.quantity, line.unit_price, line.tax_rate, net, tax))
     return priced
 
@@ -78,8 +86,9 @@ def split_installments(total: Decimal, plans: tuple[InstallmentPlan, ...], due_d
     if portions != 1:
         raise ValidationError(f"installment portions must sum to 1, they sum to {portions}", ("installments",))
     ordered = sorted(plans, key=lambda plan: plan.due_date)
-    amounts = [round_to_currency(total * plan.portion, currency) for plan in ordered[:-1]]
-    amounts.append(total - sum(amounts, Decimal(0)))
+    with localcontext(WIDE):  # total x portion has up to 30 digits: exact, then rounded once
+        amounts = [round_to_currency(total * plan.portion, currency) for plan in ordered[:-1]]
+        amounts.append(total - sum(amounts, Decimal(0)))
     for index, amount in enumerate(amounts):
         if amount <= 0:
             raise ValidationError(

@@ -13,8 +13,9 @@ from ledger.customer import CustomerAccount
 from ledger.errors import (
     CreditHold, CreditLimitExceeded, CurrencyMismatch, InvalidState, NotFound, OverAllocation, ValidationError,
 )
+from ledger.account_ceiling import check_lifetime_total
 from ledger.invoice import InvoiceState, price_lines, split_installments
-from ledger.money import Money, format_amount
+from ledger.money import Money, check_amount, format_amount
 
 
 def find_invoice(account: CustomerAccount, number: str, field: str = "number") -> InvoiceState:
@@ -35,7 +36,8 @@ def _not_before_issue(invoice: InvoiceState, on: object, field: str) -> None:
 
 
 def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: CommandContext) -> None:
-    """Raises ValidationError, CurrencyMismatch, CreditHold, CreditLimitExceeded."""
+    """Raises ValidationError (also a line net, line tax or total beyond the largest amount), CurrencyMismatch,
+    CreditHold, CreditLimitExceeded, AccountLimitExceeded (the customer's invoiced total above the ceiling)."""
     currency = command.currency or account.currency
     if currency != account.currency:
         raise CurrencyMismatch(
@@ -56,8 +58,11 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
     net_total = sum((line.net for line in lines), Decimal(0))
     tax_total = sum((line.tax for line in lines), Decimal(0))
     total = net_total + tax_total
+    for what, amount in (("invoice net total", net_total), ("invoice tax total", tax_total), ("invoice total", total)):
+        check_amount(amount, currency, ("lines",), what=what)
     if total <= 0:
         raise ValidationError(f"invoice total rounds to {format_amount(total, currency)} {currency}; it must be positive", ("lines",))
+    check_lifetime_total(account, "invoiced_lifetime", total, ("lines",))
     installments = split_installments(total, command.installments, due_date, currency)
     exposure_before = account.exposure
     overridden = _check_credit(account, total, command.credit_override_reason)

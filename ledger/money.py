@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext,
+)
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ledger.currencies import is_known_currency, minor_unit_exponent
 from ledger.errors import CurrencyMismatch, ValidationError
-from ledger.limits import MAX_AMOUNT_DIGITS
+from ledger.limits import MAX_AMOUNT_DIGITS, MAX_AMOUNT_MINOR_DIGITS, WIDE_DECIMAL_DIGITS
 
-_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # matched whole: "12\n" is not an amount
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 11)}
+
+# The context amount arithmetic runs in (`with localcontext(WIDE):`): Python's default keeps 28 digits, so a
+# product of two large amounts would be rounded, and quantizing it would raise InvalidOperation.
+WIDE = Context(prec=WIDE_DECIMAL_DIGITS, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
 def quantum(places: int) -> Decimal:
@@ -34,7 +41,7 @@ def parse_decimal(text: object, field: Sequence[str | int], *, what: str = "amou
         raise ValidationError(f"{what} must be a decimal string such as \"120.50\", not {text!r}", field)
     if isinstance(text, int):
         text = str(text)
-    if not isinstance(text, str) or not _DECIMAL_TEXT.match(text):
+    if not isinstance(text, str) or not _DECIMAL_TEXT.fullmatch(text):
         raise ValidationError(f"{what} must be a decimal string such as \"120.50\", got {text!r}", field)
     try:
         value = Decimal(text)
@@ -43,6 +50,26 @@ def parse_decimal(text: object, field: Sequence[str | int], *, what: str = "amou
     if value.adjusted() >= MAX_AMOUNT_DIGITS:
         raise ValidationError(f"{what} {text} is too large (at most {MAX_AMOUNT_DIGITS} integer digits)", field)
     return value
+
+
+@lru_cache(maxsize=None)
+def largest_amount(currency: str) -> Decimal:
+    """The largest amount one document may carry in `currency`: MAX_AMOUNT_DIGITS integer digits, and no more than
+    MAX_AMOUNT_MINOR_DIGITS digits in minor units (999999999999999.99 CNY, 999999999999999 JPY, but
+    99999999999999.9999 CLF, whose minor units would not fit a 64-bit integer otherwise)."""
+    places = minor_unit_exponent(currency)
+    whole_digits = min(MAX_AMOUNT_DIGITS, MAX_AMOUNT_MINOR_DIGITS - places)
+    return (Decimal(10) ** whole_digits - quantum(places)).quantize(quantum(places))
+
+
+def check_amount(amount: Decimal, currency: str, field: Sequence[str | int], *, what: str = "amount") -> Decimal:
+    """The amount if it is within `largest_amount` either way (a given or a computed one); VALIDATION naming the
+    field and the limit otherwise."""
+    if amount.copy_abs() > largest_amount(currency):  # copy_abs, unlike abs(), never rounds
+        raise ValidationError(f"{what} {amount:f} {currency} is beyond the largest amount, {largest_amount(currency)} "
+                              f"{currency} ({MAX_AMOUNT_DIGITS} integer digits, at most {MAX_AMOUNT_MINOR_DIGITS} "
+                              "digits in minor units)", field)
+    return amount
 
 
 def decimal_places(value: Decimal) -> int:
@@ -68,17 +95,21 @@ class Money:
 
     @classmethod
     def of(cls, amount: Decimal, currency: str, field: Sequence[str | int] = ("amount",), *, what: str = "amount") -> Money:
-        """Money from an exact Decimal; refuses more decimals than the currency's minor unit allows."""
+        """Money from an exact Decimal; refuses more decimals than the currency's minor unit allows, and an amount
+        beyond `largest_amount`."""
         places = minor_unit_exponent(currency)
         # Numerically at scale is enough: "120.500" is 120.50, but "120.505" is refused, never rounded.
-        if amount != amount.quantize(quantum(places), rounding=ROUND_HALF_UP):
-            raise ValidationError(f"{what} {amount} has more decimals than {currency} allows ({places})", field)
-        return cls(amount.quantize(quantum(places)), currency)
+        with localcontext(WIDE):
+            if amount != amount.quantize(quantum(places), rounding=ROUND_HALF_UP):
+                raise ValidationError(f"{what} {amount} has more decimals than {currency} allows ({places})", field)
+            check_amount(amount, currency, field, what=what)
+            return cls(amount.quantize(quantum(places)), currency)
 
     @classmethod
     def rounded(cls, amount: Decimal, currency: str) -> Money:
         """Money rounded half-up to the currency's minor unit (for computed amounts such as tax)."""
-        return cls(amount.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP), currency)
+        with localcontext(WIDE):
+            return cls(amount.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP), currency)
 
     def _same_currency(self, other: Money) -> None:
         if self.currency != other.currency:
@@ -107,4 +138,5 @@ class Money:
 def format_amount(amount: Decimal, currency: str) -> str:
     """The contract's decimal string at the currency's scale: "120.50" (CNY), "1200" (JPY)."""
     places = minor_unit_exponent(currency)
-    return f"{amount.quantize(quantum(places)):f}"
+    with localcontext(WIDE):  # a total across customers may have more digits than the default context keeps
+        return f"{amount.quantize(quantum(places)):f}"

@@ -7,6 +7,7 @@ from decimal import Decimal
 from ledger.commands import (
     AllocateCreditNote, AllocatePayment, Allocation, IssueCreditNote, RecordPayment, ReversePayment,
 )
+from ledger.account_ceiling import check_lifetime_total
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import CurrencyMismatch, InvalidState, NotFound, OverAllocation, ValidationError
@@ -48,12 +49,14 @@ def check_allocations(account: CustomerAccount, allocations: tuple[Allocation, .
 
 
 def record_payment(account: CustomerAccount, command: RecordPayment, context: CommandContext) -> None:
-    """Raises CurrencyMismatch, ValidationError and the errors of check_allocations."""
+    """Raises CurrencyMismatch, ValidationError, AccountLimitExceeded (the customer's payments received above the
+    ceiling) and the errors of check_allocations."""
     currency = command.currency or account.currency
     if currency != account.currency:
         raise CurrencyMismatch(f"payment currency {currency} differs from customer {account.code}'s currency "
                                f"{account.currency}", ("currency",))
     amount = Money.of(command.amount, currency, ("amount",)).amount
+    check_lifetime_total(account, "received_lifetime", amount, ("amount",))
     if command.allocations:
         planned = check_allocations(account, command.allocations, amount, currency, f"payment {command.reference}")
     else:
@@ -111,9 +114,11 @@ def reverse_payment(account: CustomerAccount, command: ReversePayment, context: 
 
 
 def issue_credit_note(account: CustomerAccount, command: IssueCreditNote, context: CommandContext) -> None:
-    """Raises ValidationError and, when applied to an invoice, the errors of check_allocations."""
+    """Raises ValidationError, AccountLimitExceeded (the customer's credit notes above the ceiling) and, when
+    applied to an invoice, the errors of check_allocations."""
     currency = account.currency
     amount = Money.of(command.amount, currency, ("amount",)).amount
+    check_lifetime_total(account, "credited_lifetime", amount, ("amount",))
     planned: list[tuple[str, Decimal]] = []
     if command.invoice_number is not None:
         try:

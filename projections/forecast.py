@@ -1,17 +1,19 @@
 """Cash forecast from the read models (`ledger.forecast` defines it): expected receipts by week for the next N
 weeks from the open installments at D, and its backtest — forecasts made at past dates beside the payments that
-actually arrived on those installments week by week, with the weighted absolute percentage error."""
+actually arrived on those installments week by week, with the weighted absolute percentage error.
+
+Sums across customers run in the wide decimal context (`ledger.money.WIDE`): exact however many there are."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Optional
 
 from ledger.currencies import minor_unit_exponent
 from ledger.forecast import expect, week_span, weighted_absolute_percentage_error
-from ledger.money import format_amount
+from ledger.money import WIDE, format_amount
 from projections.behaviour import behaviour
 from projections.database import Database
 from projections.dunning import open_items
@@ -39,22 +41,24 @@ def expected_receipts(database: Database, as_of: date, weeks: int, customer_code
     seen = behaviour(database, as_of, codes) if codes else {}
     grades = _grades(database, as_of, codes)
     found: dict[str, dict[str, Any]] = {}
-    for code in codes:
-        delay = seen[code].average_days_beyond_terms if code in seen else None
-        for item in items[code]:
-            bucket = found.setdefault(item.currency, {"open": Decimal(0), "weeks": [Decimal(0)] * weeks,
-                                                      "later": Decimal(0), "items": [], "naive": [Decimal(0)] * weeks})
-            for due, outstanding in item.parts():
-                expected = expect(as_of, due, outstanding, item.currency, delay, grades.get(code), weeks)
-                bucket["open"] += outstanding
-                if expected.week is None:
-                    bucket["later"] += expected.amount
-                else:
-                    bucket["weeks"][expected.week - 1] += expected.amount
-                bucket["items"].append((item.invoice_number, expected.week, expected.amount))
-                naive = expect(as_of, due, outstanding, item.currency, None, "CERTAIN", weeks)
-                if naive.week is not None:
-                    bucket["naive"][naive.week - 1] += naive.amount
+    with localcontext(WIDE):
+        for code in codes:
+            delay = seen[code].average_days_beyond_terms if code in seen else None
+            for item in items[code]:
+                bucket = found.setdefault(item.currency, {
+                    "open": Decimal(0), "weeks": [Decimal(0)] * weeks, "later": Decimal(0), "items": [],
+                    "naive": [Decimal(0)] * weeks})
+                for due, outstanding in item.parts():
+                    expected = expect(as_of, due, outstanding, item.currency, delay, grades.get(code), weeks)
+                    bucket["open"] += outstanding
+                    if expected.week is None:
+                        bucket["later"] += expected.amount
+                    else:
+                        bucket["weeks"][expected.week - 1] += expected.amount
+                    bucket["items"].append((item.invoice_number, expected.week, expected.amount))
+                    naive = expect(as_of, due, outstanding, item.currency, None, "CERTAIN", weeks)
+                    if naive.week is not None:
+                        bucket["naive"][naive.week - 1] += naive.amount
     return found
 
 
@@ -85,6 +89,11 @@ def _arrived(database: Database, as_of: date, weeks: int, invoices: list[str], c
 def backtest(database: Database, origins: list[date], weeks: int = 13) -> dict[str, Any]:
     """Forecasts made at each origin (as of it, known now) beside what arrived; WAPE per origin and overall, and
     the WAPE of the naive baseline (everything paid in full on its due date) for comparison."""
+    with localcontext(WIDE):
+        return _backtest(database, origins, weeks)
+
+
+def _backtest(database: Database, origins: list[date], weeks: int) -> dict[str, Any]:
     results, overall, baseline = [], defaultdict(list), defaultdict(list)
     for origin in origins:
         found = expected_receipts(database, origin, weeks)

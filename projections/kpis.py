@@ -1,6 +1,10 @@
 """KPIs at any date, per customer and in total per currency (amounts in different currencies are never added),
 and their monthly trend: the read models gather the figures `ledger.kpis` defines the KPIs on. Everything is as
-of the business date D, as known now: receivables are the installments' outstanding at D, as in aging."""
+of the business date D, as known now: receivables are the installments' outstanding at D, as in aging.
+
+Per-customer figures are summed in SQL (within the per-customer ceiling, so within BIGINT) or in Python integers;
+totals across customers and the KPI arithmetic run in the wide decimal context (`ledger.money.WIDE`), so neither
+rounds nor raises however many customers there are."""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ import calendar
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Optional
 
 from ledger.currencies import minor_unit_exponent
 from ledger.kpis import Figures, Kpis, Period, kpis
+from ledger.money import WIDE
 from projections.aging import installments_outstanding, installments_params
 from projections.database import Database
 
@@ -158,15 +163,16 @@ def _row(f: Figures, k: Kpis, currency: str) -> dict[str, Any]:
 def kpi_report(database: Database, as_of: date, customer_code: Optional[str] = None,
                by_customer: bool = False) -> dict[str, Any]:
     """Totals per currency, and (by_customer, or for one customer) each customer's own."""
-    found = figures(database, as_of, customer_code)
-    totals: dict[str, Figures] = {}
-    for (_code, currency), f in sorted(found.items()):
-        totals[currency] = _add(totals[currency], f) if currency in totals else f
-    report: dict[str, Any] = {"asOf": as_of.isoformat(),
-                              "totals": [_row(f, kpis(f), currency) for currency, f in sorted(totals.items())]}
-    if by_customer or customer_code:
-        report["customers"] = [{"customerCode": code, **_row(f, kpis(f), currency)}
-                               for (code, currency), f in sorted(found.items())]
+    with localcontext(WIDE):
+        found = figures(database, as_of, customer_code)
+        totals: dict[str, Figures] = {}
+        for (_code, currency), f in sorted(found.items()):
+            totals[currency] = _add(totals[currency], f) if currency in totals else f
+        report: dict[str, Any] = {"asOf": as_of.isoformat(),
+                                  "totals": [_row(f, kpis(f), currency) for currency, f in sorted(totals.items())]}
+        if by_customer or customer_code:
+            report["customers"] = [{"customerCode": code, **_row(f, kpis(f), currency)}
+                                   for (code, currency), f in sorted(found.items())]
     return report
 
 

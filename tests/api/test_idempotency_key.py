@@ -86,3 +86,29 @@ def test_an_operation_the_key_does_not_cover_is_answered_normally_with_one(serve
     answers = [_send(served, ASSESS, "assess-1") for _ in range(2)]
     assert all(answer.get("errors") is None for answer in answers), answers  # no fault on a repeat
     assert answers[1]["data"]["assessCredit"]["assessment"]["applied"] is True
+
+
+def _allocate_as(served, token, key):
+    variables = {"input": {"reference": "P1", "allocations": [{"invoiceNumber": "INV-1", "amount": "10.00"}]}}
+    return served.client.post("/graphql", json={"query": ALLOCATE, "variables": variables}, headers={
+        "Authorization": f"Bearer {token}", "Idempotency-Key": key}).json()["data"]["allocatePayment"]
+
+
+def test_the_key_is_scoped_to_the_token_not_to_its_display_name(served):
+    """Two admin tokens made without --name both act as "admin:admin": one's key must not stand for the other's."""
+    _setup(served)
+    first, second = (served.app.state.tokens.create("admin", "admin") for _ in range(2))
+    assert _allocate_as(served, first, "batch-1")["payment"]["unallocated"] == "30.00"
+    assert _allocate_as(served, second, "batch-1")["payment"]["unallocated"] == "20.00"  # recorded, not swallowed
+    assert _allocate_as(served, first, "batch-1")["payment"]["unallocated"] == "20.00"  # each token's retry: once
+    assert _allocate_as(served, second, "batch-1")["payment"]["unallocated"] == "20.00"
+    hold = """mutation { r: placeCreditHold(input: {customerCode: "C1", reason: "late"}) { userErrors { code }
+      customer { onCreditHold } } }"""
+    release = """mutation { r: releaseCreditHold(input: {customerCode: "C1", reason: "late"}) { userErrors { code }
+      customer { onCreditHold } } }"""
+    on = served.client.post("/graphql", json={"query": hold}, headers={
+        "Authorization": f"Bearer {first}", "Idempotency-Key": "same"}).json()["data"]["r"]
+    off = served.client.post("/graphql", json={"query": release}, headers={
+        "Authorization": f"Bearer {second}", "Idempotency-Key": "same"}).json()["data"]["r"]
+    assert on == {"userErrors": [], "customer": {"onCreditHold": True}}
+    assert off == {"userErrors": [], "customer": {"onCreditHold": False}}  # another token, another operation

@@ -1,0 +1,94 @@
+"""Who may do what over GraphQL: the one table of role rules.
+
+Every root field of the schema (query, mutation, subscription) names the roles that may run it, and `INPUTS` names
+the input fields that need a narrower role than their operation. Resolvers consult it through
+`graphql_api.context.caller` / `authorize` / `authorize_inputs`; tests walk the whole schema against it over HTTP,
+and the README's table is generated from it (`python -m graphql_api.permissions`) and checked against it.
+
+Roles say which operations a token may run; the `customer` role is, besides, scoped to its own customer wherever
+it may read (another customer's code is FORBIDDEN, another customer's document looks absent): that scope is
+`Principal.may_see`, applied by the resolvers.
+"""
+
+from __future__ import annotations
+
+from graphql_api.tokens import ROLES
+
+EVERYONE = ROLES
+STAFF = tuple(role for role in ROLES if role != "customer")
+ADMIN = ("admin",)
+AUDIT = ("admin", "auditor")
+DOCUMENTS = ("admin", "accountant")  # customers, invoices, payments, credit notes, write-offs, bank decisions
+COLLECTION = ("admin", "collector")  # dunning actions, promises, disputes, dunning runs, risk alert decisions
+ANSWERING = ("admin", "accountant", "collector", "customer")  # a statement's answer: the customer, or staff for it
+
+QUERY: dict[str, tuple[str, ...]] = {
+    # a customer token reads these for its own customer only
+    "customer": EVERYONE, "customers": EVERYONE, "invoice": EVERYONE, "invoices": EVERYONE, "payment": EVERYONE,
+    "creditNote": EVERYONE, "aging": EVERYONE, "statement": EVERYONE, "statements": EVERYONE,
+    "history": STAFF, "creditProfile": STAFF, "assessmentsDue": STAFF, "riskAlerts": STAFF, "riskWatchlist": STAFF,
+    "dunningNotices": STAFF, "deliveries": STAFF, "collectionWorklist": STAFF, "dunningPreview": STAFF,
+    "kpis": STAFF, "kpiTrend": STAFF, "cashForecast": STAFF, "bankLines": STAFF,
+    "replay": AUDIT, "verify": AUDIT, "digest": AUDIT,
+}
+MUTATION: dict[str, tuple[str, ...]] = {
+    "registerCustomer": DOCUMENTS, "issueInvoice": DOCUMENTS, "voidInvoice": DOCUMENTS,
+    "writeOffInvoice": DOCUMENTS, "recordPayment": DOCUMENTS, "allocatePayment": DOCUMENTS,
+    "reversePayment": DOCUMENTS, "issueCreditNote": DOCUMENTS, "allocateCreditNote": DOCUMENTS,
+    "sendStatements": DOCUMENTS, "applyBankLine": DOCUMENTS, "ignoreBankLine": DOCUMENTS,
+    "changeCreditLimit": ADMIN, "placeCreditHold": ADMIN, "releaseCreditHold": ADMIN, "assessCredit": ADMIN,
+    "recordDunningAction": COLLECTION, "recordPromiseToPay": COLLECTION, "openDispute": COLLECTION,
+    "resolveDispute": COLLECTION, "runDunning": COLLECTION, "setDunningPolicy": COLLECTION,
+    "recordCollectionOutcome": COLLECTION, "acknowledgeRiskAlert": COLLECTION, "resolveRiskAlert": COLLECTION,
+    "confirmStatement": ANSWERING, "disputeStatement": ANSWERING,
+}
+SUBSCRIPTION: dict[str, tuple[str, ...]] = {
+    # a customer token streams only its own customer's events, and only what its queries show of them
+    # (graphql_api/event_views.py); staff see what `history` shows
+    "ledgerEvents": EVERYONE,
+}
+FIELDS = {"Query": QUERY, "Mutation": MUTATION, "Subscription": SUBSCRIPTION}
+
+# (mutation, input field) -> the roles that may give that field a value (absent or null is always allowed)
+INPUTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("registerCustomer", "creditLimit"): ADMIN,  # credit limits are the admin's decision, from the first one
+    ("issueInvoice", "creditOverrideReason"): ADMIN,  # issuing above the limit is the admin's decision
+}
+
+
+def roles_for(kind: str, field: str) -> tuple[str, ...]:
+    """The roles that may run root field `field` of `kind` (Query, Mutation, Subscription); a field missing from
+    the table is a programming error (the schema walk test names it), never an open door."""
+    return FIELDS[kind][field]
+
+
+def input_rules(operation: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The input fields of `operation` that need a narrower role, with the roles that may give them."""
+    return [(name, roles) for (op, name), roles in INPUTS.items() if op == operation]
+
+
+def _mark(roles: tuple[str, ...], role: str) -> str:
+    if role not in roles:
+        return ""
+    return "own" if role == "customer" else "yes"
+
+
+def markdown_table() -> str:
+    """The README's table: one row per kind of field and set of roles (`own`: a customer token, for its own
+    customer only)."""
+    rows = []
+    for kind, fields in FIELDS.items():
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for field, roles in fields.items():
+            groups.setdefault(roles, []).append(f"`{field}`")
+        for roles, names in sorted(groups.items(), key=lambda item: (-len(item[0]), item[0])):
+            rows.append((f"{kind.lower()} {', '.join(sorted(names))}", roles))
+    for (op, name), roles in INPUTS.items():
+        rows.append((f"input `{op}(input: {{{name}}})`", roles))
+    lines = ["| operations | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
+    lines += [f"| {label} | " + " | ".join(_mark(roles, role) for role in ROLES) + " |" for label, roles in rows]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")
