@@ -1,5 +1,6 @@
 """The ASGI application built from the environment alone (ARLEDGER_* variables): what `arledger serve --workers N`
-hands to each uvicorn worker process, and what any ASGI server can run (`uvicorn --factory arledger.asgi:create_app`)."""
+hands to each uvicorn worker process, and what any ASGI server can run (`uvicorn --factory arledger.asgi:create_app`).
+A worker started by `serve --workers N` exits when its supervisor does (arledger.parent_watch)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from arledger.config import load_settings
 from arledger.logs import configure_logging
+from arledger.parent_watch import exit_with_supervisor
 from arledger.wiring import open_ledger, unindexed_problem
 
 
@@ -15,6 +17,7 @@ def create_app() -> Any:
 
     settings = load_settings()
     configure_logging(settings.log_format, settings.log_level)
+    exit_with_supervisor()  # a uvicorn worker must not outlive its supervisor (and keep serving on its port)
     ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch, settings.dunning_policy,
                          settings.template_dir)
     problem = unindexed_problem(ledger.app)

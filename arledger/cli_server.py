@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from arledger.cli import database_url_option, main, open_ledger_for, refuse_unindexed, settings_for
+from arledger.cli import DateParam, database_url_option, main, open_ledger_for, refuse_unindexed, settings_for
 from arledger.config import Settings
 from arledger.logs import configure_logging
 from arledger.wiring import Ledger
@@ -144,11 +144,15 @@ def token_revoke(token_or_name: str, database_url: str | None) -> None:
 @main.command("demo")
 @click.option("--customers", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.option("--seed", "random_seed", type=int, default=1, show_default=True)
+@click.option("--end-date", type=DateParam(), default=None,
+              help="last business date of the history, and the date of its first risk scan (default today)")
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 @database_url_option
-def demo_command(customers: int, random_seed: int, host: str | None, port: int | None, database_url: str | None) -> None:
-    """On an empty database, load a realistic demo history; print an admin token; serve."""
+def demo_command(customers: int, random_seed: int, end_date: date | None, host: str | None, port: int | None,
+                 database_url: str | None) -> None:
+    """On an empty database, load a realistic demo history ending on --end-date (today by default); print an admin
+    token; serve. The server's risk watch, if on, evaluates as of the machine's date as always."""
     from arledger.risk_scan import scan
     from arledger.seed import seed_history
 
@@ -160,10 +164,11 @@ def demo_command(customers: int, random_seed: int, host: str | None, port: int |
         click.echo("the database already holds a history: serving it as it is", err=True)
     else:
         click.echo(f"loading a demo history of {customers} customers…", err=True)
-        report = seed_history(ledger.app, customers, random_seed, date.today())
+        end_date = end_date or date.today()  # read once: a run across midnight seeds and scans the same day
+        report = seed_history(ledger.app, customers, random_seed, end_date)
         click.echo(f"{report.applied} operations applied", err=True)
-        scanned = scan(ledger, ledger.credit_policy, date.today(), actor="risk:demo")
-        click.echo(f"early-warning scan as of {date.today()}: {scanned.raised} risk alert(s) raised", err=True)
+        scanned = scan(ledger, ledger.credit_policy, end_date, actor="risk:demo")
+        click.echo(f"early-warning scan as of {end_date}: {scanned.raised} risk alert(s) raised", err=True)
     refuse_unindexed(ledger, "demo")
     token = TokenStore(ledger.database).create("admin", "demo-admin")
     headers = json.dumps({"Authorization": f"Bearer {token}"})

@@ -3,14 +3,13 @@ down and comes back. Clients get only clear retryable answers (HTTP 503, `UNAVAI
 or successes; they retry the same operation (same number, or the same Idempotency-Key); afterwards every
 acknowledged operation is recorded exactly once, the read models equal a rebuild, and no process was restarted.
 
-The restart is the machine's own cluster (`pg_ctlcluster ... restart`): this test needs to run as a user allowed
-to restart it, and the suite runs tests one at a time, so nothing else is using the server meanwhile.
+The server restarted is a private cluster the test starts for itself (tests/private_postgres.py: its own data
+directory, port and socket directory), never the machine's own server, whose other clients must not notice.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,14 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
 from arledger.wiring import open_ledger
 from graphql_api.tokens import TokenStore
 from projections.reconcile import reconcile
-from tests.conftest import POSTGRES_ADMIN_URL, REQUIRE_POSTGRES
 from tests.e2e.test_server_process import free_port, wait_healthy
+from tests.private_postgres import PrivateCluster, private_postgres  # noqa: F401  (the fixture)
 
 CLIENTS = 6
 OPERATIONS_PER_CLIENT = 40
@@ -38,21 +36,6 @@ ALLOCATE = """mutation($i: AllocatePaymentInput!) { allocatePayment(input: $i) {
 READ = "query($c: String!) { customer(code: $c) { outstanding invoices(first: 5) { number outstanding } } }"
 
 
-def _restart_command() -> list[str]:
-    clusters = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
-    if not clusters or shutil.which("pg_ctlcluster") is None or os.geteuid() != 0:
-        reason = "restarting PostgreSQL needs root and pg_ctlcluster (a Debian cluster under /etc/postgresql)"
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"ARLEDGER_REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", clusters[-1], "main", "restart"]
-
-
-def _server_started_at() -> object:
-    with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=10) as connection:
-        return connection.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
-
-
 def _start(arguments: list[str], log: Path) -> subprocess.Popen:
     env = {**os.environ, "ARLEDGER_LOG_FORMAT": "text", "ARLEDGER_LOG_LEVEL": "WARNING"}
     return subprocess.Popen([sys.executable, "-m", "arledger", *arguments], env=env, stdout=subprocess.DEVNULL,
@@ -60,8 +43,9 @@ def _start(arguments: list[str], log: Path) -> subprocess.Popen:
 
 
 @pytest.mark.postgres
-def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself(postgres_url, tmp_path):
-    restart = _restart_command()
+def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself(
+        private_postgres: PrivateCluster, tmp_path):
+    postgres_url = private_postgres.url
     ledger = open_ledger(postgres_url)
     token = TokenStore(ledger.database).create("admin", "restart")
     ledger.close()
@@ -133,17 +117,18 @@ def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself
             while len(acknowledged_at) < CLIENTS * 8 and time.monotonic() < deadline:
                 time.sleep(0.05)
             started = time.monotonic()
-            finished = subprocess.run(restart, capture_output=True, text=True, timeout=120)
-            restart_window[:] = [started, time.monotonic()]
-            restarted.set()
-            assert finished.returncode == 0, finished.stderr
+            try:
+                private_postgres.restart()
+            finally:
+                restart_window[:] = [started, time.monotonic()]
+                restarted.set()
 
-        before = _server_started_at()
+        before = private_postgres.started_at()
         with ThreadPoolExecutor(CLIENTS + 1) as pool:
             restarter = pool.submit(restart_when_loaded)
             outcomes = [item for result in pool.map(client, range(CLIENTS)) for item in result]
             restarter.result()
-        assert _server_started_at() != before  # the server really was restarted
+        assert private_postgres.started_at() != before  # the server really was restarted
         for process in processes:  # nobody restarted our processes: they came back by themselves
             assert process.poll() is None, process.args
         after_restart = [t for t in acknowledged_at if t > restart_window[1]]

@@ -1,4 +1,8 @@
-"""End to end: `arledger demo` / `arledger serve` as real processes, driven over loopback HTTP like a frontend."""
+"""End to end: `arledger demo` / `arledger serve` as real processes, driven over loopback HTTP like a frontend.
+
+The demo's history ends on a fixed date (`demo --end-date`), so what it holds is the same on any day the suite runs.
+The server's risk watch evaluates as of the machine's date, so the demo it watches ends today, and what a test sends
+it is dated today, on purpose: its first scan and the watch then look at the same day."""
 
 import base64
 import hashlib
@@ -10,6 +14,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import date
 
 import httpx
 import pytest
@@ -34,10 +39,13 @@ def wait_healthy(base: str, process: subprocess.Popen, timeout_s: float = 90) ->
     pytest.fail("server did not become healthy")
 
 
-def _demo(tmp_path, customers: int, env: dict[str, str]):
+DEMO_END = "2026-11-30"  # the last day of every demo history here
+
+
+def _demo(tmp_path, customers: int, env: dict[str, str], end_date: str = DEMO_END):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "arledger", "demo", "--customers", str(customers), "--port",
-                                str(port), "--database-url", f"sqlite:///{tmp_path / 'demo.db'}"],
+    process = subprocess.Popen([sys.executable, "-m", "arledger", "demo", "--customers", str(customers), "--end-date",
+                                end_date, "--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'demo.db'}"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -56,7 +64,7 @@ def demo(tmp_path):
 
 @pytest.fixture
 def watching_demo(tmp_path):
-    yield from _demo(tmp_path, 60, {"ARLEDGER_RISK_WATCH": "on"})
+    yield from _demo(tmp_path, 60, {"ARLEDGER_RISK_WATCH": "on"}, date.today().isoformat())
 
 
 def graphql(base, token, query, variables=None):
@@ -142,8 +150,10 @@ def test_the_demo_warns_of_customers_sliding_into_risk_and_new_alerts_stream_as_
             as socket_:
         graphql(base, token, """mutation { registerCustomer(input: {code: "RW1", name: "Sliding Ltd", currency: "CNY",
             creditLimit: "100.00"}) { userErrors { code } } }""")
-        issued = graphql(base, token, """mutation { issueInvoice(input: {number: "RW1-1", customerCode: "RW1",
-            issueDate: "2026-11-01", lines: [{description: "x", quantity: "1", unitPrice: "95"}]}) { userErrors { code } } }""")
+        today = date.today().isoformat()  # the watch evaluates as of today: an invoice of today is not yet overdue
+        issued = graphql(base, token, """mutation($on: String!) { issueInvoice(input: {number: "RW1-1",
+            customerCode: "RW1", issueDate: $on, lines: [{description: "x", quantity: "1", unitPrice: "95"}]})
+            { userErrors { code } } }""", {"on": today})
         assert issued["data"]["issueInvoice"]["userErrors"] == []
         raised = json.loads(socket_.recv(timeout=30))["payload"]["data"]["ledgerEvents"]
     assert (raised["type"], raised["customerCode"], raised["data"]["rule"]) == ("RiskAlertRaised", "RW1", "utilisation")
