@@ -32,6 +32,8 @@ def slip_in_unfoldable_invoice(ledger: Any, number: str = "INV-HUGE") -> int:
     ledger.database.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
                             "VALUES (?, ?, 'arledger:InvoiceIssued', ?)",
                             (originator, versions[0][0] + 1, orjson.dumps(data)))
+    # As if an older arledger without today's limits had recorded it: in the hash chain, so writes go on.
+    recorder.index_tail(accept=True)
     return recorder.max_notification_id()
 
 
