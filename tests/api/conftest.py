@@ -54,3 +54,12 @@ def invoice(number="INV-1", amount="100.00", **extra):
             "lines": [{"description": "Widget", "quantity": "1", "unitPrice": amount}], **extra}
 
 
+
+
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory):
+    """A world holding every event type (tests/api/world.py), built once per module; tests open copies of it."""
+    from tests.api.world import build_template
+
+    folder = tmp_path_factory.mktemp("world")
+    return folder, build_template(folder)

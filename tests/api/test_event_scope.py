@@ -20,7 +20,7 @@ from graphql_api.tokens import ROLES, TokenStore
 from ledger.customer import CustomerAccount
 from projections.database import Database
 from replay.history import camel
-from tests.api.world import SECRET, build_template, open_copy
+from tests.api.world import SECRET, open_copy
 
 SENTINEL = "I-SENTINEL"  # the last event of the world as each test sees it
 ISSUE = """mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) { userErrors { code } } }"""
@@ -36,15 +36,9 @@ def _event_classes(base: type = CustomerAccount.Event) -> dict[str, type]:
     return found
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("world")
-    return folder, build_template(folder)
-
-
 @pytest.fixture
-def world(template, tmp_path):
-    copy = open_copy(template[0], tmp_path, template[1])
+def world(world_template, tmp_path):
+    copy = open_copy(world_template[0], tmp_path, world_template[1])
     answer = _post(copy, "admin", ISSUE, {"input": {"number": SENTINEL, "customerCode": "C1", "issueDate": "2026-06-01",
                                                     "lines": [{"description": "x", "quantity": "1", "unitPrice": "1"}]}})
     assert answer["data"]["issueInvoice"]["userErrors"] == []

@@ -17,7 +17,7 @@ from graphql import (GraphQLEnumType, GraphQLInputObjectType, GraphQLList, Graph
 from graphql_api import permissions
 from graphql_api.server import build_schema
 from graphql_api.tokens import ROLES
-from tests.api.world import BANK_LINES, OPEN_ALERT, OPEN_TASK, SENT_STATEMENT, build_template, open_copy
+from tests.api.world import BANK_LINES, OPEN_ALERT, OPEN_TASK, SENT_STATEMENT, open_copy
 
 SCHEMA = build_schema()._schema
 ROOTS = {"Query": SCHEMA.query_type, "Mutation": SCHEMA.mutation_type, "Subscription": SCHEMA.subscription_type}
@@ -69,15 +69,9 @@ INPUT_VALUES = {("registerCustomer", "creditLimit"): "100.00",
                 ("issueInvoice", "creditOverrideReason"): "the customer's parent guarantees it"}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("world")
-    return folder, build_template(folder)
-
-
 @pytest.fixture
-def world(template, tmp_path):
-    copy = open_copy(template[0], tmp_path, template[1])
+def world(world_template, tmp_path):
+    copy = open_copy(world_template[0], tmp_path, world_template[1])
     yield copy
     copy.ledger.close()
 

@@ -26,14 +26,18 @@ def run(url, *args):
     return CliRunner().invoke(main, [*args, "--database-url", url], catch_exceptions=False)
 
 
+def _customer_with_an_invoice(ledger, number):
+    ledger.app.execute(parse_command("registerCustomer", {"code": "C1", "name": "Customer C1", "currency": "CNY"}),
+                       CONTEXT)
+    ledger.app.execute(parse_command("issueInvoice", {
+        "number": number, "customerCode": "C1", "issueDate": "2026-01-01",
+        "lines": [{"description": "w", "quantity": "1", "unitPrice": "100.00"}]}), CONTEXT)
+
+
 def _books(url, halt=True):
     ledger = open_ledger(url)
     try:
-        ledger.app.execute(parse_command("registerCustomer", {"code": "C1", "name": "Customer C1", "currency": "CNY"}),
-                           CONTEXT)
-        ledger.app.execute(parse_command("issueInvoice", {
-            "number": "INV-1", "customerCode": "C1", "issueDate": "2026-01-01",
-            "lines": [{"description": "w", "quantity": "1", "unitPrice": "100.00"}]}), CONTEXT)
+        _customer_with_an_invoice(ledger, "INV-1")
         return slip_in_unfoldable_invoice(ledger) if halt else ledger.app.recorder.max_notification_id()
     finally:
         ledger.close()
@@ -77,11 +81,7 @@ def test_the_worker_keeps_running_without_spinning_and_carries_on_once_the_fold_
     worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               cwd=os.getcwd())
     try:
-        ledger.app.execute(parse_command("registerCustomer", {"code": "C1", "name": "Customer C1", "currency": "CNY"}),
-                           CONTEXT)
-        ledger.app.execute(parse_command("issueInvoice", {
-            "number": "INV-BAD", "customerCode": "C1", "issueDate": "2026-01-01",
-            "lines": [{"description": "w", "quantity": "1", "unitPrice": "100.00"}]}), CONTEXT)
+        _customer_with_an_invoice(ledger, "INV-BAD")
         deadline = time.monotonic() + 60
         while not _halt_row(ledger) and time.monotonic() < deadline:
             time.sleep(0.05)

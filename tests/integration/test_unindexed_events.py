@@ -7,7 +7,6 @@ something `migrate` does only when told to, and a digest kept earlier still catc
 import logging
 import subprocess
 import sys
-from datetime import date
 from uuid import UUID
 
 import pytest
@@ -16,7 +15,6 @@ from starlette.testclient import TestClient
 
 from arledger.asgi import create_app
 from arledger.cli import main
-from arledger.seed import seed_history
 from arledger.wiring import open_ledger
 from graphql_api.server import build_app
 from ledger.commands import parse_command
@@ -25,16 +23,7 @@ from ledger.errors import UnindexedLog
 from replay.verify import digest_at, verify
 from tests.api.conftest import REGISTER, customer
 from tests.e2e.test_server_process import free_port
-from tests.integration.test_tamper_evidence import Log
-
-
-@pytest.fixture
-def ledger(database_url):
-    opened = open_ledger(database_url)
-    report = seed_history(opened.app, 6, 11, date(2026, 6, 30))
-    assert report.failed == 0 and opened.app.recorder.max_notification_id() > 60
-    yield opened
-    opened.close()
+from tests.integration.test_tamper_evidence import Log, ledger  # noqa: F401 (the seeded-ledger fixture)
 
 
 def cli(url, *args):
