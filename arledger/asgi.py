@@ -18,8 +18,13 @@ def create_app() -> Any:
     settings = load_settings()
     configure_logging(settings.log_format, settings.log_level)
     exit_with_supervisor()  # a uvicorn worker must not outlive its supervisor (and keep serving on its port)
-    ledger = open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch, settings.dunning_policy,
-                         settings.template_dir)
+    ledger = open_ledger(
+        settings.database_url,
+        settings.credit_policy,
+        settings.risk_watch,
+        settings.dunning_policy,
+        settings.template_dir,
+    )
     problem = unindexed_problem(ledger.app)
     if problem is not None:  # as `arledger serve`: never serve on events outside the hash chain
         ledger.close()

@@ -62,9 +62,15 @@ def reason(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def when_available(action: Callable[[], T], what: str, stopping: Callable[[], bool] = lambda: False,
-                   deadline_s: float | None = None, recover: Callable[[], None] | None = None,
-                   sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> T:
+def when_available(
+    action: Callable[[], T],
+    what: str,
+    stopping: Callable[[], bool] = lambda: False,
+    deadline_s: float | None = None,
+    recover: Callable[[], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
     """`action()`, called again with backoff (0.5 s doubling to 10 s) while it fails because the database is
     unavailable, calling `recover()` (Ledger.recover: drop dead pooled connections) before each wait. Gives up
     after `deadline_s`, raising the last error, or with StoppedWaiting when `stopping()` turns true (a worker asked

@@ -26,24 +26,22 @@ from decimal import Decimal
 from typing import Any, Optional
 
 import orjson
-
 from pycamt.parser import Camt053Parser
 
 from arledger.wiring import Ledger
-from ledger.bank_matching import Credit, Customer, OpenInvoice, propose
 from ledger.bank import bank_line_id
 from ledger.bank_commands import line_fingerprint
+from ledger.bank_matching import Credit, Customer, OpenInvoice, propose
 from ledger.commands import Allocation, ApplyBankLine, ImportBankLine, ProposeBankMatches
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
-from ledger.errors import ValidationError
+from ledger.errors import LedgerError, ValidationError
+from ledger.handlers import APPLIED
 from ledger.inputs import parse_date
 from ledger.limits import EARLIEST_DATE_YEAR, LATEST_DATE_YEAR, MAX_AMOUNT_DIGITS
 from ledger.money import Money, check_currency, parse_decimal
 from ledger.text import FREE, IDENTIFIER, LINE, check_text
 from projections.amounts import format_minor
-from ledger.errors import LedgerError
-from ledger.handlers import APPLIED
 
 CSV_COLUMNS = ("bankReference", "bookedOn", "valueOn", "amount", "currency", "counterparty", "reference", "remittance")
 DEFAULT_THRESHOLD = Decimal("0.95")
@@ -68,16 +66,20 @@ def _amount(text: object, where: str) -> Decimal:
     try:
         return parse_decimal(str(text or "").strip(), ())
     except ValidationError:
-        raise BankFileError(f"{where}: {text!r} is not an amount (a decimal such as 120.50, at most "
-                            f"{MAX_AMOUNT_DIGITS} digits before the point)") from None
+        raise BankFileError(
+            f"{where}: {text!r} is not an amount (a decimal such as 120.50, at most "
+            f"{MAX_AMOUNT_DIGITS} digits before the point)"
+        ) from None
 
 
 def _date(text: str, where: str) -> date:
     try:
         return parse_date(text.strip(), ())
     except ValidationError:
-        raise BankFileError(f"{where}: {text.strip()!r} is not a date (YYYY-MM-DD, in the years "
-                            f"{EARLIEST_DATE_YEAR}-{LATEST_DATE_YEAR})") from None
+        raise BankFileError(
+            f"{where}: {text.strip()!r} is not a date (YYYY-MM-DD, in the years "
+            f"{EARLIEST_DATE_YEAR}-{LATEST_DATE_YEAR})"
+        ) from None
 
 
 def _text(value: object, where: str, kind: str) -> Optional[str]:
@@ -103,8 +105,11 @@ def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
     """The credit lines of a CSV file, and how many debits were skipped."""
     account = _text(account, "--account", IDENTIFIER) or "BANK"
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    missing = [column for column in ("bankReference", "bookedOn", "amount", "currency") if
-               column not in (reader.fieldnames or [])]
+    missing = [
+        column
+        for column in ("bankReference", "bookedOn", "amount", "currency")
+        if column not in (reader.fieldnames or [])
+    ]
     if missing:
         raise BankFileError(f"line 1: the header lacks {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})")
     lines, debits = [], 0
@@ -121,10 +126,19 @@ def read_csv(content: str, account: str) -> tuple[list[ImportBankLine], int]:
         _check_money(amount, currency, f"{where}, amount")
         booked = _date(row.get("bookedOn") or "", f"{where}, bookedOn")
         value = _date(row["valueOn"], f"{where}, valueOn") if (row.get("valueOn") or "").strip() else booked
-        lines.append(ImportBankLine(account, reference, booked, value, amount, currency,
-                                    _text(row.get("counterparty"), f"{where}, counterparty", LINE),
-                                    _text(row.get("remittance"), f"{where}, remittance", FREE),
-                                    _text(row.get("reference"), f"{where}, reference", IDENTIFIER)))
+        lines.append(
+            ImportBankLine(
+                account,
+                reference,
+                booked,
+                value,
+                amount,
+                currency,
+                _text(row.get("counterparty"), f"{where}, counterparty", LINE),
+                _text(row.get("remittance"), f"{where}, remittance", FREE),
+                _text(row.get("reference"), f"{where}, reference", IDENTIFIER),
+            )
+        )
     return lines, debits
 
 
@@ -137,25 +151,42 @@ def read_camt053(content: bytes, account: Optional[str]) -> tuple[list[ImportBan
     lines, debits, seen = [], 0, {}
     for index, tx in enumerate(transactions, start=1):
         where = f"entry {index}"
-        if tx.get("CreditDebitIndicator") != "CRDT" or (tx.get("ReversalIndicator") or "").lower() == "true" \
-                or _status(tx) not in ("BOOK", ""):
+        if (
+            tx.get("CreditDebitIndicator") != "CRDT"
+            or (tx.get("ReversalIndicator") or "").lower() == "true"
+            or _status(tx) not in ("BOOK", "")
+        ):
             debits += 1  # debits, reversals and entries not yet booked are not payments received
             continue
         currency = (tx.get("Currency") or "").upper()
         amount = _amount(tx.get("Amount"), f"{where}, Amt")
         _check_money(amount, currency, f"{where}, Amt")
-        base = _text(tx.get("TransactionID"), f"{where}, TxId", IDENTIFIER) or \
-            hashlib.sha256(repr(sorted(tx.items())).encode("utf-8", "backslashreplace")).hexdigest()[:20]
+        base = (
+            _text(tx.get("TransactionID"), f"{where}, TxId", IDENTIFIER)
+            or hashlib.sha256(repr(sorted(tx.items())).encode("utf-8", "backslashreplace")).hexdigest()[:20]
+        )
         seen[base] = seen.get(base, 0) + 1  # a batched entry lends its reference to each of its transactions
         reference = base if seen[base] == 1 else f"{base}/{seen[base]}"
         booked = _date(tx.get("BookingDate") or tx.get("ValueDate") or "", f"{where}, BookgDt")
         value = _date(tx["ValueDate"], f"{where}, ValDt") if tx.get("ValueDate") else booked
         end_to_end = _text(tx.get("EndToEndId"), f"{where}, EndToEndId", IDENTIFIER)
-        lines.append(ImportBankLine(
-            _text(account or tx.get("AccountIBAN"), f"{where}, IBAN", IDENTIFIER) or "BANK", reference, booked, value,
-            amount, currency, _text(tx.get("DebtorName"), f"{where}, Dbtr", LINE),
-            _text(tx.get("RemittanceInformationFull") or tx.get("AdditionalEntryInformation"), f"{where}, RmtInf",
-                  FREE), None if end_to_end == "NOTPROVIDED" else end_to_end))
+        lines.append(
+            ImportBankLine(
+                _text(account or tx.get("AccountIBAN"), f"{where}, IBAN", IDENTIFIER) or "BANK",
+                reference,
+                booked,
+                value,
+                amount,
+                currency,
+                _text(tx.get("DebtorName"), f"{where}, Dbtr", LINE),
+                _text(
+                    tx.get("RemittanceInformationFull") or tx.get("AdditionalEntryInformation"),
+                    f"{where}, RmtInf",
+                    FREE,
+                ),
+                None if end_to_end == "NOTPROVIDED" else end_to_end,
+            )
+        )
     return lines, debits
 
 
@@ -165,13 +196,18 @@ def _status(tx: dict) -> str:
 
 
 def _open_invoices(ledger: Ledger) -> tuple[list[Customer], list[OpenInvoice]]:
-    customers = [Customer(code, name, currency) for code, name, currency in ledger.database.execute(
-        "SELECT customer_code, name, currency FROM {p}customers")]
+    customers = [
+        Customer(code, name, currency)
+        for code, name, currency in ledger.database.execute("SELECT customer_code, name, currency FROM {p}customers")
+    ]
     scale = {c.code: -minor_unit_exponent(c.currency) for c in customers}
-    invoices = [OpenInvoice(code, number, date.fromordinal(due), Decimal(outstanding).scaleb(scale[code]))
-                for number, code, due, outstanding in ledger.database.execute(
-                    "SELECT invoice_number, customer_code, MIN(due_day), SUM(outstanding_minor) FROM {p}installments "
-                    "WHERE outstanding_minor > 0 GROUP BY invoice_number, customer_code")]
+    invoices = [
+        OpenInvoice(code, number, date.fromordinal(due), Decimal(outstanding).scaleb(scale[code]))
+        for number, code, due, outstanding in ledger.database.execute(
+            "SELECT invoice_number, customer_code, MIN(due_day), SUM(outstanding_minor) FROM {p}installments "
+            "WHERE outstanding_minor > 0 GROUP BY invoice_number, customer_code"
+        )
+    ]
     return customers, invoices
 
 
@@ -195,15 +231,22 @@ def _validate(ledger: Ledger, lines: list[ImportBankLine]) -> None:
 
 def _unmatched(ledger: Ledger) -> list[tuple[str, str, Credit]]:
     """Lines nobody has proposed for, decided or set aside: fresh ones, and older ones left without a proposal."""
-    return [(account, reference, Credit(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, ref,
-                                        remittance, counterparty))
-            for account, reference, amount, currency, ref, remittance, counterparty in ledger.database.execute(
-                "SELECT account, bank_reference, amount_minor, currency, reference, remittance, counterparty FROM "
-                "{p}bank_lines WHERE status = 'UNMATCHED' ORDER BY value_day, position")]
+    return [
+        (
+            account,
+            reference,
+            Credit(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, ref, remittance, counterparty),
+        )
+        for account, reference, amount, currency, ref, remittance, counterparty in ledger.database.execute(
+            "SELECT account, bank_reference, amount_minor, currency, reference, remittance, counterparty FROM "
+            "{p}bank_lines WHERE status = 'UNMATCHED' ORDER BY value_day, position"
+        )
+    ]
 
 
-def reconcile_file(ledger: Ledger, lines: list[ImportBankLine], debits: int, actor: str,
-                   threshold: Decimal = DEFAULT_THRESHOLD) -> ImportReport:
+def reconcile_file(
+    ledger: Ledger, lines: list[ImportBankLine], debits: int, actor: str, threshold: Decimal = DEFAULT_THRESHOLD
+) -> ImportReport:
     """Record the file's lines (refused whole when any is wrong), then match every line still unmatched."""
     _validate(ledger, lines)
     report = ImportReport(lines=len(lines) + debits, debits_skipped=debits)
@@ -223,19 +266,43 @@ def reconcile_file(ledger: Ledger, lines: list[ImportBankLine], debits: int, act
         best = proposals[0] if proposals else None
         try:
             if best is not None and best.confidence >= threshold and len(proposals) == 1:
-                ledger.app.execute(ApplyBankLine(account, reference, best.customer_code, tuple(
-                    Allocation(number, amount) for number, amount in best.allocations), best.rule, best.confidence),
-                    context)
+                ledger.app.execute(
+                    ApplyBankLine(
+                        account,
+                        reference,
+                        best.customer_code,
+                        tuple(Allocation(number, amount) for number, amount in best.allocations),
+                        best.rule,
+                        best.confidence,
+                    ),
+                    context,
+                )
                 paid = dict(best.allocations)
-                invoices = [i if i.number not in paid else OpenInvoice(i.customer_code, i.number, i.due_on,
-                                                                         i.outstanding - paid[i.number])
-                            for i in invoices]
-                report.applied.append({"line": label, "customerCode": best.customer_code, "rule": best.rule,
-                                       "amount": f"{credit.amount:f}", "invoices": list(paid)})
+                invoices = [
+                    i
+                    if i.number not in paid
+                    else OpenInvoice(i.customer_code, i.number, i.due_on, i.outstanding - paid[i.number])
+                    for i in invoices
+                ]
+                report.applied.append(
+                    {
+                        "line": label,
+                        "customerCode": best.customer_code,
+                        "rule": best.rule,
+                        "amount": f"{credit.amount:f}",
+                        "invoices": list(paid),
+                    }
+                )
                 continue
             if proposals:
-                ledger.app.execute(ProposeBankMatches(account, reference, tuple(
-                    (p.customer_code, p.allocations, p.rule, p.confidence) for p in proposals)), context)
+                ledger.app.execute(
+                    ProposeBankMatches(
+                        account,
+                        reference,
+                        tuple((p.customer_code, p.allocations, p.rule, p.confidence) for p in proposals),
+                    ),
+                    context,
+                )
         except LedgerError as refusal:  # decided by a person meanwhile, or the invoices changed: left for a person
             report.exceptions.append(f"{label}: {refusal.message}")
             continue
@@ -244,8 +311,9 @@ def reconcile_file(ledger: Ledger, lines: list[ImportBankLine], debits: int, act
     return report
 
 
-def bank_lines(ledger: Ledger, open_only: bool = True, first: int = 200,
-               label: Optional[str] = None) -> list[dict[str, Any]]:
+def bank_lines(
+    ledger: Ledger, open_only: bool = True, first: int = 200, label: Optional[str] = None
+) -> list[dict[str, Any]]:
     """The exception queue (open lines, oldest first), or every line (or the one named ACCOUNT:BANK_REFERENCE)."""
     where, params = [], []
     if open_only:
@@ -257,10 +325,29 @@ def bank_lines(ledger: Ledger, open_only: bool = True, first: int = 200,
         "SELECT label, account, bank_reference, booked_day, value_day, amount_minor, currency, counterparty, "
         "remittance, reference, status, customer_code, payment_reference, rule, confidence, proposals, reason, "
         f"decided_by FROM {{p}}bank_lines {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY value_day, "
-        "position LIMIT ?", (*params, first))
-    return [{"line": r[0], "account": r[1], "bankReference": r[2], "bookedOn": date.fromordinal(r[3]).isoformat(),
-             "valueOn": date.fromordinal(r[4]).isoformat(),
-             "amount": format_minor(r[5], r[6]), "currency": r[6],
-             "counterparty": r[7], "remittance": r[8], "reference": r[9], "status": r[10], "customerCode": r[11],
-             "paymentReference": r[12], "rule": r[13], "confidence": r[14],
-             "proposals": orjson.loads(r[15]) if r[15] else [], "reason": r[16], "decidedBy": r[17]} for r in rows]
+        "position LIMIT ?",
+        (*params, first),
+    )
+    return [
+        {
+            "line": r[0],
+            "account": r[1],
+            "bankReference": r[2],
+            "bookedOn": date.fromordinal(r[3]).isoformat(),
+            "valueOn": date.fromordinal(r[4]).isoformat(),
+            "amount": format_minor(r[5], r[6]),
+            "currency": r[6],
+            "counterparty": r[7],
+            "remittance": r[8],
+            "reference": r[9],
+            "status": r[10],
+            "customerCode": r[11],
+            "paymentReference": r[12],
+            "rule": r[13],
+            "confidence": r[14],
+            "proposals": orjson.loads(r[15]) if r[15] else [],
+            "reason": r[16],
+            "decidedBy": r[17],
+        }
+        for r in rows
+    ]

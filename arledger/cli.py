@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
+import orjson
 import psycopg
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-import orjson
 
 from arledger.availability import is_unavailable, reason, when_available
 from arledger.config import ConfigError, Settings, load_settings, redacted
@@ -43,16 +43,19 @@ class InstantParam(click.ParamType):
 
 def formats(*choices: str) -> Callable[..., Any]:
     """The --format option; the first choice is the default (json: exactly one document on stdout)."""
-    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0],
-                        show_default=True)
+    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True)
 
 
 format_option = formats("table", "json")
 
 
 def database_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--database-url", default=None, metavar="URL",
-                        help="sqlite:///path.db or postgresql://user:pass@host:port/db (wins over ARLEDGER_DATABASE_URL)")(command)
+    return click.option(
+        "--database-url",
+        default=None,
+        metavar="URL",
+        help="sqlite:///path.db or postgresql://user:pass@host:port/db (wins over ARLEDGER_DATABASE_URL)",
+    )(command)
 
 
 def settings_for(database_url: str | None) -> Settings:
@@ -71,9 +74,17 @@ def open_ledger_for(database_url: str | None, waiting: bool = False) -> Ledger:
     them, or restarting — is waited for, with backoff, up to ARLEDGER_STARTUP_WAIT_S seconds (60)."""
     settings = settings_for(database_url)
     try:
-        ledger = when_available(lambda: open_ledger(settings.database_url, settings.credit_policy, settings.risk_watch,
-                                                    settings.dunning_policy, settings.template_dir),
-                                "starting", deadline_s=settings.startup_wait_s if waiting else 0)
+        ledger = when_available(
+            lambda: open_ledger(
+                settings.database_url,
+                settings.credit_policy,
+                settings.risk_watch,
+                settings.dunning_policy,
+                settings.template_dir,
+            ),
+            "starting",
+            deadline_s=settings.startup_wait_s if waiting else 0,
+        )
         if settings.credit_policy:
             ledger.credit_policy  # noqa: B018  (a broken policy file is a usage error now, not at first use)
         if settings.dunning_policy:
@@ -131,8 +142,15 @@ def cli_actor() -> str:
 def progress_bar() -> Progress:
     """A progress bar on stderr, shown only on a terminal (stdout stays clean for --format json)."""
     stderr = Console(stderr=True)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=stderr, transient=True, disable=not stderr.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
 
 
 def print_json(document: Any) -> None:
@@ -176,5 +194,15 @@ def main() -> None:
 
 
 from arledger import (  # noqa: E402,F401  (register the commands on `main`)
-    cli_alerts, cli_audit, cli_bank, cli_commands, cli_dunning, cli_kpis, cli_outbox, cli_reports, cli_risk, cli_server,
-    cli_statements)
+    cli_alerts,
+    cli_audit,
+    cli_bank,
+    cli_commands,
+    cli_dunning,
+    cli_kpis,
+    cli_outbox,
+    cli_reports,
+    cli_risk,
+    cli_server,
+    cli_statements,
+)

@@ -3,18 +3,22 @@ first), `risk acknowledge` and `risk resolve` (a person's decision on one alert,
 
 from __future__ import annotations
 
-
 import click
 import orjson
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (database_url_option, execute_or_exit, format_option, open_ledger_for, print_json,
-                          read_caught_up)
+from arledger.cli import (
+    database_url_option,
+    execute_or_exit,
+    format_option,
+    open_ledger_for,
+    print_json,
+    read_caught_up,
+)
 from arledger.cli_risk import risk_group
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from projections.alerts import STATUSES, alerts, watchlist
-
 
 
 @risk_group.command("alerts")
@@ -34,8 +38,14 @@ def alerts_command(status, customer, rule, first, output_format, database_url) -
     for column in ("customerCode", "alertId", "raisedOn", "status", "evidence", "changedBy"):
         table.add_column(column, overflow="fold")
     for row in found:
-        table.add_row(row["customerCode"], row["alertId"], row["raisedOn"], row["status"],
-                      orjson.dumps(row["evidence"]).decode(), row["changedBy"])
+        table.add_row(
+            row["customerCode"],
+            row["alertId"],
+            row["raisedOn"],
+            row["status"],
+            orjson.dumps(row["evidence"]).decode(),
+            row["changedBy"],
+        )
     Console(width=160).print(table)
 
 
@@ -50,13 +60,31 @@ def watchlist_command(first, output_format, database_url) -> None:
         print_json(found)
         return
     table = Table(title=f"Risk watchlist ({len(found)} customer(s) with live alerts)")
-    for column in ("customerCode", "name", "rules (alerts)", "exposure", "limit", "utilisation", "hold", "grade", "since"):
+    for column in (
+        "customerCode",
+        "name",
+        "rules (alerts)",
+        "exposure",
+        "limit",
+        "utilisation",
+        "hold",
+        "grade",
+        "since",
+    ):
         table.add_column(column, overflow="fold")
     for row in found:
         rules = ", ".join(f"{hits['rule']} ({hits['alerts']})" for hits in row["rules"])
-        table.add_row(row["customerCode"], row["name"], rules, f"{row['exposure']} {row['currency']}",
-                      row["creditLimit"] or "", row["utilisation"] or "", "yes" if row["onCreditHold"] else "",
-                      row["grade"] or "", row["since"])
+        table.add_row(
+            row["customerCode"],
+            row["name"],
+            rules,
+            f"{row['exposure']} {row['currency']}",
+            row["creditLimit"] or "",
+            row["utilisation"] or "",
+            "yes" if row["onCreditHold"] else "",
+            row["grade"] or "",
+            row["since"],
+        )
     Console(width=160).print(table)
 
 
@@ -71,8 +99,15 @@ def _decision(verb: str, command_type: type, done: str, help_text: str) -> None:
         click.echo(f"{alert_id} of {customer}: {done}")
 
 
-_decision("acknowledge", AcknowledgeRiskAlert, "acknowledged",
-          "Acknowledge an open risk alert, with a reason (it stays live).")
-_decision("resolve", ResolveRiskAlert, "resolved",
-          "Resolve a risk alert, with a reason: the same condition raises no new alert until it has stopped holding "
-          "once.")
+_decision(
+    "acknowledge",
+    AcknowledgeRiskAlert,
+    "acknowledged",
+    "Acknowledge an open risk alert, with a reason (it stays live).",
+)
+_decision(
+    "resolve",
+    ResolveRiskAlert,
+    "resolved",
+    "Resolve a risk alert, with a reason: the same condition raises no new alert until it has stopped holding once.",
+)

@@ -13,13 +13,22 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (DateParam, InstantParam, cli_actor, database_url_option, format_option, main,
-                          open_ledger_for, print_json, progress_bar)
+from arledger.cli import (
+    DateParam,
+    InstantParam,
+    cli_actor,
+    database_url_option,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    progress_bar,
+)
 from arledger.cli_reports import BoundariesParam, aging_table
+from ledger.instants import micros
 from projections.aging import DUE_DATE, ISSUE_DATE
 from replay.books import replay
 from replay.log_file import LogFile, LogFileError, export_log, read_log_file
-from ledger.instants import micros
 from replay.verify import DIGEST, Digest, Verification, digest_at, verify
 
 
@@ -34,8 +43,13 @@ class DigestParam(click.ParamType):
 
 
 @main.command("verify")
-@click.option("--digest", "digests", type=DigestParam(), multiple=True,
-              help="a digest kept from `arledger digest`: prove the history up to it is unchanged (repeatable)")
+@click.option(
+    "--digest",
+    "digests",
+    type=DigestParam(),
+    multiple=True,
+    help="a digest kept from `arledger digest`: prove the history up to it is unchanged (repeatable)",
+)
 @click.option("--from-file", type=click.File("rb"), default=None, help="verify an `arledger export` file instead")
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @database_url_option
@@ -46,9 +60,15 @@ def verify_command(digests: tuple[Digest, ...], from_file: Any, output: str, dat
     results = [verify(recorder)] + [verify(recorder, digest) for digest in digests]
     failed = next((result for result in results if not result.intact), None)
     if output == "json":
-        print_json({**results[0].as_dict(), "digests": [
-            {"digest": str(digest), **result.as_dict()} for digest, result in zip(digests, results[1:])],
-            "intact": failed is None})
+        print_json(
+            {
+                **results[0].as_dict(),
+                "digests": [
+                    {"digest": str(digest), **result.as_dict()} for digest, result in zip(digests, results[1:])
+                ],
+                "intact": failed is None,
+            }
+        )
     elif failed is None:
         head = results[0].head
         click.echo(f"chain intact: {results[0].checked} positions, head {head or '(empty log)'}")
@@ -80,8 +100,12 @@ def _report_broken(failed: Verification, results: list[Verification], digests: t
 
 @main.command("digest")
 @click.option("--position", type=click.IntRange(min=1), default=None, help="the chain's hash at this log position")
-@click.option("--known-at", type=InstantParam(), default=None,
-              help="the hash at the last position recorded at or before this instant")
+@click.option(
+    "--known-at",
+    type=InstantParam(),
+    default=None,
+    help="the hash at the last position recorded at or before this instant",
+)
 @database_url_option
 def digest_command(position: int | None, known_at: datetime | None, database_url: str | None) -> None:
     """Print the hash chain's head (POSITION:HASH) to keep elsewhere; `verify --digest` proves it later."""
@@ -97,26 +121,45 @@ def digest_command(position: int | None, known_at: datetime | None, database_url
 
 
 @main.command("replay")
-@click.option("--known-at", type=InstantParam(), default=None,
-              help="fold only the events recorded at or before this (required without --from-file; default: the file's)")
-@click.option("--from-file", type=click.File("rb"), default=None,
-              help="replay an `arledger export` file instead of the database (its chain is checked first)")
-@click.option("--as-of", type=DateParam(), default=None, help="business date for the aging (default: the known-at date)")
+@click.option(
+    "--known-at",
+    type=InstantParam(),
+    default=None,
+    help="fold only the events recorded at or before this (required without --from-file; default: the file's)",
+)
+@click.option(
+    "--from-file",
+    type=click.File("rb"),
+    default=None,
+    help="replay an `arledger export` file instead of the database (its chain is checked first)",
+)
+@click.option(
+    "--as-of", type=DateParam(), default=None, help="business date for the aging (default: the known-at date)"
+)
 @click.option("--basis", type=click.Choice(["due", "issue"]), default="due", show_default=True)
 @click.option("--boundaries", type=BoundariesParam(), default="30,60,90", show_default=True)
 @click.option("--customer", default=None, help="only this customer code")
 @format_option
 @database_url_option
-def replay_command(known_at: datetime | None, from_file: Any, as_of: date | None, basis: str,
-                   boundaries: tuple[int, ...], customer: str | None, output_format: str,
-                   database_url: str | None) -> None:
+def replay_command(
+    known_at: datetime | None,
+    from_file: Any,
+    as_of: date | None,
+    basis: str,
+    boundaries: tuple[int, ...],
+    customer: str | None,
+    output_format: str,
+    database_url: str | None,
+) -> None:
     """Audit replay from the event log itself (not the read models): balances and aging as known at an instant."""
     ledger = None
     if from_file is not None:
         source = _log_file(from_file)
         if known_at is not None and known_at > source.known_at:
-            raise click.UsageError(f"the file holds the log as known at {source.known_at.isoformat()}; "
-                                   f"--known-at {known_at.isoformat()} is later")
+            raise click.UsageError(
+                f"the file holds the log as known at {source.known_at.isoformat()}; "
+                f"--known-at {known_at.isoformat()} is later"
+            )
         known_at = known_at or source.known_at
     elif known_at is None:
         raise click.UsageError("give --known-at (or --from-file)")
@@ -125,16 +168,36 @@ def replay_command(known_at: datetime | None, from_file: Any, as_of: date | None
         source = ledger.app
     with progress_bar() as bar:
         task = bar.add_task("replaying the log", total=source.recorder.max_notification_id() or 0)
-        books = replay(source, known_at, as_of, DUE_DATE if basis == "due" else ISSUE_DATE, boundaries, customer,
-                       progress=lambda applied: bar.advance(task, applied))
+        books = replay(
+            source,
+            known_at,
+            as_of,
+            DUE_DATE if basis == "due" else ISSUE_DATE,
+            boundaries,
+            customer,
+            progress=lambda applied: bar.advance(task, applied),
+        )
     if ledger is not None:
         ledger.close()
     if output_format == "json":
         print_json(books)
         return
-    table = Table(title=f"Balances as known at {books['knownAt']} (last event folded: position {books['foldedThrough']})")
-    columns = ["customerCode", "currency", "invoiced", "voided", "paid", "credited", "writtenOff", "reversed",
-               "outstanding", "unallocatedCredit", "onCreditHold"]
+    table = Table(
+        title=f"Balances as known at {books['knownAt']} (last event folded: position {books['foldedThrough']})"
+    )
+    columns = [
+        "customerCode",
+        "currency",
+        "invoiced",
+        "voided",
+        "paid",
+        "credited",
+        "writtenOff",
+        "reversed",
+        "outstanding",
+        "unallocatedCredit",
+        "onCreditHold",
+    ]
     for index, column in enumerate(columns):
         table.add_column(column, justify="left" if index < 2 else "right")
     for balance in books["balances"]:
@@ -196,7 +259,8 @@ def show_command(number_or_code: str, known_at: datetime | None, output_format: 
 
     ledger = open_ledger_for(database_url)
     kinds = (["customer"] if ledger.app.account(number_or_code) else []) + [
-        kind for kind in ("invoice", "payment", "credit_note") if ledger.app.document_owner(kind, number_or_code)]
+        kind for kind in ("invoice", "payment", "credit_note") if ledger.app.document_owner(kind, number_or_code)
+    ]
     if not kinds:
         click.echo(f"no customer, invoice, payment or credit note is named {number_or_code!r}", err=True)
         sys.exit(1)
@@ -205,8 +269,11 @@ def show_command(number_or_code: str, known_at: datetime | None, output_format: 
     context = Context(ledger, TokenStore(ledger.database), Principal(user, "auditor", None))
     schema, found = build_schema(), {}
     for kind in kinds:
-        result = schema.execute_sync(SHOW_QUERIES[kind], context_value=context, variable_values={
-            "name": number_or_code, "at": known_at.isoformat() if known_at else None})
+        result = schema.execute_sync(
+            SHOW_QUERIES[kind],
+            context_value=context,
+            variable_values={"name": number_or_code, "at": known_at.isoformat() if known_at else None},
+        )
         if result.errors:
             raise click.ClickException(result.errors[0].message)
         found.update({key: value for key, value in result.data.items() if value is not None})

@@ -13,8 +13,16 @@ from rich.console import Console
 from rich.table import Table
 
 from arledger.bank_import import DEFAULT_THRESHOLD, BankFileError, bank_lines, read_camt053, read_csv, reconcile_file
-from arledger.cli import (cli_actor, database_url_option, execute_or_exit, format_option, main, open_ledger_for,
-                          print_json, read_caught_up)
+from arledger.cli import (
+    cli_actor,
+    database_url_option,
+    execute_or_exit,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    read_caught_up,
+)
 from ledger.bank import split_line_label
 from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
 from ledger.errors import ValidationError
@@ -29,8 +37,13 @@ def bank_group() -> None:
 @bank_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--account", default=None, help="the bank account (default: the file's IBAN, or BANK for CSV)")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=float(DEFAULT_THRESHOLD), show_default=True,
-              help="apply automatically only proposals this sure (and only when there is one)")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=float(DEFAULT_THRESHOLD),
+    show_default=True,
+    help="apply automatically only proposals this sure (and only when there is one)",
+)
 @format_option
 @database_url_option
 def import_command(path: str, account: Optional[str], threshold: float, output_format: str, database_url) -> None:
@@ -54,12 +67,22 @@ def import_command(path: str, account: Optional[str], threshold: float, output_f
     finally:
         ledger.close()
     if output_format == "json":
-        print_json({"lines": report.lines, "imported": report.imported, "alreadyImported": report.already_imported,
-                    "debitsSkipped": report.debits_skipped, "applied": report.applied, "exceptions": report.exceptions})
+        print_json(
+            {
+                "lines": report.lines,
+                "imported": report.imported,
+                "alreadyImported": report.already_imported,
+                "debitsSkipped": report.debits_skipped,
+                "applied": report.applied,
+                "exceptions": report.exceptions,
+            }
+        )
         return
-    click.echo(f"{report.lines} line(s): {report.imported} imported, {report.already_imported} already imported, "
-               f"{report.debits_skipped} debit(s) skipped; {len(report.applied)} applied as payments, "
-               f"{len(report.exceptions)} left for a person (arledger bank exceptions)")
+    click.echo(
+        f"{report.lines} line(s): {report.imported} imported, {report.already_imported} already imported, "
+        f"{report.debits_skipped} debit(s) skipped; {len(report.applied)} applied as payments, "
+        f"{len(report.exceptions)} left for a person (arledger bank exceptions)"
+    )
 
 
 @bank_group.command("exceptions")
@@ -80,11 +103,21 @@ def exceptions_command(everything: bool, first: int, output_format: str, databas
     for column in ("line", "valueOn", "amount", "counterparty", "remittance", "status", "proposals / decision"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        proposals = "; ".join(f"{p['customerCode']} {','.join(a['invoiceNumber'] for a in p['allocations'])} "
-                              f"({p['rule']} {p['confidence']})" for p in r["proposals"])
+        proposals = "; ".join(
+            f"{p['customerCode']} {','.join(a['invoiceNumber'] for a in p['allocations'])} "
+            f"({p['rule']} {p['confidence']})"
+            for p in r["proposals"]
+        )
         decision = r["customerCode"] and f"{r['customerCode']} {r['paymentReference']}" or r["reason"] or proposals
-        table.add_row(r["line"], r["valueOn"], f"{r['amount']} {r['currency']}", r["counterparty"] or "",
-                      r["remittance"] or "", r["status"], decision or "")
+        table.add_row(
+            r["line"],
+            r["valueOn"],
+            f"{r['amount']} {r['currency']}",
+            r["counterparty"] or "",
+            r["remittance"] or "",
+            r["status"],
+            decision or "",
+        )
     Console(width=170).print(table)
 
 
@@ -112,8 +145,10 @@ def apply_command(label: str, customer: str, allocate: tuple[str, ...], database
             raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT ({refusal.message})") from None
         if not number or not equals:
             raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT")
-    outcome = execute_or_exit(open_ledger_for(database_url), ApplyBankLine(
-        account, reference, customer, tuple(allocations) or None, "MANUAL", Decimal(1)))
+    outcome = execute_or_exit(
+        open_ledger_for(database_url),
+        ApplyBankLine(account, reference, customer, tuple(allocations) or None, "MANUAL", Decimal(1)),
+    )
     click.echo(f"{label}: applied as payment {outcome.key} of {customer}")
 
 

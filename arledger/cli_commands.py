@@ -10,8 +10,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (DateParam, InstantParam, cli_actor, database_url_option, format_option, main,
-                          open_ledger_for, print_json, progress_bar)
+from arledger.cli import (
+    DateParam,
+    InstantParam,
+    cli_actor,
+    database_url_option,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    progress_bar,
+)
 from arledger.importer import run_import
 from arledger.seed import seed_history
 from replay.history import DEFAULT_PAGE, MAX_PAGE, HistoryQuery, history_page
@@ -36,14 +45,17 @@ def import_command(file, output_format: str, database_url: str | None) -> None:
     else:
         for error in report.errors:
             click.echo(str(error), err=True)
-        click.echo(f"{report.lines} lines: {report.applied} applied, {report.duplicates} duplicates, "
-                   f"{report.failed} failed")
+        click.echo(
+            f"{report.lines} lines: {report.applied} applied, {report.duplicates} duplicates, {report.failed} failed"
+        )
     sys.exit(1 if report.failed else 0)
 
 
 @main.command("seed")
 @click.option("--customers", type=click.IntRange(1, 100_000), required=True, help="how many customers")
-@click.option("--seed", "random_seed", type=int, default=1, show_default=True, help="random seed (same seed, same history)")
+@click.option(
+    "--seed", "random_seed", type=int, default=1, show_default=True, help="random seed (same seed, same history)"
+)
 @click.option("--end-date", type=DateParam(), default=None, help="last business date of the history (default today)")
 @database_url_option
 def seed_command(customers: int, random_seed: int, end_date: date | None, database_url: str | None) -> None:
@@ -56,8 +68,11 @@ def seed_command(customers: int, random_seed: int, end_date: date | None, databa
             progress.update(task, total=total, advance=count)
 
         report = seed_history(app, customers, random_seed, end_date or date.today(), progress=advance)
-    click.echo(f"seeded {customers} customers: {report.applied} operations applied, "
-               f"{report.duplicates} already present, {report.failed} failed", err=True)
+    click.echo(
+        f"seeded {customers} customers: {report.applied} operations applied, "
+        f"{report.duplicates} already present, {report.failed} failed",
+        err=True,
+    )
     for error in report.errors[:20]:
         click.echo(str(error), err=True)
     sys.exit(1 if report.failed else 0)
@@ -66,22 +81,44 @@ def seed_command(customers: int, random_seed: int, end_date: date | None, databa
 @main.command("history")
 @click.argument("number_or_code", required=False)
 @click.option("--customer", default=None, help="only this customer's events")
-@click.option("--actor", default=None, help="only this actor: role:name as recorded (accountant:alice, cli:root), or a name")
+@click.option(
+    "--actor", default=None, help="only this actor: role:name as recorded (accountant:alice, cli:root), or a name"
+)
 @click.option("--from", "recorded_from", type=InstantParam(), default=None, help="recorded at or after this instant")
 @click.option("--to", "recorded_to", type=InstantParam(), default=None, help="recorded at or before this instant")
-@click.option("--first", type=click.IntRange(1, MAX_PAGE), default=None,
-              help=f"page size (default: everything of NUMBER_OR_CODE, else {DEFAULT_PAGE})")
+@click.option(
+    "--first",
+    type=click.IntRange(1, MAX_PAGE),
+    default=None,
+    help=f"page size (default: everything of NUMBER_OR_CODE, else {DEFAULT_PAGE})",
+)
 @click.option("--after", type=click.IntRange(min=0), default=0, help="start after this log position")
 @format_option
 @database_url_option
-def history_command(number_or_code: str | None, customer: str | None, actor: str | None, recorded_from, recorded_to,
-                    first: int | None, after: int, output_format: str, database_url: str | None) -> None:
+def history_command(
+    number_or_code: str | None,
+    customer: str | None,
+    actor: str | None,
+    recorded_from,
+    recorded_to,
+    first: int | None,
+    after: int,
+    output_format: str,
+    database_url: str | None,
+) -> None:
     """Events with provenance: of one document (invoice, payment, credit note) or customer, or of the whole log,
     filtered by customer, actor and recorded time."""
     app = open_ledger_for(database_url).app
     everything = number_or_code is not None and first is None
-    query = HistoryQuery(number_or_code, customer, actor, recorded_from, recorded_to, after,
-                         MAX_PAGE if everything else first or DEFAULT_PAGE)
+    query = HistoryQuery(
+        number_or_code,
+        customer,
+        actor,
+        recorded_from,
+        recorded_to,
+        after,
+        MAX_PAGE if everything else first or DEFAULT_PAGE,
+    )
     rows, page = [], history_page(app, query)
     if not page.found:
         click.echo(f"no customer, invoice, payment or credit note is named {number_or_code!r}", err=True)
@@ -99,8 +136,18 @@ def history_command(number_or_code: str | None, customer: str | None, actor: str
     for column in ("position", "recorded at", "actor", "type", "reason", "data", "correlation id"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        data = ", ".join(f"{key}={value}" for key, value in row["data"].items()
-                         if value not in (None, [], "") and key not in _BOOKKEEPING_FIELDS and key != "reason")
-        table.add_row(str(row["position"]), row["recordedAt"], row["actor"], row["type"], row["reason"] or "", data,
-                      row["correlationId"][:8])
+        data = ", ".join(
+            f"{key}={value}"
+            for key, value in row["data"].items()
+            if value not in (None, [], "") and key not in _BOOKKEEPING_FIELDS and key != "reason"
+        )
+        table.add_row(
+            str(row["position"]),
+            row["recordedAt"],
+            row["actor"],
+            row["type"],
+            row["reason"] or "",
+            data,
+            row["correlationId"][:8],
+        )
     Console(width=220).print(table)

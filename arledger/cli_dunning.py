@@ -5,24 +5,32 @@ for a customer, nothing recorded), `dunning assign` (a customer's policy or excl
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any, Optional
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_exit, format_option, main,
-                          open_ledger_for, print_json, read_caught_up)
+from arledger.cli import (
+    DateParam,
+    cli_actor,
+    database_url_option,
+    execute_or_exit,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    read_caught_up,
+)
+from arledger.dunning_policy import CHANNELS
 from arledger.dunning_run import PreviewError, preview, run
 from arledger.letters import letter_pdf
-from arledger.dunning_policy import CHANNELS
 from ledger.commands import COLLECTION_OUTCOMES, LOCALES, language, parse_command
 from ledger.dunning import TASK_CHANNELS
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
-
 
 
 @main.group("dunning")
@@ -45,18 +53,33 @@ def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_form
     report = run(ledger, as_of, f"dunning:{cli_actor()}", dry_run, customer)
     ledger.close()
     if output_format == "json":
-        print_json({"asOf": as_of.isoformat(), "dryRun": report.dry_run, "issued": report.issued,
-                    "alreadyIssued": report.already_issued, "notices": report.notices, "excluded": report.excluded,
-                    "failed": report.failed})
+        print_json(
+            {
+                "asOf": as_of.isoformat(),
+                "dryRun": report.dry_run,
+                "issued": report.issued,
+                "alreadyIssued": report.already_issued,
+                "notices": report.notices,
+                "excluded": report.excluded,
+                "failed": report.failed,
+            }
+        )
     else:
         verb = "would issue" if dry_run else "issued"
         table = Table(title=f"Dunning run as of {as_of}: {verb} {len(report.notices)} notice(s)")
         for column in ("customerCode", "level", "invoices", "channels", "outstanding", "interest", "fee", "totalDue"):
             table.add_column(column, overflow="fold")
         for n in report.notices:
-            table.add_row(n["customerCode"], f"{n['level']} {n['levelName']}", ", ".join(n["invoices"]),
-                          ", ".join(n["channels"]), n["outstanding"], n["interest"], n["fee"],
-                          f"{n['totalDue']} {n['currency']}")
+            table.add_row(
+                n["customerCode"],
+                f"{n['level']} {n['levelName']}",
+                ", ".join(n["invoices"]),
+                ", ".join(n["channels"]),
+                n["outstanding"],
+                n["interest"],
+                n["fee"],
+                f"{n['totalDue']} {n['currency']}",
+            )
         Console(width=160).print(table)
         if report.already_issued:
             click.echo(f"{report.already_issued} notice(s) were already issued for this date: nothing sent twice")
@@ -71,11 +94,23 @@ def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_form
 @click.option("--as-of", type=DateParam(), default=None, help="business date (default: today)")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="one channel (default: the level's)")
 @click.option("--locale", type=click.Choice(LOCALES), default=None, help="default: the customer's")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="also write the letter as this PDF file")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="also write the letter as this PDF file",
+)
 @database_url_option
-def preview_command(customer: str, level: int, as_of: Optional[date], channel: Optional[str], locale: Optional[str],
-                    pdf_path: Optional[str], database_url) -> None:
+def preview_command(
+    customer: str,
+    level: int,
+    as_of: Optional[date],
+    channel: Optional[str],
+    locale: Optional[str],
+    pdf_path: Optional[str],
+    database_url,
+) -> None:
     """Render what a level would send this customer for its open invoices, without recording anything."""
     ledger = open_ledger_for(database_url)
     as_of = as_of or date.today()
@@ -84,8 +119,15 @@ def preview_command(customer: str, level: int, as_of: Optional[date], channel: O
         if pdf_path:  # the letter rendered already, or rendered for the PDF
             letter = dict(rendered).get("LETTER") or preview(ledger, customer, level, as_of, "LETTER", locale)[0][1]
             account = ledger.app.account(customer)
-            letter_pdf(Path(pdf_path), ledger.dunning.company, language(locale or account.locale), account.name,
-                       as_of.isoformat(), letter.subject, letter.body)
+            letter_pdf(
+                Path(pdf_path),
+                ledger.dunning.company,
+                language(locale or account.locale),
+                account.name,
+                as_of.isoformat(),
+                letter.subject,
+                letter.body,
+            )
     except PreviewError as error:
         raise click.UsageError(str(error)) from None
     finally:
@@ -113,8 +155,9 @@ def _parsed(op: str, data: dict) -> Any:
 @click.option("--default", "use_default", is_flag=True, help="back to the default policy")
 @click.option("--reason", required=True)
 @database_url_option
-def assign_command(customer: str, policy: Optional[str], exclude: bool, use_default: bool, reason: str,
-                   database_url) -> None:
+def assign_command(
+    customer: str, policy: Optional[str], exclude: bool, use_default: bool, reason: str, database_url
+) -> None:
     """Put a customer on a dunning policy, back on the default, or out of dunning (with a reason)."""
     if sum((policy is not None, exclude, use_default)) != 1:
         raise click.UsageError("give exactly one of --policy P, --exclude, --default")
@@ -123,7 +166,9 @@ def assign_command(customer: str, policy: Optional[str], exclude: bool, use_defa
         raise click.UsageError(f"--policy {policy}: not one of {', '.join(ledger.dunning.policies)}")
     data = {"customerCode": customer, "reason": reason, "excluded": exclude, **({"policy": policy} if policy else {})}
     execute_or_exit(ledger, _parsed("setDunningPolicy", data))
-    click.echo(f"{customer}: {'excluded from dunning' if exclude else f'dunning policy {policy or ledger.dunning.default_policy}'}")
+    click.echo(
+        f"{customer}: {'excluded from dunning' if exclude else f'dunning policy {policy or ledger.dunning.default_policy}'}"
+    )
 
 
 @dunning_group.command("notices")
@@ -155,8 +200,16 @@ def worklist_command(status: str, kind: Optional[str], first: int, output_format
     for column in ("priority", "taskId", "kind", "customer", "amount", "days", "grade", "instructions"):
         table.add_column(column, overflow="fold")
     for t in tasks:
-        table.add_row(t["priority"], t["taskId"], t["kind"], f"{t['customerCode']} {t['customerName']}",
-                      f"{t['amount']} {t['currency']}", str(t["daysOverdue"]), t["grade"] or "", t["instructions"])
+        table.add_row(
+            t["priority"],
+            t["taskId"],
+            t["kind"],
+            f"{t['customerCode']} {t['customerName']}",
+            f"{t['amount']} {t['currency']}",
+            str(t["daysOverdue"]),
+            t["grade"] or "",
+            t["instructions"],
+        )
     Console(width=180).print(table)
 
 
@@ -167,11 +220,17 @@ def worklist_command(status: str, kind: Optional[str], first: int, output_format
 @click.option("--note", required=True)
 @click.option("--promised-on", type=DateParam(), default=None, help="with PROMISED: the promised payment date")
 @database_url_option
-def outcome_command(customer: str, task_id: str, outcome: str, note: str, promised_on: Optional[date],
-                    database_url) -> None:
+def outcome_command(
+    customer: str, task_id: str, outcome: str, note: str, promised_on: Optional[date], database_url
+) -> None:
     """Record what came of a collector's task (PROMISED records promises that pause dunning; DISPUTED opens
     disputes; NO_ANSWER keeps the task open)."""
-    data = {"customerCode": customer, "taskId": task_id, "outcome": outcome, "note": note,
-            **({"promisedOn": promised_on.isoformat()} if promised_on else {})}
+    data = {
+        "customerCode": customer,
+        "taskId": task_id,
+        "outcome": outcome,
+        "note": note,
+        **({"promisedOn": promised_on.isoformat()} if promised_on else {}),
+    }
     execute_or_exit(open_ledger_for(database_url), _parsed("recordCollectionOutcome", data))
     click.echo(f"{task_id}: {outcome}")

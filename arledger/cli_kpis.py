@@ -15,8 +15,18 @@ from arledger.cli_reports import report_group
 from projections.forecast import backtest, forecast
 from projections.kpis import kpi_report, kpi_trend
 
-COLUMNS = ("dso", "bestPossibleDso", "averageDaysDelinquent", "cei", "turnover", "overdueRatio", "badDebtRatio",
-           "recoveryRate", "receivables", "overdue")
+COLUMNS = (
+    "dso",
+    "bestPossibleDso",
+    "averageDaysDelinquent",
+    "cei",
+    "turnover",
+    "overdueRatio",
+    "badDebtRatio",
+    "recoveryRate",
+    "receivables",
+    "overdue",
+)
 
 
 def _table(title: str, rows: list[dict], first: str) -> Table:

@@ -12,9 +12,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (database_url_option, format_option, main, open_ledger_for, print_json, read_caught_up,
-                          settings_for)
 from arledger.availability import StoppedWaiting, when_available
+from arledger.cli import (
+    database_url_option,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    read_caught_up,
+    settings_for,
+)
 from arledger.halting import HaltWatch
 from arledger.logs import configure_logging
 from arledger.outbox import Outbox, OutboxSettings
@@ -26,20 +33,30 @@ from projections.dunning import DELIVERY_STATUSES, deliveries
 from projections.halt import ReadModelsHalted
 
 
-
 def build_outbox(ledger: Ledger, settings: dict) -> Outbox:
     """The worker with a sender for each channel that is configured (the others wait)."""
     company = ledger.dunning.company
     senders = {"LETTER": letter_writer(Path(str(settings["letter_dir"])), company)}
     if settings["smtp_host"]:
-        senders["EMAIL"] = email_sender(SmtpSettings(str(settings["smtp_host"]), int(settings["smtp_port"]),
-                                                     str(settings["smtp_from"]), settings["smtp_user"],
-                                                     settings["smtp_password"], bool(settings["smtp_starttls"])),
-                                        company, lambda item: attachments_for(ledger, item.source_id))
+        senders["EMAIL"] = email_sender(
+            SmtpSettings(
+                str(settings["smtp_host"]),
+                int(settings["smtp_port"]),
+                str(settings["smtp_from"]),
+                settings["smtp_user"],
+                settings["smtp_password"],
+                bool(settings["smtp_starttls"]),
+            ),
+            company,
+            lambda item: attachments_for(ledger, item.source_id),
+        )
     if settings["sms_url"]:
         senders["SMS"] = sms_sender(str(settings["sms_url"]), settings["sms_token"])
-    return Outbox(ledger, senders, OutboxSettings(int(settings["lease_s"]), int(settings["max_attempts"]),
-                                                  int(settings["backoff_s"])))
+    return Outbox(
+        ledger,
+        senders,
+        OutboxSettings(int(settings["lease_s"]), int(settings["max_attempts"]), int(settings["backoff_s"])),
+    )
 
 
 @main.group("outbox")
@@ -60,16 +77,20 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
     ledger = open_ledger_for(database_url, waiting=True)
     outbox = build_outbox(ledger, settings)
     waiting = sorted({"EMAIL", "SMS", "LETTER"} - set(outbox.senders))
-    click.echo(f"outbox worker {outbox.worker}: sending {', '.join(sorted(outbox.senders))}"
-               + (f"; {', '.join(waiting)} not configured: left waiting" if waiting else ""), err=True)
+    click.echo(
+        f"outbox worker {outbox.worker}: sending {', '.join(sorted(outbox.senders))}"
+        + (f"; {', '.join(waiting)} not configured: left waiting" if waiting else ""),
+        err=True,
+    )
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     total = 0
     halts = HaltWatch(f"outbox worker {outbox.worker}")
     while not stopping:
         try:
-            report = when_available(outbox.step, f"outbox worker {outbox.worker}", lambda: bool(stopping),
-                                    recover=ledger.recover)
+            report = when_available(
+                outbox.step, f"outbox worker {outbox.worker}", lambda: bool(stopping), recover=ledger.recover
+            )
             halts.running()
         except StoppedWaiting:
             break
@@ -95,8 +116,9 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
 @click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)
 @format_option
 @database_url_option
-def list_command(status: Optional[str], channel: Optional[str], customer: Optional[str], first: int,
-                 output_format: str, database_url) -> None:
+def list_command(
+    status: Optional[str], channel: Optional[str], customer: Optional[str], first: int, output_format: str, database_url
+) -> None:
     """Deliveries, newest first, with their state, attempts and last error."""
     found = read_caught_up(database_url, lambda ledger: deliveries(ledger.database, status, channel, customer, first))
     if output_format == "json":
@@ -106,6 +128,12 @@ def list_command(status: Optional[str], channel: Optional[str], customer: Option
     for column in ("deliveryId", "channel", "recipient", "status", "attempts", "detail / error"):
         table.add_column(column, overflow="fold")
     for d in found:
-        table.add_row(d["deliveryId"], d["channel"], d["recipient"] or "", d["status"], str(d["attempts"]),
-                      d["lastError"] if d["status"] in ("RETRY", "FAILED") else d["detail"] or "")
+        table.add_row(
+            d["deliveryId"],
+            d["channel"],
+            d["recipient"] or "",
+            d["status"],
+            str(d["attempts"]),
+            d["lastError"] if d["status"] in ("RETRY", "FAILED") else d["detail"] or "",
+        )
     Console(width=160).print(table)

@@ -14,11 +14,21 @@ from rich.console import Console
 from rich.table import Table
 
 from arledger.availability import StoppedWaiting, when_available
+from arledger.cli import (
+    DateParam,
+    InstantParam,
+    database_url_option,
+    formats,
+    main,
+    open_ledger_for,
+    print_json,
+    progress_bar,
+    refuse_unindexed,
+    settings_for,
+)
 from arledger.halting import HaltWatch
 from arledger.logs import configure_logging
 from arledger.risk_watch import RiskWatcher
-from arledger.cli import (DateParam, InstantParam, database_url_option, formats, main, open_ledger_for, print_json,
-                          progress_bar, refuse_unindexed, settings_for)
 from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
 from projections.halt import ReadModelsHalted
 from projections.reconcile import reconcile
@@ -86,10 +96,14 @@ def aging_command(as_of: date, known_at, basis, boundaries, customer, output_for
 
 def aging_rows(report: dict) -> tuple[list[str], list[list[str]], list[list[str]]]:
     header = ["customerCode", "currency", "outstanding", "current", *_bucket_labels(report), "unallocatedCredit"]
-    body = [[r["customerCode"], r["currency"], r["outstanding"], r["current"], *r["buckets"], r["unallocatedCredit"]]
-            for r in report["rows"]]
-    totals = [["TOTAL", t["currency"], t["outstanding"], t["current"], *t["buckets"], t["unallocatedCredit"]]
-              for t in report["totals"]]
+    body = [
+        [r["customerCode"], r["currency"], r["outstanding"], r["current"], *r["buckets"], r["unallocatedCredit"]]
+        for r in report["rows"]
+    ]
+    totals = [
+        ["TOTAL", t["currency"], t["outstanding"], t["current"], *t["buckets"], t["unallocatedCredit"]]
+        for t in report["totals"]
+    ]
     return header, body, totals
 
 
@@ -127,14 +141,23 @@ def statement_command(customer, start, end, known_at, output_format, database_ur
     if output_format == "json":
         print_json(document)
         return
-    rows = [[line["date"], line["kind"], line["number"], line["debit"], line["credit"], line["balance"]]
-            for line in document["lines"]]
+    rows = [
+        [line["date"], line["kind"], line["number"], line["debit"], line["credit"], line["balance"]]
+        for line in document["lines"]
+    ]
     if output_format == "csv":
-        _csv([["date", "kind", "number", "debit", "credit", "balance"],
-              [document["from"], "OPENING_BALANCE", "", "", "", document["openingBalance"]], *rows,
-              [document["to"], "CLOSING_BALANCE", "", "", "", document["closingBalance"]]])
+        _csv(
+            [
+                ["date", "kind", "number", "debit", "credit", "balance"],
+                [document["from"], "OPENING_BALANCE", "", "", "", document["openingBalance"]],
+                *rows,
+                [document["to"], "CLOSING_BALANCE", "", "", "", document["closingBalance"]],
+            ]
+        )
         return
-    table = Table(title=f"Statement of account {customer} ({document['currency']}) {document['from']} to {document['to']}")
+    table = Table(
+        title=f"Statement of account {customer} ({document['currency']}) {document['from']} to {document['to']}"
+    )
     for index, column in enumerate(["date", "kind", "number", "debit", "credit", "balance"]):
         table.add_column(column, justify="left" if index < 3 else "right")
     table.add_row(document["from"], "opening balance", "", "", "", document["openingBalance"], style="bold")
@@ -173,8 +196,13 @@ def reconcile_command(database_url) -> None:
 
 
 @main.command("project")
-@click.option("--poll-interval", type=click.FloatRange(0.01, 60), default=0.5, show_default=True,
-              help="seconds between looks at the log when nothing woke the worker")
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(0.01, 60),
+    default=0.5,
+    show_default=True,
+    help="seconds between looks at the log when nothing woke the worker",
+)
 @click.option("--once", is_flag=True, help="catch up once and exit")
 @database_url_option
 def project_command(poll_interval: float, once: bool, database_url) -> None:
@@ -187,16 +215,20 @@ def project_command(poll_interval: float, once: bool, database_url) -> None:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     watcher = RiskWatcher(ledger) if ledger.risk_watch else None
-    click.echo(f"projection worker at position {ledger.runner.position()}"
-               f"{', evaluating risk rules as events arrive' if watcher else ''}", err=True)
+    click.echo(
+        f"projection worker at position {ledger.runner.position()}"
+        f"{', evaluating risk rules as events arrive' if watcher else ''}",
+        err=True,
+    )
     halts = HaltWatch("projection worker")
     # A database outage is waited out (logged, with backoff), and so are read models halted at an event they
     # cannot fold (the runner retries it with backoff; a fixed deployment or `rebuild` clears it): the worker
     # carries on by itself, polling cheaply meanwhile.
     while not stopping:
         try:
-            position = when_available(ledger.runner.catch_up, "projection worker", lambda: bool(stopping),
-                                      recover=ledger.recover)
+            position = when_available(
+                ledger.runner.catch_up, "projection worker", lambda: bool(stopping), recover=ledger.recover
+            )
             if watcher:
                 when_available(watcher.step, "risk watch", lambda: bool(stopping), recover=ledger.recover)
             halts.running()

@@ -9,13 +9,20 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (DateParam, cli_actor, database_url_option, format_option, main, open_ledger_for, print_json,
-                          read_caught_up)
+from arledger.cli import (
+    DateParam,
+    cli_actor,
+    database_url_option,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    read_caught_up,
+)
 from arledger.credit_service import ANALYST_INPUTS, assess_customer, parse_request
 from arledger.risk_scan import scan
-from ledger.errors import ValidationError
 from ledger.context import CommandContext
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, ValidationError
 from projections.credit import assessments_due, credit_profile
 
 
@@ -27,17 +34,32 @@ def risk_group() -> None:
 @risk_group.command("assess")
 @click.option("--customer", required=True, help="customer code")
 @click.option("--on", "assessed_on", type=DateParam(), required=True, help="assessment date")
-@click.option("--set", "values", multiple=True, metavar="NAME=VALUE",
-              help=f"an analyst input, repeatable: {', '.join(ANALYST_INPUTS)} (ratings 1-5)")
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help=f"an analyst input, repeatable: {', '.join(ANALYST_INPUTS)} (ratings 1-5)",
+)
 @click.option("--note", default=None)
 @click.option("--apply", "apply_recommendation", is_flag=True, help="also adopt the recommended credit limit")
 @format_option
 @database_url_option
-def assess_command(customer: str, assessed_on: date, values: tuple[str, ...], note: str | None,
-                   apply_recommendation: bool, output_format: str, database_url: str | None) -> None:
+def assess_command(
+    customer: str,
+    assessed_on: date,
+    values: tuple[str, ...],
+    note: str | None,
+    apply_recommendation: bool,
+    output_format: str,
+    database_url: str | None,
+) -> None:
     """Score a customer's credit (the analyst's inputs + its payment behaviour) and record the assessment."""
-    data: dict[str, object] = {"customerCode": customer, "assessedOn": assessed_on.isoformat(),
-                               "applyRecommendation": apply_recommendation}
+    data: dict[str, object] = {
+        "customerCode": customer,
+        "assessedOn": assessed_on.isoformat(),
+        "applyRecommendation": apply_recommendation,
+    }
     for item in values:
         name, _, value = item.partition("=")
         if not value:
@@ -55,27 +77,48 @@ def assess_command(customer: str, assessed_on: date, values: tuple[str, ...], no
         ledger.close()
     result = done.result
     if output_format == "json":
-        print_json({"customerCode": customer, "score": str(result.score), "grade": result.grade,
-                    "recommendedLimit": str(result.recommended_limit),
-                    "recommendedTermsDays": result.recommended_terms_days, "applied": apply_recommendation,
-                    "factors": [{"name": f.name, "value": None if f.value is None else str(f.value),
-                                 "points": f.points, "weight": f.weight, "contribution": str(f.contribution)}
-                                for f in result.factors]})
+        print_json(
+            {
+                "customerCode": customer,
+                "score": str(result.score),
+                "grade": result.grade,
+                "recommendedLimit": str(result.recommended_limit),
+                "recommendedTermsDays": result.recommended_terms_days,
+                "applied": apply_recommendation,
+                "factors": [
+                    {
+                        "name": f.name,
+                        "value": None if f.value is None else str(f.value),
+                        "points": f.points,
+                        "weight": f.weight,
+                        "contribution": str(f.contribution),
+                    }
+                    for f in result.factors
+                ],
+            }
+        )
         return
-    table = Table(title=f"{customer}: grade {result.grade}, score {result.score} — recommended limit "
-                        f"{result.recommended_limit}, terms {result.recommended_terms_days} days")
+    table = Table(
+        title=f"{customer}: grade {result.grade}, score {result.score} — recommended limit "
+        f"{result.recommended_limit}, terms {result.recommended_terms_days} days"
+    )
     for column in ("factor", "value", "points", "weight", "contribution"):
         table.add_column(column, justify="left" if column == "factor" else "right")
     for f in result.factors:
-        table.add_row(f.name, "(missing)" if f.value is None else str(f.value), str(f.points), str(f.weight),
-                      str(f.contribution))
+        table.add_row(
+            f.name, "(missing)" if f.value is None else str(f.value), str(f.points), str(f.weight), str(f.contribution)
+        )
     Console(width=160).print(table)
 
 
 @risk_group.command("profile")
 @click.option("--customer", required=True)
-@click.option("--expected-orders", default=None, metavar="AMOUNT",
-              help="orders expected but not yet invoiced, counted in exposure (in the customer's currency)")
+@click.option(
+    "--expected-orders",
+    default=None,
+    metavar="AMOUNT",
+    help="orders expected but not yet invoiced, counted in exposure (in the customer's currency)",
+)
 @database_url_option
 def profile_command(customer: str, expected_orders: str | None, database_url: str | None) -> None:
     """The customer's limit, exposure (outstanding invoices plus expected orders), utilisation, headroom and
@@ -100,8 +143,9 @@ def profile_command(customer: str, expected_orders: str | None, database_url: st
 @database_url_option
 def due_command(as_of: date, output_format: str, database_url: str | None) -> None:
     """Customers due for a credit assessment: never assessed (NEW) or past the policy's renewal period."""
-    due = read_caught_up(database_url, lambda ledger: assessments_due(ledger.database, as_of,
-                                                                     ledger.credit_policy.renew_after_days))
+    due = read_caught_up(
+        database_url, lambda ledger: assessments_due(ledger.database, as_of, ledger.credit_policy.renew_after_days)
+    )
     if output_format == "json":
         print_json(due)
         return
@@ -109,7 +153,9 @@ def due_command(as_of: date, output_format: str, database_url: str | None) -> No
     for column in ("customerCode", "reason", "lastAssessedOn", "invoiced"):
         table.add_column(column)
     for row in due:
-        table.add_row(row["customerCode"], row["reason"], row["lastAssessedOn"] or "", "yes" if row["invoiced"] else "no")
+        table.add_row(
+            row["customerCode"], row["reason"], row["lastAssessedOn"] or "", "yes" if row["invoiced"] else "no"
+        )
     Console(width=120).print(table)
 
 
@@ -123,10 +169,14 @@ def scan_command(as_of: date, customer: str | None, database_url: str | None) ->
     ledger = open_ledger_for(database_url)
     if customer and ledger.app.account(customer) is None:
         raise click.UsageError(f"--customer {customer}: no such customer is registered")
-    report = scan(ledger, ledger.credit_policy, as_of, [customer] if customer else None, actor=f"risk-scan:{cli_actor()}")
+    report = scan(
+        ledger, ledger.credit_policy, as_of, [customer] if customer else None, actor=f"risk-scan:{cli_actor()}"
+    )
     ledger.close()
-    click.echo(f"scanned {report.customers} customer(s) as of {as_of}: {report.raised} alert(s) raised, "
-               f"{report.cleared} cleared")
+    click.echo(
+        f"scanned {report.customers} customer(s) as of {as_of}: {report.raised} alert(s) raised, "
+        f"{report.cleared} cleared"
+    )
     for failure in report.failed:
         click.echo(f"not recorded: {failure}", err=True)
     sys.exit(1 if report.failed else 0)

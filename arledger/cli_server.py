@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from urllib.parse import quote
 from datetime import date
+from urllib.parse import quote
 
 import click
 
@@ -21,14 +21,20 @@ from replay.verify import digest_at
 @main.command("serve")
 @click.option("--host", default=None, help="listen address (default ARLEDGER_HOST or 127.0.0.1)")
 @click.option("--port", type=int, default=None, help="port (default ARLEDGER_PORT or 8000)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="API processes (default ARLEDGER_WORKERS or 1); more than one: PostgreSQL, with `arledger project`")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="API processes (default ARLEDGER_WORKERS or 1); more than one: PostgreSQL, with `arledger project`",
+)
 @database_url_option
 def serve_command(host: str | None, port: int | None, workers: int | None, database_url: str | None) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser), /dashboard, /metrics, /healthz and /readyz."""
     settings = settings_for(database_url)
     configure_logging(settings.log_format, settings.log_level)
-    ledger = open_ledger_for(database_url, waiting=True)  # creates or upgrades the schema once, before any worker starts
+    ledger = open_ledger_for(
+        database_url, waiting=True
+    )  # creates or upgrades the schema once, before any worker starts
     refuse_unindexed(ledger, "serve")
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     click.echo(f"arledger serving GraphQL at http://{host}:{port}/graphql ({workers} process(es))", err=True)
@@ -43,15 +49,26 @@ def serve_command(host: str | None, port: int | None, workers: int | None, datab
 
     ledger.close()
     os.environ["ARLEDGER_DATABASE_URL"] = settings.database_url  # each worker builds its app from the environment
-    uvicorn.run("arledger.asgi:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", ws_max_size=MAX_REQUEST_BYTES, log_config=None)
+    uvicorn.run(
+        "arledger.asgi:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        ws_max_size=MAX_REQUEST_BYTES,
+        log_config=None,
+    )
 
 
 @main.command("migrate")
-@click.option("--accept-unindexed", is_flag=True,
-              help="also index events after the chain's head of a log whose chain was already started (written "
-                   "around arledger, or their chain entries deleted), as they stand now: check them with "
-                   "`arledger verify` first")
+@click.option(
+    "--accept-unindexed",
+    is_flag=True,
+    help="also index events after the chain's head of a log whose chain was already started (written "
+    "around arledger, or their chain entries deleted), as they stand now: check them with "
+    "`arledger verify` first",
+)
 @database_url_option
 def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
     """Create the event store and read-model tables if missing, index a log written before the hash chain existed
@@ -64,8 +81,10 @@ def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
     try:
         chain = _index_unindexed(ledger, accept_unindexed)
         ledger.runner.catch_up()
-        click.echo(f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
-                   f"read models at {ledger.runner.position()}")
+        click.echo(
+            f"schema {SCHEMA_VERSION}: log at position {ledger.app.recorder.max_notification_id() or 0}, "
+            f"read models at {ledger.runner.position()}"
+        )
         click.echo(f"hash chain: {chain}")
     finally:
         ledger.close()
@@ -79,20 +98,29 @@ def _index_unindexed(ledger: Ledger, accept: bool) -> str:
     try:
         indexed = recorder.index_tail(accept=accept)
     except UnindexedEvents as refused:
-        click.echo(f"migrate refused: {refused}. Nothing was indexed and nothing else was changed; to take them "
-                   "into the chain as they stand now, check them and run `arledger migrate --accept-unindexed`",
-                   err=True)
+        click.echo(
+            f"migrate refused: {refused}. Nothing was indexed and nothing else was changed; to take them "
+            "into the chain as they stand now, check them and run `arledger migrate --accept-unindexed`",
+            err=True,
+        )
         sys.exit(1)  # the caller's `finally` closes the ledger
     recorder.record_chain_started()
     if indexed is None:
-        return ("no event after the chain's head lacks its entry (nothing to index; `arledger verify` checks every "
-                "position)")
+        return (
+            "no event after the chain's head lacks its entry (nothing to index; `arledger verify` checks every "
+            "position)"
+        )
     span = f"positions {indexed.first}–{indexed.last}" if indexed.count > 1 else f"position {indexed.first}"
-    why = ("written before the hash chain existed" if indexed.old_log else
-           "not written by arledger's write path, accepted as they stood (--accept-unindexed)")
+    why = (
+        "written before the hash chain existed"
+        if indexed.old_log
+        else "not written by arledger's write path, accepted as they stood (--accept-unindexed)"
+    )
     head = digest_at(recorder, position=indexed.last)
-    return (f"indexed {indexed.count} event(s), {span}, {why}; chain head now {head}. Run `arledger verify`, and "
-            "keep `arledger digest` elsewhere to prove later that this history is unchanged")
+    return (
+        f"indexed {indexed.count} event(s), {span}, {why}; chain head now {head}. Run `arledger verify`, and "
+        "keep `arledger digest` elsewhere to prove later that this history is unchanged"
+    )
 
 
 def _serve(ledger: Ledger, host: str, port: int, settings: Settings) -> None:
@@ -104,8 +132,14 @@ def _serve(ledger: Ledger, host: str, port: int, settings: Settings) -> None:
     if ledger.risk_watch and not ledger.database.postgres:  # on PostgreSQL the projection worker watches
         watching = WatcherThread(RiskWatcher(ledger)).start()
         ledger.app.after_save_hooks.append(watching.wake)
-    uvicorn.run(build_app(ledger, settings.ready_max_lag), host=host, port=port, log_level="warning",
-                ws_max_size=MAX_REQUEST_BYTES, log_config=None)
+    uvicorn.run(
+        build_app(ledger, settings.ready_max_lag),
+        host=host,
+        port=port,
+        log_level="warning",
+        ws_max_size=MAX_REQUEST_BYTES,
+        log_config=None,
+    )
 
 
 @main.group("token")
@@ -144,13 +178,23 @@ def token_revoke(token_or_name: str, database_url: str | None) -> None:
 @main.command("demo")
 @click.option("--customers", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.option("--seed", "random_seed", type=int, default=1, show_default=True)
-@click.option("--end-date", type=DateParam(), default=None,
-              help="last business date of the history, and the date of its first risk scan (default today)")
+@click.option(
+    "--end-date",
+    type=DateParam(),
+    default=None,
+    help="last business date of the history, and the date of its first risk scan (default today)",
+)
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 @database_url_option
-def demo_command(customers: int, random_seed: int, end_date: date | None, host: str | None, port: int | None,
-                 database_url: str | None) -> None:
+def demo_command(
+    customers: int,
+    random_seed: int,
+    end_date: date | None,
+    host: str | None,
+    port: int | None,
+    database_url: str | None,
+) -> None:
     """On an empty database, load a realistic demo history ending on --end-date (today by default); print an admin
     token; serve. The server's risk watch, if on, evaluates as of the machine's date as always."""
     from arledger.risk_scan import scan

@@ -13,13 +13,21 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from arledger.cli import (DateParam, cli_actor, database_url_option, execute_or_exit, format_option, main,
-                          open_ledger_for, print_json, read_caught_up)
+from arledger.cli import (
+    DateParam,
+    cli_actor,
+    database_url_option,
+    execute_or_exit,
+    format_option,
+    main,
+    open_ledger_for,
+    print_json,
+    read_caught_up,
+)
 from arledger.statements import documents, reconciliation, send, statement_id
 from ledger.commands import LOCALES, parse_command
 from ledger.errors import LedgerError
 from projections.statement import CustomerNotFound
-
 
 
 @main.group("statements")
@@ -33,8 +41,9 @@ def statements_group() -> None:
 @click.option("--customer", default=None)
 @format_option
 @database_url_option
-def send_command(as_of: date, period_from: Optional[date], customer: Optional[str], output_format: str,
-                 database_url) -> None:
+def send_command(
+    as_of: date, period_from: Optional[date], customer: Optional[str], output_format: str, database_url
+) -> None:
     """Issue each customer's statement (with a balance or a line in the period) and queue its e-mail, with the PDF
     and CSV attached, for the outbox worker. A second run for the date issues nothing."""
     ledger = open_ledger_for(database_url)
@@ -45,12 +54,21 @@ def send_command(as_of: date, period_from: Optional[date], customer: Optional[st
     report = send(ledger, as_of, f"statements:{cli_actor()}", customer, period_from)
     ledger.close()
     if output_format == "json":
-        print_json({"asOf": as_of.isoformat(), "issued": report.issued, "alreadyIssued": report.already_issued,
-                    "withoutEmail": report.without_email, "failed": report.failed})
+        print_json(
+            {
+                "asOf": as_of.isoformat(),
+                "issued": report.issued,
+                "alreadyIssued": report.already_issued,
+                "withoutEmail": report.without_email,
+                "failed": report.failed,
+            }
+        )
     else:
-        click.echo(f"{len(report.issued)} statement(s) issued as of {as_of}"
-                   + (f", {report.already_issued} already issued" if report.already_issued else "")
-                   + (f"; no e-mail address for {', '.join(report.without_email)}" if report.without_email else ""))
+        click.echo(
+            f"{len(report.issued)} statement(s) issued as of {as_of}"
+            + (f", {report.already_issued} already issued" if report.already_issued else "")
+            + (f"; no e-mail address for {', '.join(report.without_email)}" if report.without_email else "")
+        )
     for failure in report.failed:
         click.echo(f"not issued: {failure}", err=True)
     sys.exit(1 if report.failed else 0)
@@ -64,8 +82,15 @@ def send_command(as_of: date, period_from: Optional[date], customer: Optional[st
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), default=None)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), default=None)
 @database_url_option
-def render_command(customer: str, as_of: date, period_from: Optional[date], locale: Optional[str],
-                   pdf_path: Optional[str], csv_path: Optional[str], database_url) -> None:
+def render_command(
+    customer: str,
+    as_of: date,
+    period_from: Optional[date],
+    locale: Optional[str],
+    pdf_path: Optional[str],
+    csv_path: Optional[str],
+    database_url,
+) -> None:
     """Write a customer's statement as PDF and/or CSV, as the books stand now (nothing recorded)."""
     if not (pdf_path or csv_path):
         raise click.UsageError("give --pdf FILE and/or --csv FILE")
@@ -75,8 +100,16 @@ def render_command(customer: str, as_of: date, period_from: Optional[date], loca
     if account is None:
         raise click.UsageError(f"--customer {customer}: no such customer is registered")
     try:
-        pdf, text = documents(ledger, customer, period_from or as_of.replace(day=1), as_of, None,
-                              locale or account.locale or "en", account.name, statement_id(customer, as_of))
+        pdf, text = documents(
+            ledger,
+            customer,
+            period_from or as_of.replace(day=1),
+            as_of,
+            None,
+            locale or account.locale or "en",
+            account.name,
+            statement_id(customer, as_of),
+        )
     except (CustomerNotFound, ValueError) as error:
         raise click.UsageError(str(error)) from None
     finally:
@@ -89,8 +122,9 @@ def render_command(customer: str, as_of: date, period_from: Optional[date], loca
 
 @statements_group.command("status")
 @click.option("--as-of", type=DateParam(), default=None, help="statements of this run date only")
-@click.option("--status", type=click.Choice(["SENT", "CONFIRMED", "DISPUTED"]), default=None,
-              help="SENT: no answer yet")
+@click.option(
+    "--status", type=click.Choice(["SENT", "CONFIRMED", "DISPUTED"]), default=None, help="SENT: no answer yet"
+)
 @format_option
 @database_url_option
 def status_command(as_of: Optional[date], status: Optional[str], output_format: str, database_url) -> None:
@@ -101,14 +135,21 @@ def status_command(as_of: Optional[date], status: Optional[str], output_format: 
         print_json(rows)
         return
     counts = {state: sum(1 for row in rows if row["status"] == state) for state in ("CONFIRMED", "DISPUTED", "SENT")}
-    table = Table(title=f"Statements: {counts['CONFIRMED']} confirmed, {counts['DISPUTED']} disputed, "
-                        f"{counts['SENT']} without an answer")
+    table = Table(
+        title=f"Statements: {counts['CONFIRMED']} confirmed, {counts['DISPUTED']} disputed, "
+        f"{counts['SENT']} without an answer"
+    )
     for column in ("statementId", "customer", "closingBalance", "status", "theirBalance", "note"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["statementId"], f"{row['customerCode']} {row['customerName']}",
-                      f"{row['closingBalance']} {row['currency']}", row["status"], row["theirBalance"] or "",
-                      row["note"] or "")
+        table.add_row(
+            row["statementId"],
+            f"{row['customerCode']} {row['customerName']}",
+            f"{row['closingBalance']} {row['currency']}",
+            row["status"],
+            row["theirBalance"] or "",
+            row["note"] or "",
+        )
     Console(width=160).print(table)
 
 
@@ -129,8 +170,11 @@ def _answer(op: str, data: dict, database_url) -> None:
 @database_url_option
 def confirm_command(customer: str, identifier: str, note: Optional[str], database_url) -> None:
     """Record that the customer confirmed the statement's balance."""
-    _answer("confirmStatement", {"customerCode": customer, "statementId": identifier,
-                                 **({"note": note} if note else {})}, database_url)
+    _answer(
+        "confirmStatement",
+        {"customerCode": customer, "statementId": identifier, **({"note": note} if note else {})},
+        database_url,
+    )
 
 
 @statements_group.command("dispute")
@@ -141,5 +185,13 @@ def confirm_command(customer: str, identifier: str, note: Optional[str], databas
 @database_url_option
 def dispute_command(customer: str, identifier: str, reason: str, their_balance: Optional[str], database_url) -> None:
     """Record that the customer disputes the statement's balance, with its reason (and its own figure)."""
-    _answer("disputeStatement", {"customerCode": customer, "statementId": identifier, "reason": reason,
-                                 **({"theirBalance": their_balance} if their_balance else {})}, database_url)
+    _answer(
+        "disputeStatement",
+        {
+            "customerCode": customer,
+            "statementId": identifier,
+            "reason": reason,
+            **({"theirBalance": their_balance} if their_balance else {}),
+        },
+        database_url,
+    )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-import tomllib
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///arledger.db"
@@ -91,18 +91,20 @@ def _number(name: str, default: int, minimum: int) -> int:
 
 def _outbox_settings() -> dict[str, object]:
     """Where the outbox sends: SMTP for e-mail, an HTTP gateway for SMS, a folder for letters; and its pacing."""
-    return {"smtp_host": os.environ.get("ARLEDGER_SMTP_HOST") or None,
-            "smtp_port": _number("ARLEDGER_SMTP_PORT", 25, 1),
-            "smtp_from": os.environ.get("ARLEDGER_SMTP_FROM", ""),
-            "smtp_user": os.environ.get("ARLEDGER_SMTP_USER") or None,
-            "smtp_password": os.environ.get("ARLEDGER_SMTP_PASSWORD") or None,
-            "smtp_starttls": _switch("ARLEDGER_SMTP_STARTTLS", "off"),
-            "sms_url": os.environ.get("ARLEDGER_SMS_URL") or None,
-            "sms_token": os.environ.get("ARLEDGER_SMS_TOKEN") or None,
-            "letter_dir": os.environ.get("ARLEDGER_LETTER_DIR") or "letters",
-            "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 120, 1),
-            "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
-            "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0)}
+    return {
+        "smtp_host": os.environ.get("ARLEDGER_SMTP_HOST") or None,
+        "smtp_port": _number("ARLEDGER_SMTP_PORT", 25, 1),
+        "smtp_from": os.environ.get("ARLEDGER_SMTP_FROM", ""),
+        "smtp_user": os.environ.get("ARLEDGER_SMTP_USER") or None,
+        "smtp_password": os.environ.get("ARLEDGER_SMTP_PASSWORD") or None,
+        "smtp_starttls": _switch("ARLEDGER_SMTP_STARTTLS", "off"),
+        "sms_url": os.environ.get("ARLEDGER_SMS_URL") or None,
+        "sms_token": os.environ.get("ARLEDGER_SMS_TOKEN") or None,
+        "letter_dir": os.environ.get("ARLEDGER_LETTER_DIR") or "letters",
+        "lease_s": _number("ARLEDGER_OUTBOX_LEASE_S", 120, 1),
+        "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
+        "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0),
+    }
 
 
 @contextmanager
@@ -134,11 +136,15 @@ def store_env(database_url: str) -> dict[str, str]:
     `sqlite:///relative.db`, `sqlite:////absolute.db`, `postgresql://user:pass@host:port/db`.
     """
     if database_url.startswith("sqlite:///"):
-        path = database_url[len("sqlite:///"):]
+        path = database_url[len("sqlite:///") :]
         if not path:
             raise ConfigError(f"database URL {database_url!r} names no file")
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30",
-                "APPLICATION_RECORDER_TOPIC": "ledger.recorders:BatchSQLiteRecorder"}
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:BatchSQLiteRecorder",
+        }
     parts = urlsplit(database_url)
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
@@ -159,7 +165,8 @@ def store_env(database_url: str) -> dict[str, str]:
             "APPLICATION_RECORDER_TOPIC": "ledger.recorders:IndexedPostgresRecorder",
         }
     raise ConfigError(
-        f"unsupported database URL {database_url!r}: use sqlite:///path.db or postgresql://user:pass@host:port/db")
+        f"unsupported database URL {database_url!r}: use sqlite:///path.db or postgresql://user:pass@host:port/db"
+    )
 
 
 def redacted(database_url: str) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from arledger.config import named_errors, read_toml
-
 from ledger.risk_rules import DATED_RULES, RULES, Rule
 from ledger.scorecard import Factor, GradePolicy, Scorecard
 
@@ -41,23 +40,43 @@ def _decimal(value: Any, where: str) -> Decimal:
 def parse_policy(data: dict[str, Any], source: str) -> CreditPolicy:
     with named_errors(source, PolicyError):
         factors = tuple(
-            Factor(name=name, weight=int(spec["weight"]), direction=str(spec["direction"]),
-                   bands=tuple((_decimal(bound, f"{source}: factors.{name}.bands"), int(points))
-                               for bound, points in spec.get("bands", [])),
-                   missing_points=int(spec.get("missing_points", 50)))
-            for name, spec in data["factors"].items())
-        grades = tuple(GradePolicy(str(g["grade"]), _decimal(g["min_score"], f"{source}: grades.min_score"),
-                                   _decimal(g["limit_multiple"], f"{source}: grades.limit_multiple"),
-                                   int(g["terms_days"])) for g in data["grades"])
-        card = Scorecard(str(data["version"]), factors, grades, _decimal(data.get("limit_step", "100"),
-                                                                         f"{source}: limit_step"))
+            Factor(
+                name=name,
+                weight=int(spec["weight"]),
+                direction=str(spec["direction"]),
+                bands=tuple(
+                    (_decimal(bound, f"{source}: factors.{name}.bands"), int(points))
+                    for bound, points in spec.get("bands", [])
+                ),
+                missing_points=int(spec.get("missing_points", 50)),
+            )
+            for name, spec in data["factors"].items()
+        )
+        grades = tuple(
+            GradePolicy(
+                str(g["grade"]),
+                _decimal(g["min_score"], f"{source}: grades.min_score"),
+                _decimal(g["limit_multiple"], f"{source}: grades.limit_multiple"),
+                int(g["terms_days"]),
+            )
+            for g in data["grades"]
+        )
+        card = Scorecard(
+            str(data["version"]), factors, grades, _decimal(data.get("limit_step", "100"), f"{source}: limit_step")
+        )
         unknown = set(data.get("rules", {})) - set(RULES)
         if unknown:
             raise PolicyError(f"{source}: unknown rule(s) {', '.join(sorted(unknown))}; known: {', '.join(RULES)}")
-        rules = {name: Rule(name, _decimal(spec["threshold"], f"{source}: rules.{name}.threshold"),
-                            bool(spec.get("hold", False)), bool(spec.get("enabled", True)),
-                            _within_days(spec, name, source))
-                 for name, spec in data.get("rules", {}).items()}
+        rules = {
+            name: Rule(
+                name,
+                _decimal(spec["threshold"], f"{source}: rules.{name}.threshold"),
+                bool(spec.get("hold", False)),
+                bool(spec.get("enabled", True)),
+                _within_days(spec, name, source),
+            )
+            for name, spec in data.get("rules", {}).items()
+        }
         return CreditPolicy(card, int(data.get("renew_after_days", 365)), source, rules)
 
 
@@ -68,7 +87,9 @@ def _within_days(spec: dict, name: str, source: str) -> int | None:
         raise PolicyError(f"{source}: rules.{name}.within_days: only {' and '.join(DATED_RULES)} count events by date")
     days = spec["within_days"]
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise PolicyError(f"{source}: rules.{name}.within_days must be a whole number of days (1 or more), got {days!r}")
+        raise PolicyError(
+            f"{source}: rules.{name}.within_days must be a whole number of days (1 or more), got {days!r}"
+        )
     return days
 
 

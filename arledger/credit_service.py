@@ -21,10 +21,15 @@ from ledger.scorecard import Result, assess
 from projections.behaviour import Behaviour, behaviour
 
 # analyst input (camelCase, as GraphQL and files write it) -> scorecard factor
-ANALYST_INPUTS = {"industryPosition": "industry_position", "managementQuality": "management_quality",
-                  "yearsInBusiness": "years_in_business", "debtToAssets": "debt_to_assets",
-                  "currentRatio": "current_ratio", "profitMargin": "profit_margin",
-                  "operatingCashFlow": "operating_cash_flow"}
+ANALYST_INPUTS = {
+    "industryPosition": "industry_position",
+    "managementQuality": "management_quality",
+    "yearsInBusiness": "years_in_business",
+    "debtToAssets": "debt_to_assets",
+    "currentRatio": "current_ratio",
+    "profitMargin": "profit_margin",
+    "operatingCashFlow": "operating_cash_flow",
+}
 RATINGS = ("industryPosition", "managementQuality")
 
 
@@ -65,8 +70,9 @@ def parse_request(data: Any) -> AssessmentRequest:
     return AssessmentRequest(code, assessed_on, values, note, bool(apply))
 
 
-def assess_customer(ledger: Ledger, policy: CreditPolicy, request: AssessmentRequest,
-                    context: CommandContext) -> Assessment:
+def assess_customer(
+    ledger: Ledger, policy: CreditPolicy, request: AssessmentRequest, context: CommandContext
+) -> Assessment:
     """Score and record; raises NotFound for an unknown customer, LedgerErrors from the account."""
     if ledger.app.account(request.customer_code) is None:
         raise NotFound(f"no customer {request.customer_code}", ("customerCode",))
@@ -76,16 +82,27 @@ def assess_customer(ledger: Ledger, policy: CreditPolicy, request: AssessmentReq
         if request.analyst_values.get(factor) is not None and factor not in scored:
             raise ValidationError(f"the credit policy {policy.scorecard.version} does not score {name}", (name,))
     seen = behaviour(ledger.database, request.assessed_on, [request.customer_code])[request.customer_code]
-    values = {name: value for name, value in {**request.analyst_values, **seen.scorecard_values()}.items()
-              if name in scored}
+    values = {
+        name: value for name, value in {**request.analyst_values, **seen.scorecard_values()}.items() if name in scored
+    }
     result = assess(policy.scorecard, values, seen.monthly_invoicing)
     command = RecordCreditAssessment(
-        request.customer_code, request.assessed_on, policy.scorecard.version,
+        request.customer_code,
+        request.assessed_on,
+        policy.scorecard.version,
         tuple((name, None if value is None else str(value)) for name, value in values.items()),
-        tuple((f.name, None if f.value is None else str(f.value), f.points, f.weight, str(f.contribution))
-              for f in result.factors),
-        result.score, result.grade, seen.monthly_invoicing, result.recommended_limit, result.recommended_terms_days,
-        request.note, request.apply_recommendation)
+        tuple(
+            (f.name, None if f.value is None else str(f.value), f.points, f.weight, str(f.contribution))
+            for f in result.factors
+        ),
+        result.score,
+        result.grade,
+        seen.monthly_invoicing,
+        result.recommended_limit,
+        result.recommended_terms_days,
+        request.note,
+        request.apply_recommendation,
+    )
     outcome = ledger.app.execute(command, context)
     ledger.runner.catch_up(outcome.position)
     return Assessment(outcome, result, seen)

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from arledger.config import named_errors, read_toml
-
 from ledger.currencies import is_known_currency, minor_unit_exponent
-from ledger.money import largest_amount, quantum
 from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, DunningPolicy, Level
+from ledger.money import largest_amount, quantum
 
 DEFAULT_DUNNING_POLICY = Path(__file__).with_name("dunning_policy.toml")
 CHANNELS = MESSAGE_CHANNELS + TASK_CHANNELS
@@ -72,11 +71,14 @@ def _level(spec: dict[str, Any], where: str) -> Level:
         fees[currency] = _decimal(amount, f"{where}.fee.{currency}")
         places = minor_unit_exponent(currency)
         if fees[currency] > largest_amount(currency):
-            raise DunningPolicyError(f"{where}.fee.{currency}: {amount!r} is beyond the largest amount, "
-                                     f"{largest_amount(currency)} {currency}")
+            raise DunningPolicyError(
+                f"{where}.fee.{currency}: {amount!r} is beyond the largest amount, "
+                f"{largest_amount(currency)} {currency}"
+            )
         if fees[currency] != fees[currency].quantize(quantum(places)):
-            raise DunningPolicyError(f"{where}.fee.{currency}: {amount!r} has more decimals than {currency} allows "
-                                     f"({places})")
+            raise DunningPolicyError(
+                f"{where}.fee.{currency}: {amount!r} has more decimals than {currency} allows ({places})"
+            )
     rate = _decimal(spec.get("annual_interest_rate", "0"), f"{where}.annual_interest_rate")
     if rate > 1:
         raise DunningPolicyError(f"{where}.annual_interest_rate: {rate} is a fraction (0.12 is 12%), above 1")
@@ -98,14 +100,21 @@ def parse_dunning_policy(data: dict[str, Any], source: str) -> DunningConfig:
             if [level.days for level in levels] != sorted(level.days for level in levels):
                 raise DunningPolicyError(f"{where}: a higher level must not come due before a lower one")
             policies[name] = DunningPolicy(name, levels, gap)
-            names_zh.update({(name, int(level["level"])): str(level.get("name_zh", level["name"]))
-                             for level in spec["levels"]})
+            names_zh.update(
+                {(name, int(level["level"])): str(level.get("name_zh", level["name"])) for level in spec["levels"]}
+            )
         default = str(data["default_policy"])
         if default not in policies:
             raise DunningPolicyError(f"{source}: default_policy {default!r} is not one of {', '.join(policies)}")
         c = data["company"]
-        company = Company(str(c["name"]), str(c.get("name_zh", c["name"])), tuple(c.get("address", ())),
-                          str(c.get("phone", "")), str(c.get("email", "")), str(c.get("bank", "")))
+        company = Company(
+            str(c["name"]),
+            str(c.get("name_zh", c["name"])),
+            tuple(c.get("address", ())),
+            str(c.get("phone", "")),
+            str(c.get("email", "")),
+            str(c.get("bank", "")),
+        )
         return DunningConfig(str(data["version"]), default, policies, company, source, names_zh)
 
 

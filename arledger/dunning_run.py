@@ -49,30 +49,56 @@ def notice_command(ledger: Ledger, notice: Notice, contact: Contact) -> IssueDun
         rendered = ledger.renderer.render(notice, contact, channel)
         if channel in MESSAGE_CHANNELS:
             recipient = {"EMAIL": contact.email, "SMS": contact.phone, "LETTER": contact.name}[channel]
-            deliveries.append(DeliveryRequest(f"{notice.notice_id}:{channel}", channel, recipient, rendered.subject,
-                                              rendered.body, locale))
+            deliveries.append(
+                DeliveryRequest(
+                    f"{notice.notice_id}:{channel}", channel, recipient, rendered.subject, rendered.body, locale
+                )
+            )
         else:
             tasks.append(TaskRequest(f"{notice.notice_id}:{channel}", channel, rendered.body))
-    name = ledger.dunning.level_names_zh.get((notice.policy, level.level), level.name) if locale == "zh-CN" \
-        else level.name
+    name = (
+        ledger.dunning.level_names_zh.get((notice.policy, level.level), level.name) if locale == "zh-CN" else level.name
+    )
     return IssueDunningNotice(
-        notice.customer_code, notice.notice_id, notice.as_of, notice.policy, level.level, name, notice.currency,
-        tuple((line.invoice_number, line.due_on, line.days_overdue, line.outstanding, line.interest)
-              for line in notice.lines),
-        notice.fee, level.annual_interest_rate, level.channels, tuple(deliveries), tuple(tasks))
+        notice.customer_code,
+        notice.notice_id,
+        notice.as_of,
+        notice.policy,
+        level.level,
+        name,
+        notice.currency,
+        tuple(
+            (line.invoice_number, line.due_on, line.days_overdue, line.outstanding, line.interest)
+            for line in notice.lines
+        ),
+        notice.fee,
+        level.annual_interest_rate,
+        level.channels,
+        tuple(deliveries),
+        tuple(tasks),
+    )
 
 
 def summary(notice: Notice) -> dict[str, Any]:
     money = lambda amount: format_amount(amount, notice.currency)  # noqa: E731
-    return {"noticeId": notice.notice_id, "customerCode": notice.customer_code, "level": notice.level.level,
-            "levelName": notice.level.name, "channels": list(notice.level.channels),
-            "invoices": [line.invoice_number for line in notice.lines], "currency": notice.currency,
-            "outstanding": money(notice.outstanding), "interest": money(notice.interest), "fee": money(notice.fee),
-            "totalDue": money(notice.total_due)}
+    return {
+        "noticeId": notice.notice_id,
+        "customerCode": notice.customer_code,
+        "level": notice.level.level,
+        "levelName": notice.level.name,
+        "channels": list(notice.level.channels),
+        "invoices": [line.invoice_number for line in notice.lines],
+        "currency": notice.currency,
+        "outstanding": money(notice.outstanding),
+        "interest": money(notice.interest),
+        "fee": money(notice.fee),
+        "totalDue": money(notice.total_due),
+    }
 
 
-def plan(ledger: Ledger, as_of: date, customer_code: Optional[str] = None) -> tuple[list[IssueDunningNotice],
-                                                                                   RunReport]:
+def plan(
+    ledger: Ledger, as_of: date, customer_code: Optional[str] = None
+) -> tuple[list[IssueDunningNotice], RunReport]:
     """Decide and render (no writes): the commands a run would execute, and the report of what they say."""
     ledger.runner.catch_up()
     report = RunReport(as_of, dry_run=True)
@@ -101,17 +127,19 @@ def plan(ledger: Ledger, as_of: date, customer_code: Optional[str] = None) -> tu
     return commands, report
 
 
-def run(ledger: Ledger, as_of: date, actor: str, dry_run: bool = False,
-        customer_code: Optional[str] = None) -> RunReport:
+def run(
+    ledger: Ledger, as_of: date, actor: str, dry_run: bool = False, customer_code: Optional[str] = None
+) -> RunReport:
     commands, report = plan(ledger, as_of, customer_code)
     if dry_run:
         return report
     report.dry_run = False
     issued = set()
     for start in range(0, len(commands), BATCH_NOTICES):
-        batch = commands[start:start + BATCH_NOTICES]
-        operations = [(command, CommandContext(actor=actor, operation_key=f"dunning:{command.notice_id}"))
-                      for command in batch]
+        batch = commands[start : start + BATCH_NOTICES]
+        operations = [
+            (command, CommandContext(actor=actor, operation_key=f"dunning:{command.notice_id}")) for command in batch
+        ]
         for command, result in zip(batch, ledger.app.execute_many(operations)):
             if isinstance(result, LedgerError):
                 report.failed.append(f"{command.customer_code}: {result.code} {result.message}")
@@ -129,8 +157,14 @@ class PreviewError(ValueError):
     """The preview cannot be made (unknown customer or level, nothing open): the message says which."""
 
 
-def preview(ledger: Ledger, customer_code: str, level: int, as_of: date, channel: Optional[str] = None,
-            locale: Optional[str] = None) -> list[tuple[str, Rendered]]:
+def preview(
+    ledger: Ledger,
+    customer_code: str,
+    level: int,
+    as_of: date,
+    channel: Optional[str] = None,
+    locale: Optional[str] = None,
+) -> list[tuple[str, Rendered]]:
     """What `level` would send the customer for all its open invoices as of `as_of` (whether or not they are due
     for it), channel by channel, in the customer's locale or `locale`. Nothing is recorded."""
     ledger.runner.catch_up()
@@ -141,8 +175,10 @@ def preview(ledger: Ledger, customer_code: str, level: int, as_of: date, channel
     policy = ledger.dunning.policy(policy_name if policy_name in ledger.dunning.policies else None)
     chosen = [candidate for candidate in policy.levels if candidate.level == level]
     if not chosen:
-        raise PreviewError(f"level {level}: policy {policy.name} has levels "
-                           f"{', '.join(str(candidate.level) for candidate in policy.levels)}")
+        raise PreviewError(
+            f"level {level}: policy {policy.name} has levels "
+            f"{', '.join(str(candidate.level) for candidate in policy.levels)}"
+        )
     if channel is not None and channel not in (*MESSAGE_CHANNELS, *TASK_CHANNELS):
         raise PreviewError(f"channel {channel!r}: use one of {', '.join((*MESSAGE_CHANNELS, *TASK_CHANNELS))}")
     items = open_items(ledger.database, as_of, [customer_code]).get(customer_code, [])
@@ -150,7 +186,16 @@ def preview(ledger: Ledger, customer_code: str, level: int, as_of: date, channel
         raise PreviewError(f"customer {customer_code} has nothing open as of {as_of}: a notice would have no lines")
     target, currency = chosen[0], items[0].currency
     lines = tuple(line(item, target, as_of) for item in sorted(items, key=lambda i: (i.due_on, i.invoice_number)))
-    notice = Notice(customer_code, currency, policy.name, target, as_of, lines,
-                    target.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency))))
+    notice = Notice(
+        customer_code,
+        currency,
+        policy.name,
+        target,
+        as_of,
+        lines,
+        target.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency))),
+    )
     contact = Contact(customer_code, name, email, phone, locale or customer_locale)
-    return [(each, ledger.renderer.render(notice, contact, each)) for each in ([channel] if channel else target.channels)]
+    return [
+        (each, ledger.renderer.render(notice, contact, each)) for each in ([channel] if channel else target.channels)
+    ]

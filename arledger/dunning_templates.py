@@ -44,24 +44,51 @@ class Renderer:
     def __init__(self, config: DunningConfig, template_dir: Optional[str] = None) -> None:
         self.config = config
         folders = [str(template_dir)] if template_dir else []
-        self.environment = Environment(loader=FileSystemLoader([*folders, str(SHIPPED_TEMPLATES)]),
-                                       undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+        self.environment = Environment(
+            loader=FileSystemLoader([*folders, str(SHIPPED_TEMPLATES)]),
+            undefined=StrictUndefined,
+            keep_trailing_newline=False,
+            autoescape=False,
+        )
 
     def context(self, notice: Notice, contact: Contact, locale: str) -> dict[str, Any]:
         money = lambda amount: format_amount(amount, notice.currency)  # noqa: E731
         level = notice.level
-        name = self.config.level_names_zh.get((notice.policy, level.level), level.name) if locale == "zh-CN" \
+        name = (
+            self.config.level_names_zh.get((notice.policy, level.level), level.name)
+            if locale == "zh-CN"
             else level.name
+        )
         rate = level.annual_interest_rate
-        return {"company": self.config.company, "customer": contact, "n": {
-            "id": notice.notice_id, "level": level.level, "level_name": name, "as_of": notice.as_of.isoformat(),
-            "currency": notice.currency, "numbers": ", ".join(line.invoice_number for line in notice.lines),
-            "lines": [{"invoice": line.invoice_number, "due_on": line.due_on.isoformat(),
-                       "days_overdue": line.days_overdue, "outstanding": money(line.outstanding),
-                       "interest": money(line.interest)} for line in notice.lines],
-            "outstanding": money(notice.outstanding), "interest": money(notice.interest), "fee": money(notice.fee),
-            "total_due": money(notice.total_due), "charges_interest": rate > 0, "charges_fee": notice.fee > 0,
-            "rate_percent": f"{(rate * 100).normalize():f}" if rate else "0"}}
+        return {
+            "company": self.config.company,
+            "customer": contact,
+            "n": {
+                "id": notice.notice_id,
+                "level": level.level,
+                "level_name": name,
+                "as_of": notice.as_of.isoformat(),
+                "currency": notice.currency,
+                "numbers": ", ".join(line.invoice_number for line in notice.lines),
+                "lines": [
+                    {
+                        "invoice": line.invoice_number,
+                        "due_on": line.due_on.isoformat(),
+                        "days_overdue": line.days_overdue,
+                        "outstanding": money(line.outstanding),
+                        "interest": money(line.interest),
+                    }
+                    for line in notice.lines
+                ],
+                "outstanding": money(notice.outstanding),
+                "interest": money(notice.interest),
+                "fee": money(notice.fee),
+                "total_due": money(notice.total_due),
+                "charges_interest": rate > 0,
+                "charges_fee": notice.fee > 0,
+                "rate_percent": f"{(rate * 100).normalize():f}" if rate else "0",
+            },
+        }
 
     def render_statement(self, values: dict[str, Any], contact: Contact) -> Rendered:
         """A statement's cover e-mail (`statement.<locale>.j2`, blocks subject and email); `values` are its id,
@@ -71,8 +98,10 @@ class Renderer:
         try:
             template = self.environment.get_template(name)
             context = template.new_context({"company": self.config.company, "customer": contact, "s": values})
-            return Rendered("".join(template.blocks["subject"](context)).strip(),
-                            "".join(template.blocks["email"](context)).strip() + "\n")
+            return Rendered(
+                "".join(template.blocks["subject"](context)).strip(),
+                "".join(template.blocks["email"](context)).strip() + "\n",
+            )
         except TemplateNotFound:
             raise TemplateError(f"statement template {name} not found") from None
         except Exception as error:  # jinja2's UndefinedError and friends: name the template
@@ -85,8 +114,9 @@ class Renderer:
         try:
             template = self.environment.get_template(name)
         except TemplateNotFound:
-            raise TemplateError(f"dunning template {name} not found (level {notice.level.level} of policy "
-                                f"{notice.policy})") from None
+            raise TemplateError(
+                f"dunning template {name} not found (level {notice.level.level} of policy {notice.policy})"
+            ) from None
         values = self.context(notice, contact, locale)
         values["l"] = self.environment.get_template(f"_lines.{locale}.j2").module  # the table and totals macros
         context = template.new_context(values)
@@ -99,5 +129,3 @@ class Renderer:
         except Exception as error:  # jinja2's UndefinedError and friends: name the template
             raise TemplateError(f"dunning template {name}: {error}") from None
         return Rendered(subject, body + "\n" if channel in ("EMAIL", "LETTER") else body)
-
-

@@ -13,9 +13,11 @@ from projections.halt import ReadModelsHalted
 
 log = logging.getLogger(__name__)
 
-RECOVERY = ("read the reason (also at /readyz and in the log), remove its cause (upgrade arledger to a release "
-            "that folds the event), then run `arledger rebuild`, or restart `arledger project` (it also retries "
-            "by itself); the README's Production section, \"When the read models halt\", has the steps")
+RECOVERY = (
+    "read the reason (also at /readyz and in the log), remove its cause (upgrade arledger to a release "
+    "that folds the event), then run `arledger rebuild`, or restart `arledger project` (it also retries "
+    'by itself); the README\'s Production section, "When the read models halt", has the steps'
+)
 
 
 def operator_message(error: ReadModelsHalted) -> str:
@@ -36,6 +38,7 @@ class HaltWatch:
 
     def running(self) -> None:
         if self.position is not None:
-            log.warning("%s: the read models are no longer halted at position %d; carrying on", self.what,
-                        self.position)
+            log.warning(
+                "%s: the read models are no longer halted at position %d; carrying on", self.what, self.position
+            )
             self.position = None

@@ -63,8 +63,13 @@ class ImportReport:
             self.applied += 1
 
     def as_dict(self) -> dict[str, object]:
-        return {"lines": self.lines, "applied": self.applied, "duplicates": self.duplicates, "failed": self.failed,
-                "errors": [error.as_dict() for error in self.errors]}
+        return {
+            "lines": self.lines,
+            "applied": self.applied,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
+            "errors": [error.as_dict() for error in self.errors],
+        }
 
 
 def parse_line(text: bytes, occurrences: dict[str, int]) -> tuple[Command, str | None]:
@@ -79,7 +84,9 @@ def parse_line(text: bytes, occurrences: dict[str, int]) -> tuple[Command, str |
         raise ValidationError('a line must be a JSON object {"op": ..., "input": {...}}')
     unknown = sorted(set(document) - _LINE_KEYS)
     if unknown:
-        raise ValidationError(f"unknown key {unknown[0]!r} on the line; expected op, input and optional key", (unknown[0],))
+        raise ValidationError(
+            f"unknown key {unknown[0]!r} on the line; expected op, input and optional key", (unknown[0],)
+        )
     if "input" not in document:
         raise ValidationError("the line has no input object", ("input",))
     command = parse_command(document.get("op"), document["input"])
@@ -103,8 +110,9 @@ def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
             yield number, stripped
 
 
-def run_import(app: LedgerApplication, lines: Iterable[bytes], actor: str,
-               progress: Callable[[int], None] | None = None) -> ImportReport:
+def run_import(
+    app: LedgerApplication, lines: Iterable[bytes], actor: str, progress: Callable[[int], None] | None = None
+) -> ImportReport:
     """Apply every line; returns counts and the errors by line number."""
     report = ImportReport()
     occurrences: dict[str, int] = {}

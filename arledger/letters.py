@@ -16,14 +16,22 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.lib import colors
 from reportlab.platypus import (
-    Flowable, HRFlowable, Paragraph, Preformatted, SimpleDocTemplate, Spacer, Table, TableStyle)
+    Flowable,
+    HRFlowable,
+    Paragraph,
+    Preformatted,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from arledger.dunning_policy import Company
 
@@ -35,13 +43,15 @@ def _styles(locale: str) -> dict[str, ParagraphStyle]:
     chinese = locale == "zh-CN"
     font, bold = (CHINESE_FONT, CHINESE_FONT) if chinese else ("Helvetica", "Helvetica-Bold")
     wrap = "CJK" if chinese else None
-    return {"head": ParagraphStyle("head", fontName=bold, fontSize=15, leading=19, wordWrap=wrap),
-            "small": ParagraphStyle("small", fontName=font, fontSize=8.5, leading=11, wordWrap=wrap),
-            "subject": ParagraphStyle("subject", fontName=bold, fontSize=11.5, leading=15, spaceBefore=6,
-                                      spaceAfter=6, wordWrap=wrap),
-            "body": ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap=wrap),
-            "table": ParagraphStyle("table", fontName=CHINESE_FONT if chinese else "Courier", fontSize=8.5,
-                                    leading=12)}
+    return {
+        "head": ParagraphStyle("head", fontName=bold, fontSize=15, leading=19, wordWrap=wrap),
+        "small": ParagraphStyle("small", fontName=font, fontSize=8.5, leading=11, wordWrap=wrap),
+        "subject": ParagraphStyle(
+            "subject", fontName=bold, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=6, wordWrap=wrap
+        ),
+        "body": ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap=wrap),
+        "table": ParagraphStyle("table", fontName=CHINESE_FONT if chinese else "Courier", fontSize=8.5, leading=12),
+    }
 
 
 def _block(text: str, styles: dict[str, ParagraphStyle]) -> Flowable:
@@ -56,17 +66,28 @@ def _block(text: str, styles: dict[str, ParagraphStyle]) -> Flowable:
         return Preformatted(text, styles["table"])
     font = styles["body"].fontName
     table = Table([header, *rows], hAlign="LEFT")
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
-                               ("ALIGN", (2, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
-                               ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
 def _letterhead(company: Company, locale: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    return [Paragraph(escape(company.name_zh if locale == "zh-CN" else company.name), styles["head"]),
-            Paragraph(escape("  |  ".join([*company.address, company.phone, company.email])), styles["small"]),
-            HRFlowable(width="100%", thickness=0.6, spaceBefore=4, spaceAfter=10)]
+    return [
+        Paragraph(escape(company.name_zh if locale == "zh-CN" else company.name), styles["head"]),
+        Paragraph(escape("  |  ".join([*company.address, company.phone, company.email])), styles["small"]),
+        HRFlowable(width="100%", thickness=0.6, spaceBefore=4, spaceAfter=10),
+    ]
 
 
 def _write_atomically(path: Path, build: Any) -> Path:
@@ -92,27 +113,56 @@ def _write_atomically(path: Path, build: Any) -> Path:
 
 def _grid(rows: list[list[str]], font: str, numeric_from: int) -> Table:
     table = Table(rows, hAlign="LEFT", repeatRows=1)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                               ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-                               ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
-                               ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 2)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
 STATEMENT_WORDS = {
-    "en": {"title": "Statement of account", "period": "Period", "opening": "Opening balance", "closing":
-           "Closing balance", "head": ["Date", "Kind", "Number", "Debit", "Credit", "Balance"], "aging": "Aging at",
-           "current": "Current", "confirm": "Please confirm this balance, or tell us what differs, quoting statement"},
-    "zh-CN": {"title": "对账单", "period": "期间", "opening": "期初余额", "closing": "期末余额",
-              "head": ["日期", "类型", "单据号", "借方", "贷方", "余额"], "aging": "账龄（截至", "current": "未到期",
-              "confirm": "请核对并确认上述余额；如有差异，请注明对账单编号并说明原因：",
-              "kinds": {"INVOICE": "发票", "PAYMENT": "收款", "CREDIT_NOTE": "贷项通知单", "WRITE_OFF": "核销",
-                        "REVERSAL": "冲回"}}}
+    "en": {
+        "title": "Statement of account",
+        "period": "Period",
+        "opening": "Opening balance",
+        "closing": "Closing balance",
+        "head": ["Date", "Kind", "Number", "Debit", "Credit", "Balance"],
+        "aging": "Aging at",
+        "current": "Current",
+        "confirm": "Please confirm this balance, or tell us what differs, quoting statement",
+    },
+    "zh-CN": {
+        "title": "对账单",
+        "period": "期间",
+        "opening": "期初余额",
+        "closing": "期末余额",
+        "head": ["日期", "类型", "单据号", "借方", "贷方", "余额"],
+        "aging": "账龄（截至",
+        "current": "未到期",
+        "confirm": "请核对并确认上述余额；如有差异，请注明对账单编号并说明原因：",
+        "kinds": {
+            "INVOICE": "发票",
+            "PAYMENT": "收款",
+            "CREDIT_NOTE": "贷项通知单",
+            "WRITE_OFF": "核销",
+            "REVERSAL": "冲回",
+        },
+    },
+}
 
 
-def statement_pdf(company: Company, locale: str, customer_name: str, statement: dict, aging: dict | None,
-                  statement_id: str) -> bytes:
+def statement_pdf(
+    company: Company, locale: str, customer_name: str, statement: dict, aging: dict | None, statement_id: str
+) -> bytes:
     """A statement of account (the CONTRACT's statement, with the aging at its last day) as PDF bytes."""
     styles = _styles(locale)
     words = STATEMENT_WORDS["zh-CN" if locale == "zh-CN" else "en"]
@@ -121,45 +171,91 @@ def statement_pdf(company: Company, locale: str, customer_name: str, statement: 
     story: list[Flowable] = [
         *_letterhead(company, locale, styles),
         Paragraph(escape(f"{words['title']} — {customer_name} ({statement['customerCode']})"), styles["subject"]),
-        Paragraph(escape(f"{words['period']}: {statement['from']} – {statement['to']}  ·  {statement_id}"
-                         if locale != "zh-CN" else f"{words['period']}：{statement['from']} 至 {statement['to']}  "
-                                                   f"{statement_id}"), styles["body"]),
+        Paragraph(
+            escape(
+                f"{words['period']}: {statement['from']} – {statement['to']}  ·  {statement_id}"
+                if locale != "zh-CN"
+                else f"{words['period']}：{statement['from']} 至 {statement['to']}  {statement_id}"
+            ),
+            styles["body"],
+        ),
         Spacer(1, 3 * mm),
         Paragraph(escape(f"{words['opening']}: {statement['openingBalance']} {currency}"), styles["body"]),
         Spacer(1, 2 * mm),
-        _grid([words["head"], *([line["date"], words.get("kinds", {}).get(line["kind"], line["kind"]), line["number"],
-                                 line["debit"], line["credit"],
-                                 line["balance"]] for line in statement["lines"])], styles["body"].fontName, 3),
+        _grid(
+            [
+                words["head"],
+                *(
+                    [
+                        line["date"],
+                        words.get("kinds", {}).get(line["kind"], line["kind"]),
+                        line["number"],
+                        line["debit"],
+                        line["credit"],
+                        line["balance"],
+                    ]
+                    for line in statement["lines"]
+                ),
+            ],
+            styles["body"].fontName,
+            3,
+        ),
         Spacer(1, 2 * mm),
-        Paragraph(escape(f"{words['closing']}: {statement['closingBalance']} {currency}"), styles["subject"])]
+        Paragraph(escape(f"{words['closing']}: {statement['closingBalance']} {currency}"), styles["subject"]),
+    ]
     if aging and aging["rows"]:
         row = aging["rows"][0]
         edges = aging["boundaries"]
         labels = [words["current"], *(f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)), f"{edges[-1]}+"]
-        story += [Paragraph(escape(f"{words['aging']} {statement['to']}" + ("）" if locale == "zh-CN" else "")),
-                            styles["body"]),
-                  _grid([labels, [row["current"], *row["buckets"]]], styles["body"].fontName, 0)]
+        story += [
+            Paragraph(
+                escape(f"{words['aging']} {statement['to']}" + ("）" if locale == "zh-CN" else "")), styles["body"]
+            ),
+            _grid([labels, [row["current"], *row["buckets"]]], styles["body"].fontName, 0),
+        ]
     story += [Spacer(1, 4 * mm), Paragraph(escape(f"{words['confirm']} {statement_id}."), styles["body"])]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                      bottomMargin=16 * mm, title=words["title"], author=head, invariant=1).build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=words["title"],
+        author=head,
+        invariant=1,
+    ).build(story)
     return buffer.getvalue()
 
 
-def letter_pdf(path: Path, company: Company, locale: str, addressee: str, dated: str, subject: str,
-               body: str) -> Path:
+def letter_pdf(path: Path, company: Company, locale: str, addressee: str, dated: str, subject: str, body: str) -> Path:
     """Write the letter to `path` (atomically) and return it."""
     styles = _styles(locale)
     head = company.name_zh if locale == "zh-CN" else company.name
-    letterhead = [*_letterhead(company, locale, styles),
-                  Paragraph(escape(dated), styles["body"]), Spacer(1, 4 * mm),
-                  Paragraph(escape(addressee), styles["body"]), Spacer(1, 6 * mm),
-                  Paragraph(escape(subject), styles["subject"])]
-    story = letterhead + [item for block in body.split("\n\n") if block.strip()
-                          for item in (_block(block, styles), Spacer(1, 3 * mm))]
+    letterhead = [
+        *_letterhead(company, locale, styles),
+        Paragraph(escape(dated), styles["body"]),
+        Spacer(1, 4 * mm),
+        Paragraph(escape(addressee), styles["body"]),
+        Spacer(1, 6 * mm),
+        Paragraph(escape(subject), styles["subject"]),
+    ]
+    story = letterhead + [
+        item for block in body.split("\n\n") if block.strip() for item in (_block(block, styles), Spacer(1, 3 * mm))
+    ]
 
     def build(temporary: str) -> None:
-        SimpleDocTemplate(temporary, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=18 * mm,
-                          bottomMargin=18 * mm, title=subject, author=head, invariant=1).build(story)
+        SimpleDocTemplate(
+            temporary,
+            pagesize=A4,
+            leftMargin=22 * mm,
+            rightMargin=22 * mm,
+            topMargin=18 * mm,
+            bottomMargin=18 * mm,
+            title=subject,
+            author=head,
+            invariant=1,
+        ).build(story)
 
     return _write_atomically(path, build)

@@ -22,8 +22,13 @@ class CorrelationFilter(logging.Filter):
 def configure_logging(log_format: str = "json", level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
-        handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s %(correlation_id)s",
-                                           rename_fields={"levelname": "level", "name": "logger"}, timestamp="time"))
+        handler.setFormatter(
+            JsonFormatter(
+                "%(levelname)s %(name)s %(message)s %(correlation_id)s",
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp="time",
+            )
+        )
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"))
     handler.addFilter(CorrelationFilter())

@@ -17,7 +17,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from arledger.availability import when_available
 from arledger.senders import DeliveryError, Outgoing
@@ -40,7 +40,7 @@ class OutboxSettings:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -51,9 +51,14 @@ class StepReport:
 
 
 class Outbox:
-    def __init__(self, ledger: Ledger, senders: dict[str, Callable[[Outgoing], str]],
-                 settings: OutboxSettings = OutboxSettings(), worker: str | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        senders: dict[str, Callable[[Outgoing], str]],
+        settings: OutboxSettings = OutboxSettings(),
+        worker: str | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.ledger = ledger
         self.senders = senders
         self.settings = settings
@@ -73,9 +78,12 @@ class Outbox:
             "ON n.notice_id = d.notice_id LEFT JOIN {p}statements s ON s.statement_id = d.notice_id "
             f"WHERE d.channel IN ({marks}) AND (d.status = 'PENDING' OR (d.status = 'RETRY' AND d.retry_us <= ?) "
             "OR (d.status = 'SENDING' AND d.lease_us <= ?)) ORDER BY d.position LIMIT ?",
-            [*channels, micros(now), micros(now), self.settings.batch])
-        return [(Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat(), r[10]), r[7],
-                 r[9]) for r in rows]
+            [*channels, micros(now), micros(now), self.settings.batch],
+        )
+        return [
+            (Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat(), r[10]), r[7], r[9])
+            for r in rows
+        ]
 
     def step(self) -> StepReport:
         """Attempt every delivery due now (one batch)."""
@@ -88,9 +96,15 @@ class Outbox:
         return report
 
     def _give_up(self, item: Outgoing, attempts: int, report: StepReport) -> None:
-        outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempts, False,
-                                        f"gave up: {attempts} attempt(s) ended without an outcome (worker stopped "
-                                        "while sending); check the receiver before sending it again", None)
+        outcome = RecordDeliveryOutcome(
+            item.customer_code,
+            item.delivery_id,
+            attempts,
+            False,
+            f"gave up: {attempts} attempt(s) ended without an outcome (worker stopped "
+            "while sending); check the receiver before sending it again",
+            None,
+        )
         report.failed += 1
         self._record(outcome, item, attempts)
 
@@ -98,8 +112,10 @@ class Outbox:
         context = CommandContext(actor=self.worker)
         now = self.clock()
         try:
-            self.ledger.app.execute(ClaimDelivery(item.customer_code, item.delivery_id, attempt, self.worker, now,
-                                                  self.settings.lease_s), context)
+            self.ledger.app.execute(
+                ClaimDelivery(item.customer_code, item.delivery_id, attempt, self.worker, now, self.settings.lease_s),
+                context,
+            )
         except LedgerError as refusal:  # another worker claimed it first, or it changed since we read it
             log.info("outbox: %s not claimed: %s", item.delivery_id, refusal.message)
             report.skipped += 1
@@ -107,19 +123,24 @@ class Outbox:
         try:
             detail = self.senders[item.channel](item)
         except Exception as error:  # noqa: BLE001 (a fault of ours is a failure to record, not a dead worker)
-            reason, retryable = (error.reason, error.retry) if isinstance(error, DeliveryError) else (
-                f"unexpected error while sending: {type(error).__name__}: {error}", False)
+            reason, retryable = (
+                (error.reason, error.retry)
+                if isinstance(error, DeliveryError)
+                else (f"unexpected error while sending: {type(error).__name__}: {error}", False)
+            )
             if not isinstance(error, DeliveryError):
                 log.exception("outbox: %s failed unexpectedly", item.delivery_id)
             retry = retryable and attempt < self.settings.max_attempts
             retry_at = self.clock() + timedelta(seconds=self.settings.backoff_s * 2 ** (attempt - 1)) if retry else None
             # A receiver's reply or an exception's message is not ours to refuse: escaped, it can always be stored.
-            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, False, printable(reason),
-                                            retry_at)
+            outcome = RecordDeliveryOutcome(
+                item.customer_code, item.delivery_id, attempt, False, printable(reason), retry_at
+            )
             report.failed += 1
         else:
-            outcome = RecordDeliveryOutcome(item.customer_code, item.delivery_id, attempt, True, printable(detail),
-                                            None)
+            outcome = RecordDeliveryOutcome(
+                item.customer_code, item.delivery_id, attempt, True, printable(detail), None
+            )
             report.delivered += 1
         self._record(outcome, item, attempt)
 
@@ -128,9 +149,11 @@ class Outbox:
         (or refused), and recording that is what keeps it from being sent again. (A retry after a commit whose
         reply was lost is recognised: the attempt is no longer the latest unrecorded one, see below.)"""
         try:
-            when_available(lambda: self.ledger.app.execute(outcome, CommandContext(actor=self.worker)),
-                           f"outbox: recording the outcome of {item.delivery_id}", deadline_s=self.settings.lease_s,
-                           recover=self.ledger.recover)
+            when_available(
+                lambda: self.ledger.app.execute(outcome, CommandContext(actor=self.worker)),
+                f"outbox: recording the outcome of {item.delivery_id}",
+                deadline_s=self.settings.lease_s,
+                recover=self.ledger.recover,
+            )
         except LedgerError as refusal:  # our lease ran out and another attempt took over: it records the outcome
-            log.warning("outbox: outcome of %s attempt %d not recorded: %s", item.delivery_id, attempt,
-                        refusal.message)
+            log.warning("outbox: outcome of %s attempt %d not recorded: %s", item.delivery_id, attempt, refusal.message)

@@ -27,9 +27,15 @@ log = logging.getLogger(__name__)
 
 WATCH = "risk_watch"
 BATCH_EVENTS = 1000
-QUIET_TOPICS = frozenset(event_class.TOPIC for event_class in (
-    CustomerAccount.RiskAlertRaised, CustomerAccount.RiskAlertAcknowledged, CustomerAccount.RiskAlertCleared,
-    CustomerAccount.RiskConditionsEnded))
+QUIET_TOPICS = frozenset(
+    event_class.TOPIC
+    for event_class in (
+        CustomerAccount.RiskAlertRaised,
+        CustomerAccount.RiskAlertAcknowledged,
+        CustomerAccount.RiskAlertCleared,
+        CustomerAccount.RiskConditionsEnded,
+    )
+)
 
 
 class RiskWatcher:
@@ -59,9 +65,14 @@ class RiskWatcher:
         ids = sorted(accounts)
         codes = []
         for offset in range(0, len(ids), BATCH_EVENTS):
-            chunk = ids[offset:offset + BATCH_EVENTS]  # natural-key claims are not accounts: they match nothing
-            codes += [row[0] for row in self.ledger.database.execute(
-                f"SELECT customer_code FROM {{p}}customers WHERE account_id IN ({','.join('?' * len(chunk))})", chunk)]
+            chunk = ids[offset : offset + BATCH_EVENTS]  # natural-key claims are not accounts: they match nothing
+            codes += [
+                row[0]
+                for row in self.ledger.database.execute(
+                    f"SELECT customer_code FROM {{p}}customers WHERE account_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            ]
         return sorted(codes)
 
     def step(self) -> ScanReport | None:
@@ -75,15 +86,20 @@ class RiskWatcher:
         if end <= start:
             return None
         codes = self.changed_customers(start, end)
-        report = scan(self.ledger, self.ledger.credit_policy, self.today(), codes, self.actor) if codes != [] \
+        report = (
+            scan(self.ledger, self.ledger.credit_policy, self.today(), codes, self.actor)
+            if codes != []
             else ScanReport(0, 0, 0, [])
+        )
         if report.failed:
-            log.warning("risk watch: not recorded%s: %s", ", will retry" if report.conflicted else "",
-                        "; ".join(report.failed))
+            log.warning(
+                "risk watch: not recorded%s: %s", ", will retry" if report.conflicted else "", "; ".join(report.failed)
+            )
         if report.conflicted:
             return report
-        self.ledger.database.execute("UPDATE {p}tracking SET position = ? WHERE projection = ? AND position < ?",
-                                     (end, WATCH, end))
+        self.ledger.database.execute(
+            "UPDATE {p}tracking SET position = ? WHERE projection = ? AND position < ?", (end, WATCH, end)
+        )
         return report
 
 
@@ -96,7 +112,7 @@ class WatcherThread:
         self.woken = threading.Event()
         self.thread = threading.Thread(target=self._run, name="risk-watch", daemon=True)
 
-    def start(self) -> "WatcherThread":
+    def start(self) -> WatcherThread:
         self.thread.start()
         return self
 

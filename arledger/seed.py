@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from arledger.importer import ImportReport
 from arledger.seed_story import Action, customer_story
@@ -37,19 +37,25 @@ def seed_actions(customers: int, random_seed: int, end_date: date) -> list[tuple
     return merged
 
 
-def seed_history(app: LedgerApplication, customers: int, random_seed: int, end_date: date,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def seed_history(
+    app: LedgerApplication,
+    customers: int,
+    random_seed: int,
+    end_date: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Write the history through execute_many in batches; returns the same report as an import."""
     report = ImportReport()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     actions = seed_actions(customers, random_seed, end_date)
     for start in range(0, len(actions), IMPORT_BATCH_LINES):
-        chunk = actions[start:start + IMPORT_BATCH_LINES]
+        chunk = actions[start : start + IMPORT_BATCH_LINES]
         operations = []
         for code, action in chunk:
             recorded_at = min(action.at, now)
-            context = CommandContext(actor=SEED_ACTOR, operation_key=f"seed:{random_seed}:{code}:{action.order}",
-                                     recorded_at=recorded_at)
+            context = CommandContext(
+                actor=SEED_ACTOR, operation_key=f"seed:{random_seed}:{code}:{action.order}", recorded_at=recorded_at
+            )
             operations.append((parse_command(action.op, action.input), context))
         results = app.execute_many(operations)
         for offset, (result, (command, _context)) in enumerate(zip(results, operations)):

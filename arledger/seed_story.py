@@ -23,8 +23,20 @@ CURRENCIES = {"CNY": 70, "USD": 18, "EUR": 6, "JPY": 6}
 PRICE_FACTOR = {"CNY": Decimal(1), "USD": Decimal("0.14"), "EUR": Decimal("0.13"), "JPY": Decimal(21)}
 TAX_RATES = {"CNY": ["0.13", "0.13", "0.13", "0.09", "0.06", "0"], "USD": ["0"], "EUR": ["0.2", "0"], "JPY": ["0.1"]}
 METHODS = {"BANK_TRANSFER": 60, "ONLINE": 15, "CHEQUE": 10, "CARD": 10, "CASH": 5}
-PRODUCTS = ["Steel fasteners", "Hydraulic pump", "Packaging film", "Control cable", "LED panel", "Bearing set",
-            "Industrial adhesive", "Filter cartridge", "Copper wire", "Maintenance service", "Freight", "Sensor module"]
+PRODUCTS = [
+    "Steel fasteners",
+    "Hydraulic pump",
+    "Packaging film",
+    "Control cable",
+    "LED panel",
+    "Bearing set",
+    "Industrial adhesive",
+    "Filter cartridge",
+    "Copper wire",
+    "Maintenance service",
+    "Freight",
+    "Sensor module",
+]
 CITIES = ["Shanghai", "Shenzhen", "Hangzhou", "Suzhou", "Ningbo", "Chengdu", "Wuhan", "Qingdao", "Xiamen", "Tianjin"]
 WORDS = ["Hongda", "Jinyuan", "Huaxin", "Tianrui", "Zhongke", "Yongsheng", "Boyuan", "Xinghe", "Anda", "Ruifeng"]
 WESTERN = ["Northwind", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Acme", "Hooli"]
@@ -55,7 +67,9 @@ class Story:
     counters: dict[str, int] = field(default_factory=dict)
 
     def add(self, day: date, op: str, data: dict, delta: Decimal = Decimal(0), hour: int | None = None) -> None:
-        at = datetime.combine(day, time(hour if hour is not None else self.rng.randint(9, 17), self.rng.randint(0, 59)), TIMEZONE)
+        at = datetime.combine(
+            day, time(hour if hour is not None else self.rng.randint(9, 17), self.rng.randint(0, 59)), TIMEZONE
+        )
         self.actions.append(Action(at, len(self.actions), op, data, delta))
 
     def next_number(self, prefix: str) -> str:
@@ -76,7 +90,11 @@ def customer_story(code: str, rng: random.Random, end: date) -> list[Action]:
     interval = rng.randint(10, 35)
     has_limit = rng.random() < 0.65
     typical = (Decimal(rng.randint(20, 400)) * 100 * PRICE_FACTOR[currency]).quantize(Decimal(1))
-    limit = (typical * Decimal(max(2, (terms + 30) // interval + 2))).quantize(Decimal(1000), rounding=ROUND_UP) if has_limit else None
+    limit = (
+        (typical * Decimal(max(2, (terms + 30) // interval + 2))).quantize(Decimal(1000), rounding=ROUND_UP)
+        if has_limit
+        else None
+    )
     story.add(start, "registerCustomer", _registration(code, rng, currency, terms, limit), hour=8)
     hold_day = None
     day = start + timedelta(days=rng.randint(1, 10))
@@ -87,19 +105,29 @@ def customer_story(code: str, rng: random.Random, end: date) -> list[Action]:
         if profile == "never" and hold_day is None:
             hold_day = due + timedelta(days=60)
             if hold_day <= end:
-                story.add(hold_day, "placeCreditHold", {"customerCode": code, "reason": "no payment 60 days past due"},
-                          hour=8)
+                story.add(
+                    hold_day, "placeCreditHold", {"customerCode": code, "reason": "no payment 60 days past due"}, hour=8
+                )
         day += timedelta(days=max(3, interval + rng.randint(-4, 4)))
     return _review_credit_limits(story, limit)
 
 
 def _registration(code: str, rng: random.Random, currency: str, terms: int, limit: Decimal | None) -> dict:
     chinese = currency == "CNY"
-    name = (f"{rng.choice(CITIES)} {rng.choice(WORDS)} Trading Co., Ltd." if chinese
-            else f"{rng.choice(WESTERN)} {rng.choice(['Industries', 'Supply', 'Holdings', 'Logistics'])} Inc.")
-    data = {"code": code, "name": name, "currency": currency, "paymentTermsDays": terms,
-            "email": f"ap@{code.lower()}.example.com", "phone": f"+86-21-{rng.randint(10000000, 99999999)}",
-            "locale": "zh-CN" if chinese else "en"}
+    name = (
+        f"{rng.choice(CITIES)} {rng.choice(WORDS)} Trading Co., Ltd."
+        if chinese
+        else f"{rng.choice(WESTERN)} {rng.choice(['Industries', 'Supply', 'Holdings', 'Logistics'])} Inc."
+    )
+    data = {
+        "code": code,
+        "name": name,
+        "currency": currency,
+        "paymentTermsDays": terms,
+        "email": f"ap@{code.lower()}.example.com",
+        "phone": f"+86-21-{rng.randint(10000000, 99999999)}",
+        "locale": "zh-CN" if chinese else "en",
+    }
     if limit is not None:
         data["creditLimit"] = format_amount(limit, currency)
     return data
@@ -109,9 +137,17 @@ def _lines(story: Story, typical: Decimal) -> list[dict]:
     rng, places = story.rng, 0 if story.currency == "JPY" else 2
     lines = []
     for _ in range(rng.randint(1, 4)):
-        unit_price = (typical / rng.randint(5, 60) * Decimal(rng.uniform(0.5, 1.5))).quantize(Decimal(1).scaleb(-places))
-        lines.append({"description": rng.choice(PRODUCTS), "quantity": str(rng.choice([1, 2, 5, 10, 12, 20, 25, 50])),
-                      "unitPrice": str(max(unit_price, Decimal(1))), "taxRate": rng.choice(TAX_RATES[story.currency])})
+        unit_price = (typical / rng.randint(5, 60) * Decimal(rng.uniform(0.5, 1.5))).quantize(
+            Decimal(1).scaleb(-places)
+        )
+        lines.append(
+            {
+                "description": rng.choice(PRODUCTS),
+                "quantity": str(rng.choice([1, 2, 5, 10, 12, 20, 25, 50])),
+                "unitPrice": str(max(unit_price, Decimal(1))),
+                "taxRate": rng.choice(TAX_RATES[story.currency]),
+            }
+        )
     return lines
 
 
@@ -120,8 +156,15 @@ def _invoice_life(story: Story, profile: str, day: date, terms: int, typical: De
     rng, code = story.rng, story.code
     number = story.next_number("INV")
     lines = _lines(story, typical)
-    priced = price_lines(tuple(InvoiceLine(l["description"], Decimal(l["quantity"]), Decimal(l["unitPrice"]),
-                                           Decimal(l["taxRate"])) for l in lines), story.currency)
+    priced = price_lines(
+        tuple(
+            InvoiceLine(
+                item["description"], Decimal(item["quantity"]), Decimal(item["unitPrice"]), Decimal(item["taxRate"])
+            )
+            for item in lines
+        ),
+        story.currency,
+    )
     total = sum((line.net + line.tax for line in priced), Decimal(0))
     data = {"number": number, "customerCode": code, "issueDate": day.isoformat(), "lines": lines}
     plans: tuple[InstallmentPlan, ...] = ()
@@ -132,15 +175,35 @@ def _invoice_life(story: Story, profile: str, day: date, terms: int, typical: De
     installments = split_installments(total, plans, day + timedelta(days=terms), story.currency)
     story.add(day, "issueInvoice", data, total)
     if rng.random() < 0.03 and day + timedelta(days=1) <= story.end:
-        story.add(day + timedelta(days=1), "voidInvoice", {"number": number, "voidedOn": (day + timedelta(days=1)).isoformat(),
-                                                          "reason": "issued in error: wrong price list"}, -total)
+        story.add(
+            day + timedelta(days=1),
+            "voidInvoice",
+            {
+                "number": number,
+                "voidedOn": (day + timedelta(days=1)).isoformat(),
+                "reason": "issued in error: wrong price list",
+            },
+            -total,
+        )
         return installments[-1][0]
     outstanding = total
     if not plans and rng.random() < 0.06 and day + timedelta(days=4) <= story.end:
-        credit = (total * Decimal(rng.choice(["0.05", "0.1", "0.2"]))).quantize(Decimal(1) if story.currency == "JPY" else Decimal("0.01"))
-        story.add(day + timedelta(days=4), "issueCreditNote", {
-            "number": story.next_number("CN"), "customerCode": code, "amount": story.money(credit),
-            "issueDate": (day + timedelta(days=4)).isoformat(), "reason": "goods returned damaged", "invoiceNumber": number}, -credit)
+        credit = (total * Decimal(rng.choice(["0.05", "0.1", "0.2"]))).quantize(
+            Decimal(1) if story.currency == "JPY" else Decimal("0.01")
+        )
+        story.add(
+            day + timedelta(days=4),
+            "issueCreditNote",
+            {
+                "number": story.next_number("CN"),
+                "customerCode": code,
+                "amount": story.money(credit),
+                "issueDate": (day + timedelta(days=4)).isoformat(),
+                "reason": "goods returned damaged",
+                "invoiceNumber": number,
+            },
+            -credit,
+        )
         outstanding -= credit
     shares = installments if plans else [(installments[0][0], outstanding)]
     for due, amount in shares:
@@ -148,10 +211,19 @@ def _invoice_life(story: Story, profile: str, day: date, terms: int, typical: De
     return installments[-1][0]
 
 
-DUNNING_STEPS = [(1, 1, "EMAIL"), (15, 2, "EMAIL"), (30, 3, "LETTER"), (45, 3, "PHONE"), (60, 4, "AGENCY"), (90, 5, "LEGAL")]
+DUNNING_STEPS = [
+    (1, 1, "EMAIL"),
+    (15, 2, "EMAIL"),
+    (30, 3, "LETTER"),
+    (45, 3, "PHONE"),
+    (60, 4, "AGENCY"),
+    (90, 5, "LEGAL"),
+]
 
 
-def _payment_plan(rng: random.Random, profile: str, issued: date, due: date, amount: Decimal, currency: str) -> list[tuple[date, Decimal]]:
+def _payment_plan(
+    rng: random.Random, profile: str, issued: date, due: date, amount: Decimal, currency: str
+) -> list[tuple[date, Decimal]]:
     def part(fraction: float) -> Decimal:
         return (amount * Decimal(str(fraction))).quantize(Decimal(1) if currency == "JPY" else Decimal("0.01"))
 
@@ -173,12 +245,16 @@ def _payment_plan(rng: random.Random, profile: str, issued: date, due: date, amo
 
 def _settle(story: Story, profile: str, number: str, issued: date, due: date, amount: Decimal) -> None:
     """Payments, dunning, promises, disputes and write-offs for one installment's amount."""
-    rng, code, end = story.rng, story.code, story.end
+    rng, end = story.rng, story.end
     plan = _payment_plan(rng, profile, issued, due, amount, story.currency)
     disputed = profile != "never" and rng.random() < 0.04
     if disputed and due + timedelta(days=15) <= end:
-        story.add(due - timedelta(days=3), "openDispute", {"invoiceNumber": number, "reason": "quantity delivered short"})
-        story.add(due + timedelta(days=15), "resolveDispute", {"invoiceNumber": number, "reason": "delivery note confirmed"})
+        story.add(
+            due - timedelta(days=3), "openDispute", {"invoiceNumber": number, "reason": "quantity delivered short"}
+        )
+        story.add(
+            due + timedelta(days=15), "resolveDispute", {"invoiceNumber": number, "reason": "delivery note confirmed"}
+        )
         plan = [(max(day, due + timedelta(days=18)), part) for day, part in plan]
     else:
         disputed = False
@@ -194,12 +270,24 @@ def _settle(story: Story, profile: str, number: str, issued: date, due: date, am
             break
         if (disputed and offset < 18) or (level >= 4 and profile != "never"):
             continue
-        story.add(acted_on, "recordDunningAction", {"invoiceNumber": number, "level": level, "channel": channel,
-                                                   "actedOn": acted_on.isoformat(), "note": f"level {level} notice"})
+        story.add(
+            acted_on,
+            "recordDunningAction",
+            {
+                "invoiceNumber": number,
+                "level": level,
+                "channel": channel,
+                "actedOn": acted_on.isoformat(),
+                "note": f"level {level} notice",
+            },
+        )
     if profile == "late" and plan and plan[0][0] > due + timedelta(days=10) and due + timedelta(days=6) <= end:
         promised_on = plan[0][0] - timedelta(days=rng.choice([0, 0, 0, 5]))
-        story.add(due + timedelta(days=6), "recordPromiseToPay",
-                  {"invoiceNumber": number, "promisedOn": promised_on.isoformat(), "amount": story.money(amount)})
+        story.add(
+            due + timedelta(days=6),
+            "recordPromiseToPay",
+            {"invoiceNumber": number, "promisedOn": promised_on.isoformat(), "amount": story.money(amount)},
+        )
     remaining = amount
     for day, part in plan:
         if day > end:
@@ -208,9 +296,17 @@ def _settle(story: Story, profile: str, number: str, issued: date, due: date, am
         remaining -= part
     write_off_on = due + timedelta(days=180 if profile == "never" else 200)
     if remaining > 0 and profile in ("never", "partial") and write_off_on <= end and rng.random() < 0.7:
-        story.add(write_off_on, "writeOffInvoice", {"number": number, "writtenOffOn": write_off_on.isoformat(),
-                                                    "amount": story.money(remaining),
-                                                    "reason": "uncollectible: customer unresponsive"}, -remaining)
+        story.add(
+            write_off_on,
+            "writeOffInvoice",
+            {
+                "number": number,
+                "writtenOffOn": write_off_on.isoformat(),
+                "amount": story.money(remaining),
+                "reason": "uncollectible: customer unresponsive",
+            },
+            -remaining,
+        )
 
 
 def _pay(story: Story, number: str, day: date, amount: Decimal) -> None:
@@ -221,21 +317,47 @@ def _pay(story: Story, number: str, day: date, amount: Decimal) -> None:
         received += Decimal(rng.choice([10, 50, 100])) * (21 if story.currency == "JPY" else 1)
     reference = story.next_number("PAY")
     recorded = min(day + timedelta(days=rng.choice([0, 0, 0, 1, 1, 2])), end)
-    story.add(recorded, "recordPayment", {
-        "reference": reference, "customerCode": story.code, "amount": story.money(received),
-        "receivedOn": day.isoformat(), "method": method,
-        "allocations": [{"invoiceNumber": number, "amount": story.money(amount)}]}, -amount)
+    story.add(
+        recorded,
+        "recordPayment",
+        {
+            "reference": reference,
+            "customerCode": story.code,
+            "amount": story.money(received),
+            "receivedOn": day.isoformat(),
+            "method": method,
+            "allocations": [{"invoiceNumber": number, "amount": story.money(amount)}],
+        },
+        -amount,
+    )
     if method == "CHEQUE" and rng.random() < 0.15 and day + timedelta(days=12) <= end:
-        story.add(day + timedelta(days=5), "reversePayment", {"reference": reference, "reversedOn": (day + timedelta(days=5)).isoformat(),
-                                                             "reason": "cheque returned: insufficient funds"}, amount)
+        story.add(
+            day + timedelta(days=5),
+            "reversePayment",
+            {
+                "reference": reference,
+                "reversedOn": (day + timedelta(days=5)).isoformat(),
+                "reason": "cheque returned: insufficient funds",
+            },
+            amount,
+        )
         _pay_again(story, number, day + timedelta(days=12), amount)
 
 
 def _pay_again(story: Story, number: str, day: date, amount: Decimal) -> None:
-    story.add(day, "recordPayment", {
-        "reference": story.next_number("PAY"), "customerCode": story.code, "amount": story.money(amount),
-        "receivedOn": day.isoformat(), "method": "BANK_TRANSFER",
-        "allocations": [{"invoiceNumber": number, "amount": story.money(amount)}]}, -amount)
+    story.add(
+        day,
+        "recordPayment",
+        {
+            "reference": story.next_number("PAY"),
+            "customerCode": story.code,
+            "amount": story.money(amount),
+            "receivedOn": day.isoformat(),
+            "method": "BANK_TRANSFER",
+            "allocations": [{"invoiceNumber": number, "amount": story.money(amount)}],
+        },
+        -amount,
+    )
 
 
 def _review_credit_limits(story: Story, limit: Decimal | None) -> list[Action]:
@@ -248,9 +370,18 @@ def _review_credit_limits(story: Story, limit: Decimal | None) -> list[Action]:
     for action in ordered:
         if action.op == "issueInvoice" and exposure + action.exposure_delta > limit:
             limit = ((exposure + action.exposure_delta) * Decimal("1.3")).quantize(Decimal(1000), rounding=ROUND_UP)
-            reviewed.append(Action(action.at - timedelta(seconds=1), action.order + 100_000, "changeCreditLimit", {
-                "customerCode": story.code, "creditLimit": story.money(limit),
-                "reason": "annual review: volume increased"}))
+            reviewed.append(
+                Action(
+                    action.at - timedelta(seconds=1),
+                    action.order + 100_000,
+                    "changeCreditLimit",
+                    {
+                        "customerCode": story.code,
+                        "creditLimit": story.money(limit),
+                        "reason": "annual review: volume increased",
+                    },
+                )
+            )
         exposure += action.exposure_delta
         reviewed.append(action)
     return reviewed

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import smtplib
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -73,8 +72,9 @@ class SmtpSettings:
 Attachments = Callable[[Outgoing], list[tuple[str, str, bytes]]]  # (file name, MIME type, content)
 
 
-def email_sender(settings: SmtpSettings, company: Company,
-                 attachments: Optional[Attachments] = None) -> Callable[[Outgoing], str]:
+def email_sender(
+    settings: SmtpSettings, company: Company, attachments: Optional[Attachments] = None
+) -> Callable[[Outgoing], str]:
     sender = settings.sender or company.email
     domain = sender.rpartition("@")[2] or "arledger.invalid"
 
@@ -89,7 +89,7 @@ def email_sender(settings: SmtpSettings, company: Company,
         message["Message-ID"] = message_id(item.delivery_id, domain)
         message["X-Arledger-Delivery"] = item.delivery_id
         message.set_content(item.body)
-        for name, mime, content in (attachments(item) if attachments else []):
+        for name, mime, content in attachments(item) if attachments else []:
             main, _, sub = mime.partition("/")
             message.add_attachment(content, maintype=main, subtype=sub, filename=name)
         try:
@@ -101,11 +101,13 @@ def email_sender(settings: SmtpSettings, company: Company,
                 refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _text in error.recipients.values()]
-            raise DeliveryError(f"recipient refused: {error.recipients}", retry=all(400 <= c < 500 for c in codes))
+            raise DeliveryError(
+                f"recipient refused: {error.recipients}", retry=all(400 <= c < 500 for c in codes)
+            ) from error
         except smtplib.SMTPResponseException as error:
-            raise DeliveryError(f"SMTP {error.smtp_code}: {error.smtp_error!r}", retry=error.smtp_code < 500)
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
-            raise DeliveryError(f"SMTP server {settings.host}:{settings.port}: {error}", retry=True)
+            raise DeliveryError(f"SMTP {error.smtp_code}: {error.smtp_error!r}", retry=error.smtp_code < 500) from error
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"SMTP server {settings.host}:{settings.port}: {error}", retry=True) from error
         if refused:
             raise DeliveryError(f"recipient refused: {refused}", retry=False)
         return f"accepted by {settings.host}:{settings.port} as {message['Message-ID']}"
@@ -121,8 +123,12 @@ def sms_sender(url: str, token: Optional[str]) -> Callable[[Outgoing], str]:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            response = httpx.post(url, json={"id": item.delivery_id, "to": item.recipient, "text": item.body},
-                                  headers=headers, timeout=SMS_TIMEOUT_S)
+            response = httpx.post(
+                url,
+                json={"id": item.delivery_id, "to": item.recipient, "text": item.body},
+                headers=headers,
+                timeout=SMS_TIMEOUT_S,
+            )
         except httpx.HTTPError as error:
             raise DeliveryError(f"SMS gateway {url}: {error}", retry=True) from None
         if response.is_success:
@@ -137,8 +143,15 @@ def letter_writer(folder: Path, company: Company) -> Callable[[Outgoing], str]:
     def send(item: Outgoing) -> str:
         target = folder / file_name(item.delivery_id)
         try:
-            letter_pdf(target, company, item.locale, item.recipient or item.customer_code, item.requested_on,
-                       item.subject, item.body)
+            letter_pdf(
+                target,
+                company,
+                item.locale,
+                item.recipient or item.customer_code,
+                item.requested_on,
+                item.subject,
+                item.body,
+            )
         except OSError as error:
             raise DeliveryError(f"letter {target}: {error}", retry=True) from None
         return f"written to {target}"

@@ -52,8 +52,10 @@ def unindexed_problem(app: LedgerApplication) -> str | None:
         return f"the event log holds {tail.describe()}"
     head, last = recorder.index_head(), recorder.max_notification_id() or 0
     if head > last:
-        return (f"the hash chain has entries up to position {head} but the log's last event is at position {last}: "
-                "events at its end were deleted (`arledger verify` names them)")
+        return (
+            f"the hash chain has entries up to position {head} but the log's last event is at position {last}: "
+            "events at its end were deleted (`arledger verify` names them)"
+        )
     return None
 
 
@@ -105,8 +107,13 @@ def fold_after_save(runner: ProjectionRunner) -> None:
         pass
 
 
-def open_ledger(database_url: str, credit_policy_path: str | None = None, risk_watch: bool = False,
-                dunning_policy_path: str | None = None, template_dir: str | None = None) -> Ledger:
+def open_ledger(
+    database_url: str,
+    credit_policy_path: str | None = None,
+    risk_watch: bool = False,
+    dunning_policy_path: str | None = None,
+    template_dir: str | None = None,
+) -> Ledger:
     """Application + read models. On SQLite the read models follow every save in process (a caller reads its own
     write); on PostgreSQL a worker follows the log and readers catch up or wait for a position."""
     app = build_application(database_url)

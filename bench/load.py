@@ -25,10 +25,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 CUSTOMERS = 40  # bench/mixed.lua asks about these: {prefix}C0..C39 and invoices {prefix}S0..S199
-ISSUE = ("mutation($i: IssueInvoiceInput!) { issueInvoice(input: $i) { userErrors { code message } "
-         "invoice { number outstanding } } }")
-PAY = ("mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErrors { code message } "
-       "payment { reference unallocated } } }")
+ISSUE = (
+    "mutation($i: IssueInvoiceInput!) { issueInvoice(input: $i) { userErrors { code message } "
+    "invoice { number outstanding } } }"
+)
+PAY = (
+    "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErrors { code message } "
+    "payment { reference unallocated } } }"
+)
 REGISTER = "mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { userErrors { code message } } }"
 
 
@@ -36,6 +40,7 @@ def seed(url: str, token: str, prefix: str) -> None:
     """Forty customers with five invoices each, a payment on every other invoice."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+
         def call(query: str, variables: dict) -> None:
             answer = client.post("/graphql", json={"query": query, "variables": {"i": variables}}).json()
             payload = next(iter(answer["data"].values()))
@@ -52,13 +57,23 @@ def seed(url: str, token: str, prefix: str) -> None:
 
 def _invoice(number: str, code: str, n: int) -> dict:
     day = 1 + n % 28
-    return {"number": number, "customerCode": code, "issueDate": f"2026-{1 + n % 10:02d}-{day:02d}",
-            "lines": [{"description": "Load line", "quantity": "2", "unitPrice": f"{100 + n % 50}.25"}]}
+    return {
+        "number": number,
+        "customerCode": code,
+        "issueDate": f"2026-{1 + n % 10:02d}-{day:02d}",
+        "lines": [{"description": "Load line", "quantity": "2", "unitPrice": f"{100 + n % 50}.25"}],
+    }
 
 
 def _payment(reference: str, code: str, number: str) -> dict:
-    return {"reference": reference, "customerCode": code, "amount": "50.00", "receivedOn": "2026-11-01",
-            "method": "BANK_TRANSFER", "allocations": [{"invoiceNumber": number, "amount": "50.00"}]}
+    return {
+        "reference": reference,
+        "customerCode": code,
+        "amount": "50.00",
+        "receivedOn": "2026-11-01",
+        "method": "BANK_TRANSFER",
+        "allocations": [{"invoiceNumber": number, "amount": "50.00"}],
+    }
 
 
 async def _ping(request: Request) -> JSONResponse:
@@ -80,7 +95,7 @@ def raw_insert_rate(database_url: str, connections: int, seconds: float) -> dict
     """Single-row insert transactions, each committed on its own, from `connections` threads: per second, and the
     median latency of one when a single connection inserts alone."""
     if database_url.startswith("sqlite:///"):
-        path = database_url[len("sqlite:///"):]
+        path = database_url[len("sqlite:///") :]
         setup = sqlite3.connect(path)
         setup.execute("PRAGMA journal_mode=WAL")
         setup.execute("CREATE TABLE IF NOT EXISTS raw_load (id TEXT PRIMARY KEY, body BLOB)")

@@ -18,13 +18,16 @@ class RawSqlite:
         self.connection = sqlite3.connect(path, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=FULL")
-        self.connection.execute("CREATE TABLE IF NOT EXISTS raw_events (originator_id TEXT, originator_version "
-                                "INTEGER, topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
+        self.connection.execute(
+            "CREATE TABLE IF NOT EXISTS raw_events (originator_id TEXT, originator_version "
+            "INTEGER, topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
+        )
 
     def insert(self, rows: Sequence[Row]) -> None:
         self.connection.execute("BEGIN")
-        self.connection.executemany("INSERT INTO raw_events VALUES (?,?,?,?)",
-                                    [(r[0].hex, r[1], r[2], r[3]) for r in rows])
+        self.connection.executemany(
+            "INSERT INTO raw_events VALUES (?,?,?,?)", [(r[0].hex, r[1], r[2], r[3]) for r in rows]
+        )
         self.connection.execute("COMMIT")
 
     def close(self) -> None:
@@ -36,15 +39,18 @@ class RawPostgres:
 
     def __init__(self, url: str) -> None:
         self.connection = psycopg.connect(url, autocommit=True)
-        self.connection.execute("CREATE TABLE IF NOT EXISTS raw_events (originator_id uuid NOT NULL, originator_version "
-                                "bigint NOT NULL, topic text, state bytea, notification_id bigserial, "
-                                "PRIMARY KEY (originator_id, originator_version))")
+        self.connection.execute(
+            "CREATE TABLE IF NOT EXISTS raw_events (originator_id uuid NOT NULL, originator_version "
+            "bigint NOT NULL, topic text, state bytea, notification_id bigserial, "
+            "PRIMARY KEY (originator_id, originator_version))"
+        )
         self.connection.execute("CREATE UNIQUE INDEX IF NOT EXISTS raw_events_nid ON raw_events (notification_id)")
 
     def insert(self, rows: Sequence[Row]) -> None:
         with self.connection.transaction(), self.connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO raw_events (originator_id, originator_version, topic, state) "
-                               "VALUES (%s, %s, %s, %s)", rows)
+            cursor.executemany(
+                "INSERT INTO raw_events (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)", rows
+            )
 
     def copy(self, rows: Sequence[Row]) -> None:
         with self.connection.transaction(), self.connection.cursor() as cursor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
@@ -22,20 +22,41 @@ from ledger.instants import micros
 from ledger.loading import AggregateLoader
 from replay.verify import verify
 
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+START = datetime(2025, 1, 1, tzinfo=UTC)
 CYCLES = 333  # invoice + payment received + payment allocated: ~1,000 account events
 
 
 def _one_busy_customer(app) -> list[datetime]:
-    run = lambda op, data, minute: app.execute(parse_command(op, data), CommandContext(  # noqa: E731
-        actor="bench", recorded_at=START + timedelta(minutes=minute)))
+    run = lambda op, data, minute: app.execute(
+        parse_command(op, data),
+        CommandContext(  # noqa: E731
+            actor="bench", recorded_at=START + timedelta(minutes=minute)
+        ),
+    )
     run("registerCustomer", {"code": "BUSY", "name": "Busy Ltd", "currency": "CNY"}, 0)
     instants = []
     for n in range(1, CYCLES + 1):
-        run("issueInvoice", {"number": f"B-{n}", "customerCode": "BUSY", "issueDate": "2025-01-01",
-                             "lines": [{"description": "x", "quantity": "1", "unitPrice": "10.00"}]}, 2 * n)
-        run("recordPayment", {"reference": f"P-{n}", "customerCode": "BUSY", "amount": "10.00",
-                              "receivedOn": "2025-01-02", "method": "CASH"}, 2 * n + 1)
+        run(
+            "issueInvoice",
+            {
+                "number": f"B-{n}",
+                "customerCode": "BUSY",
+                "issueDate": "2025-01-01",
+                "lines": [{"description": "x", "quantity": "1", "unitPrice": "10.00"}],
+            },
+            2 * n,
+        )
+        run(
+            "recordPayment",
+            {
+                "reference": f"P-{n}",
+                "customerCode": "BUSY",
+                "amount": "10.00",
+                "receivedOn": "2025-01-02",
+                "method": "CASH",
+            },
+            2 * n + 1,
+        )
         instants.append(START + timedelta(minutes=2 * n + 1, seconds=30))
     return instants
 
@@ -45,13 +66,19 @@ def _raw_read(app, version: int) -> None:
     table, identity = app.recorder.events_table_name, account_id("BUSY")
     if app.recorder.__class__.__name__.startswith("Indexed"):  # PostgreSQL
         with app.recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
-            cursor.execute(f'SELECT state FROM "{app.recorder.datastore.schema}"."{table}" WHERE originator_id = %s '
-                           "AND originator_version <= %s ORDER BY originator_version", (identity, version))
+            cursor.execute(
+                f'SELECT state FROM "{app.recorder.datastore.schema}"."{table}" WHERE originator_id = %s '
+                "AND originator_version <= %s ORDER BY originator_version",
+                (identity, version),
+            )
             rows = [row["state"] for row in cursor.fetchall()]
     else:
         with app.recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version <= ? "
-                           "ORDER BY originator_version", (identity.hex, version))
+            cursor.execute(
+                f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version <= ? "
+                "ORDER BY originator_version",
+                (identity.hex, version),
+            )
             rows = [row[0] for row in cursor.fetchall()]
     for state in rows:
         orjson.loads(state)
@@ -62,9 +89,10 @@ def test_account_as_known_at_a_random_instant(benchmark, store_url):
     ledger = open_ledger(url)
     instants = _one_busy_customer(ledger.app)
     chooser = random.Random(7)
-    late = instants[int(len(instants) * 0.9):]  # most of the account's history: the expensive case
-    account = benchmark.pedantic(lambda: ledger.app.account_known_at("BUSY", chooser.choice(late)),
-                                 rounds=30, warmup_rounds=3)
+    late = instants[int(len(instants) * 0.9) :]  # most of the account's history: the expensive case
+    account = benchmark.pedantic(
+        lambda: ledger.app.account_known_at("BUSY", chooser.choice(late)), rounds=30, warmup_rounds=3
+    )
     assert account is not None and len(account.invoices) > CYCLES * 0.8
     versions = [ledger.app.recorder.version_known_at(account_id("BUSY"), micros(instant)) for instant in late]
     raw_s = time_reference(lambda: _raw_read(ledger.app, chooser.choice(versions)), 30)

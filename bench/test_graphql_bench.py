@@ -26,12 +26,24 @@ from graphql_api.server import build_app
 from graphql_api.types import load_customer
 from projections.aging import AgingQuery, aging_report
 
-CUSTOMER_FIELDS = ("code", "name", "currency", "creditLimit", "onCreditHold", "paymentTermsDays", "outstanding",
-                   "unallocatedCredit")
-SMALL = ('{ customer(code: "C0001") { code name currency creditLimit onCreditHold paymentTermsDays outstanding '
-         'unallocatedCredit } }')
-AGING = ('{ aging(asOf: "%s") { asOf knownAt basis boundaries rows { customerCode currency outstanding current buckets '
-         'unallocatedCredit } totals { currency outstanding current buckets unallocatedCredit } } }' % END.isoformat())
+CUSTOMER_FIELDS = (
+    "code",
+    "name",
+    "currency",
+    "creditLimit",
+    "onCreditHold",
+    "paymentTermsDays",
+    "outstanding",
+    "unallocatedCredit",
+)
+SMALL = (
+    '{ customer(code: "C0001") { code name currency creditLimit onCreditHold paymentTermsDays outstanding '
+    "unallocatedCredit } }"
+)
+AGING = (
+    '{ aging(asOf: "%s") { asOf knownAt basis boundaries rows { customerCode currency outstanding current buckets '
+    "unallocatedCredit } totals { currency outstanding current buckets unallocatedCredit } } }" % END.isoformat()
+)
 
 
 def _free_port() -> int:
@@ -65,8 +77,7 @@ def _served(url: str):
     thread.start()
     while not server.started:
         time.sleep(0.01)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"},
-                          timeout=60)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}, timeout=60)
     try:
         yield client
     finally:

@@ -63,10 +63,23 @@ def _wrk() -> str:
 
 def _drive(base: str, seconds: float, connections: int = CONCURRENCY, **env: str) -> dict:
     """Run wrk with bench/mixed.lua; its last line is the script's JSON summary."""
-    done = subprocess.run([_wrk(), "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s",
-                           str(Path(__file__).parent / "mixed.lua"), base], capture_output=True, text=True,
-                          timeout=seconds + 120, env={**os.environ, **{f"ARLEDGER_LOAD_{k.upper()}": v
-                                                                        for k, v in env.items()}})
+    done = subprocess.run(
+        [
+            _wrk(),
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(Path(__file__).parent / "mixed.lua"),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+        env={**os.environ, **{f"ARLEDGER_LOAD_{k.upper()}": v for k, v in env.items()}},
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -80,9 +93,23 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 def _plain(processes: int) -> dict:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "bench.load:plain_app", "--port",
-                               str(port), "--workers", str(processes), "--log-level", "warning"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "bench.load:plain_app",
+            "--port",
+            str(port),
+            "--workers",
+            str(processes),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -103,18 +130,43 @@ def _ours(url: str, processes: int, log_dir: Path) -> dict:
     token = TokenStore(ledger.database).create("admin", "load")
     ledger.close()
     port = free_port()
-    started = [subprocess.Popen([sys.executable, "-m", "arledger", "serve", "--port", str(port), "--workers",
-                                 str(processes), "--database-url", url], env=QUIET, stdout=subprocess.DEVNULL,
-                                stderr=(log_dir / "serve.log").open("w"))]
+    started = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "arledger",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(processes),
+                "--database-url",
+                url,
+            ],
+            env=QUIET,
+            stdout=subprocess.DEVNULL,
+            stderr=(log_dir / "serve.log").open("w"),
+        )
+    ]
     if url.startswith("postgresql"):
-        started.append(subprocess.Popen([sys.executable, "-m", "arledger", "project", "--poll-interval", "0.05",
-                                         "--database-url", url], env=QUIET, stdout=subprocess.DEVNULL,
-                                        stderr=(log_dir / "worker.log").open("w")))
+        started.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "arledger", "project", "--poll-interval", "0.05", "--database-url", url],
+                env=QUIET,
+                stdout=subprocess.DEVNULL,
+                stderr=(log_dir / "worker.log").open("w"),
+            )
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, started[0])
-        subprocess.run([sys.executable, "-m", "bench.load", "--url", base, "--token", token, "--prefix", "B"],
-                       check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            [sys.executable, "-m", "bench.load", "--url", base, "--token", token, "--prefix", "B"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
         result = _drive(base, LOAD_SECONDS, token=token, prefix="B")
         alone = _drive(base, 5, connections=1, token=token, prefix="B", write_share="1")
         result["write_alone_p50_ms"] = alone["p50_ms"]  # one client writing: no queueing, the cost of a write

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,7 +79,9 @@ def _hand_written_aging(database, as_of: date, known_at: datetime) -> list[tuple
         "SUM(amount_minor) amount FROM ar_settlements WHERE effective_day <= ? AND recorded_us <= ? AND NOT "
         "(undone_day IS NOT NULL AND undone_day <= ? AND undone_recorded_us <= ?) GROUP BY invoice_number) s USING "
         "(invoice_number) WHERE i.issue_day <= ? AND i.recorded_us <= ? AND NOT (i.void_day IS NOT NULL AND "
-        "i.void_day <= ? AND i.void_recorded_us <= ?) GROUP BY i.customer_code", (d, t, d, t, d, t, d, t))
+        "i.void_day <= ? AND i.void_recorded_us <= ?) GROUP BY i.customer_code",
+        (d, t, d, t, d, t, d, t),
+    )
 
 
 @pytest.mark.parametrize("customers", SIZES)
@@ -97,7 +99,7 @@ def test_current_aging(benchmark, customers, tmp_path):
 def test_time_travel_aging(benchmark, customers, tmp_path):
     ledger = open_ledger(seeded_sqlite(customers, tmp_path))
     as_of = END - timedelta(days=120)
-    known_at = datetime.combine(as_of, datetime.min.time(), timezone.utc) + timedelta(days=3)
+    known_at = datetime.combine(as_of, datetime.min.time(), UTC) + timedelta(days=3)
     query = AgingQuery(as_of, known_at)
     benchmark.pedantic(lambda: aging_report(ledger.database, query), rounds=5, warmup_rounds=1)
     raw_s = time_reference(lambda: _hand_written_aging(ledger.database, as_of, known_at), 5)

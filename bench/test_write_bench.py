@@ -22,7 +22,7 @@ ROUNDS = 200
 
 
 def _raw_store(store: str, url: str):
-    return RawSqlite(url[len("sqlite:///"):]) if store == "sqlite" else RawPostgres(url)
+    return RawSqlite(url[len("sqlite:///") :]) if store == "sqlite" else RawPostgres(url)
 
 
 def _last_rows(app, count: int):
@@ -60,9 +60,15 @@ def import_lines(customers: int = 100, invoices: int = 40) -> list[bytes]:
         code = f"C{c:04d}"
         lines.append(orjson.dumps({"op": "registerCustomer", "input": a_customer(code)}))
         for n in range(invoices):
-            lines.append(orjson.dumps({"op": "issueInvoice", "input": an_invoice(f"{code}-{n}", customer=code, amount="120.00")}))
+            lines.append(
+                orjson.dumps({"op": "issueInvoice", "input": an_invoice(f"{code}-{n}", customer=code, amount="120.00")})
+            )
             if n % 2:
-                lines.append(orjson.dumps({"op": "recordPayment", "input": a_payment(f"{code}-P{n}", customer=code, amount="240.00")}))
+                lines.append(
+                    orjson.dumps(
+                        {"op": "recordPayment", "input": a_payment(f"{code}-P{n}", customer=code, amount="240.00")}
+                    )
+                )
     return lines
 
 
@@ -79,7 +85,7 @@ def test_bulk_import(benchmark, store_url):
     events = app.recorder.max_notification_id()
     template = _last_rows(app, events)
     raw = _raw_store(store, url)
-    batches = [template[i:i + 1000] for i in range(0, len(template), 1000)]
+    batches = [template[i : i + 1000] for i in range(0, len(template), 1000)]
 
     def raw_batched() -> None:
         for batch in batches:

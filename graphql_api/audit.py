@@ -17,6 +17,7 @@ from projections.aging import DEFAULT_BOUNDARIES
 from replay.books import replay
 from replay.verify import Digest, digest_at, verify
 
+
 @strawberry.type
 class Verification:
     intact: bool
@@ -52,26 +53,53 @@ class Replay:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The books as known at `knownAt`, folded from the event log itself (not the read "
-                                  "models): balances then, and the aging as of `asOf` (default: knownAt's date).")
-    def replay(self, info: Info, knownAt: str, asOf: Optional[str] = None, basis: AgingBasis = AgingBasis.DUE_DATE,
-               boundaries: Optional[list[int]] = None, customerCode: Optional[str] = None) -> Replay:
+    @strawberry.field(
+        description="The books as known at `knownAt`, folded from the event log itself (not the read "
+        "models): balances then, and the aging as of `asOf` (default: knownAt's date)."
+    )
+    def replay(
+        self,
+        info: Info,
+        knownAt: str,
+        asOf: Optional[str] = None,
+        basis: AgingBasis = AgingBasis.DUE_DATE,
+        boundaries: Optional[list[int]] = None,
+        customerCode: Optional[str] = None,
+    ) -> Replay:
         caller(info)
         instant = reports.parse_instant(knownAt)
         try:
-            books = replay(info.context.ledger.app, instant, reports.parse_date(asOf, "asOf") if asOf else None,
-                           basis.value, tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES, customerCode)
+            books = replay(
+                info.context.ledger.app,
+                instant,
+                reports.parse_date(asOf, "asOf") if asOf else None,
+                basis.value,
+                tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES,
+                customerCode,
+            )
         except ValueError as error:
             raise reports.bad_input(str(error)) from None
         report = books["aging"]
-        aging = AgingReport(asOf=report["asOf"], knownAt=report["knownAt"], basis=AgingBasis(report["basis"]),
-                            boundaries=report["boundaries"], rows=[AgingRow(**row) for row in report["rows"]],
-                            totals=[AgingAmounts(**total) for total in report["totals"]])
-        return Replay(knownAt=books["knownAt"], asOf=books["asOf"], foldedThrough=books["foldedThrough"],
-                      balances=[ReplayBalance(**balance) for balance in books["balances"]], aging=aging)
+        aging = AgingReport(
+            asOf=report["asOf"],
+            knownAt=report["knownAt"],
+            basis=AgingBasis(report["basis"]),
+            boundaries=report["boundaries"],
+            rows=[AgingRow(**row) for row in report["rows"]],
+            totals=[AgingAmounts(**total) for total in report["totals"]],
+        )
+        return Replay(
+            knownAt=books["knownAt"],
+            asOf=books["asOf"],
+            foldedThrough=books["foldedThrough"],
+            balances=[ReplayBalance(**balance) for balance in books["balances"]],
+            aging=aging,
+        )
 
-    @strawberry.field(description="Recompute the hash chain over the whole log (or up to `digest`, a POSITION:HASH "
-                                  "kept from `digest`): intact, or the first broken position and why.")
+    @strawberry.field(
+        description="Recompute the hash chain over the whole log (or up to `digest`, a POSITION:HASH "
+        "kept from `digest`): intact, or the first broken position and why."
+    )
     def verify(self, info: Info, digest: Optional[str] = None) -> Verification:
         caller(info)
         try:
@@ -79,11 +107,18 @@ class AuditQuery:
         except ValueError as error:
             raise reports.bad_input(str(error)) from None
         result = verify(info.context.ledger.app.recorder, kept)
-        return Verification(intact=result.intact, checked=result.checked, head=str(result.head) if result.head else None,
-                            brokenPosition=result.broken_position, problem=result.problem)
+        return Verification(
+            intact=result.intact,
+            checked=result.checked,
+            head=str(result.head) if result.head else None,
+            brokenPosition=result.broken_position,
+            problem=result.problem,
+        )
 
-    @strawberry.field(description="The chain's hash (POSITION:HASH) at the end of the log, at `position`, or at the "
-                                  "last position recorded by `knownAt`: keep it elsewhere, check it with `verify`.")
+    @strawberry.field(
+        description="The chain's hash (POSITION:HASH) at the end of the log, at `position`, or at the "
+        "last position recorded by `knownAt`: keep it elsewhere, check it with `verify`."
+    )
     def digest(self, info: Info, position: Optional[int] = None, knownAt: Optional[str] = None) -> Optional[str]:
         caller(info)
         if position is not None and knownAt is not None:

@@ -18,6 +18,7 @@ from ledger.bank import split_line_label
 from ledger.commands import ApplyBankLine, IgnoreBankLine, parse_allocations
 from ledger.errors import LedgerError
 
+
 @strawberry.type
 class BankLineRecord:
     line: str  # ACCOUNT:BANK_REFERENCE
@@ -73,9 +74,12 @@ def _decide(info: Info, label: str, make) -> BankDecisionPayload:
     principal = caller(info)  # before anything of the input is looked at
     parts = split_line_label(label)
     if parts is None:
-        return BankDecisionPayload(userErrors=[UserError(code="VALIDATION", field=["line"],
-                                                         message=f"line {label!r}: give ACCOUNT:BANK_REFERENCE")],
-                                   line=None)
+        return BankDecisionPayload(
+            userErrors=[
+                UserError(code="VALIDATION", field=["line"], message=f"line {label!r}: give ACCOUNT:BANK_REFERENCE")
+            ],
+            line=None,
+        )
     ledger = info.context.ledger
     try:
         outcome = ledger.app.execute(make(*parts), command_context(info, principal))
@@ -95,8 +99,13 @@ class BankMutation:
             allocations = parse_allocations(as_plain(input.allocations))
         except LedgerError as refusal:
             return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
-        return _decide(info, input.line, lambda account, reference: ApplyBankLine(
-            account, reference, input.customerCode, allocations, "MANUAL", Decimal(1)))
+        return _decide(
+            info,
+            input.line,
+            lambda account, reference: ApplyBankLine(
+                account, reference, input.customerCode, allocations, "MANUAL", Decimal(1)
+            ),
+        )
 
     @strawberry.mutation(description="Set a bank line aside as not a customer payment, with the reason.")
     def ignoreBankLine(self, info: Info, input: IgnoreBankLineInput) -> BankDecisionPayload:  # noqa: A002

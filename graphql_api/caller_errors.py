@@ -34,8 +34,13 @@ def coded(error: GraphQLError) -> bool:
 def unexpected(error: GraphQLError) -> bool:
     """A fault of ours, not the caller's: a refused token, a forbidden field or a bad argument carries
     `extensions.code`, an invalid document has no original exception, and a refused value is located at it."""
-    return (error.original_error is not None and not coded(error) and not unavailable(error) and not halted(error)
-            and not value_error(error))
+    return (
+        error.original_error is not None
+        and not coded(error)
+        and not unavailable(error)
+        and not halted(error)
+        and not value_error(error)
+    )
 
 
 class CallerErrors(MaskErrors):
@@ -54,8 +59,14 @@ class CallerErrors(MaskErrors):
 
     def _answer(self, error: GraphQLError, mutation: bool) -> GraphQLError:
         if value_error(error) and not coded(error):
-            return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
-                                path=error.path, extensions={**(error.extensions or {}), "code": "VALIDATION"})
+            return GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={**(error.extensions or {}), "code": "VALIDATION"},
+            )
         if halted(error):
             return as_halted(error, mutation)
         return self.anonymise_error(error) if unexpected(error) else error

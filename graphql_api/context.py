@@ -10,10 +10,10 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from arledger.wiring import Ledger
-from ledger.context import CommandContext
 from graphql_api import permissions
 from graphql_api.loaders import Loaders
 from graphql_api.tokens import Principal, TokenStore
+from ledger.context import CommandContext
 
 
 @dataclass
@@ -64,8 +64,10 @@ def authorize_inputs(info: Info, principal: Principal, data: dict[str, Any]) -> 
     """FORBIDDEN when the caller gave an input field the permissions table keeps for other roles."""
     for name, roles in permissions.input_rules(info.field_name):
         if data.get(name) is not None and principal.role not in roles:
-            raise _error(f"{info.field_name}: input {name} is for the {', '.join(roles)} role(s), not "
-                         f"{principal.role}", "FORBIDDEN")
+            raise _error(
+                f"{info.field_name}: input {name} is for the {', '.join(roles)} role(s), not {principal.role}",
+                "FORBIDDEN",
+            )
 
 
 def may_see(info: Info, customer_code: str) -> bool:
@@ -77,10 +79,24 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
 # Operations without a number whose events remember the key (numbered documents are recognised by their number;
 # the rest — assessments, alert and statement answers, bank decisions — are refused as already done on a repeat).
-KEYED_OPERATIONS = frozenset({
-    "changeCreditLimit", "placeCreditHold", "releaseCreditHold", "voidInvoice", "writeOffInvoice",
-    "recordDunningAction", "recordPromiseToPay", "openDispute", "resolveDispute", "allocatePayment",
-    "reversePayment", "allocateCreditNote", "setDunningPolicy", "recordCollectionOutcome"})
+KEYED_OPERATIONS = frozenset(
+    {
+        "changeCreditLimit",
+        "placeCreditHold",
+        "releaseCreditHold",
+        "voidInvoice",
+        "writeOffInvoice",
+        "recordDunningAction",
+        "recordPromiseToPay",
+        "openDispute",
+        "resolveDispute",
+        "allocatePayment",
+        "reversePayment",
+        "allocateCreditNote",
+        "setDunningPolicy",
+        "recordCollectionOutcome",
+    }
+)
 
 
 def command_context(info: Info, principal: Principal, command: Any = None) -> CommandContext:
@@ -93,12 +109,14 @@ def command_context(info: Info, principal: Principal, command: Any = None) -> Co
     if key is None:
         return CommandContext(actor=principal.actor)
     if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
-        raise _error(f"the {IDEMPOTENCY_HEADER} header must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
-                     "VALIDATION")
+        raise _error(
+            f"the {IDEMPOTENCY_HEADER} header must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters", "VALIDATION"
+        )
     if command is None or command.op not in KEYED_OPERATIONS:
         return CommandContext(actor=principal.actor)
-    return CommandContext(actor=principal.actor,
-                          operation_key=f"{principal.key_scope}|{key}|{info.path.key}|{command.fingerprint()}")
+    return CommandContext(
+        actor=principal.actor, operation_key=f"{principal.key_scope}|{key}|{info.path.key}|{command.fingerprint()}"
+    )
 
 
 def scoped_customer(context: Context, what: str, customer_code: str | None, kind: str = "Query") -> str | None:

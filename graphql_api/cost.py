@@ -15,8 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import (FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, IntValueNode,
-                     OperationDefinitionNode, ValidationRule)
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    ValidationRule,
+)
 
 MAX_QUERY_COST = 100_000
 MAX_QUERY_DEPTH = 10
@@ -45,15 +52,28 @@ class QueryLimits(ValidationRule):
         cost, depth, aliases = self._measure(node.selection_set)
         depth -= 1  # the root fields themselves are level 0
         if aliases > MAX_ALIASES:
-            self.report_error(GraphQLError(f"{aliases} aliases found; allowed: {MAX_ALIASES}", node,
-                                           extensions={"code": "VALIDATION"}))
+            self.report_error(
+                GraphQLError(
+                    f"{aliases} aliases found; allowed: {MAX_ALIASES}", node, extensions={"code": "VALIDATION"}
+                )
+            )
         if depth > MAX_QUERY_DEPTH:
-            self.report_error(GraphQLError(f"query depth {depth} is over the limit of {MAX_QUERY_DEPTH}", node,
-                                           extensions={"code": "VALIDATION"}))
+            self.report_error(
+                GraphQLError(
+                    f"query depth {depth} is over the limit of {MAX_QUERY_DEPTH}",
+                    node,
+                    extensions={"code": "VALIDATION"},
+                )
+            )
         if cost > MAX_QUERY_COST:
-            self.report_error(GraphQLError(
-                f"query cost {cost:,} is over the limit of {MAX_QUERY_COST:,}: ask for smaller pages (`first`) or "
-                "fewer nested lists", node, extensions={"code": "VALIDATION"}))
+            self.report_error(
+                GraphQLError(
+                    f"query cost {cost:,} is over the limit of {MAX_QUERY_COST:,}: ask for smaller pages (`first`) or "
+                    "fewer nested lists",
+                    node,
+                    extensions={"code": "VALIDATION"},
+                )
+            )
 
     def _measure(self, selection_set: Any) -> tuple[int, int, int]:
         """(cost at multiplier 1, depth in field levels, aliases) of a selection set."""

@@ -25,6 +25,7 @@ from ledger.instants import micros
 from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
 
+
 @strawberry.type
 class FactorScore:
     name: str
@@ -123,22 +124,32 @@ def _profile_at(info: Info, code: str, known_at: Any, expected_orders: Optional[
     use = credit_use(limit, account.exposure, _expected(expected_orders, currency))
     cutoff = micros(known_at)
     rows = info.context.ledger.database.execute(
-        "SELECT position FROM {p}assessments WHERE customer_code = ? AND recorded_us <= ?", (code, cutoff))
+        "SELECT position FROM {p}assessments WHERE customer_code = ? AND recorded_us <= ?", (code, cutoff)
+    )
     known = {row[0] for row in rows}
     history = [_assessment(row) for row in assessments(info.context.ledger.database, code) if row["position"] in known]
-    return CreditProfile(customerCode=code, currency=currency, creditLimit=None if limit is None else money(limit, currency),
-                         **use.as_strings(currency), onCreditHold=account.on_credit_hold, latest=history[-1] if history else None,
-                         assessments=history, alerts=[AlertState(alertId=alert_id, **state)
-                                                      for alert_id, state in reversed(account.alerts.items())])
+    return CreditProfile(
+        customerCode=code,
+        currency=currency,
+        creditLimit=None if limit is None else money(limit, currency),
+        **use.as_strings(currency),
+        onCreditHold=account.on_credit_hold,
+        latest=history[-1] if history else None,
+        assessments=history,
+        alerts=[AlertState(alertId=alert_id, **state) for alert_id, state in reversed(account.alerts.items())],
+    )
 
 
 @strawberry.type
 class CreditQuery:
-    @strawberry.field(description="A customer's credit: actual limit, exposure (outstanding invoices plus "
-                                  "`expectedOrders`, an amount the caller names) utilisation and headroom beside its "
-                                  "assessments (the newest in `latest`); as known at `knownAt` if given.")
-    def creditProfile(self, info: Info, customerCode: str, knownAt: Optional[str] = None,
-                      expectedOrders: Optional[str] = None) -> Optional[CreditProfile]:
+    @strawberry.field(
+        description="A customer's credit: actual limit, exposure (outstanding invoices plus "
+        "`expectedOrders`, an amount the caller names) utilisation and headroom beside its "
+        "assessments (the newest in `latest`); as known at `knownAt` if given."
+    )
+    def creditProfile(
+        self, info: Info, customerCode: str, knownAt: Optional[str] = None, expectedOrders: Optional[str] = None
+    ) -> Optional[CreditProfile]:
         caller(info)
         if knownAt is not None:
             return _profile_at(info, customerCode, reports.parse_instant(knownAt), expectedOrders)
@@ -150,12 +161,17 @@ class CreditQuery:
         if found is None:
             return None
         history = [_assessment(row) for row in assessments(database, customerCode)]
-        return CreditProfile(**{key: value for key, value in found.items() if key != "latest"},
-                             latest=history[-1] if history else None, assessments=history,
-                             alerts=[AlertState(**state) for state in alert_states(database, customerCode)])
+        return CreditProfile(
+            **{key: value for key, value in found.items() if key != "latest"},
+            latest=history[-1] if history else None,
+            assessments=history,
+            alerts=[AlertState(**state) for state in alert_states(database, customerCode)],
+        )
 
-    @strawberry.field(description="Customers due for a credit assessment at `asOf`: never assessed (NEW), or last "
-                                  "assessed longer ago than the policy's renewal period (RENEWAL).")
+    @strawberry.field(
+        description="Customers due for a credit assessment at `asOf`: never assessed (NEW), or last "
+        "assessed longer ago than the policy's renewal period (RENEWAL)."
+    )
     def assessmentsDue(self, info: Info, asOf: str) -> list[AssessmentDue]:
         caller(info)
         ledger = info.context.ledger
@@ -166,8 +182,10 @@ class CreditQuery:
 
 @strawberry.type
 class CreditMutation:
-    @strawberry.mutation(description="Assess a customer's credit: the analyst's ratings (1-5) and ratios, with the "
-                                     "ledger's own payment behaviour, scored by the credit policy and recorded.")
+    @strawberry.mutation(
+        description="Assess a customer's credit: the analyst's ratings (1-5) and ratios, with the "
+        "ledger's own payment behaviour, scored by the credit policy and recorded."
+    )
     def assessCredit(self, info: Info, input: AssessCreditInput) -> AssessCreditPayload:  # noqa: A002
         principal = caller(info)
         ledger = info.context.ledger
@@ -176,8 +194,11 @@ class CreditMutation:
             done = assess_customer(ledger, ledger.credit_policy, request, command_context(info, principal))
         except LedgerError as refusal:
             return AssessCreditPayload(userErrors=[UserError.of(refusal)], assessment=None)
-        recorded = [row for row in assessments(ledger.database, request.customer_code)
-                    if row["position"] <= (done.outcome.position or 0)]
+        recorded = [
+            row
+            for row in assessments(ledger.database, request.customer_code)
+            if row["position"] <= (done.outcome.position or 0)
+        ]
         return AssessCreditPayload(userErrors=[], assessment=_assessment(recorded[-1]))
 
 
@@ -219,10 +240,18 @@ class WatchlistEntry:
 
 @strawberry.type
 class RiskAlertQuery:
-    @strawberry.field(description="Risk alerts, newest first: filter by status (OPEN, ACKNOWLEDGED, CLEARED, "
-                                  "RESOLVED), customer and rule; at most `first` (1-500).")
-    def riskAlerts(self, info: Info, status: Optional[str] = None, customerCode: Optional[str] = None,
-                   rule: Optional[str] = None, first: int = 100) -> list[RiskAlert]:
+    @strawberry.field(
+        description="Risk alerts, newest first: filter by status (OPEN, ACKNOWLEDGED, CLEARED, "
+        "RESOLVED), customer and rule; at most `first` (1-500)."
+    )
+    def riskAlerts(
+        self,
+        info: Info,
+        status: Optional[str] = None,
+        customerCode: Optional[str] = None,
+        rule: Optional[str] = None,
+        first: int = 100,
+    ) -> list[RiskAlert]:
         caller(info)
         page_size(first)
         if status is not None and status not in STATUSES:
@@ -230,15 +259,19 @@ class RiskAlertQuery:
         info.context.ledger.runner.catch_up()
         return [RiskAlert(**row) for row in alerts(info.context.ledger.database, status, customerCode, rule, first)]
 
-    @strawberry.field(description="The customers with live (open or acknowledged) risk alerts, the riskiest first: "
-                                  "most rules hit, then most live alerts, then highest utilisation; at most `first` "
-                                  "(1-500).")
+    @strawberry.field(
+        description="The customers with live (open or acknowledged) risk alerts, the riskiest first: "
+        "most rules hit, then most live alerts, then highest utilisation; at most `first` "
+        "(1-500)."
+    )
     def riskWatchlist(self, info: Info, first: int = 50) -> list[WatchlistEntry]:
         caller(info)
         page_size(first)
         info.context.ledger.runner.catch_up()
-        return [WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
-                for row in watchlist(info.context.ledger.database, first)]
+        return [
+            WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
+            for row in watchlist(info.context.ledger.database, first)
+        ]
 
 
 @strawberry.input
@@ -258,8 +291,9 @@ def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> Ris
     principal = caller(info)
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(command_type(input.customerCode, input.alertId, input.reason),
-                                     command_context(info, principal))
+        outcome = ledger.app.execute(
+            command_type(input.customerCode, input.alertId, input.reason), command_context(info, principal)
+        )
     except LedgerError as refusal:
         return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)
     ledger.runner.catch_up(outcome.position)
@@ -273,7 +307,9 @@ class RiskAlertMutation:
     def acknowledgeRiskAlert(self, info: Info, input: RiskAlertDecisionInput) -> RiskAlertPayload:  # noqa: A002
         return _decide(info, input, AcknowledgeRiskAlert)
 
-    @strawberry.mutation(description="Resolve a risk alert with a reason (admin or collector); the same condition "
-                                     "raises no new alert until it has stopped holding once.")
+    @strawberry.mutation(
+        description="Resolve a risk alert with a reason (admin or collector); the same condition "
+        "raises no new alert until it has stopped holding once."
+    )
     def resolveRiskAlert(self, info: Info, input: RiskAlertDecisionInput) -> RiskAlertPayload:  # noqa: A002
         return _decide(info, input, ResolveRiskAlert)

@@ -14,12 +14,22 @@ from __future__ import annotations
 import enum
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from graphql import (FieldNode, GraphQLError, GraphQLObjectType, GraphQLSchema, OperationDefinitionNode,
-                     OperationType, get_named_type, parse, validate)
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    get_named_type,
+    parse,
+    validate,
+)
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from graphql_api import reports
@@ -40,7 +50,7 @@ class Selection:
     key: str
     name: str
     typename: str | None  # set for __typename
-    nested: tuple["Selection", ...] | None
+    nested: tuple[Selection, ...] | None
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,10 @@ def _selections(node: FieldNode, parent: GraphQLObjectType) -> tuple[Selection, 
 
 
 def _aliases(nodes: Any) -> int:
-    return sum((node.alias is not None) + (_aliases(node.selection_set.selections) if node.selection_set else 0)
-               for node in nodes)
+    return sum(
+        (node.alias is not None) + (_aliases(node.selection_set.selections) if node.selection_set else 0)
+        for node in nodes
+    )
 
 
 def _project(value: Any, selections: tuple[Selection, ...]) -> Any:
@@ -135,8 +147,9 @@ class DirectQueries:
         operation = document.definitions[0]
         if not isinstance(operation, OperationDefinitionNode) or operation.operation != OperationType.QUERY:
             return None
-        if operation.directives or (operation_name is not None and
-                                    (operation.name is None or operation.name.value != operation_name)):
+        if operation.directives or (
+            operation_name is not None and (operation.name is None or operation.name.value != operation_name)
+        ):
             return None
         if validate(self.schema, document):
             return None
@@ -149,14 +162,16 @@ class DirectQueries:
             selections = _selections(node, get_named_type(definition.type))
             if selections is None:
                 return None
-            fields.append(RootField((node.alias or node.name).value, node, definition, ROOT_FIELDS[node.name.value],
-                                    selections))
+            fields.append(
+                RootField((node.alias or node.name).value, node, definition, ROOT_FIELDS[node.name.value], selections)
+            )
         if _aliases(operation.selection_set.selections) > self.max_aliases:
             return None
         return Plan(operation, tuple(fields))
 
-    def execute(self, query: Optional[str], variables: Optional[dict[str, Any]], operation_name: Optional[str],
-                context: Context) -> Optional[dict[str, Any]]:
+    def execute(
+        self, query: Optional[str], variables: Optional[dict[str, Any]], operation_name: Optional[str], context: Context
+    ) -> Optional[dict[str, Any]]:
         """The response's `data` for a plannable query, or None to take the general path."""
         if not query:
             return None
@@ -172,7 +187,9 @@ class DirectQueries:
                 values = get_argument_values(field.definition, field.node, coerced)
             except GraphQLError:
                 return None  # such as null for a non-null argument: the general path reports it
-            arguments = {name: (value.value if isinstance(value, enum.Enum) else value) for name, value in values.items()}
+            arguments = {
+                name: (value.value if isinstance(value, enum.Enum) else value) for name, value in values.items()
+            }
             try:
                 report = field.compute(context, **arguments)
             except (GraphQLError, ReadModelsHalted):

@@ -22,6 +22,7 @@ from ledger.errors import LedgerError, ValidationError
 from ledger.inputs import parse_date
 from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
 
+
 def _one_of(name: str, value: Optional[str], choices: tuple[str, ...]) -> Optional[str]:
     if value is not None and value not in choices:
         raise reports.bad_input(f"{name} must be one of {', '.join(choices)}, got {value!r}")
@@ -119,38 +120,63 @@ class DunningRunReport:
 @strawberry.type
 class DunningQuery:
     @strawberry.field(description="Dunning notices, newest first; filter by customer and run date.")
-    def dunningNotices(self, info: Info, customerCode: Optional[str] = None, asOf: Optional[str] = None,
-                       first: int = 100) -> list[DunningNotice]:
+    def dunningNotices(
+        self, info: Info, customerCode: Optional[str] = None, asOf: Optional[str] = None, first: int = 100
+    ) -> list[DunningNotice]:
         caller(info)
         on = None if asOf is None else reports.parse_date(asOf, "asOf")
         info.context.ledger.runner.catch_up()
-        return [DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, page_size(first))]
+        return [
+            DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, page_size(first))
+        ]
 
-    @strawberry.field(description="The outbox's deliveries, newest first: state, attempts, last error, the "
-                                  "receiver's reply. Filter by status, channel, customer.")
-    def deliveries(self, info: Info, status: Optional[str] = None, channel: Optional[str] = None,
-                   customerCode: Optional[str] = None, first: int = 100) -> list[Delivery]:
+    @strawberry.field(
+        description="The outbox's deliveries, newest first: state, attempts, last error, the "
+        "receiver's reply. Filter by status, channel, customer."
+    )
+    def deliveries(
+        self,
+        info: Info,
+        status: Optional[str] = None,
+        channel: Optional[str] = None,
+        customerCode: Optional[str] = None,
+        first: int = 100,
+    ) -> list[Delivery]:
         caller(info)
         _one_of("status", status, DELIVERY_STATUSES)
         _one_of("channel", channel, MESSAGE_CHANNELS)
         info.context.ledger.runner.catch_up()
-        return [Delivery(**row) for row in deliveries(info.context.ledger.database, status, channel, customerCode,
-                                                      page_size(first))]
+        return [
+            Delivery(**row)
+            for row in deliveries(info.context.ledger.database, status, channel, customerCode, page_size(first))
+        ]
 
-    @strawberry.field(description="Collectors' tasks (PHONE, VISIT, AGENCY, LEGAL), highest priority first: "
-                                  "amount x days overdue x the customer's risk weight.")
-    def collectionWorklist(self, info: Info, status: Optional[str] = "OPEN", kind: Optional[str] = None,
-                           first: int = 100) -> list[CollectionTask]:
+    @strawberry.field(
+        description="Collectors' tasks (PHONE, VISIT, AGENCY, LEGAL), highest priority first: "
+        "amount x days overdue x the customer's risk weight."
+    )
+    def collectionWorklist(
+        self, info: Info, status: Optional[str] = "OPEN", kind: Optional[str] = None, first: int = 100
+    ) -> list[CollectionTask]:
         caller(info)
         _one_of("status", status, ("OPEN", "DONE"))
         _one_of("kind", kind, TASK_CHANNELS)
         info.context.ledger.runner.catch_up()
         return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, page_size(first))]
 
-    @strawberry.field(description="What a dunning level would send a customer for its open invoices as of a date "
-                                  "(default today), channel by channel; nothing is recorded.")
-    def dunningPreview(self, info: Info, customerCode: str, level: int, asOf: Optional[str] = None,
-                       channel: Optional[str] = None, locale: Optional[str] = None) -> list[RenderedMessage]:
+    @strawberry.field(
+        description="What a dunning level would send a customer for its open invoices as of a date "
+        "(default today), channel by channel; nothing is recorded."
+    )
+    def dunningPreview(
+        self,
+        info: Info,
+        customerCode: str,
+        level: int,
+        asOf: Optional[str] = None,
+        channel: Optional[str] = None,
+        locale: Optional[str] = None,
+    ) -> list[RenderedMessage]:
         caller(info)
         _one_of("locale", locale, ("zh-CN", "en"))
         on = date.today() if asOf is None else reports.parse_date(asOf, "asOf")
@@ -211,9 +237,11 @@ def _error(field: str, message: str) -> list[UserError]:
 
 @strawberry.type
 class DunningMutation:
-    @strawberry.mutation(description="Run dunning as of a date: one notice per customer and level, each invoice one "
-                                     "level up at most; running it again for the date issues nothing. `dryRun` "
-                                     "decides only. The outbox worker sends the messages.")
+    @strawberry.mutation(
+        description="Run dunning as of a date: one notice per customer and level, each invoice one "
+        "level up at most; running it again for the date issues nothing. `dryRun` "
+        "decides only. The outbox worker sends the messages."
+    )
     def runDunning(self, info: Info, input: RunDunningInput) -> RunDunningPayload:  # noqa: A002
         principal = caller(info)
         ledger = info.context.ledger
@@ -222,42 +250,82 @@ class DunningMutation:
         except ValidationError as error:
             return RunDunningPayload(userErrors=[UserError.of(error)], report=None)
         if input.customerCode and ledger.app.account(input.customerCode) is None:
-            return RunDunningPayload(userErrors=[UserError(code="NOT_FOUND", field=["customerCode"],
-                                                           message=f"customer {input.customerCode} not found")],
-                                     report=None)
+            return RunDunningPayload(
+                userErrors=[
+                    UserError(
+                        code="NOT_FOUND", field=["customerCode"], message=f"customer {input.customerCode} not found"
+                    )
+                ],
+                report=None,
+            )
         done = run(ledger, as_of, principal.actor, bool(input.dryRun), input.customerCode)
-        return RunDunningPayload(userErrors=[], report=DunningRunReport(
-            asOf=as_of.isoformat(), dryRun=done.dry_run, issued=done.issued, alreadyIssued=done.already_issued,
-            notices=[NoticeSummary(**notice) for notice in done.notices], excluded=done.excluded, failed=done.failed))
+        return RunDunningPayload(
+            userErrors=[],
+            report=DunningRunReport(
+                asOf=as_of.isoformat(),
+                dryRun=done.dry_run,
+                issued=done.issued,
+                alreadyIssued=done.already_issued,
+                notices=[NoticeSummary(**notice) for notice in done.notices],
+                excluded=done.excluded,
+                failed=done.failed,
+            ),
+        )
 
-    @strawberry.mutation(description="Put a customer on a dunning policy (absent: the default) or exclude it, with "
-                                     "a reason (admin or collector).")
+    @strawberry.mutation(
+        description="Put a customer on a dunning policy (absent: the default) or exclude it, with "
+        "a reason (admin or collector)."
+    )
     def setDunningPolicy(self, info: Info, input: SetDunningPolicyInput) -> SetDunningPolicyPayload:  # noqa: A002
         principal = caller(info)
         ledger = info.context.ledger
         if input.policy is not None and input.policy not in ledger.dunning.policies:
-            return SetDunningPolicyPayload(userErrors=_error("policy", f"policy {input.policy!r} is not one of "
-                                                                       f"{', '.join(ledger.dunning.policies)}"),
-                                           customerCode=None, policy=None, excluded=None)
-        data = {"customerCode": input.customerCode, "reason": input.reason, "excluded": bool(input.excluded),
-                **({"policy": input.policy} if input.policy is not None else {})}
+            return SetDunningPolicyPayload(
+                userErrors=_error(
+                    "policy", f"policy {input.policy!r} is not one of {', '.join(ledger.dunning.policies)}"
+                ),
+                customerCode=None,
+                policy=None,
+                excluded=None,
+            )
+        data = {
+            "customerCode": input.customerCode,
+            "reason": input.reason,
+            "excluded": bool(input.excluded),
+            **({"policy": input.policy} if input.policy is not None else {}),
+        }
         try:
             command = parse_command("setDunningPolicy", data)
             ledger.app.execute(command, command_context(info, principal, command))
         except LedgerError as refusal:
-            return SetDunningPolicyPayload(userErrors=[UserError.of(refusal)], customerCode=None, policy=None,
-                                           excluded=None)
-        return SetDunningPolicyPayload(userErrors=[], customerCode=input.customerCode, excluded=bool(input.excluded),
-                                       policy=None if input.excluded else input.policy or ledger.dunning.default_policy)
+            return SetDunningPolicyPayload(
+                userErrors=[UserError.of(refusal)], customerCode=None, policy=None, excluded=None
+            )
+        return SetDunningPolicyPayload(
+            userErrors=[],
+            customerCode=input.customerCode,
+            excluded=bool(input.excluded),
+            policy=None if input.excluded else input.policy or ledger.dunning.default_policy,
+        )
 
-    @strawberry.mutation(description="Record what came of a collector's task: PROMISED (with promisedOn) records "
-                                     "promises that pause dunning, DISPUTED opens disputes, NO_ANSWER keeps it open.")
-    def recordCollectionOutcome(self, info: Info, input: RecordCollectionOutcomeInput  # noqa: A002
-                                ) -> RecordCollectionOutcomePayload:
+    @strawberry.mutation(
+        description="Record what came of a collector's task: PROMISED (with promisedOn) records "
+        "promises that pause dunning, DISPUTED opens disputes, NO_ANSWER keeps it open."
+    )
+    def recordCollectionOutcome(
+        self,
+        info: Info,
+        input: RecordCollectionOutcomeInput,  # noqa: A002
+    ) -> RecordCollectionOutcomePayload:
         principal = caller(info)
         ledger = info.context.ledger
-        data = {"customerCode": input.customerCode, "taskId": input.taskId, "outcome": input.outcome,
-                "note": input.note, **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {})}
+        data = {
+            "customerCode": input.customerCode,
+            "taskId": input.taskId,
+            "outcome": input.outcome,
+            "note": input.note,
+            **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {}),
+        }
         try:
             command = parse_command("recordCollectionOutcome", data)
             outcome = ledger.app.execute(command, command_context(info, principal, command))

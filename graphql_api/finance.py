@@ -46,8 +46,11 @@ class KpiReport:
 
 def _report(document: dict) -> KpiReport:
     rows = lambda items: [KpiRow(**{"customerCode": None, **item}) for item in items]  # noqa: E731
-    return KpiReport(asOf=document["asOf"], totals=rows(document["totals"]),
-                     customers=rows(document["customers"]) if "customers" in document else None)
+    return KpiReport(
+        asOf=document["asOf"],
+        totals=rows(document["totals"]),
+        customers=rows(document["customers"]) if "customers" in document else None,
+    )
 
 
 @strawberry.type
@@ -68,8 +71,10 @@ class CurrencyForecast:
 
 @strawberry.type
 class FinanceQuery:
-    @strawberry.field(description="Receivables KPIs at a business date: totals per currency and, with byCustomer "
-                                  "(or for one customer), each customer's own. Definitions: README, KPIs.")
+    @strawberry.field(
+        description="Receivables KPIs at a business date: totals per currency and, with byCustomer "
+        "(or for one customer), each customer's own. Definitions: README, KPIs."
+    )
     def kpis(self, info: Info, asOf: str, customerCode: Optional[str] = None, byCustomer: bool = False) -> KpiReport:
         caller(info)
         ledger = info.context.ledger
@@ -83,21 +88,34 @@ class FinanceQuery:
             raise reports.bad_input(f"months must be between 1 and {MAX_TREND_MONTHS}, got {months}")
         ledger = info.context.ledger
         ledger.runner.catch_up()
-        return [_report(point) for point in kpi_trend(ledger.database, reports.parse_date(asOf, "asOf"), months,
-                                                      customerCode)]
+        return [
+            _report(point)
+            for point in kpi_trend(ledger.database, reports.parse_date(asOf, "asOf"), months, customerCode)
+        ]
 
-    @strawberry.field(description="Expected receipts by week for the next `weeks` weeks (1-52) after asOf, per "
-                                  "currency: open installments shifted by each customer's own days beyond terms and "
-                                  "weighted by its credit grade (README, Cash forecast).")
-    def cashForecast(self, info: Info, asOf: str, weeks: int = 13,
-                     customerCode: Optional[str] = None) -> list[CurrencyForecast]:
+    @strawberry.field(
+        description="Expected receipts by week for the next `weeks` weeks (1-52) after asOf, per "
+        "currency: open installments shifted by each customer's own days beyond terms and "
+        "weighted by its credit grade (README, Cash forecast)."
+    )
+    def cashForecast(
+        self, info: Info, asOf: str, weeks: int = 13, customerCode: Optional[str] = None
+    ) -> list[CurrencyForecast]:
         caller(info)
         if not 1 <= weeks <= MAX_FORECAST_WEEKS:
             raise reports.bad_input(f"weeks must be between 1 and {MAX_FORECAST_WEEKS}, got {weeks}")
         ledger = info.context.ledger
         ledger.runner.catch_up()
         result = forecast(ledger.database, reports.parse_date(asOf, "asOf"), weeks, customerCode)
-        return [CurrencyForecast(currency=row["currency"], open=row["open"], later=row["later"],
-                                 weeks=[ForecastWeek(week=w["week"], start=w["from"], end=w["to"],
-                                                     expected=w["expected"]) for w in row["weeks"]])
-                for row in result["currencies"]]
+        return [
+            CurrencyForecast(
+                currency=row["currency"],
+                open=row["open"],
+                later=row["later"],
+                weeks=[
+                    ForecastWeek(week=w["week"], start=w["from"], end=w["to"], expected=w["expected"])
+                    for w in row["weeks"]
+                ],
+            )
+            for row in result["currencies"]
+        ]

@@ -21,41 +21,70 @@ def money(amount: Decimal, currency: str) -> str:
 
 def customer_from_account(account: CustomerAccount, known_at: datetime) -> Customer:
     currency = account.currency
-    return Customer(code=account.code, name=account.name, currency=currency,
-                    creditLimit=None if account.credit_limit is None else money(account.credit_limit, currency),
-                    onCreditHold=account.on_credit_hold, paymentTermsDays=account.payment_terms_days,
-                    outstanding=money(account.exposure, currency),
-                    unallocatedCredit=money(account.unallocated_credit, currency), _known_at=known_at)
+    return Customer(
+        code=account.code,
+        name=account.name,
+        currency=currency,
+        creditLimit=None if account.credit_limit is None else money(account.credit_limit, currency),
+        onCreditHold=account.on_credit_hold,
+        paymentTermsDays=account.payment_terms_days,
+        outstanding=money(account.exposure, currency),
+        unallocatedCredit=money(account.unallocated_credit, currency),
+        _known_at=known_at,
+    )
 
 
 def invoice_from_state(code: str, invoice: InvoiceState, known_at: datetime) -> Invoice:
     currency = invoice.currency
-    return Invoice(number=invoice.number, customerCode=code, currency=currency,
-                   issueDate=invoice.issue_date.isoformat(), dueDate=invoice.due_date.isoformat(),
-                   total=money(invoice.total, currency), outstanding=money(invoice.outstanding, currency),
-                   status=invoice.status, disputeOpen=invoice.dispute_open,
-                   installments=[Installment(dueDate=due.isoformat(), amount=money(amount, currency),
-                                             outstanding=money(left, currency))
-                                 for due, amount, left in invoice.installment_outstandings()],
-                   _known_at=known_at)
+    return Invoice(
+        number=invoice.number,
+        customerCode=code,
+        currency=currency,
+        issueDate=invoice.issue_date.isoformat(),
+        dueDate=invoice.due_date.isoformat(),
+        total=money(invoice.total, currency),
+        outstanding=money(invoice.outstanding, currency),
+        status=invoice.status,
+        disputeOpen=invoice.dispute_open,
+        installments=[
+            Installment(dueDate=due.isoformat(), amount=money(amount, currency), outstanding=money(left, currency))
+            for due, amount, left in invoice.installment_outstandings()
+        ],
+        _known_at=known_at,
+    )
 
 
 def _allocations(allocations: dict[str, Decimal], currency: str, known_at: datetime) -> list[Allocation]:
-    return [Allocation(invoiceNumber=number, amount=money(amount, currency), _known_at=known_at)
-            for number, amount in allocations.items()]
+    return [
+        Allocation(invoiceNumber=number, amount=money(amount, currency), _known_at=known_at)
+        for number, amount in allocations.items()
+    ]
 
 
 def payment_from_state(code: str, payment: PaymentState, known_at: datetime) -> Payment:
     currency = payment.currency
-    return Payment(reference=payment.reference, customerCode=code, currency=currency,
-                   amount=money(payment.amount, currency), receivedOn=payment.received_on.isoformat(),
-                   reversedOn=None if payment.reversed_on is None else payment.reversed_on.isoformat(),
-                   unallocated=money(payment.unallocated, currency),
-                   allocations=_allocations(payment.allocations, currency, known_at), _known_at=known_at)
+    return Payment(
+        reference=payment.reference,
+        customerCode=code,
+        currency=currency,
+        amount=money(payment.amount, currency),
+        receivedOn=payment.received_on.isoformat(),
+        reversedOn=None if payment.reversed_on is None else payment.reversed_on.isoformat(),
+        unallocated=money(payment.unallocated, currency),
+        allocations=_allocations(payment.allocations, currency, known_at),
+        _known_at=known_at,
+    )
 
 
 def credit_note_from_state(code: str, note: CreditNoteState, known_at: datetime) -> CreditNote:
     currency = note.currency
-    return CreditNote(number=note.number, customerCode=code, currency=currency, amount=money(note.amount, currency),
-                      issueDate=note.issue_date.isoformat(), unallocated=money(note.unallocated, currency),
-                      allocations=_allocations(note.allocations, currency, known_at), _known_at=known_at)
+    return CreditNote(
+        number=note.number,
+        customerCode=code,
+        currency=currency,
+        amount=money(note.amount, currency),
+        issueDate=note.issue_date.isoformat(),
+        unallocated=money(note.unallocated, currency),
+        allocations=_allocations(note.allocations, currency, known_at),
+        _known_at=known_at,
+    )

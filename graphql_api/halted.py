@@ -27,8 +27,10 @@ from projections.halt import Halt, ReadModelsHalted
 CODE = "READ_MODELS_HALTED"
 LOG_FIELDS = frozenset({"history", "replay", "verify", "digest"})  # read the event log, not the read models
 TIME_TRAVEL_FIELDS = frozenset({"customer", "invoice", "payment", "creditNote"})  # from the log with `knownAt`
-RECOVERY = ("an operator must fix the cause and run `arledger rebuild` (or restart the projection worker); "
-            "until then the event log keeps every event, and history, replay and verify still answer")
+RECOVERY = (
+    "an operator must fix the cause and run `arledger rebuild` (or restart the projection worker); "
+    "until then the event log keeps every event, and history, replay and verify still answer"
+)
 
 # The log positions this request's saves reached, collected by an after-save hook (a list per request; None
 # outside one). A request runs in one worker thread, which sees its copy of the request's context.
@@ -55,16 +57,25 @@ def as_halted(error: GraphQLError, mutation: bool) -> GraphQLError:
     """The caller's view of the halt: where the read models stopped and what that means for this request."""
     halt = halt_of(error)
     assert halt is not None
-    extensions: dict[str, Any] = {"code": CODE, "retryable": False, "position": halt.position,
-                                  "eventType": halt.event_type, "foldedThrough": halt.folded_through}
-    message = (f"the read models are halted at log position {halt.position} ({halt.event_type}): folding that event "
-               f"failed, so they hold the books only up to position {halt.folded_through}; {RECOVERY}")
+    extensions: dict[str, Any] = {
+        "code": CODE,
+        "retryable": False,
+        "position": halt.position,
+        "eventType": halt.event_type,
+        "foldedThrough": halt.folded_through,
+    }
+    message = (
+        f"the read models are halted at log position {halt.position} ({halt.event_type}): folding that event "
+        f"failed, so they hold the books only up to position {halt.folded_through}; {RECOVERY}"
+    )
     recorded = RECORDED.get()
     if mutation and recorded is not None:
         if recorded:
             extensions["recordedPosition"] = max(recorded)
-            message = (f"recorded (up to log position {max(recorded)}; do not send it again), but the answer needs "
-                       f"the read models, and {message}")
+            message = (
+                f"recorded (up to log position {max(recorded)}; do not send it again), but the answer needs "
+                f"the read models, and {message}"
+            )
         else:
             message = f"nothing was recorded: this operation needs the read models, and {message}"
     return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)

@@ -74,8 +74,12 @@ class IssueInvoiceInput:
     dueDate: Optional[str] = UNSET
     currency: Optional[str] = UNSET
     installments: Optional[list[InstallmentInput]] = UNSET
-    creditOverrideReason: Optional[str] = strawberry.field(default=UNSET, description=(
-        "admin only: issue above the customer's credit limit for this reason (recorded as CreditLimitOverridden)"))
+    creditOverrideReason: Optional[str] = strawberry.field(
+        default=UNSET,
+        description=(
+            "admin only: issue above the customer's credit limit for this reason (recorded as CreditLimitOverridden)"
+        ),
+    )
 
 
 @strawberry.input
@@ -166,6 +170,9 @@ def as_plain(value: Any) -> Any:
     if isinstance(value, list):
         return [as_plain(item) for item in value]
     if dataclasses.is_dataclass(value):
-        return {f.name: as_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if getattr(value, f.name) is not UNSET}
+        return {
+            f.name: as_plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not UNSET
+        }
     return value

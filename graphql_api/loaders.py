@@ -7,17 +7,29 @@ asking for `customer { … }` costs one customer query, not 500.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from graphql import GraphQLError
 
-from graphql_api.from_domain import (credit_note_from_state, customer_from_account, invoice_from_state,
-                                     payment_from_state)
-
-from graphql_api.types import (_CUSTOMER_COLUMNS, _INVOICE_COLUMNS, INVOICE_FIELDS, CreditNote, Customer, Invoice,
-                               Payment, customer_from_row, invoices_from_rows)
+from graphql_api.from_domain import (
+    credit_note_from_state,
+    customer_from_account,
+    invoice_from_state,
+    payment_from_state,
+)
+from graphql_api.types import (
+    _CUSTOMER_COLUMNS,
+    _INVOICE_COLUMNS,
+    INVOICE_FIELDS,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    customer_from_row,
+    invoices_from_rows,
+)
 from projections.database import Database
 
 CHUNK = 500  # keys per IN (...) list, well under every store's parameter limit
@@ -26,7 +38,7 @@ MAX_NESTED_INVOICES = 500
 
 def _chunks(keys: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(keys), CHUNK):
-        yield keys[start:start + CHUNK]
+        yield keys[start : start + CHUNK]
 
 
 def _placeholders(keys: list[str]) -> str:
@@ -35,8 +47,9 @@ def _placeholders(keys: list[str]) -> str:
 
 def _check_first(first: int) -> None:
     if not 1 <= first <= MAX_NESTED_INVOICES:
-        raise GraphQLError(f"first must be between 1 and {MAX_NESTED_INVOICES}, got {first}",
-                           extensions={"code": "VALIDATION"})
+        raise GraphQLError(
+            f"first must be between 1 and {MAX_NESTED_INVOICES}, got {first}", extensions={"code": "VALIDATION"}
+        )
 
 
 class Loaders:
@@ -64,8 +77,12 @@ class Loaders:
     def customer_invoices(self, code: str, batch: Iterable[str], first: int, open_only: bool) -> list[Invoice]:
         _check_first(first)
         keys = [(c, first, open_only) for c in batch]
-        return self._load(self._customer_invoices, (code, first, open_only), keys,
-                          lambda wanted: self._fetch_customer_invoices([k[0] for k in wanted], first, open_only))
+        return self._load(
+            self._customer_invoices,
+            (code, first, open_only),
+            keys,
+            lambda wanted: self._fetch_customer_invoices([k[0] for k in wanted], first, open_only),
+        )
 
     # Time travel: objects as known at an instant, from the account aggregate at the version recorded then.
 
@@ -104,8 +121,9 @@ class Loaders:
         account = self.account_at(code, known_at)
         if account is None:
             return []
-        numbers = sorted(number for number, state in account.invoices.items()
-                         if not open_only or state.outstanding > 0)[:first]
+        numbers = sorted(
+            number for number, state in account.invoices.items() if not open_only or state.outstanding > 0
+        )[:first]
         return [invoice_from_state(code, account.invoices[number], known_at) for number in numbers]
 
     def _fetch_customers(self, codes: list[str]) -> dict[str, Customer]:
@@ -123,15 +141,18 @@ class Loaders:
             found.update((invoice.number, invoice) for invoice in invoices_from_rows(self.database, rows))
         return found
 
-    def _fetch_customer_invoices(self, codes: list[str], first: int,
-                                 open_only: bool) -> dict[tuple[str, int, bool], list[Invoice]]:
+    def _fetch_customer_invoices(
+        self, codes: list[str], first: int, open_only: bool
+    ) -> dict[tuple[str, int, bool], list[Invoice]]:
         found: dict[tuple[str, int, bool], list[Invoice]] = {(code, first, open_only): [] for code in codes}
         only_open = " AND void_day IS NULL AND settled_minor < total_minor" if open_only else ""
         for chunk in _chunks(codes):
             rows = self.database.execute(
                 f"SELECT {INVOICE_FIELDS} FROM (SELECT {INVOICE_FIELDS}, ROW_NUMBER() OVER (PARTITION BY customer_code "
                 f"ORDER BY invoice_number) AS n FROM {{p}}invoices WHERE customer_code IN ({_placeholders(chunk)})"
-                f"{only_open}) ranked WHERE n <= ? ORDER BY customer_code, invoice_number", [*chunk, first])
+                f"{only_open}) ranked WHERE n <= ? ORDER BY customer_code, invoice_number",
+                [*chunk, first],
+            )
             for invoice in invoices_from_rows(self.database, rows):
                 found[(invoice.customerCode, first, open_only)].append(invoice)
         return found

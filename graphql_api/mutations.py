@@ -13,13 +13,26 @@ from strawberry.types import Info
 
 from graphql_api import inputs
 from graphql_api.context import authorize_inputs, caller, command_context
-from graphql_api.types import (CreditNote, Customer, Invoice, Payment, UserError, load_credit_note, load_customer,
-                               load_invoice, load_payment)
+from graphql_api.types import (
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    UserError,
+    load_credit_note,
+    load_customer,
+    load_invoice,
+    load_payment,
+)
 from ledger.commands import parse_command
 from ledger.errors import LedgerError
 
-OBJECTS = {"customer": (Customer, load_customer), "invoice": (Invoice, load_invoice),
-           "payment": (Payment, load_payment), "creditNote": (CreditNote, load_credit_note)}
+OBJECTS = {
+    "customer": (Customer, load_customer),
+    "invoice": (Invoice, load_invoice),
+    "payment": (Payment, load_payment),
+    "creditNote": (CreditNote, load_credit_note),
+}
 # operation -> (object field on the payload, input attribute naming that object); who may run each, and which
 # input fields need a narrower role: graphql_api/permissions.py
 OPERATIONS = {
@@ -45,8 +58,9 @@ OPERATIONS = {
 def _payload_type(op: str, field: str) -> type:
     object_type = OBJECTS[field][0]
     name = op[0].upper() + op[1:] + "Payload"
-    return strawberry.type(type(name, (), {"__annotations__": {"userErrors": list[UserError],
-                                                               field: Optional[object_type]}}))
+    return strawberry.type(
+        type(name, (), {"__annotations__": {"userErrors": list[UserError], field: Optional[object_type]}})
+    )
 
 
 def _resolver(op: str, field: str, key: str, input_type: type, payload_type: type):

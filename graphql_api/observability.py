@@ -30,9 +30,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from arledger.wiring import Ledger, unindexed_problem
 from arledger.availability import is_unavailable
 from arledger.halting import RECOVERY
+from arledger.wiring import Ledger, unindexed_problem
 from ledger.context import CORRELATION
 from projections.runner import PROJECTION
 
@@ -66,16 +66,26 @@ class LedgerCollector:
             return
         yield GaugeMetricFamily("arledger_database_up", DATABASE_UP, value=1)
         yield GaugeMetricFamily("arledger_log_position", "The last position of the event log.", value=log_position)
-        yield GaugeMetricFamily("arledger_projection_position", "The last position folded into the read models.",
-                                value=folded)
-        yield GaugeMetricFamily("arledger_projection_lag_events", "Events recorded but not yet in the read models.",
-                                value=max(0, log_position - folded))
-        halted = GaugeMetricFamily("arledger_projection_halted", "1 while the read models are halted at an event "
-                                   "they cannot fold (see /readyz for why).", labels=["projection"])
+        yield GaugeMetricFamily(
+            "arledger_projection_position", "The last position folded into the read models.", value=folded
+        )
+        yield GaugeMetricFamily(
+            "arledger_projection_lag_events",
+            "Events recorded but not yet in the read models.",
+            value=max(0, log_position - folded),
+        )
+        halted = GaugeMetricFamily(
+            "arledger_projection_halted",
+            "1 while the read models are halted at an event they cannot fold (see /readyz for why).",
+            labels=["projection"],
+        )
         halted.add_metric([PROJECTION], 1 if halt else 0)
         yield halted
-        where = GaugeMetricFamily("arledger_projection_halted_position", "The position of the event the read "
-                                  "models are halted at (0 when not halted).", labels=["projection"])
+        where = GaugeMetricFamily(
+            "arledger_projection_halted_position",
+            "The position of the event the read models are halted at (0 when not halted).",
+            labels=["projection"],
+        )
         where.add_metric([PROJECTION], halt.position if halt else 0)
         yield where
         backlog = GaugeMetricFamily("arledger_outbox_deliveries", "Outbox deliveries by state.", labels=["status"])
@@ -87,11 +97,16 @@ class LedgerCollector:
 class Metrics:
     def __init__(self, ledger: Ledger) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Histogram("arledger_http_request_duration_seconds", "HTTP request latency.",
-                                  ["method", "route", "status"], registry=self.registry,
-                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
-        self.events = Counter("arledger_events_appended", "Events this process appended to the log.",
-                              registry=self.registry)
+        self.requests = Histogram(
+            "arledger_http_request_duration_seconds",
+            "HTTP request latency.",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self.events = Counter(
+            "arledger_events_appended", "Events this process appended to the log.", registry=self.registry
+        )
         self.registry.register(LedgerCollector(ledger))
         ledger.app.after_save_hooks.append(lambda recordings: self.events.inc(len(recordings)))
 
@@ -133,8 +148,16 @@ class Observe:
                 route = scope["path"] if scope["path"] in ROUTES else "other"
                 status[0] = status[0] or CLIENT_GONE
                 self.metrics.requests.labels(scope["method"], route, str(status[0])).observe(elapsed)
-                log.info("request", extra={"method": scope["method"], "path": scope["path"], "status": status[0],
-                                           "duration_ms": round(elapsed * 1000, 2), "correlation_id": request_id})
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status[0],
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "correlation_id": request_id,
+                    },
+                )
 
 
 def endpoints(ledger: Ledger, metrics: Metrics, max_lag: int) -> tuple[Any, Any]:
@@ -153,9 +176,18 @@ def endpoints(ledger: Ledger, metrics: Metrics, max_lag: int) -> tuple[Any, Any]
             return 503, {"status": "unindexed events", "reason": unindexed, "position": folded}
         lag = max(0, log_position - folded)
         if halt is not None:
-            return 503, {"status": "halted", "reason": halt.describe(), "position": halt.position,
-                         "eventType": halt.event_type, "error": halt.error, "foldedThrough": halt.folded_through,
-                         "since": halt.halted_at, "attempts": halt.attempts, "lag": lag, "recovery": RECOVERY}
+            return 503, {
+                "status": "halted",
+                "reason": halt.describe(),
+                "position": halt.position,
+                "eventType": halt.event_type,
+                "error": halt.error,
+                "foldedThrough": halt.folded_through,
+                "since": halt.halted_at,
+                "attempts": halt.attempts,
+                "lag": lag,
+                "recovery": RECOVERY,
+            }
         if lag > max_lag:
             return 503, {"status": "catching up", "lag": lag, "maxLag": max_lag, "position": folded}
         return 200, {"status": "ready", "lag": lag, "position": folded}

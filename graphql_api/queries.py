@@ -9,11 +9,19 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from replay.history import HistoryQuery, history_page
 from graphql_api import connections, reports
 from graphql_api.context import caller, may_see, require_customer_scope
-from graphql_api.types import (CreditNote, Customer, Invoice, Payment, load_credit_note, load_customer, load_invoice,
-                               load_payment)
+from graphql_api.types import (
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    load_credit_note,
+    load_customer,
+    load_invoice,
+    load_payment,
+)
+from replay.history import HistoryQuery, history_page
 
 
 @strawberry.enum
@@ -99,50 +107,103 @@ class Query:
 
     @strawberry.field(description="An invoice now, or as known at `knownAt`.")
     def invoice(self, info: Info, number: str, knownAt: Optional[str] = None) -> Optional[Invoice]:
-        return _visible(info, lambda: load_invoice(info.context.ledger.database, number) if knownAt is None
-                        else info.context.loaders.invoice_at(number, reports.parse_instant(knownAt)),
-                        lambda i: i.customerCode)
+        return _visible(
+            info,
+            lambda: (
+                load_invoice(info.context.ledger.database, number)
+                if knownAt is None
+                else info.context.loaders.invoice_at(number, reports.parse_instant(knownAt))
+            ),
+            lambda i: i.customerCode,
+        )
 
     @strawberry.field(description="A payment now, or as known at `knownAt`.")
     def payment(self, info: Info, reference: str, knownAt: Optional[str] = None) -> Optional[Payment]:
-        return _visible(info, lambda: load_payment(info.context.ledger.database, reference) if knownAt is None
-                        else info.context.loaders.payment_at(reference, reports.parse_instant(knownAt)),
-                        lambda p: p.customerCode)
+        return _visible(
+            info,
+            lambda: (
+                load_payment(info.context.ledger.database, reference)
+                if knownAt is None
+                else info.context.loaders.payment_at(reference, reports.parse_instant(knownAt))
+            ),
+            lambda p: p.customerCode,
+        )
 
     @strawberry.field(description="A credit note now, or as known at `knownAt`.")
     def creditNote(self, info: Info, number: str, knownAt: Optional[str] = None) -> Optional[CreditNote]:
-        return _visible(info, lambda: load_credit_note(info.context.ledger.database, number) if knownAt is None
-                        else info.context.loaders.credit_note_at(number, reports.parse_instant(knownAt)),
-                        lambda n: n.customerCode)
+        return _visible(
+            info,
+            lambda: (
+                load_credit_note(info.context.ledger.database, number)
+                if knownAt is None
+                else info.context.loaders.credit_note_at(number, reports.parse_instant(knownAt))
+            ),
+            lambda n: n.customerCode,
+        )
 
     @strawberry.field
-    def aging(self, info: Info, asOf: str, knownAt: Optional[str] = None, basis: AgingBasis = AgingBasis.DUE_DATE,
-              boundaries: Optional[list[int]] = None, customerCode: Optional[str] = None) -> AgingReport:
+    def aging(
+        self,
+        info: Info,
+        asOf: str,
+        knownAt: Optional[str] = None,
+        basis: AgingBasis = AgingBasis.DUE_DATE,
+        boundaries: Optional[list[int]] = None,
+        customerCode: Optional[str] = None,
+    ) -> AgingReport:
         report = reports.aging(info.context, asOf, knownAt, basis.value, boundaries, customerCode)
-        return AgingReport(asOf=report["asOf"], knownAt=report["knownAt"], basis=AgingBasis(report["basis"]),
-                           boundaries=report["boundaries"], rows=[AgingRow(**row) for row in report["rows"]],
-                           totals=[AgingAmounts(**total) for total in report["totals"]])
+        return AgingReport(
+            asOf=report["asOf"],
+            knownAt=report["knownAt"],
+            basis=AgingBasis(report["basis"]),
+            boundaries=report["boundaries"],
+            rows=[AgingRow(**row) for row in report["rows"]],
+            totals=[AgingAmounts(**total) for total in report["totals"]],
+        )
 
     @strawberry.field
-    def statement(self, info: Info, customerCode: str, from_: Annotated[str, strawberry.argument(name="from")],
-                  to: str, knownAt: Optional[str] = None) -> Optional[Statement]:
+    def statement(
+        self,
+        info: Info,
+        customerCode: str,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        knownAt: Optional[str] = None,
+    ) -> Optional[Statement]:
         document = reports.statement(info.context, customerCode, from_, to, knownAt)
         if document is None:
             return None
         lines = [StatementLine(**line) for line in document.pop("lines")]
         return Statement(from_=document.pop("from"), lines=lines, **document)
 
-    @strawberry.field(description="Events with provenance (recorded instant, actor, reason, correlation id) of a "
-                                  "document or customer (`number`), or of the whole log; filtered by customer, actor "
-                                  "(`role:name`, or a name) and recorded time; in log order, `first` (1-500) after the "
-                                  "position `after` (page on with the last entry's position).")
-    def history(self, info: Info, number: Optional[str] = None, customerCode: Optional[str] = None,
-                actor: Optional[str] = None, recordedFrom: Optional[str] = None, recordedTo: Optional[str] = None,
-                first: int = 500, after: Optional[int] = None) -> list[HistoryEntry]:
+    @strawberry.field(
+        description="Events with provenance (recorded instant, actor, reason, correlation id) of a "
+        "document or customer (`number`), or of the whole log; filtered by customer, actor "
+        "(`role:name`, or a name) and recorded time; in log order, `first` (1-500) after the "
+        "position `after` (page on with the last entry's position)."
+    )
+    def history(
+        self,
+        info: Info,
+        number: Optional[str] = None,
+        customerCode: Optional[str] = None,
+        actor: Optional[str] = None,
+        recordedFrom: Optional[str] = None,
+        recordedTo: Optional[str] = None,
+        first: int = 500,
+        after: Optional[int] = None,
+    ) -> list[HistoryEntry]:
         caller(info)
         try:
-            query = HistoryQuery(number, customerCode, actor, reports.parse_instant(recordedFrom, "recordedFrom"),
-                                 reports.parse_instant(recordedTo, "recordedTo"), after or 0, first)
+            query = HistoryQuery(
+                number,
+                customerCode,
+                actor,
+                reports.parse_instant(recordedFrom, "recordedFrom"),
+                reports.parse_instant(recordedTo, "recordedTo"),
+                after or 0,
+                first,
+            )
         except ValueError as error:
             raise reports.bad_input(str(error)) from None
         return [HistoryEntry(**row) for row in history_page(info.context.ledger.app, query).rows]

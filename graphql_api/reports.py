@@ -12,7 +12,8 @@ from graphql_api.context import Context, scoped_customer
 from ledger import inputs
 from ledger.errors import ValidationError
 from projections.aging import DEFAULT_BOUNDARIES, AgingQuery, aging_report
-from projections.statement import CustomerNotFound, statement as statement_document
+from projections.statement import CustomerNotFound
+from projections.statement import statement as statement_document
 
 
 def bad_input(message: str) -> GraphQLError:
@@ -40,20 +41,32 @@ def parse_instant(text: Optional[str], name: str = "knownAt") -> Optional[dateti
     return instant
 
 
-def aging(context: Context, asOf: str, knownAt: Optional[str] = None, basis: str = "DUE_DATE",
-          boundaries: Optional[list[int]] = None, customerCode: Optional[str] = None) -> dict[str, Any]:
+def aging(
+    context: Context,
+    asOf: str,
+    knownAt: Optional[str] = None,
+    basis: str = "DUE_DATE",
+    boundaries: Optional[list[int]] = None,
+    customerCode: Optional[str] = None,
+) -> dict[str, Any]:
     customer = scoped_customer(context, "aging", customerCode)
     try:
-        query = AgingQuery(parse_date(asOf, "asOf"), parse_instant(knownAt), basis,
-                           tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES, customer)
+        query = AgingQuery(
+            parse_date(asOf, "asOf"),
+            parse_instant(knownAt),
+            basis,
+            tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES,
+            customer,
+        )
     except ValueError as error:
         raise bad_input(str(error)) from None
     context.ledger.runner.catch_up()
     return aging_report(context.ledger.database, query)
 
 
-def statement(context: Context, customerCode: str, from_: str, to: str,
-              knownAt: Optional[str] = None) -> Optional[dict[str, Any]]:
+def statement(
+    context: Context, customerCode: str, from_: str, to: str, knownAt: Optional[str] = None
+) -> Optional[dict[str, Any]]:
     scoped_customer(context, "statement", customerCode)
     start, end, instant = parse_date(from_, "from"), parse_date(to, "to"), parse_instant(knownAt)
     context.ledger.runner.catch_up()

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
 import strawberry
-from strawberry.tools import merge_types
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -20,37 +19,38 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
+from arledger.availability import is_unavailable, recovering
 from arledger.wiring import Ledger
 from graphql_api.audit import AuditQuery
-from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
-from graphql_api.dunning import DunningMutation, DunningQuery
 from graphql_api.bank import BankMutation, BankQuery
-from graphql_api.finance import FinanceQuery
-from graphql_api.observability import Metrics, Observe, endpoints
-from graphql_api.statements import StatementMutation, StatementQuery
 from graphql_api.caller_errors import CallerErrors, unexpected
 from graphql_api.context import Context
 from graphql_api.cost import MAX_ALIASES, QueryLimits
+from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
 from graphql_api.direct import DirectQueries
+from graphql_api.dunning import DunningMutation, DunningQuery
+from graphql_api.finance import FinanceQuery
+from graphql_api.halted import CODE as HALTED
+from graphql_api.halted import RECORDED, guard_query_fields, note_recorded
 from graphql_api.mutations import build_mutation_type
+from graphql_api.observability import Metrics, Observe, endpoints
 from graphql_api.queries import Query
+from graphql_api.statements import StatementMutation, StatementQuery
 from graphql_api.subscriptions import Subscription
 from graphql_api.tokens import TokenStore
-from graphql_api.halted import CODE as HALTED, RECORDED, guard_query_fields, note_recorded
 from graphql_api.unavailable import HEADERS, Unavailable, as_unavailable, unavailable
 from graphql_api.websocket import CheckedTransportWS
-from arledger.availability import is_unavailable, recovering
-
 
 log = logging.getLogger(__name__)
 MAX_QUERY_TOKENS = 5_000
@@ -95,15 +95,32 @@ def build_schema() -> strawberry.Schema:
     # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
     # so they are shared across requests all the same.
     # CallerErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
-    schema = LedgerSchema(query=merge_types("Query", (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery,
-                                                            FinanceQuery, StatementQuery, BankQuery)),
-                        mutation=merge_types("Mutation", (build_mutation_type(), CreditMutation, RiskAlertMutation,
-                                                          DunningMutation, StatementMutation, BankMutation)), subscription=Subscription,
-                        config=StrawberryConfig(auto_camel_case=False),
-                        extensions=[lambda: ParserCache(maxsize=1000), lambda: ValidationCache(maxsize=1000),
-                                    lambda: AddValidationRules(list(LIMIT_RULES)),
-                                    lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-                                    CallerErrors])
+    schema = LedgerSchema(
+        query=merge_types(
+            "Query",
+            (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery, FinanceQuery, StatementQuery, BankQuery),
+        ),
+        mutation=merge_types(
+            "Mutation",
+            (
+                build_mutation_type(),
+                CreditMutation,
+                RiskAlertMutation,
+                DunningMutation,
+                StatementMutation,
+                BankMutation,
+            ),
+        ),
+        subscription=Subscription,
+        config=StrawberryConfig(auto_camel_case=False),
+        extensions=[
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
+            lambda: AddValidationRules(list(LIMIT_RULES)),
+            lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
+            CallerErrors,
+        ],
+    )
     guard_query_fields(schema._schema)
     return schema
 
@@ -149,8 +166,14 @@ class RequestSizeLimit:
 
     @staticmethod
     async def _refuse(scope: Any, receive: Any, send: Any) -> None:
-        response = JSONResponse({"errors": [{"message": f"request body over {MAX_REQUEST_BYTES} bytes",
-                                             "extensions": {"code": "VALIDATION"}}]}, status_code=413)
+        response = JSONResponse(
+            {
+                "errors": [
+                    {"message": f"request body over {MAX_REQUEST_BYTES} bytes", "extensions": {"code": "VALIDATION"}}
+                ]
+            },
+            status_code=413,
+        )
         await response(scope, receive, send)
 
 
@@ -178,8 +201,9 @@ class LedgerGraphQL(GraphQL):
     max_query_tokens = MAX_QUERY_TOKENS
 
     def __init__(self, ledger: Ledger, tokens: TokenStore) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql",
-                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        super().__init__(
+            build_schema(), graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
         self.ledger, self.tokens = ledger, tokens
         self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
 
@@ -199,7 +223,9 @@ class LedgerGraphQL(GraphQL):
         as by `?token=`; a token given there that is unknown or revoked closes the connection (4403)."""
         params = context.connection_params or {}
         header = str(params.get("Authorization") or params.get("authorization") or "")
-        token = header.partition(" ")[2].strip() if header.lower().startswith("bearer ") else str(params.get("token") or "")
+        token = (
+            header.partition(" ")[2].strip() if header.lower().startswith("bearer ") else str(params.get("token") or "")
+        )
         if token:
             context.principal, context.token = await run_in_threadpool(self.tokens.authenticate, token), token
             if context.principal is None:
@@ -220,8 +246,11 @@ class LedgerGraphQL(GraphQL):
         caller's mistake, 400 saying what was wrong."""
         value = decode_request_json(data, "the request")
         if not isinstance(value, (dict, list)):
-            raise HTTPException(400, 'the request must be a JSON object such as {"query": "{ __typename }"}, not '
-                                     f"{JSON_KINDS.get(type(value), type(value).__name__)}")
+            raise HTTPException(
+                400,
+                'the request must be a JSON object such as {"query": "{ __typename }"}, not '
+                f"{JSON_KINDS.get(type(value), type(value).__name__)}",
+            )
         name = value.get("operationName") if isinstance(value, dict) else None
         if name is not None and not isinstance(name, str):  # strawberry checks query, variables and extensions
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
@@ -244,8 +273,15 @@ class LedgerGraphQL(GraphQL):
             response.status_code = sub_response.status_code
         return response
 
-    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
-                             root_value: Any, request_data: GraphQLRequestData) -> ExecutionResult:
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
         allowed = OperationType.from_http(request_adapter.method)
         if not self.allow_queries_via_get and request_adapter.method == "GET":
             allowed = allowed - {OperationType.QUERY}
@@ -261,8 +297,11 @@ class LedgerGraphQL(GraphQL):
         finally:
             wrote = bool(RECORDED.get())
             RECORDED.reset(recorded)
-        if result.errors and not wrote and any((error.extensions or {}).get("code") == HALTED
-                                               for error in result.errors):
+        if (
+            result.errors
+            and not wrote
+            and any((error.extensions or {}).get("code") == HALTED for error in result.errors)
+        ):
             sub_response.status_code = 503  # nothing was done; what was asked needs the read models, halted
         if result.errors and any(unavailable(error) for error in result.errors):  # retryable: 503, not a masked 500
             result.errors = [as_unavailable(error) if unavailable(error) else error for error in result.errors]
@@ -271,17 +310,22 @@ class LedgerGraphQL(GraphQL):
             sub_response.headers.update(HEADERS)
         return result
 
-    def _execute(self, request_data: GraphQLRequestData, context: Context, root_value: Any,
-                 allowed: Any) -> ExecutionResult:
+    def _execute(
+        self, request_data: GraphQLRequestData, context: Context, root_value: Any, allowed: Any
+    ) -> ExecutionResult:
         if OperationType.QUERY in allowed:
-            data = self.direct.execute(request_data.query, request_data.variables, request_data.operation_name,
-                                       context)
+            data = self.direct.execute(request_data.query, request_data.variables, request_data.operation_name, context)
             if data is not None:
                 return ExecutionResult(data=data, errors=None)
-        return self.schema.execute_sync(request_data.query, variable_values=request_data.variables,
-                                        context_value=context, root_value=root_value,
-                                        operation_name=request_data.operation_name, allowed_operation_types=allowed,
-                                        operation_extensions=request_data.extensions)
+        return self.schema.execute_sync(
+            request_data.query,
+            variable_values=request_data.variables,
+            context_value=context,
+            root_value=root_value,
+            operation_name=request_data.operation_name,
+            allowed_operation_types=allowed,
+            operation_extensions=request_data.extensions,
+        )
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         header = request.headers.get("authorization", "")
@@ -297,9 +341,14 @@ DASHBOARD = Path(__file__).parent / "static" / "dashboard"
 
 async def dashboard(_request: Request) -> FileResponse:
     """The receivables dashboard: a static page; its data comes from /graphql with the caller's own token."""
-    return FileResponse(DASHBOARD / "index.html", media_type="text/html; charset=utf-8", headers={
-        "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-        "Referrer-Policy": "no-referrer"})
+    return FileResponse(
+        DASHBOARD / "index.html",
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
 
 
 def build_app(ledger: Ledger, ready_max_lag: int = 1000) -> Starlette:
@@ -318,13 +367,23 @@ def build_app(ledger: Ledger, ready_max_lag: int = 1000) -> Starlette:
                 raise
             return JSONResponse({"status": "ok", "position": None, "database": "unavailable"})
 
-    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-                            Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
-                            Route("/dashboard", dashboard),
-                            Mount("/dashboard/assets", StaticFiles(directory=DASHBOARD)),
-                            Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql"))],
-                    middleware=[Middleware(Observe, metrics=metrics), Middleware(RequestSizeLimit),
-                                Middleware(Unavailable, recover=ledger.recover)])
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
+            Route("/dashboard", dashboard),
+            Mount("/dashboard/assets", StaticFiles(directory=DASHBOARD)),
+            Mount(ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "graphiql")),
+        ],
+        middleware=[
+            Middleware(Observe, metrics=metrics),
+            Middleware(RequestSizeLimit),
+            Middleware(Unavailable, recover=ledger.recover),
+        ],
+    )
     ledger.app.after_save_hooks.append(note_recorded)
     app.state.tokens = tokens
     return app

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from arledger.statements import reconciliation, send
 from graphql_api import reports
-from graphql_api.context import caller, scoped_customer, command_context
+from graphql_api.context import caller, command_context, scoped_customer
 from graphql_api.types import UserError
 from ledger.commands import parse_command
 from ledger.errors import LedgerError, ValidationError
@@ -44,17 +44,21 @@ def _record(row: dict) -> StatementRecord:
 
 @strawberry.type
 class StatementQuery:
-    @strawberry.field(description="Statements of account sent, with the customer's answer (SENT: none yet): staff "
-                                  "see all, a customer token its own. Filter by run date and status.")
-    def statements(self, info: Info, asOf: Optional[str] = None, status: Optional[str] = None,
-                   customerCode: Optional[str] = None) -> list[StatementRecord]:
+    @strawberry.field(
+        description="Statements of account sent, with the customer's answer (SENT: none yet): staff "
+        "see all, a customer token its own. Filter by run date and status."
+    )
+    def statements(
+        self, info: Info, asOf: Optional[str] = None, status: Optional[str] = None, customerCode: Optional[str] = None
+    ) -> list[StatementRecord]:
         scope = scoped_customer(info.context, info.field_name, customerCode)
         if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         ledger = info.context.ledger
         ledger.runner.catch_up()
-        rows = reconciliation(ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status,
-                              customer_code=scope)
+        rows = reconciliation(
+            ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status, customer_code=scope
+        )
         return [_record(row) for row in rows]
 
 
@@ -89,8 +93,13 @@ class StatementAnswerPayload:
 
 
 def _refused(code: str, field: str, message: str) -> SendStatementsPayload:
-    return SendStatementsPayload(userErrors=[UserError(code=code, message=message, field=[field])], issued=[],
-                                 alreadyIssued=0, withoutEmail=[], failed=[])
+    return SendStatementsPayload(
+        userErrors=[UserError(code=code, message=message, field=[field])],
+        issued=[],
+        alreadyIssued=0,
+        withoutEmail=[],
+        failed=[],
+    )
 
 
 def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswerPayload:  # noqa: A002
@@ -107,12 +116,14 @@ def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswer
             data["theirBalance"] = input.theirBalance
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(parse_command(op, {k: v for k, v in data.items() if v is not None}),
-                                     command_context(info, principal))
+        outcome = ledger.app.execute(
+            parse_command(op, {k: v for k, v in data.items() if v is not None}), command_context(info, principal)
+        )
     except LedgerError as refusal:
         field = ["note"] if refusal.field == ("reason",) else list(refusal.field)
-        return StatementAnswerPayload(userErrors=[UserError(code=refusal.code, message=refusal.message, field=field)],
-                                      statement=None)
+        return StatementAnswerPayload(
+            userErrors=[UserError(code=refusal.code, message=refusal.message, field=field)], statement=None
+        )
     ledger.runner.catch_up(outcome.position)
     found = reconciliation(ledger, statement_id=input.statementId)
     return StatementAnswerPayload(userErrors=[], statement=_record(found[0]) if found else None)
@@ -120,9 +131,11 @@ def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswer
 
 @strawberry.type
 class StatementMutation:
-    @strawberry.mutation(description="Issue each customer's statement of account for [start, asOf] and queue its "
-                                     "e-mail (PDF and CSV attached) for the outbox; a second run for asOf issues "
-                                     "nothing (admin, accountant).")
+    @strawberry.mutation(
+        description="Issue each customer's statement of account for [start, asOf] and queue its "
+        "e-mail (PDF and CSV attached) for the outbox; a second run for asOf issues "
+        "nothing (admin, accountant)."
+    )
     def sendStatements(self, info: Info, input: SendStatementsInput) -> SendStatementsPayload:  # noqa: A002
         principal = caller(info)
         ledger = info.context.ledger
@@ -136,14 +149,21 @@ class StatementMutation:
         if input.customerCode and ledger.app.account(input.customerCode) is None:
             return _refused("NOT_FOUND", "customerCode", f"customer {input.customerCode} not found")
         report = send(ledger, as_of, principal.actor, input.customerCode, start)
-        return SendStatementsPayload(userErrors=[], issued=report.issued, alreadyIssued=report.already_issued,
-                                     withoutEmail=report.without_email, failed=report.failed)
+        return SendStatementsPayload(
+            userErrors=[],
+            issued=report.issued,
+            alreadyIssued=report.already_issued,
+            withoutEmail=report.without_email,
+            failed=report.failed,
+        )
 
     @strawberry.mutation(description="Confirm a statement's balance (a customer for itself; staff on its behalf).")
     def confirmStatement(self, info: Info, input: StatementAnswerInput) -> StatementAnswerPayload:  # noqa: A002
         return _answer(info, input, "confirmStatement")
 
-    @strawberry.mutation(description="Dispute a statement's balance: `note` is the reason (required), "
-                                     "`theirBalance` the customer's own figure.")
+    @strawberry.mutation(
+        description="Dispute a statement's balance: `note` is the reason (required), "
+        "`theirBalance` the customer's own figure."
+    )
     def disputeStatement(self, info: Info, input: StatementAnswerInput) -> StatementAnswerPayload:  # noqa: A002
         return _answer(info, input, "disputeStatement")

@@ -51,16 +51,18 @@ BATCH = 500
 class LedgerEvent:
     position: int
     recordedAt: str
-    actor: Optional[str] = strawberry.field(description="Who recorded it (`role:name`); null for a customer token "
-                                                        "(its queries show no staff names).")
+    actor: Optional[str] = strawberry.field(
+        description="Who recorded it (`role:name`); null for a customer token (its queries show no staff names)."
+    )
     type: str
     customerCode: str
     customerOutstanding: Optional[str]
     data: JSON
 
 
-def _next_events(ledger, after: int, scope: Optional[str], types: frozenset[str],
-                 principal: Principal) -> tuple[int, list[LedgerEvent]]:
+def _next_events(
+    ledger, after: int, scope: Optional[str], types: frozenset[str], principal: Principal
+) -> tuple[int, list[LedgerEvent]]:
     """The events after position `after` in `scope` (of `types`), as `principal` may see them, and the position
     read up to (blocking)."""
     notifications = ledger.app.recorder.select_notifications(start=after + 1, limit=BATCH)
@@ -80,12 +82,30 @@ def _next_events(ledger, after: int, scope: Optional[str], types: frozenset[str]
             if row is not None:
                 picked.append((code, row))
     codes = sorted({code for code, _row in picked})
-    outstanding = {code: format_minor(amount, currency) for code, currency, amount in ledger.database.execute(
-        f"SELECT customer_code, currency, outstanding_minor FROM {{p}}customers WHERE customer_code IN "
-        f"({','.join('?' * len(codes))})", codes)} if codes else {}
-    events = [LedgerEvent(position=row["position"], recordedAt=row["recordedAt"], actor=row["actor"], type=row["type"],
-                          customerCode=code, customerOutstanding=outstanding.get(code), data=row["data"])
-              for code, row in picked]
+    outstanding = (
+        {
+            code: format_minor(amount, currency)
+            for code, currency, amount in ledger.database.execute(
+                f"SELECT customer_code, currency, outstanding_minor FROM {{p}}customers WHERE customer_code IN "
+                f"({','.join('?' * len(codes))})",
+                codes,
+            )
+        }
+        if codes
+        else {}
+    )
+    events = [
+        LedgerEvent(
+            position=row["position"],
+            recordedAt=row["recordedAt"],
+            actor=row["actor"],
+            type=row["type"],
+            customerCode=code,
+            customerOutstanding=outstanding.get(code),
+            data=row["data"],
+        )
+        for code, row in picked
+    ]
     return notifications[-1].id, events
 
 
@@ -122,39 +142,53 @@ def _kinds(principal: Principal, requested: Optional[list[str]]) -> frozenset[st
     kinds = EVENT_TYPES if requested is None else frozenset(requested)
     unknown = sorted(kinds - EVENT_TYPES)
     if unknown:
-        raise GraphQLError(f"types: unknown event type(s) {', '.join(unknown)}; known: {', '.join(sorted(EVENT_TYPES))}",
-                           extensions={"code": "VALIDATION"})
+        raise GraphQLError(
+            f"types: unknown event type(s) {', '.join(unknown)}; known: {', '.join(sorted(EVENT_TYPES))}",
+            extensions={"code": "VALIDATION"},
+        )
     visible = visible_types(principal, EVENT_TYPES)
     hidden = sorted(kinds - visible)
     if requested is not None and hidden:
-        raise GraphQLError(f"types: a {principal.role} token may not see {', '.join(hidden)} events",
-                           extensions={"code": "FORBIDDEN"})
+        raise GraphQLError(
+            f"types: a {principal.role} token may not see {', '.join(hidden)} events", extensions={"code": "FORBIDDEN"}
+        )
     return kinds & visible
 
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="New ledger events in the caller's scope, from the end of the log, or from "
-                                         "just after log position `after` (a client resuming after a reconnect "
-                                         "passes the last position it saw, and misses nothing). `types` keeps "
-                                         "only events of those types, e.g. [\"RiskAlertRaised\"] for new risk "
-                                         "alerts with their evidence. A customer token sees its own customer's "
-                                         "events, and only what its queries show of them.")
-    async def ledgerEvents(self, info: Info, customerCode: Optional[str] = None, after: Optional[int] = None,
-                           types: Optional[list[str]] = None) -> AsyncGenerator[LedgerEvent, None]:
+    @strawberry.subscription(
+        description="New ledger events in the caller's scope, from the end of the log, or from "
+        "just after log position `after` (a client resuming after a reconnect "
+        "passes the last position it saw, and misses nothing). `types` keeps "
+        'only events of those types, e.g. ["RiskAlertRaised"] for new risk '
+        "alerts with their evidence. A customer token sees its own customer's "
+        "events, and only what its queries show of them."
+    )
+    async def ledgerEvents(
+        self,
+        info: Info,
+        customerCode: Optional[str] = None,
+        after: Optional[int] = None,
+        types: Optional[list[str]] = None,
+    ) -> AsyncGenerator[LedgerEvent, None]:
         context = info.context
         principal = caller(info)
         scope = scoped_customer(context, info.field_name, customerCode, info.path.typename)
         if after is not None and after < 0:
-            raise GraphQLError(f"after must be a log position (0 or more), got {after}",
-                               extensions={"code": "VALIDATION"})
+            raise GraphQLError(
+                f"after must be a log position (0 or more), got {after}", extensions={"code": "VALIDATION"}
+            )
         kinds = _kinds(principal, types)
         ledger = context.ledger
         if not await asyncio.to_thread(_still_valid, context):  # revoked since the connection opened
             await _close_revoked(context)
             await asyncio.Event().wait()  # the closed connection's handler cancels this
-        position = after if after is not None else await asyncio.to_thread(
-            lambda: ledger.app.recorder.max_notification_id() or 0)
+        position = (
+            after
+            if after is not None
+            else await asyncio.to_thread(lambda: ledger.app.recorder.max_notification_id() or 0)
+        )
         watch = asyncio.create_task(_watch_token(context))
         try:
             while not watch.done():

@@ -77,22 +77,29 @@ class TokenStore:
             raise ValueError(error.message) from None
         token = "arl_" + secrets.token_urlsafe(32)
         with self.database.transaction():
-            self.database.execute("INSERT INTO {p}tokens VALUES (?, ?, ?, ?, ?, NULL)",
-                                  (_hash(token), name, role, customer_code, int(time.time() * 1_000_000)))
+            self.database.execute(
+                "INSERT INTO {p}tokens VALUES (?, ?, ?, ?, ?, NULL)",
+                (_hash(token), name, role, customer_code, int(time.time() * 1_000_000)),
+            )
         return token
 
     def revoke(self, token_or_name: str) -> int:
         """Revoke a token given itself or its name; returns how many were revoked."""
         with self.database.transaction():
-            hits = self.database.execute("SELECT token_hash FROM {p}tokens WHERE (token_hash = ? OR name = ?) AND "
-                                         "revoked_us IS NULL", (_hash(token_or_name), token_or_name))
+            hits = self.database.execute(
+                "SELECT token_hash FROM {p}tokens WHERE (token_hash = ? OR name = ?) AND revoked_us IS NULL",
+                (_hash(token_or_name), token_or_name),
+            )
             for (token_hash,) in hits:
-                self.database.execute("UPDATE {p}tokens SET revoked_us = ? WHERE token_hash = ?",
-                                      (int(time.time() * 1_000_000), token_hash))
+                self.database.execute(
+                    "UPDATE {p}tokens SET revoked_us = ? WHERE token_hash = ?",
+                    (int(time.time() * 1_000_000), token_hash),
+                )
         return len(hits)
 
     def authenticate(self, token: str) -> Principal | None:
         token_hash = _hash(token)
-        rows = self.database.execute("SELECT name, role, customer_code FROM {p}tokens WHERE token_hash = ? AND "
-                                     "revoked_us IS NULL", (token_hash,))
+        rows = self.database.execute(
+            "SELECT name, role, customer_code FROM {p}tokens WHERE token_hash = ? AND revoked_us IS NULL", (token_hash,)
+        )
         return Principal(*rows[0], token_id=token_id(token_hash)) if rows else None

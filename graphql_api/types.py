@@ -26,7 +26,7 @@ class UserError:
     field: list[str]
 
     @staticmethod
-    def of(refusal: LedgerError) -> "UserError":
+    def of(refusal: LedgerError) -> UserError:
         """The payload's form of a ledger refusal: its contract code, message and field path."""
         return UserError(code=refusal.code, message=refusal.message, field=[str(part) for part in refusal.field])
 
@@ -45,7 +45,7 @@ def _in_scope(info: Info, customer_code: str) -> bool:
     return principal is not None and principal.may_see(customer_code)
 
 
-def _customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Optional[datetime]) -> Optional["Customer"]:
+def _customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Optional[datetime]) -> Optional[Customer]:
     if not _in_scope(info, code):
         return None
     loaders = info.context.loaders
@@ -68,7 +68,7 @@ class Invoice:
     _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
     @strawberry.field(description="The customer the invoice was issued to (as known at the same instant).")
-    def customer(self, info: Info) -> Optional["Customer"]:
+    def customer(self, info: Info) -> Optional[Customer]:
         return _customer_of(info, self.customerCode, self._batch, self._known_at)
 
 
@@ -85,8 +85,10 @@ class Customer:
     _batch: strawberry.Private[tuple[str, ...]] = ()  # the customer codes of the page this customer came with
     _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
 
-    @strawberry.field(description="The customer's invoices by number, at most `first` (1-500; page through more "
-                                  "with the top-level `invoices(customerCode:)` connection).")
+    @strawberry.field(
+        description="The customer's invoices by number, at most `first` (1-500; page through more "
+        "with the top-level `invoices(customerCode:)` connection)."
+    )
     def invoices(self, info: Info, first: int = 50, openOnly: bool = False) -> list[Invoice]:
         if not _in_scope(info, self.code):
             return []
@@ -105,8 +107,11 @@ class Allocation:
     @strawberry.field(description="The invoice this amount was allocated to (as known at the same instant).")
     def invoice(self, info: Info) -> Optional[Invoice]:
         loaders = info.context.loaders
-        found = (loaders.invoice(self.invoiceNumber, self._batch) if self._known_at is None
-                 else loaders.invoice_at(self.invoiceNumber, self._known_at))
+        found = (
+            loaders.invoice(self.invoiceNumber, self._batch)
+            if self._known_at is None
+            else loaders.invoice_at(self.invoiceNumber, self._known_at)
+        )
         return found if found is not None and _in_scope(info, found.customerCode) else None
 
 
@@ -149,15 +154,25 @@ def _day(value: int | None) -> str | None:
     return None if value is None else date.fromordinal(value).isoformat()
 
 
-_CUSTOMER_COLUMNS = ("SELECT customer_code, name, currency, credit_limit_minor, on_credit_hold, payment_terms_days, "
-                     "outstanding_minor, unallocated_minor FROM {p}customers")
+_CUSTOMER_COLUMNS = (
+    "SELECT customer_code, name, currency, credit_limit_minor, on_credit_hold, payment_terms_days, "
+    "outstanding_minor, unallocated_minor FROM {p}customers"
+)
 
 
 def customer_from_row(row: tuple, batch: tuple[str, ...] = ()) -> Customer:
     code, name, currency, limit, hold, terms, outstanding, unallocated = row
-    return Customer(code=code, name=name, currency=currency, creditLimit=None if limit is None else format_minor(limit, currency),
-                    onCreditHold=bool(hold), paymentTermsDays=terms, outstanding=format_minor(outstanding, currency),
-                    unallocatedCredit=format_minor(unallocated, currency), _batch=batch)
+    return Customer(
+        code=code,
+        name=name,
+        currency=currency,
+        creditLimit=None if limit is None else format_minor(limit, currency),
+        onCreditHold=bool(hold),
+        paymentTermsDays=terms,
+        outstanding=format_minor(outstanding, currency),
+        unallocatedCredit=format_minor(unallocated, currency),
+        _batch=batch,
+    )
 
 
 def load_customer(database: Database, code: str) -> Customer | None:
@@ -165,8 +180,10 @@ def load_customer(database: Database, code: str) -> Customer | None:
     return customer_from_row(rows[0]) if rows else None
 
 
-INVOICE_FIELDS = ("invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
-                  "written_off_minor, void_day, dispute_open")
+INVOICE_FIELDS = (
+    "invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
+    "written_off_minor, void_day, dispute_open"
+)
 _INVOICE_COLUMNS = f"SELECT {INVOICE_FIELDS} FROM {{p}}invoices"
 
 
@@ -175,19 +192,37 @@ def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
     numbers = [row[0] for row in rows]
     installments: dict[str, list[Installment]] = {number: [] for number in numbers}
     for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
+        chunk = numbers[start : start + 500]
         for number, currency, due, amount, outstanding in database.execute(
-                "SELECT invoice_number, currency, due_day, amount_minor, outstanding_minor FROM {p}installments WHERE "
-                f"invoice_number IN ({','.join('?' * len(chunk))}) ORDER BY invoice_number, seq", chunk):
-            installments[number].append(Installment(dueDate=_day(due), amount=format_minor(amount, currency),
-                                                    outstanding=format_minor(outstanding, currency)))
+            "SELECT invoice_number, currency, due_day, amount_minor, outstanding_minor FROM {p}installments WHERE "
+            f"invoice_number IN ({','.join('?' * len(chunk))}) ORDER BY invoice_number, seq",
+            chunk,
+        ):
+            installments[number].append(
+                Installment(
+                    dueDate=_day(due),
+                    amount=format_minor(amount, currency),
+                    outstanding=format_minor(outstanding, currency),
+                )
+            )
     result, codes = [], tuple(dict.fromkeys(row[1] for row in rows))
     for number, code, currency, issued, due, total, settled, written_off, void_day, dispute in rows:
         voided = void_day is not None
-        result.append(Invoice(number=number, customerCode=code, currency=currency, issueDate=_day(issued), dueDate=_day(due),
-                              total=format_minor(total, currency), outstanding=format_minor(0 if voided else total - settled, currency),
-                              status=status_of(total, settled, written_off, voided), disputeOpen=bool(dispute),
-                              installments=installments[number], _batch=codes))
+        result.append(
+            Invoice(
+                number=number,
+                customerCode=code,
+                currency=currency,
+                issueDate=_day(issued),
+                dueDate=_day(due),
+                total=format_minor(total, currency),
+                outstanding=format_minor(0 if voided else total - settled, currency),
+                status=status_of(total, settled, written_off, voided),
+                disputeOpen=bool(dispute),
+                installments=installments[number],
+                _batch=codes,
+            )
+        )
     return result
 
 
@@ -197,31 +232,53 @@ def load_invoice(database: Database, number: str) -> Invoice | None:
 
 
 def _allocations(database: Database, kind: str, source: str, currency: str) -> list[Allocation]:
-    rows = database.execute("SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? "
-                            "AND undone_day IS NULL ORDER BY position", (kind, source))
+    rows = database.execute(
+        "SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? "
+        "AND undone_day IS NULL ORDER BY position",
+        (kind, source),
+    )
     batch = tuple(number for number, _amount in rows)
-    return [Allocation(invoiceNumber=number, amount=format_minor(amount, currency), _batch=batch)
-            for number, amount in rows]
+    return [
+        Allocation(invoiceNumber=number, amount=format_minor(amount, currency), _batch=batch) for number, amount in rows
+    ]
 
 
 def load_payment(database: Database, reference: str) -> Payment | None:
-    rows = database.execute("SELECT customer_code, currency, amount_minor, date_day, reversed_day, allocated_minor FROM "
-                            "{p}credits WHERE kind = 'PAYMENT' AND source = ?", (reference,))
+    rows = database.execute(
+        "SELECT customer_code, currency, amount_minor, date_day, reversed_day, allocated_minor FROM "
+        "{p}credits WHERE kind = 'PAYMENT' AND source = ?",
+        (reference,),
+    )
     if not rows:
         return None
     code, currency, amount, received, reversed_day, allocated = rows[0]
-    return Payment(reference=reference, customerCode=code, currency=currency, amount=format_minor(amount, currency),
-                   receivedOn=_day(received), reversedOn=_day(reversed_day),
-                   unallocated=format_minor(0 if reversed_day is not None else amount - allocated, currency),
-                   allocations=_allocations(database, "PAYMENT", reference, currency))
+    return Payment(
+        reference=reference,
+        customerCode=code,
+        currency=currency,
+        amount=format_minor(amount, currency),
+        receivedOn=_day(received),
+        reversedOn=_day(reversed_day),
+        unallocated=format_minor(0 if reversed_day is not None else amount - allocated, currency),
+        allocations=_allocations(database, "PAYMENT", reference, currency),
+    )
 
 
 def load_credit_note(database: Database, number: str) -> CreditNote | None:
-    rows = database.execute("SELECT customer_code, currency, amount_minor, date_day, allocated_minor FROM {p}credits "
-                            "WHERE kind = 'CREDIT_NOTE' AND source = ?", (number,))
+    rows = database.execute(
+        "SELECT customer_code, currency, amount_minor, date_day, allocated_minor FROM {p}credits "
+        "WHERE kind = 'CREDIT_NOTE' AND source = ?",
+        (number,),
+    )
     if not rows:
         return None
     code, currency, amount, issued, allocated = rows[0]
-    return CreditNote(number=number, customerCode=code, currency=currency, amount=format_minor(amount, currency),
-                      issueDate=_day(issued), unallocated=format_minor(amount - allocated, currency),
-                      allocations=_allocations(database, "CREDIT_NOTE", number, currency))
+    return CreditNote(
+        number=number,
+        customerCode=code,
+        currency=currency,
+        amount=format_minor(amount, currency),
+        issueDate=_day(issued),
+        unallocated=format_minor(amount - allocated, currency),
+        allocations=_allocations(database, "CREDIT_NOTE", number, currency),
+    )

@@ -21,10 +21,12 @@ log = logging.getLogger(__name__)
 
 CODE = "UNAVAILABLE"
 RETRY_AFTER_S = 1
-MESSAGE = ("the database is unavailable just now (restarting or unreachable); retry in a moment. A mutation may or "
-           "may not have been recorded: sending the same operation again is safe (an invoice, payment or credit "
-           "note with the same number and content, or a request with the same Idempotency-Key, is recognised and "
-           "recorded once)")
+MESSAGE = (
+    "the database is unavailable just now (restarting or unreachable); retry in a moment. A mutation may or "
+    "may not have been recorded: sending the same operation again is safe (an invoice, payment or credit "
+    "note with the same number and content, or a request with the same Idempotency-Key, is recognised and "
+    "recorded once)"
+)
 EXTENSIONS = {"code": CODE, "retryable": True}
 HEADERS = {"Retry-After": str(RETRY_AFTER_S)}
 
@@ -40,8 +42,9 @@ def as_unavailable(error: GraphQLError) -> GraphQLError:
 
 
 def response() -> JSONResponse:
-    return JSONResponse({"data": None, "errors": [{"message": MESSAGE, "extensions": EXTENSIONS}]}, status_code=503,
-                        headers=HEADERS)
+    return JSONResponse(
+        {"data": None, "errors": [{"message": MESSAGE, "extensions": EXTENSIONS}]}, status_code=503, headers=HEADERS
+    )
 
 
 class Unavailable:
@@ -66,7 +69,6 @@ class Unavailable:
         except Exception as error:
             if started or not is_unavailable(error):
                 raise
-            log.warning("%s %s failed, database unavailable: %s", scope.get("method"), scope.get("path"),
-                        reason(error))
+            log.warning("%s %s failed, database unavailable: %s", scope.get("method"), scope.get("path"), reason(error))
             await run_in_threadpool(recovering, self.recover)
             await response()(scope, receive, send)

@@ -20,8 +20,15 @@ OPTIONAL_OBJECTS = ("variables", "extensions")
 
 
 def _kind(value: Any) -> str:
-    return {type(None): "null", str: "a string", bool: "a boolean", int: "a number", float: "a number",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        type(None): "null",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def message_problem(message: Any) -> str | None:

@@ -49,7 +49,9 @@ def check_lifetime_total(account: CustomerAccount, total: str, amount: Decimal, 
         raise AccountLimitExceeded(
             f"customer {account.code}'s {LIFETIME_TOTALS[total]} would total {format_amount(after, currency)} "
             f"{currency}, above the ceiling of {format_amount(limit, currency)} {currency} that each customer's "
-            "lifetime totals are kept within (so that every sum the books compute stays exact)", field)
+            "lifetime totals are kept within (so that every sum the books compute stays exact)",
+            field,
+        )
 
 
 def check_within_ceiling(amount: Decimal, currency: str, field: Sequence[str | int], what: str) -> None:
@@ -57,5 +59,8 @@ def check_within_ceiling(amount: Decimal, currency: str, field: Sequence[str | i
     is beyond the ceiling, which every per-customer amount the read models keep stays within."""
     limit = ceiling(currency)
     if amount.copy_abs() > limit:
-        raise AccountLimitExceeded(f"{what} {amount:f} {currency} is above the ceiling of "
-                                   f"{format_amount(limit, currency)} {currency} on any one customer's amounts", field)
+        raise AccountLimitExceeded(
+            f"{what} {amount:f} {currency} is above the ceiling of "
+            f"{format_amount(limit, currency)} {currency} on any one customer's amounts",
+            field,
+        )

@@ -17,11 +17,11 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, OperationalError, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
+from ledger.chain_index import UnindexedEvents
 from ledger.commands import Command
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
-from ledger.chain_index import UnindexedEvents
 from ledger.errors import Conflict, LedgerError, UnindexedLog
 from ledger.handlers import APPLIED, Outcome, handle, references
 from ledger.instants import micros
@@ -45,8 +45,10 @@ def _with_position(results: list[Outcome | LedgerError], recordings: Any) -> lis
     if not recordings:
         return results
     position = max(recording.notification.id for recording in recordings)
-    return [replace(result, position=position) if isinstance(result, Outcome) and result.status == APPLIED else result
-            for result in results]
+    return [
+        replace(result, position=position) if isinstance(result, Outcome) and result.status == APPLIED else result
+        for result in results
+    ]
 
 
 class LedgerApplication(Application):
@@ -103,8 +105,10 @@ class LedgerApplication(Application):
             self._run_hooks(recordings)
             return _with_position(results, recordings)
         codes = ", ".join(sorted(code for code, account in uow.accounts.items() if account is not None)) or "?"
-        conflict = Conflict(f"customer account(s) {codes} kept changing under concurrent writers; nothing was written, "
-                            "retry the operation")
+        conflict = Conflict(
+            f"customer account(s) {codes} kept changing under concurrent writers; nothing was written, "
+            "retry the operation"
+        )
         return [conflict for _ in operations]
 
     def _run_hooks(self, recordings: Any) -> None:

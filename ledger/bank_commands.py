@@ -33,9 +33,18 @@ def line_fingerprint(command: ImportBankLine) -> str:
     amount = Money.of(command.amount, command.currency, ("amount",)).amount
     if amount <= 0:
         raise ValidationError(f"only credits are imported: amount {amount} is not positive", ("amount",))
-    return "|".join(str(part) for part in (command.booked_on, command.value_on, format_amount(amount, command.currency),
-                                           command.currency, command.counterparty, command.remittance,
-                                           command.reference))
+    return "|".join(
+        str(part)
+        for part in (
+            command.booked_on,
+            command.value_on,
+            format_amount(amount, command.currency),
+            command.currency,
+            command.counterparty,
+            command.remittance,
+            command.reference,
+        )
+    )
 
 
 def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandContext) -> bool:
@@ -47,14 +56,25 @@ def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandC
     if existing is not None:
         if existing.fingerprint == fingerprint:
             return False
-        raise Duplicate(f"bank line {command.bank_reference} of {command.account} was imported with other content",
-                        ("bankReference",))
-    line = BankLine._create(BankLine.BankLineImported, id=bank_line_id(command.account, command.bank_reference),
-                            **context.event_meta(), account=command.account, bank_reference=command.bank_reference,
-                            booked_on=command.booked_on, value_on=command.value_on,
-                            amount=format_amount(amount, command.currency), currency=command.currency,
-                            counterparty=command.counterparty, remittance=command.remittance,
-                            reference=command.reference, fingerprint=fingerprint)
+        raise Duplicate(
+            f"bank line {command.bank_reference} of {command.account} was imported with other content",
+            ("bankReference",),
+        )
+    line = BankLine._create(
+        BankLine.BankLineImported,
+        id=bank_line_id(command.account, command.bank_reference),
+        **context.event_meta(),
+        account=command.account,
+        bank_reference=command.bank_reference,
+        booked_on=command.booked_on,
+        value_on=command.value_on,
+        amount=format_amount(amount, command.currency),
+        currency=command.currency,
+        counterparty=command.counterparty,
+        remittance=command.remittance,
+        reference=command.reference,
+        fingerprint=fingerprint,
+    )
     uow.add_other(line)
     return True
 
@@ -70,10 +90,21 @@ def _open_line(uow: UnitOfWork, account: str, bank_reference: str) -> BankLine:
 
 def propose_bank_matches(uow: UnitOfWork, command: ProposeBankMatches, context: CommandContext) -> None:
     line = _open_line(uow, command.account, command.bank_reference)
-    line.trigger_event(BankLine.BankLineProposed, **context.event_meta(), proposals=[
-        {"customerCode": code, "allocations": [{"invoiceNumber": n, "amount": format_amount(a, line.currency)}
-                                               for n, a in allocations], "rule": rule, "confidence": f"{confidence:f}"}
-        for code, allocations, rule, confidence in command.proposals])
+    line.trigger_event(
+        BankLine.BankLineProposed,
+        **context.event_meta(),
+        proposals=[
+            {
+                "customerCode": code,
+                "allocations": [
+                    {"invoiceNumber": n, "amount": format_amount(a, line.currency)} for n, a in allocations
+                ],
+                "rule": rule,
+                "confidence": f"{confidence:f}",
+            }
+            for code, allocations, rule, confidence in command.proposals
+        ],
+    )
 
 
 def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandContext) -> str:
@@ -84,17 +115,29 @@ def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandCon
     reference = payment_reference(command.account, command.bank_reference)
     if uow.owner("payment", reference) is not None:
         raise Duplicate(f"payment {reference} already exists", ("bankReference",))
-    payment = RecordPayment(reference, account.code, Money.of(
-        Decimal(line.amount), line.currency).amount, line.currency, line.value_on,
-        "BANK_TRANSFER", command.allocations)
+    payment = RecordPayment(
+        reference,
+        account.code,
+        Money.of(Decimal(line.amount), line.currency).amount,
+        line.currency,
+        line.value_on,
+        "BANK_TRANSFER",
+        command.allocations,
+    )
     record_payment(account, payment, context)
     uow.claim("payment", reference, account.code, context)
     places = minor_unit_exponent(line.currency)
-    line.trigger_event(BankLine.BankLineMatched, **context.event_meta(), customer_code=account.code,
-                       payment_reference=reference, allocations=[
-                           {"invoiceNumber": a.invoice_number, "amount": f"{a.amount:.{places}f}"}
-                           for a in command.allocations or ()], rule=command.rule,
-                       confidence=f"{command.confidence:f}")
+    line.trigger_event(
+        BankLine.BankLineMatched,
+        **context.event_meta(),
+        customer_code=account.code,
+        payment_reference=reference,
+        allocations=[
+            {"invoiceNumber": a.invoice_number, "amount": f"{a.amount:.{places}f}"} for a in command.allocations or ()
+        ],
+        rule=command.rule,
+        confidence=f"{command.confidence:f}",
+    )
     return reference
 
 

@@ -98,26 +98,41 @@ def propose(credit: Credit, customers: list[Customer], invoices: list[OpenInvoic
     by_number = _index(open_items)
     reference = [by_number[t] for t in _tokens(credit.reference) if by_number.get(t)]
     if len(reference) == 1 and reference[0].outstanding == credit.amount:
-        return [Proposal(reference[0].customer_code, ((reference[0].number, credit.amount),), "EXACT_REFERENCE",
-                         Decimal("1.00"))]
-    named = sorted({by_number[t] for t in _tokens(credit.reference) | _tokens(credit.remittance) if by_number.get(t)},
-                   key=lambda i: i.number)
+        return [
+            Proposal(
+                reference[0].customer_code, ((reference[0].number, credit.amount),), "EXACT_REFERENCE", Decimal("1.00")
+            )
+        ]
+    named = sorted(
+        {by_number[t] for t in _tokens(credit.reference) | _tokens(credit.remittance) if by_number.get(t)},
+        key=lambda i: i.number,
+    )
     owners = {i.customer_code for i in named}
     if named and len(owners) == 1:
         total = sum((i.outstanding for i in named), Decimal(0))
         exact = total == credit.amount
-        return [Proposal(named[0].customer_code, _oldest_first(named, credit.amount) if not exact else
-                         tuple((i.number, i.outstanding) for i in named), "INVOICE_IN_REMITTANCE",
-                         Decimal("0.95") if exact else Decimal("0.60"))]
+        return [
+            Proposal(
+                named[0].customer_code,
+                _oldest_first(named, credit.amount) if not exact else tuple((i.number, i.outstanding) for i in named),
+                "INVOICE_IN_REMITTANCE",
+                Decimal("0.95") if exact else Decimal("0.60"),
+            )
+        ]
     identified = _identify(credit.counterparty, [c for c in customers if c.code in currency])
     if identified is None:  # anyone's single invoice of that amount (combinations only for a named payer)
-        return [Proposal(i.customer_code, ((i.number, i.outstanding),), "AMOUNT_COMBINATION", Decimal("0.50"))
-                for i in sorted(open_items, key=lambda i: (i.customer_code, i.due_on, i.number))
-                if i.outstanding == credit.amount][:MAX_PROPOSALS]
-    mine = sorted((i for i in open_items if i.customer_code == identified),
-                  key=lambda i: (i.due_on, i.number))[:MAX_CANDIDATES]
-    proposals = [Proposal(identified, combo, "AMOUNT_COMBINATION", Decimal("0.50"))
-                 for combo in _combinations(mine, credit.amount)]
+        return [
+            Proposal(i.customer_code, ((i.number, i.outstanding),), "AMOUNT_COMBINATION", Decimal("0.50"))
+            for i in sorted(open_items, key=lambda i: (i.customer_code, i.due_on, i.number))
+            if i.outstanding == credit.amount
+        ][:MAX_PROPOSALS]
+    mine = sorted((i for i in open_items if i.customer_code == identified), key=lambda i: (i.due_on, i.number))[
+        :MAX_CANDIDATES
+    ]
+    proposals = [
+        Proposal(identified, combo, "AMOUNT_COMBINATION", Decimal("0.50"))
+        for combo in _combinations(mine, credit.amount)
+    ]
     if identified is not None and len(proposals) == 1:
         return [Proposal(proposals[0].customer_code, proposals[0].allocations, "AMOUNT_COMBINATION", Decimal("0.80"))]
     return proposals
@@ -142,6 +157,9 @@ def _identify(counterparty: Optional[str], customers: list[Customer]) -> Optiona
     name = _normalized(counterparty)
     if not name:
         return None
-    hits = [c.code for c in customers if _normalized(c.name) and (_normalized(c.name) in name or name in
-                                                                  _normalized(c.name))]
+    hits = [
+        c.code
+        for c in customers
+        if _normalized(c.name) and (_normalized(c.name) in name or name in _normalized(c.name))
+    ]
     return hits[0] if len(hits) == 1 else None

@@ -19,18 +19,21 @@ from ledger.instants import micros
 GENESIS = bytes(32)  # the "previous hash" of position 1
 
 
-def canonical_bytes(position: int, originator_id: UUID | str, originator_version: int, topic: str,
-                    state: bytes) -> bytes:
+def canonical_bytes(
+    position: int, originator_id: UUID | str, originator_version: int, topic: str, state: bytes
+) -> bytes:
     """A fixed, unambiguous encoding: the fields are length-delimited, so no two events share one."""
     identity = originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
     header = f"{position}\x1f{identity}\x1f{originator_version}\x1f{len(topic.encode())}\x1f{topic}\x1f{len(state)}\x1f"
     return header.encode() + bytes(state)
 
 
-def next_hash(previous: bytes, position: int, originator_id: UUID | str, originator_version: int, topic: str,
-              state: bytes) -> bytes:
-    return hashlib.sha256(previous + canonical_bytes(position, originator_id, originator_version, topic,
-                                                     state)).digest()
+def next_hash(
+    previous: bytes, position: int, originator_id: UUID | str, originator_version: int, topic: str, state: bytes
+) -> bytes:
+    return hashlib.sha256(
+        previous + canonical_bytes(position, originator_id, originator_version, topic, state)
+    ).digest()
 
 
 def event_facts(state: bytes) -> tuple[int, str]:

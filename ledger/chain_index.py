@@ -62,10 +62,14 @@ class UnindexedTail:
         span = f"position {self.first}" if self.first == self.last else f"positions {self.first}–{self.last}"
         what = f"{span} ({self.count} event{'s' if self.count != 1 else ''}) not in the hash chain"
         if self.old_log:
-            return (f"{what}: a log written before the hash chain existed; `arledger migrate` indexes it "
-                    "(and reports what it indexed)")
-        return (f"{what} although the chain was started: written around arledger, or their chain entries "
-                "deleted. `arledger verify` names them")
+            return (
+                f"{what}: a log written before the hash chain existed; `arledger migrate` indexes it "
+                "(and reports what it indexed)"
+            )
+        return (
+            f"{what} although the chain was started: written around arledger, or their chain entries "
+            "deleted. `arledger verify` names them"
+        )
 
 
 class UnindexedEvents(Exception):
@@ -81,9 +85,12 @@ def refuse_to_chain(head: int, first_own: int, unindexed: UnindexedTail | None) 
     """Raise UnindexedEvents unless the write's first position (or the one after the log's end) follows the chain's
     head with no un-indexed event between them (`unindexed`: such events, or None)."""
     if head >= first_own:
-        raise UnindexedEvents(f"the hash chain has entries up to position {head} but the log's last event is at "
-                              f"position {first_own - 1}: events at its end were deleted. Nothing was written; "
-                              "`arledger verify` names them", first_own)
+        raise UnindexedEvents(
+            f"the hash chain has entries up to position {head} but the log's last event is at "
+            f"position {first_own - 1}: events at its end were deleted. Nothing was written; "
+            "`arledger verify` names them",
+            first_own,
+        )
     if unindexed is not None:
         raise UnindexedEvents(f"nothing was written: the log holds {unindexed.describe()}", unindexed.first)
 

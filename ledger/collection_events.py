@@ -71,8 +71,12 @@ class DeliveryRequested(Event):
     locale: str
 
     def apply(self, account: CustomerAccount) -> None:
-        account.deliveries[self.delivery_id] = {"status": "PENDING", "attempts": 0, "retry_at": None,
-                                                "lease_until": None}
+        account.deliveries[self.delivery_id] = {
+            "status": "PENDING",
+            "attempts": 0,
+            "retry_at": None,
+            "lease_until": None,
+        }
 
 
 class DeliveryAttempted(Event):
@@ -85,8 +89,9 @@ class DeliveryAttempted(Event):
     lease_until: datetime
 
     def apply(self, account: CustomerAccount) -> None:
-        account.deliveries[self.delivery_id].update(status="SENDING", attempts=self.attempt,
-                                                    lease_until=self.lease_until)
+        account.deliveries[self.delivery_id].update(
+            status="SENDING", attempts=self.attempt, lease_until=self.lease_until
+        )
 
 
 class Delivered(Event):
@@ -109,8 +114,9 @@ class DeliveryFailed(Event):
     retry_at: datetime | None
 
     def apply(self, account: CustomerAccount) -> None:
-        account.deliveries[self.delivery_id].update(status="RETRY" if self.retry_at else "FAILED",
-                                                    retry_at=self.retry_at, lease_until=None)
+        account.deliveries[self.delivery_id].update(
+            status="RETRY" if self.retry_at else "FAILED", retry_at=self.retry_at, lease_until=None
+        )
 
 
 class CollectionTaskCreated(Event):
@@ -147,6 +153,11 @@ class CollectionOutcomeRecorded(Event):
 DELIVERY_EVENTS = (DeliveryRequested, DeliveryAttempted, Delivered, DeliveryFailed)
 
 # The library registers the pinned topics of events nested in an aggregate class; these live beside it.
-for _event_class in (DunningPolicySet, DunningNoticeIssued, *DELIVERY_EVENTS, CollectionTaskCreated,
-                     CollectionOutcomeRecorded):
+for _event_class in (
+    DunningPolicySet,
+    DunningNoticeIssued,
+    *DELIVERY_EVENTS,
+    CollectionTaskCreated,
+    CollectionOutcomeRecorded,
+):
     register_topic(_event_class.TOPIC, _event_class)

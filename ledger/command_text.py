@@ -15,11 +15,28 @@ from typing import Any
 from ledger.context import CommandContext
 from ledger.text import FREE, IDENTIFIER, LINE, check_text
 
-FREE_TEXT_FIELDS = frozenset({"description", "reason", "note", "body", "instructions", "detail", "remittance",
-                              "credit_override_reason"})
-IDENTIFIER_FIELDS = frozenset({"code", "customer_code", "number", "reference", "invoice_number", "email", "phone",
-                               "alert_id", "policy", "delivery_id", "task_id", "notice_id", "statement_id",
-                               "account", "bank_reference"})
+FREE_TEXT_FIELDS = frozenset(
+    {"description", "reason", "note", "body", "instructions", "detail", "remittance", "credit_override_reason"}
+)
+IDENTIFIER_FIELDS = frozenset(
+    {
+        "code",
+        "customer_code",
+        "number",
+        "reference",
+        "invoice_number",
+        "email",
+        "phone",
+        "alert_id",
+        "policy",
+        "delivery_id",
+        "task_id",
+        "notice_id",
+        "statement_id",
+        "account",
+        "bank_reference",
+    }
+)
 
 
 def camel(name: str) -> str:

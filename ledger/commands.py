@@ -7,11 +7,12 @@ Amount scale against a currency is checked later, once the currency is known (it
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar
 
 import orjson
 
@@ -267,8 +268,9 @@ def _id(r: Reader, name: str) -> Any:
 
 
 def _allocations(r: Reader, required: bool) -> tuple[Allocation, ...] | None:
-    readers = r.objects("allocations", required=required, max_items=limits.MAX_ALLOCATIONS_PER_OPERATION,
-                        min_items=1 if required else 0)
+    readers = r.objects(
+        "allocations", required=required, max_items=limits.MAX_ALLOCATIONS_PER_OPERATION, min_items=1 if required else 0
+    )
     if not readers:
         return None
     allocations = []
@@ -290,8 +292,10 @@ def parse_register_customer(r: Reader) -> RegisterCustomer:
         name=r.text("name", max_length=limits.MAX_NAME_LENGTH),
         currency=r.currency("currency"),
         credit_limit=r.positive_decimal("creditLimit", required=False),
-        payment_terms_days=_or_default(r.integer("paymentTermsDays", required=False, minimum=0,
-                                                maximum=limits.MAX_PAYMENT_TERMS_DAYS), DEFAULT_PAYMENT_TERMS_DAYS),
+        payment_terms_days=_or_default(
+            r.integer("paymentTermsDays", required=False, minimum=0, maximum=limits.MAX_PAYMENT_TERMS_DAYS),
+            DEFAULT_PAYMENT_TERMS_DAYS,
+        ),
         email=r.email("email", max_length=limits.MAX_EMAIL_LENGTH),
         phone=r.code("phone", required=False, max_length=limits.MAX_PHONE_LENGTH),
         locale=r.choice("locale", LOCALES, required=False),
@@ -304,25 +308,36 @@ def _or_default(value: Any, default: Any) -> Any:
 
 def parse_issue_invoice(r: Reader) -> IssueInvoice:
     number, customer_code = _code(r, "number"), _code(r, "customerCode")
-    issue_date, due_date, currency = r.date("issueDate"), r.date("dueDate", required=False), r.currency("currency", required=False)
+    issue_date, due_date, currency = (
+        r.date("issueDate"),
+        r.date("dueDate", required=False),
+        r.currency("currency", required=False),
+    )
     lines = []
     for item in r.objects("lines", max_items=limits.MAX_LINES_PER_INVOICE, min_items=1) or ():
         tax_rate = item.decimal("taxRate", required=False)
         if tax_rate is None:
             tax_rate = Decimal(0)
         elif not Decimal(0) <= tax_rate <= Decimal(1):
-            raise ValidationError(f"taxRate must be a fraction between 0 and 1 (\"0.13\"), got {tax_rate}", item.field("taxRate"))
-        lines.append(InvoiceLine(
-            description=item.text("description", max_length=limits.MAX_TEXT_LENGTH, multiline=True),
-            quantity=item.positive_decimal("quantity", max_places=limits.MAX_QUANTITY_DECIMALS),
-            unit_price=item.positive_decimal("unitPrice"),
-            tax_rate=_places(item, "taxRate", tax_rate, limits.MAX_TAX_RATE_DECIMALS),
-        ))
+            raise ValidationError(
+                f'taxRate must be a fraction between 0 and 1 ("0.13"), got {tax_rate}', item.field("taxRate")
+            )
+        lines.append(
+            InvoiceLine(
+                description=item.text("description", max_length=limits.MAX_TEXT_LENGTH, multiline=True),
+                quantity=item.positive_decimal("quantity", max_places=limits.MAX_QUANTITY_DECIMALS),
+                unit_price=item.positive_decimal("unitPrice"),
+                tax_rate=_places(item, "taxRate", tax_rate, limits.MAX_TAX_RATE_DECIMALS),
+            )
+        )
         item.done()
     plans = []
     for item in r.objects("installments", required=False, max_items=limits.MAX_INSTALLMENTS_PER_INVOICE) or ():
-        plans.append(InstallmentPlan(item.date("dueDate"),
-                                     item.positive_decimal("portion", max_places=limits.MAX_PORTION_DECIMALS)))
+        plans.append(
+            InstallmentPlan(
+                item.date("dueDate"), item.positive_decimal("portion", max_places=limits.MAX_PORTION_DECIMALS)
+            )
+        )
         item.done()
     override = r.text("creditOverrideReason", required=False, max_length=limits.MAX_TEXT_LENGTH, multiline=True)
     return IssueInvoice(number, customer_code, issue_date, due_date, currency, tuple(lines), tuple(plans), override)
@@ -336,43 +351,67 @@ def _places(r: Reader, name: str, value: Decimal, max_places: int) -> Decimal:
 
 PARSERS: dict[str, Callable[[Reader], Command]] = {
     "registerCustomer": parse_register_customer,
-    "changeCreditLimit": lambda r: ChangeCreditLimit(_code(r, "customerCode"), r.positive_decimal("creditLimit"), _reason(r)),
+    "changeCreditLimit": lambda r: ChangeCreditLimit(
+        _code(r, "customerCode"), r.positive_decimal("creditLimit"), _reason(r)
+    ),
     "placeCreditHold": lambda r: PlaceCreditHold(_code(r, "customerCode"), _reason(r)),
     "releaseCreditHold": lambda r: ReleaseCreditHold(_code(r, "customerCode"), _reason(r)),
     "issueInvoice": parse_issue_invoice,
     "voidInvoice": lambda r: VoidInvoice(_code(r, "number"), r.date("voidedOn"), _reason(r)),
     "recordPayment": lambda r: RecordPayment(
-        reference=_code(r, "reference"), customer_code=_code(r, "customerCode"), amount=r.positive_decimal("amount"),
-        currency=r.currency("currency", required=False), received_on=r.date("receivedOn"),
-        method=r.choice("method", PAYMENT_METHODS), allocations=_allocations(r, required=False)),
+        reference=_code(r, "reference"),
+        customer_code=_code(r, "customerCode"),
+        amount=r.positive_decimal("amount"),
+        currency=r.currency("currency", required=False),
+        received_on=r.date("receivedOn"),
+        method=r.choice("method", PAYMENT_METHODS),
+        allocations=_allocations(r, required=False),
+    ),
     "allocatePayment": lambda r: AllocatePayment(_code(r, "reference"), _allocations(r, required=True)),
     "reversePayment": lambda r: ReversePayment(_code(r, "reference"), r.date("reversedOn"), _reason(r)),
     "issueCreditNote": lambda r: IssueCreditNote(
-        number=_code(r, "number"), customer_code=_code(r, "customerCode"), amount=r.positive_decimal("amount"),
-        issue_date=r.date("issueDate"), reason=_reason(r), invoice_number=_code(r, "invoiceNumber", required=False)),
+        number=_code(r, "number"),
+        customer_code=_code(r, "customerCode"),
+        amount=r.positive_decimal("amount"),
+        issue_date=r.date("issueDate"),
+        reason=_reason(r),
+        invoice_number=_code(r, "invoiceNumber", required=False),
+    ),
     "allocateCreditNote": lambda r: AllocateCreditNote(_code(r, "number"), _allocations(r, required=True)),
     "writeOffInvoice": lambda r: WriteOffInvoice(
-        _code(r, "number"), r.date("writtenOffOn"), _reason(r), r.positive_decimal("amount", required=False)),
+        _code(r, "number"), r.date("writtenOffOn"), _reason(r), r.positive_decimal("amount", required=False)
+    ),
     "recordDunningAction": lambda r: RecordDunningAction(
-        invoice_number=_code(r, "invoiceNumber"), level=r.integer("level", minimum=0, maximum=limits.MAX_DUNNING_LEVEL),
-        channel=r.choice("channel", DUNNING_CHANNELS), acted_on=r.date("actedOn"),
-        note=_note(r)),
+        invoice_number=_code(r, "invoiceNumber"),
+        level=r.integer("level", minimum=0, maximum=limits.MAX_DUNNING_LEVEL),
+        channel=r.choice("channel", DUNNING_CHANNELS),
+        acted_on=r.date("actedOn"),
+        note=_note(r),
+    ),
     "recordPromiseToPay": lambda r: RecordPromiseToPay(
-        _code(r, "invoiceNumber"), r.date("promisedOn"), r.positive_decimal("amount")),
+        _code(r, "invoiceNumber"), r.date("promisedOn"), r.positive_decimal("amount")
+    ),
     "openDispute": lambda r: OpenDispute(_code(r, "invoiceNumber"), _reason(r)),
     "resolveDispute": lambda r: ResolveDispute(_code(r, "invoiceNumber"), _reason(r)),
     "setDunningPolicy": lambda r: SetDunningPolicy(
-        _code(r, "customerCode"), _code(r, "policy", required=False), r.boolean("excluded", required=False) or False,
-        _reason(r)),
+        _code(r, "customerCode"),
+        _code(r, "policy", required=False),
+        r.boolean("excluded", required=False) or False,
+        _reason(r),
+    ),
     "confirmStatement": lambda r: RespondToStatement(
-        _code(r, "customerCode"), _id(r, "statementId"), True, _note(r), None),
+        _code(r, "customerCode"), _id(r, "statementId"), True, _note(r), None
+    ),
     "disputeStatement": lambda r: RespondToStatement(
-        _code(r, "customerCode"), _id(r, "statementId"), False, _reason(r),
-        r.decimal("theirBalance", required=False)),
+        _code(r, "customerCode"), _id(r, "statementId"), False, _reason(r), r.decimal("theirBalance", required=False)
+    ),
     "recordCollectionOutcome": lambda r: RecordCollectionOutcome(
-        _code(r, "customerCode"), _id(r, "taskId"),
-        r.choice("outcome", COLLECTION_OUTCOMES), _note(r, required=True),
-        r.date("promisedOn", required=False)),
+        _code(r, "customerCode"),
+        _id(r, "taskId"),
+        r.choice("outcome", COLLECTION_OUTCOMES),
+        _note(r, required=True),
+        r.date("promisedOn", required=False),
+    ),
 }
 
 

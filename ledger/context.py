@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-
 # The correlation id of the request being served (set by the server per request; None elsewhere): a command
 # decided while serving it carries the request's id, so logs and events of one request share it.
 CORRELATION: ContextVar[str | None] = ContextVar("correlation_id", default=None)

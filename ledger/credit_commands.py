@@ -10,29 +10,46 @@ from ledger.errors import ValidationError
 from ledger.money import format_amount, largest_amount
 
 
-def record_credit_assessment(account: CustomerAccount, command: RecordCreditAssessment,
-                             context: CommandContext) -> None:
+def record_credit_assessment(
+    account: CustomerAccount, command: RecordCreditAssessment, context: CommandContext
+) -> None:
     """Raises ValidationError (an assessment dated before the last one)."""
     if account.last_assessed_on is not None and command.assessed_on < account.last_assessed_on:
-        raise ValidationError(f"assessedOn {command.assessed_on} is before customer {account.code}'s last assessment "
-                              f"on {account.last_assessed_on}", ("assessedOn",))
+        raise ValidationError(
+            f"assessedOn {command.assessed_on} is before customer {account.code}'s last assessment "
+            f"on {account.last_assessed_on}",
+            ("assessedOn",),
+        )
     currency = account.currency
     # A recommended limit is a credit limit someone could adopt: never above the largest amount one could type
     # (the grade's multiple of a very large monthly invoicing can be; the limit column must hold it).
     recommended = format_amount(min(command.recommended_limit, largest_amount(currency)), currency)
     account.trigger_event(
-        CustomerAccount.CreditAssessed, **context.event_meta(), assessed_on=command.assessed_on,
-        policy_version=command.policy_version, inputs=dict(command.inputs),
-        factors=[{"name": name, "value": value, "points": points, "weight": weight, "contribution": contribution}
-                 for name, value, points, weight, contribution in command.factors],
-        score=str(command.score), grade=command.grade,
-        monthly_invoicing=format_amount(command.monthly_invoicing, currency), recommended_limit=recommended,
-        recommended_terms_days=command.recommended_terms_days, note=command.note,
-        applied=command.apply_recommendation)
+        CustomerAccount.CreditAssessed,
+        **context.event_meta(),
+        assessed_on=command.assessed_on,
+        policy_version=command.policy_version,
+        inputs=dict(command.inputs),
+        factors=[
+            {"name": name, "value": value, "points": points, "weight": weight, "contribution": contribution}
+            for name, value, points, weight, contribution in command.factors
+        ],
+        score=str(command.score),
+        grade=command.grade,
+        monthly_invoicing=format_amount(command.monthly_invoicing, currency),
+        recommended_limit=recommended,
+        recommended_terms_days=command.recommended_terms_days,
+        note=command.note,
+        applied=command.apply_recommendation,
+    )
     if command.apply_recommendation:
         previous = None if account.credit_limit is None else format_amount(account.credit_limit, currency)
-        account.trigger_event(CustomerAccount.CreditLimitChanged, **context.event_meta(), credit_limit=recommended,
-                              previous_limit=previous,
-                              reason=f"credit assessment on {command.assessed_on}: grade {command.grade}, "
-                                     f"score {command.score} ({command.policy_version})",
-                              operation_key=context.operation_key)
+        account.trigger_event(
+            CustomerAccount.CreditLimitChanged,
+            **context.event_meta(),
+            credit_limit=recommended,
+            previous_limit=previous,
+            reason=f"credit assessment on {command.assessed_on}: grade {command.grade}, "
+            f"score {command.score} ({command.policy_version})",
+            operation_key=context.operation_key,
+        )

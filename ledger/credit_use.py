@@ -26,15 +26,23 @@ class CreditUse:
         def amount(value: Optional[Decimal]) -> Optional[str]:
             return None if value is None else format_amount(value, currency)
 
-        return {"outstanding": amount(self.outstanding), "expectedOrders": amount(self.expected_orders),
-                "exposure": amount(self.exposure), "headroom": amount(self.headroom),
-                "utilisation": None if self.utilisation is None else str(self.utilisation)}
+        return {
+            "outstanding": amount(self.outstanding),
+            "expectedOrders": amount(self.expected_orders),
+            "exposure": amount(self.exposure),
+            "headroom": amount(self.headroom),
+            "utilisation": None if self.utilisation is None else str(self.utilisation),
+        }
 
 
 def parse_expected_orders(text: object, currency: str) -> Decimal:
     """A non-negative amount in the customer's currency; VALIDATION naming `expectedOrders` otherwise."""
-    value = Money.of(parse_decimal(text, ("expectedOrders",), what="expectedOrders"), currency, ("expectedOrders",),
-                     what="expectedOrders").amount
+    value = Money.of(
+        parse_decimal(text, ("expectedOrders",), what="expectedOrders"),
+        currency,
+        ("expectedOrders",),
+        what="expectedOrders",
+    ).amount
     if value < 0:
         raise ValidationError(f"expectedOrders must not be negative, got {text}", ("expectedOrders",))
     return value
@@ -44,5 +52,6 @@ def credit_use(limit: Optional[Decimal], outstanding: Decimal, expected_orders: 
     exposure = outstanding + expected_orders
     if not limit:
         return CreditUse(outstanding, expected_orders, exposure, None, None if limit is None else -exposure)
-    return CreditUse(outstanding, expected_orders, exposure, (exposure / limit).quantize(UTILISATION_STEP),
-                     limit - exposure)
+    return CreditUse(
+        outstanding, expected_orders, exposure, (exposure / limit).quantize(UTILISATION_STEP), limit - exposure
+    )

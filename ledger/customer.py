@@ -13,9 +13,9 @@ modules and run before any event is triggered.
 from __future__ import annotations
 
 import uuid
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from eventsourcing.domain import Aggregate
 
@@ -205,9 +205,14 @@ class CustomerAccount(Aggregate):
 
         def apply(self, account: CustomerAccount) -> None:
             account.invoices[self.number] = InvoiceState(
-                number=self.number, currency=self.currency, issue_date=self.issue_date, due_date=self.due_date,
-                total=Decimal(self.total), fingerprint=self.fingerprint,
-                installments=[(item["dueDate"], Decimal(item["amount"])) for item in self.installments])
+                number=self.number,
+                currency=self.currency,
+                issue_date=self.issue_date,
+                due_date=self.due_date,
+                total=Decimal(self.total),
+                fingerprint=self.fingerprint,
+                installments=[(item["dueDate"], Decimal(item["amount"])) for item in self.installments],
+            )
             account.open_invoice_numbers.add(self.number)
             account.invoiced_lifetime += Decimal(self.total)
 
@@ -236,7 +241,8 @@ class CustomerAccount(Aggregate):
 
         def apply(self, account: CustomerAccount) -> None:
             account.payments[self.reference] = PaymentState(
-                self.reference, self.currency, Decimal(self.amount), self.received_on, self.method, self.fingerprint)
+                self.reference, self.currency, Decimal(self.amount), self.received_on, self.method, self.fingerprint
+            )
             account.received_lifetime += Decimal(self.amount)
 
     class PaymentAllocated(Event):
@@ -280,7 +286,8 @@ class CustomerAccount(Aggregate):
 
         def apply(self, account: CustomerAccount) -> None:
             account.credit_notes[self.number] = CreditNoteState(
-                self.number, self.currency, Decimal(self.amount), self.issue_date, self.fingerprint)
+                self.number, self.currency, Decimal(self.amount), self.issue_date, self.fingerprint
+            )
             account.credited_lifetime += Decimal(self.amount)
 
     class CreditNoteAllocated(Event):

@@ -130,10 +130,16 @@ def line(item: OpenItem, level: Level, as_of: date) -> NoticeLine:
     days before the due date), with interest on each overdue one for its own days overdue."""
     horizon = as_of.toordinal() + max(0, -level.days)
     due = [(on, amount) for on, amount in item.parts() if on.toordinal() <= horizon]
-    return NoticeLine(item.invoice_number, item.due_on, max(0, (as_of - item.due_on).days),
-                      sum((amount for _on, amount in due), Decimal(0)),
-                      sum((interest(amount, level.annual_interest_rate, (as_of - on).days, item.currency)
-                           for on, amount in due), Decimal(0)))
+    return NoticeLine(
+        item.invoice_number,
+        item.due_on,
+        max(0, (as_of - item.due_on).days),
+        sum((amount for _on, amount in due), Decimal(0)),
+        sum(
+            (interest(amount, level.annual_interest_rate, (as_of - on).days, item.currency) for on, amount in due),
+            Decimal(0),
+        ),
+    )
 
 
 def decide(policy: DunningPolicy, items: list[OpenItem], as_of: date) -> list[Notice]:
@@ -147,8 +153,10 @@ def decide(policy: DunningPolicy, items: list[OpenItem], as_of: date) -> list[No
     notices = []
     for (code, _number), members in sorted(grouped.items()):
         level, currency = members[0][1], members[0][0].currency
-        lines = tuple(line(item, level, as_of)
-                      for item, _level in sorted(members, key=lambda pair: (pair[0].due_on, pair[0].invoice_number)))
+        lines = tuple(
+            line(item, level, as_of)
+            for item, _level in sorted(members, key=lambda pair: (pair[0].due_on, pair[0].invoice_number))
+        )
         fee = level.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency)))
         notices.append(Notice(code, currency, policy.name, level, as_of, lines, fee))
     return notices

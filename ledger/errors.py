@@ -83,7 +83,6 @@ class Conflict(LedgerError):
     code = "CONFLICT"
 
 
-
 class UnindexedLog(LedgerError):
     """The event log holds events that arledger's write path did not put in the hash chain (or chain entries
     beyond its end): nothing is written after them until an operator has run `arledger verify` (and `arledger

@@ -19,8 +19,14 @@ from typing import Optional
 from ledger.currencies import minor_unit_exponent
 from ledger.money import quantum
 
-COLLECTION_PROBABILITY = {"A": Decimal("0.99"), "B": Decimal("0.97"), "C": Decimal("0.93"), "D": Decimal("0.85"),
-                          "E": Decimal("0.70"), "CERTAIN": Decimal(1)}  # CERTAIN: the naive baseline
+COLLECTION_PROBABILITY = {
+    "A": Decimal("0.99"),
+    "B": Decimal("0.97"),
+    "C": Decimal("0.93"),
+    "D": Decimal("0.85"),
+    "E": Decimal("0.70"),
+    "CERTAIN": Decimal(1),
+}  # CERTAIN: the naive baseline
 UNASSESSED_PROBABILITY = Decimal("0.90")
 LONG_OVERDUE_DAYS = 90
 LONG_OVERDUE_FACTOR = Decimal("0.5")
@@ -33,8 +39,15 @@ class Expected:
     amount: Decimal
 
 
-def expect(as_of: date, due: date, outstanding: Decimal, currency: str, delay_days: Optional[Decimal],
-           grade: Optional[str], weeks: int) -> Expected:
+def expect(
+    as_of: date,
+    due: date,
+    outstanding: Decimal,
+    currency: str,
+    delay_days: Optional[Decimal],
+    grade: Optional[str],
+    weeks: int,
+) -> Expected:
     shift = int((delay_days or Decimal(0)).to_integral_value(rounding=ROUND_HALF_UP))
     on = max(due + timedelta(days=shift), as_of + timedelta(days=1))
     probability = COLLECTION_PROBABILITY.get(grade or "", UNASSESSED_PROBABILITY)

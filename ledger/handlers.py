@@ -8,11 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ledger import commands as c
 from ledger import (
     bank_commands,
-    collection_commands, credit_commands, customer_commands, invoice_commands, payment_commands, risk_commands,
-    statement_commands)
+    collection_commands,
+    credit_commands,
+    customer_commands,
+    invoice_commands,
+    payment_commands,
+    risk_commands,
+    statement_commands,
+)
+from ledger import commands as c
 from ledger.command_text import check_command_text
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
@@ -62,7 +68,10 @@ def _new_document(decide: Callable[..., None]) -> Callable[..., Outcome]:
         if owner is not None:
             account = uow.account(owner)
             assert account is not None
-            if owner == command.customer_code and getattr(account, attribute)[number].fingerprint == command.fingerprint():
+            if (
+                owner == command.customer_code
+                and getattr(account, attribute)[number].fingerprint == command.fingerprint()
+            ):
                 return Outcome(command.op, DUPLICATE, kind, number, owner)
             raise Duplicate(f"{kind.replace('_', ' ')} {number} already exists with different content", (field,))
         account = uow.require_account(command.customer_code, "customerCode")
@@ -73,8 +82,12 @@ def _new_document(decide: Callable[..., None]) -> Callable[..., Outcome]:
     return handle
 
 
-def _keyless(locate: Callable[[UnitOfWork, Any], CustomerAccount], kind: str, key_of: Callable[[Any], str],
-             decide: Callable[..., None]) -> Callable[..., Outcome]:
+def _keyless(
+    locate: Callable[[UnitOfWork, Any], CustomerAccount],
+    kind: str,
+    key_of: Callable[[Any], str],
+    decide: Callable[..., None],
+) -> Callable[..., Outcome]:
     """A handler for an operation without a natural key; its operation key (if any) makes retries duplicates."""
 
     def handle(uow: UnitOfWork, command: Any, context: CommandContext) -> Outcome:
@@ -101,6 +114,7 @@ _invoice_by_number = _by_document("invoice", "number", "number")
 _invoice_by_invoice_number = _by_document("invoice", "invoice_number", "invoiceNumber")
 _payment = _by_document("payment", "reference", "reference")
 
+
 def _import_bank_line(uow: UnitOfWork, command: c.ImportBankLine, context: CommandContext) -> Outcome:
     recorded = bank_commands.import_bank_line(uow, command, context)
     return Outcome(command.op, APPLIED if recorded else DUPLICATE, "bank_line", command.bank_reference, "")
@@ -126,38 +140,56 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.ReleaseCreditHold: _keyless(_by_customer, "customer", _customer_key, customer_commands.release_credit_hold),
     c.IssueInvoice: _new_document(invoice_commands.issue_invoice),
     c.VoidInvoice: _keyless(_invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_commands.void_invoice),
-    c.WriteOffInvoice: _keyless(_invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_commands.write_off_invoice),
-    c.RecordDunningAction: _keyless(_invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number,
-                                    invoice_commands.record_dunning_action),
-    c.RecordPromiseToPay: _keyless(_invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number,
-                                   invoice_commands.record_promise_to_pay),
-    c.OpenDispute: _keyless(_invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number,
-                            invoice_commands.open_dispute),
-    c.ResolveDispute: _keyless(_invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number,
-                               invoice_commands.resolve_dispute),
+    c.WriteOffInvoice: _keyless(
+        _invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_commands.write_off_invoice
+    ),
+    c.RecordDunningAction: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.record_dunning_action
+    ),
+    c.RecordPromiseToPay: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.record_promise_to_pay
+    ),
+    c.OpenDispute: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.open_dispute
+    ),
+    c.ResolveDispute: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.resolve_dispute
+    ),
     c.RecordPayment: _new_document(payment_commands.record_payment),
     c.AllocatePayment: _keyless(_payment, "payment", lambda cmd: cmd.reference, payment_commands.allocate_payment),
     c.ReversePayment: _keyless(_payment, "payment", lambda cmd: cmd.reference, payment_commands.reverse_payment),
     c.IssueCreditNote: _new_document(payment_commands.issue_credit_note),
-    c.AllocateCreditNote: _keyless(_by_document("credit_note", "number", "number"), "credit_note",
-                                   lambda cmd: cmd.number, payment_commands.allocate_credit_note),
-    c.RecordCreditAssessment: _keyless(_by_customer, "customer", _customer_key,
-                                       credit_commands.record_credit_assessment),
+    c.AllocateCreditNote: _keyless(
+        _by_document("credit_note", "number", "number"),
+        "credit_note",
+        lambda cmd: cmd.number,
+        payment_commands.allocate_credit_note,
+    ),
+    c.RecordCreditAssessment: _keyless(
+        _by_customer, "customer", _customer_key, credit_commands.record_credit_assessment
+    ),
     c.ApplyRiskConditions: _keyless(_by_customer, "customer", _customer_key, risk_commands.apply_risk_conditions),
     c.AcknowledgeRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.acknowledge_risk_alert),
     c.ResolveRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.resolve_risk_alert),
     c.SetDunningPolicy: _keyless(_by_customer, "customer", _customer_key, collection_commands.set_dunning_policy),
-    c.IssueDunningNotice: _keyless(_by_customer, "notice", lambda cmd: cmd.notice_id,
-                                   collection_commands.issue_dunning_notice),
-    c.ClaimDelivery: _keyless(_by_customer, "delivery", lambda cmd: cmd.delivery_id, collection_commands.claim_delivery),
-    c.RecordDeliveryOutcome: _keyless(_by_customer, "delivery", lambda cmd: cmd.delivery_id,
-                                      collection_commands.record_delivery_outcome),
-    c.RecordCollectionOutcome: _keyless(_by_customer, "task", lambda cmd: cmd.task_id,
-                                        collection_commands.record_collection_outcome),
-    c.IssueStatement: _keyless(_by_customer, "statement", lambda cmd: cmd.statement_id,
-                               statement_commands.issue_statement),
-    c.RespondToStatement: _keyless(_by_customer, "statement", lambda cmd: cmd.statement_id,
-                                   statement_commands.respond_to_statement),
+    c.IssueDunningNotice: _keyless(
+        _by_customer, "notice", lambda cmd: cmd.notice_id, collection_commands.issue_dunning_notice
+    ),
+    c.ClaimDelivery: _keyless(
+        _by_customer, "delivery", lambda cmd: cmd.delivery_id, collection_commands.claim_delivery
+    ),
+    c.RecordDeliveryOutcome: _keyless(
+        _by_customer, "delivery", lambda cmd: cmd.delivery_id, collection_commands.record_delivery_outcome
+    ),
+    c.RecordCollectionOutcome: _keyless(
+        _by_customer, "task", lambda cmd: cmd.task_id, collection_commands.record_collection_outcome
+    ),
+    c.IssueStatement: _keyless(
+        _by_customer, "statement", lambda cmd: cmd.statement_id, statement_commands.issue_statement
+    ),
+    c.RespondToStatement: _keyless(
+        _by_customer, "statement", lambda cmd: cmd.statement_id, statement_commands.respond_to_statement
+    ),
     c.ImportBankLine: _import_bank_line,
     c.ProposeBankMatches: _bank_decision(bank_commands.propose_bank_matches),
     c.ApplyBankLine: _apply_bank_line,
@@ -166,10 +198,14 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
 
 
 _NAMED_DOCUMENT = {  # keyless command -> (document kind, attribute holding its number)
-    c.VoidInvoice: ("invoice", "number"), c.WriteOffInvoice: ("invoice", "number"),
-    c.RecordDunningAction: ("invoice", "invoice_number"), c.RecordPromiseToPay: ("invoice", "invoice_number"),
-    c.OpenDispute: ("invoice", "invoice_number"), c.ResolveDispute: ("invoice", "invoice_number"),
-    c.AllocatePayment: ("payment", "reference"), c.ReversePayment: ("payment", "reference"),
+    c.VoidInvoice: ("invoice", "number"),
+    c.WriteOffInvoice: ("invoice", "number"),
+    c.RecordDunningAction: ("invoice", "invoice_number"),
+    c.RecordPromiseToPay: ("invoice", "invoice_number"),
+    c.OpenDispute: ("invoice", "invoice_number"),
+    c.ResolveDispute: ("invoice", "invoice_number"),
+    c.AllocatePayment: ("payment", "reference"),
+    c.ReversePayment: ("payment", "reference"),
     c.AllocateCreditNote: ("credit_note", "number"),
 }
 

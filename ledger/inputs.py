@@ -48,15 +48,16 @@ class Reader:
             return None
         return value
 
-    def text(self, name: str, *, required: bool = True, max_length: int, allow_empty: bool = False,
-             multiline: bool = False) -> str | None:
+    def text(
+        self, name: str, *, required: bool = True, max_length: int, allow_empty: bool = False, multiline: bool = False
+    ) -> str | None:
         """One-line text (a name), or with `multiline` free text that may hold line breaks and tabs; never a
         control character (see ledger/text.py)."""
-        return self._text(name, required=required, max_length=max_length, allow_empty=allow_empty,
-                          kind=FREE if multiline else LINE)
+        return self._text(
+            name, required=required, max_length=max_length, allow_empty=allow_empty, kind=FREE if multiline else LINE
+        )
 
-    def _text(self, name: str, *, required: bool, max_length: int, allow_empty: bool = False,
-              kind: str) -> str | None:
+    def _text(self, name: str, *, required: bool, max_length: int, allow_empty: bool = False, kind: str) -> str | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
@@ -141,7 +142,9 @@ class Reader:
         if len(value) > max_items:
             raise ValidationError(f"{name} has {len(value)} entries; at most {max_items} are allowed", self.field(name))
         if len(value) < min_items:
-            raise ValidationError(f"{name} needs at least {min_items} entr{'y' if min_items == 1 else 'ies'}", self.field(name))
+            raise ValidationError(
+                f"{name} needs at least {min_items} entr{'y' if min_items == 1 else 'ies'}", self.field(name)
+            )
         return [Reader(item, self.field(name) + (index,)) for index, item in enumerate(value)]
 
     def done(self) -> None:
@@ -160,7 +163,5 @@ def parse_date(value: object, field: Sequence[str | int], name: str = "date") ->
     except ValueError:
         raise ValidationError(f"{name} {value!r} is not a calendar date", field) from None
     if not EARLIEST_DATE_YEAR <= parsed.year <= LATEST_DATE_YEAR:
-        raise ValidationError(
-            f"{name} {value} is outside the years {EARLIEST_DATE_YEAR}-{LATEST_DATE_YEAR}", field
-        )
+        raise ValidationError(f"{name} {value} is outside the years {EARLIEST_DATE_YEAR}-{LATEST_DATE_YEAR}", field)
     return parsed

@@ -75,7 +75,9 @@ def price_lines(lines: tuple[InvoiceLine, ...], currency: str) -> list[PricedLin
     return priced
 
 
-def split_installments(total: Decimal, plans: tuple[InstallmentPlan, ...], due_date: date, currency: str) -> list[tuple[date, Decimal]]:
+def split_installments(
+    total: Decimal, plans: tuple[InstallmentPlan, ...], due_date: date, currency: str
+) -> list[tuple[date, Decimal]]:
     """Installment (due date, amount) pairs in due-date order, summing exactly to the total.
 
     Without a plan the invoice is one installment due on its due date.
@@ -93,7 +95,9 @@ def split_installments(total: Decimal, plans: tuple[InstallmentPlan, ...], due_d
         if amount <= 0:
             raise ValidationError(
                 f"installment due {ordered[index].due_date} would be {amount} {currency}: "
-                "each installment must be a positive amount", ("installments", index, "portion"))
+                "each installment must be a positive amount",
+                ("installments", index, "portion"),
+            )
     return [(plan.due_date, amount) for plan, amount in zip(ordered, amounts)]
 
 

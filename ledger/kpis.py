@@ -89,6 +89,13 @@ def kpis(f: Figures) -> Kpis:
     collectible = f.month_start_receivables + f.month_sales
     cei = ratio((collectible - f.receivables) * 100, collectible - f.current, PERCENT_STEP)
     average = (f.year_start_receivables + f.receivables) / 2
-    return Kpis(dso, best, dso - best, cei, ratio(f.year_sales, average, Decimal("0.01")),
-                ratio(f.receivables - f.current, f.receivables), ratio(f.year_written_off, f.year_sales),
-                ratio(f.recovered, f.handed_over))
+    return Kpis(
+        dso,
+        best,
+        dso - best,
+        cei,
+        ratio(f.year_sales, average, Decimal("0.01")),
+        ratio(f.receivables - f.current, f.receivables),
+        ratio(f.year_written_off, f.year_sales),
+        ratio(f.recovered, f.handed_over),
+    )

@@ -26,8 +26,9 @@ CHECKPOINT_AGGREGATES = 200  # aggregates whose checkpoints are kept
 SELECT_MANY_CHUNK = 500  # ids per query
 
 
-def select_stored_events(recorder: Any, ids: list[UUID], after: dict[UUID, int] | None = None
-                         ) -> list[tuple[int, StoredEvent]]:
+def select_stored_events(
+    recorder: Any, ids: list[UUID], after: dict[UUID, int] | None = None
+) -> list[tuple[int, StoredEvent]]:
     """(position, stored event) for the events of the given aggregates, in log order, one query per chunk.
 
     `after` maps an id to a version already known: only later events of that aggregate are read.
@@ -36,21 +37,30 @@ def select_stored_events(recorder: Any, ids: list[UUID], after: dict[UUID, int] 
     rows: list[tuple[int, StoredEvent]] = []
     table = recorder.events_table_name
     for start in range(0, len(ids), SELECT_MANY_CHUNK):
-        chunk = ids[start:start + SELECT_MANY_CHUNK]
+        chunk = ids[start : start + SELECT_MANY_CHUNK]
         versions = [after.get(i, 0) for i in chunk]
         if isinstance(recorder, PostgresApplicationRecorder):
-            sql = (f'SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM '
-                   f'"{recorder.datastore.schema}"."{table}" e JOIN unnest(%s::uuid[], %s::bigint[]) AS w(id, after) '
-                   "ON e.originator_id = w.id AND e.originator_version > w.after ORDER BY e.notification_id")
+            sql = (
+                f"SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM "
+                f'"{recorder.datastore.schema}"."{table}" e JOIN unnest(%s::uuid[], %s::bigint[]) AS w(id, after) '
+                "ON e.originator_id = w.id AND e.originator_version > w.after ORDER BY e.notification_id"
+            )
             with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
                 cursor.execute(sql, (chunk, versions))
-                rows += [(r["notification_id"], StoredEvent(r["originator_id"], r["originator_version"], r["topic"],
-                                                            bytes(r["state"]))) for r in cursor.fetchall()]
+                rows += [
+                    (
+                        r["notification_id"],
+                        StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])),
+                    )
+                    for r in cursor.fetchall()
+                ]
         else:
             wanted = ",".join("(?,?)" * 1 for _ in chunk)
-            sql = (f"WITH wanted(id, after) AS (VALUES {wanted}) SELECT e.rowid, e.originator_id, "
-                   f"e.originator_version, e.topic, e.state FROM wanted w JOIN {table} e "
-                   "ON e.originator_id = w.id AND e.originator_version > w.after ORDER BY e.rowid")
+            sql = (
+                f"WITH wanted(id, after) AS (VALUES {wanted}) SELECT e.rowid, e.originator_id, "
+                f"e.originator_version, e.topic, e.state FROM wanted w JOIN {table} e "
+                "ON e.originator_id = w.id AND e.originator_version > w.after ORDER BY e.rowid"
+            )
             with recorder.datastore.transaction(commit=False) as cursor:
                 cursor.execute(sql, [value for pair in zip((i.hex for i in chunk), versions) for value in pair])
                 rows += [(r[0], StoredEvent(UUID(r[1]), r[2], r[3], r[4])) for r in cursor.fetchall()]

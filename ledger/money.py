@@ -8,12 +8,19 @@ so (tax, installment splits) and always half-up.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import (
-    ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
 )
-from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 
 from ledger.currencies import is_known_currency, minor_unit_exponent
 from ledger.errors import CurrencyMismatch, ValidationError
@@ -38,11 +45,11 @@ def parse_decimal(text: object, field: Sequence[str | int], *, what: str = "amou
     Floats are refused because they cannot carry an exact decimal amount.
     """
     if isinstance(text, bool) or isinstance(text, float):
-        raise ValidationError(f"{what} must be a decimal string such as \"120.50\", not {text!r}", field)
+        raise ValidationError(f'{what} must be a decimal string such as "120.50", not {text!r}', field)
     if isinstance(text, int):
         text = str(text)
     if not isinstance(text, str) or not _DECIMAL_TEXT.fullmatch(text):
-        raise ValidationError(f"{what} must be a decimal string such as \"120.50\", got {text!r}", field)
+        raise ValidationError(f'{what} must be a decimal string such as "120.50", got {text!r}', field)
     try:
         value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
@@ -52,7 +59,7 @@ def parse_decimal(text: object, field: Sequence[str | int], *, what: str = "amou
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def largest_amount(currency: str) -> Decimal:
     """The largest amount one document may carry in `currency`: MAX_AMOUNT_DIGITS integer digits, and no more than
     MAX_AMOUNT_MINOR_DIGITS digits in minor units (999999999999999.99 CNY, 999999999999999 JPY, but
@@ -66,9 +73,12 @@ def check_amount(amount: Decimal, currency: str, field: Sequence[str | int], *, 
     """The amount if it is within `largest_amount` either way (a given or a computed one); VALIDATION naming the
     field and the limit otherwise."""
     if amount.copy_abs() > largest_amount(currency):  # copy_abs, unlike abs(), never rounds
-        raise ValidationError(f"{what} {amount:f} {currency} is beyond the largest amount, {largest_amount(currency)} "
-                              f"{currency} ({MAX_AMOUNT_DIGITS} integer digits, at most {MAX_AMOUNT_MINOR_DIGITS} "
-                              "digits in minor units)", field)
+        raise ValidationError(
+            f"{what} {amount:f} {currency} is beyond the largest amount, {largest_amount(currency)} "
+            f"{currency} ({MAX_AMOUNT_DIGITS} integer digits, at most {MAX_AMOUNT_MINOR_DIGITS} "
+            "digits in minor units)",
+            field,
+        )
     return amount
 
 
@@ -94,7 +104,9 @@ class Money:
     currency: str
 
     @classmethod
-    def of(cls, amount: Decimal, currency: str, field: Sequence[str | int] = ("amount",), *, what: str = "amount") -> Money:
+    def of(
+        cls, amount: Decimal, currency: str, field: Sequence[str | int] = ("amount",), *, what: str = "amount"
+    ) -> Money:
         """Money from an exact Decimal; refuses more decimals than the currency's minor unit allows, and an amount
         beyond `largest_amount`."""
         places = minor_unit_exponent(currency)

@@ -25,36 +25,53 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
         self.check_identifier_length(self.index_table + "_by_actor")
         schema, table = Identifier(self.datastore.schema), Identifier(self.index_table)
         events, chain = Identifier(self.events_table_name), Identifier(self.chain_table)
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {0}.{1} (position bigint PRIMARY KEY, originator_id uuid NOT NULL, "
-            "originator_version bigint NOT NULL, recorded_us bigint NOT NULL, hash bytea NOT NULL, actor text NOT NULL)"
-        ).format(schema, table))
-        self.sql_create_statements.append(SQL(
-            "CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (originator_id, recorded_us, originator_version)").format(
-            Identifier(self.index_table + "_by_time"), schema, table))
-        self.sql_create_statements.append(SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (actor, position)").format(
-            Identifier(self.index_table + "_by_actor"), schema, table))
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {0}.{1} (id smallint PRIMARY KEY CHECK (id = 1))").format(schema, chain))
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (position bigint PRIMARY KEY, originator_id uuid NOT NULL, "
+                "originator_version bigint NOT NULL, recorded_us bigint NOT NULL, hash bytea NOT NULL, actor text NOT NULL)"
+            ).format(schema, table)
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (originator_id, recorded_us, originator_version)").format(
+                Identifier(self.index_table + "_by_time"), schema, table
+            )
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (actor, position)").format(
+                Identifier(self.index_table + "_by_actor"), schema, table
+            )
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (id smallint PRIMARY KEY CHECK (id = 1))").format(schema, chain)
+        )
         self.insert_index = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s, %s, %s)").format(schema, table)
         self.last_index = SQL("SELECT position, hash FROM {0}.{1} ORDER BY position DESC LIMIT 1").format(schema, table)
-        self.unindexed = SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {0}.{1} "
-                             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id "
-                             "LIMIT %s").format(schema, events)
-        self.tail = SQL("SELECT MIN(notification_id) AS first, MAX(notification_id) AS last, COUNT(*) AS count "
-                        "FROM {0}.{1} WHERE notification_id > %s AND notification_id <= %s").format(schema, events)
+        self.unindexed = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {0}.{1} "
+            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id "
+            "LIMIT %s"
+        ).format(schema, events)
+        self.tail = SQL(
+            "SELECT MIN(notification_id) AS first, MAX(notification_id) AS last, COUNT(*) AS count "
+            "FROM {0}.{1} WHERE notification_id > %s AND notification_id <= %s"
+        ).format(schema, events)
         self.started = SQL("SELECT EXISTS (SELECT 1 FROM {0}.{1}) OR EXISTS (SELECT 1 FROM {0}.{2}) AS started").format(
-            schema, chain, table)
+            schema, chain, table
+        )
         self.mark = SQL("INSERT INTO {0}.{1} VALUES (1) ON CONFLICT DO NOTHING").format(schema, chain)
-        self.mark_indexed = SQL("INSERT INTO {0}.{1} SELECT 1 WHERE EXISTS (SELECT 1 FROM {0}.{2}) ON CONFLICT DO "
-                                "NOTHING").format(schema, chain, table)
+        self.mark_indexed = SQL(
+            "INSERT INTO {0}.{1} SELECT 1 WHERE EXISTS (SELECT 1 FROM {0}.{2}) ON CONFLICT DO NOTHING"
+        ).format(schema, chain, table)
         self.newest = SQL("SELECT COALESCE(MAX(notification_id), 0) AS max FROM {0}.{1}").format(schema, events)
         self.index_from = SQL("SELECT * FROM {0}.{1} WHERE position >= %s ORDER BY position LIMIT %s").format(
-            schema, table)
+            schema, table
+        )
         self.position_at = SQL("SELECT COALESCE(MAX(position), 0) AS max FROM {0}.{1} WHERE recorded_us <= %s").format(
-            schema, table)
-        self.version_at = SQL("SELECT MAX(originator_version) AS max FROM {0}.{1} WHERE originator_id = %s AND "
-                              "recorded_us <= %s").format(schema, table)
+            schema, table
+        )
+        self.version_at = SQL(
+            "SELECT MAX(originator_version) AS max FROM {0}.{1} WHERE originator_id = %s AND recorded_us <= %s"
+        ).format(schema, table)
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         """Before the insert, under the events table lock (taken again by the insert, a no-op then): refuse to
@@ -68,14 +85,19 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
             newest = curs.fetchone()["max"]
             refuse_to_chain(head, newest + 1, self._tail(curs, head, END) if newest > head else None)
 
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
+    def _fetch_ids_after_insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if ids:  # checked in _insert_events: nothing un-indexed lies between the head and these (never raise here)
             head, previous = self._head(curs)
-            curs.executemany(self.insert_index, index_rows(
-                previous, [(i, s.originator_id, s.originator_version, s.topic, s.state)
-                           for i, s in zip(ids, stored_events)]))
+            curs.executemany(
+                self.insert_index,
+                index_rows(
+                    previous,
+                    [(i, s.originator_id, s.originator_version, s.topic, s.state) for i, s in zip(ids, stored_events)],
+                ),
+            )
             if head == 0:
                 curs.execute(self.mark)
         return ids
@@ -126,8 +148,19 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
             done = head
             while done < tail.last:
                 curs.execute(self.unindexed, (done, tail.last, INDEX_BATCH))
-                rows = index_rows(previous, [(r["notification_id"], r["originator_id"], r["originator_version"],
-                                              r["topic"], bytes(r["state"])) for r in curs.fetchall()])
+                rows = index_rows(
+                    previous,
+                    [
+                        (
+                            r["notification_id"],
+                            r["originator_id"],
+                            r["originator_version"],
+                            r["topic"],
+                            bytes(r["state"]),
+                        )
+                        for r in curs.fetchall()
+                    ],
+                )
                 curs.executemany(self.insert_index, rows)
                 done, previous = rows[-1][0], rows[-1][4]
             return tail
@@ -135,8 +168,17 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
     def select_index(self, start: int, limit: int) -> list[IndexRow]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.index_from, (start, limit))
-            return [IndexRow(r["position"], r["originator_id"], r["originator_version"], r["recorded_us"],
-                             bytes(r["hash"]), r["actor"]) for r in curs.fetchall()]
+            return [
+                IndexRow(
+                    r["position"],
+                    r["originator_id"],
+                    r["originator_version"],
+                    r["recorded_us"],
+                    bytes(r["hash"]),
+                    r["actor"],
+                )
+                for r in curs.fetchall()
+            ]
 
     def index_position_at(self, recorded_us: int) -> int:
         with self.datastore.transaction(commit=False) as curs:

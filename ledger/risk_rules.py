@@ -58,8 +58,15 @@ class Condition:
 
 
 DATED_RULES = ("broken_promise", "bounced_payment")
-RULES = ("consecutive_late", "overdue_share", "overdue_days", "utilisation", "broken_promise", "bounced_payment",
-         "dso_rising")
+RULES = (
+    "consecutive_late",
+    "overdue_share",
+    "overdue_days",
+    "utilisation",
+    "broken_promise",
+    "bounced_payment",
+    "dso_rising",
+)
 
 
 def conditions(rules: dict[str, Rule], seen: Evidence) -> list[Condition]:
@@ -67,21 +74,32 @@ def conditions(rules: dict[str, Rule], seen: Evidence) -> list[Condition]:
     held: list[Condition] = []
 
     def hit(rule: str, subject: str, **evidence: Any) -> None:
-        held.append(Condition(rule, subject, {k: str(v) if isinstance(v, Decimal) else v for k, v in evidence.items()},
-                              rules[rule].hold))
+        held.append(
+            Condition(
+                rule,
+                subject,
+                {k: str(v) if isinstance(v, Decimal) else v for k, v in evidence.items()},
+                rules[rule].hold,
+            )
+        )
 
     def active(rule: str) -> Optional[Rule]:
         found = rules.get(rule)
         return found if found is not None and found.enabled else None
 
     if (rule := active("consecutive_late")) and seen.consecutive_late >= rule.threshold:
-        hit("consecutive_late", "", count=seen.consecutive_late, invoices=list(seen.late_run),
-            threshold=rule.threshold)
+        hit("consecutive_late", "", count=seen.consecutive_late, invoices=list(seen.late_run), threshold=rule.threshold)
     if (rule := active("overdue_share")) and seen.overdue_total > 0:
         share = seen.overdue_total / seen.monthly_invoicing if seen.monthly_invoicing else None
         if share is None or share >= rule.threshold:
-            hit("overdue_share", "", overdue=seen.overdue_total, monthly_invoicing=seen.monthly_invoicing,
-                share=None if share is None else share.quantize(Decimal("0.001")), threshold=rule.threshold)
+            hit(
+                "overdue_share",
+                "",
+                overdue=seen.overdue_total,
+                monthly_invoicing=seen.monthly_invoicing,
+                share=None if share is None else share.quantize(Decimal("0.001")),
+                threshold=rule.threshold,
+            )
     if rule := active("overdue_days"):
         for invoice, days in sorted(seen.overdue_days.items()):
             if days >= rule.threshold:
@@ -89,8 +107,15 @@ def conditions(rules: dict[str, Rule], seen: Evidence) -> list[Condition]:
     if (rule := active("utilisation")) and seen.credit_limit:
         utilisation = seen.exposure / seen.credit_limit
         if utilisation >= rule.threshold:
-            hit("utilisation", "", exposure=seen.exposure, credit_limit=seen.credit_limit,
-                utilisation=utilisation.quantize(Decimal("0.001")), threshold=rule.threshold)
+            hit(
+                "utilisation",
+                "",
+                exposure=seen.exposure,
+                credit_limit=seen.credit_limit,
+                utilisation=utilisation.quantize(Decimal("0.001")),
+                threshold=rule.threshold,
+            )
+
     def recent(rule: Rule, subject: str) -> bool:
         day = seen.event_days.get(subject)
         if rule.within_days is None or day is None or seen.as_of is None:

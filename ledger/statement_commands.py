@@ -16,19 +16,35 @@ def issue_statement(account: CustomerAccount, command: IssueStatement, context: 
     if command.statement_id in account.statements:
         raise InvalidState(f"statement {command.statement_id} was already issued", ("statementId",))
     if command.period_to < command.period_from:
-        raise ValidationError(f"the period ends ({command.period_to}) before it starts ({command.period_from})",
-                              ("from",))
+        raise ValidationError(
+            f"the period ends ({command.period_to}) before it starts ({command.period_from})", ("from",)
+        )
     meta = context.event_meta()
-    account.trigger_event(StatementIssued, **meta, statement_id=command.statement_id, as_of=command.as_of,
-                          period_from=command.period_from, period_to=command.period_to, currency=command.currency,
-                          opening_balance=format_amount(command.opening_balance, command.currency),
-                          closing_balance=format_amount(command.closing_balance, command.currency),
-                          operation_key=context.operation_key)
+    account.trigger_event(
+        StatementIssued,
+        **meta,
+        statement_id=command.statement_id,
+        as_of=command.as_of,
+        period_from=command.period_from,
+        period_to=command.period_to,
+        currency=command.currency,
+        opening_balance=format_amount(command.opening_balance, command.currency),
+        closing_balance=format_amount(command.closing_balance, command.currency),
+        operation_key=context.operation_key,
+    )
     if command.delivery is not None:
         delivery = command.delivery
-        account.trigger_event(DeliveryRequested, **meta, delivery_id=delivery.delivery_id,
-                              notice_id=command.statement_id, channel=delivery.channel, recipient=delivery.recipient,
-                              subject=delivery.subject, body=delivery.body, locale=delivery.locale)
+        account.trigger_event(
+            DeliveryRequested,
+            **meta,
+            delivery_id=delivery.delivery_id,
+            notice_id=command.statement_id,
+            channel=delivery.channel,
+            recipient=delivery.recipient,
+            subject=delivery.subject,
+            body=delivery.body,
+            locale=delivery.locale,
+        )
 
 
 def respond_to_statement(account: CustomerAccount, command: RespondToStatement, context: CommandContext) -> None:
@@ -40,10 +56,19 @@ def respond_to_statement(account: CustomerAccount, command: RespondToStatement, 
     if status != "SENT":
         raise InvalidState(f"statement {command.statement_id} is already {status.lower()}", ("statementId",))
     if command.confirmed:
-        account.trigger_event(StatementBalanceConfirmed, **context.event_meta(), statement_id=command.statement_id,
-                              note=command.note)
+        account.trigger_event(
+            StatementBalanceConfirmed, **context.event_meta(), statement_id=command.statement_id, note=command.note
+        )
         return
-    their = None if command.their_balance is None else str(Money.of(command.their_balance, account.currency,
-                                                                    ("theirBalance",), what="theirBalance"))
-    account.trigger_event(StatementBalanceDisputed, **context.event_meta(), statement_id=command.statement_id,
-                          reason=command.note or "", their_balance=their)
+    their = (
+        None
+        if command.their_balance is None
+        else str(Money.of(command.their_balance, account.currency, ("theirBalance",), what="theirBalance"))
+    )
+    account.trigger_event(
+        StatementBalanceDisputed,
+        **context.event_meta(),
+        statement_id=command.statement_id,
+        reason=command.note or "",
+        their_balance=their,
+    )

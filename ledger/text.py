@@ -34,7 +34,7 @@ _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # in identifi
 
 _RULES = {
     IDENTIFIER: "codes, numbers and references may hold no control, invisible formatting (bidi, zero-width) or "
-                "line-break character",
+    "line-break character",
     LINE: "one-line text may hold no control or line-break character",
     FREE: "free text may hold line breaks and tabs but no other control character",
 }
@@ -42,7 +42,7 @@ _QUOTED_LENGTH = 80  # how much of a refused value a message quotes
 
 
 def describe(character: str) -> str:
-    """"U+202E RIGHT-TO-LEFT OVERRIDE", or "U+0000 (a control character)" for characters without a name."""
+    """ "U+202E RIGHT-TO-LEFT OVERRIDE", or "U+0000 (a control character)" for characters without a name."""
     name = unicodedata.name(character, "")
     if not name:
         name = "(a lone surrogate)" if unicodedata.category(character) == "Cs" else "(a control character)"
@@ -66,8 +66,9 @@ def check_text(value: str, field: Sequence[str | int], name: str, kind: str = LI
     index = first_forbidden(value, kind)
     if index is not None:
         shown = value if len(value) <= _QUOTED_LENGTH else value[:_QUOTED_LENGTH] + "…"
-        raise ValidationError(f"{name} {shown!r} contains {describe(value[index])} at position {index}: "
-                              f"{_RULES[kind]}", field)
+        raise ValidationError(
+            f"{name} {shown!r} contains {describe(value[index])} at position {index}: {_RULES[kind]}", field
+        )
     if kind == IDENTIFIER and value and (value[0].isspace() or value[-1].isspace()):
         raise ValidationError(f"{name} {value!r} must not have leading or trailing spaces", field)
     return value
@@ -76,6 +77,7 @@ def check_text(value: str, field: Sequence[str | int], name: str, kind: str = LI
 def printable(value: str, kind: str = FREE) -> str:
     """Text from outside the ledger's inputs (a mail server's reply, an exception's message) made storable: each
     character `kind` text may not hold is replaced by its escape ("\\x00"), so nothing is lost from view."""
+
     def escape(character: str) -> str:
         return character.encode("unicode_escape").decode("ascii")
 

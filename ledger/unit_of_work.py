@@ -93,8 +93,14 @@ class UnitOfWork:
 
     def claim(self, kind: str, number: str, customer_code: str, context: CommandContext) -> None:
         assert self.owner(kind, number) is None, (kind, number)
-        key = DocumentKey._create(DocumentKey.DocumentNumberClaimed, id=document_key_id(kind, number),
-                                  **context.event_meta(), kind=kind, number=number, customer_code=customer_code)
+        key = DocumentKey._create(
+            DocumentKey.DocumentNumberClaimed,
+            id=document_key_id(kind, number),
+            **context.event_meta(),
+            kind=kind,
+            number=number,
+            customer_code=customer_code,
+        )
         self.keys[(kind, number)] = key
         self.loaded[key.id] = key
         self.claimed.extend(key.collect_events())

@@ -36,8 +36,10 @@ class AgingQuery:
         if not self.boundaries or len(self.boundaries) > MAX_BOUNDARIES:
             raise ValueError(f"give 1 to {MAX_BOUNDARIES} boundaries, got {len(self.boundaries)}")
         if any(b <= 0 for b in self.boundaries) or list(self.boundaries) != sorted(set(self.boundaries)):
-            raise ValueError(f"boundaries must be positive whole days in increasing order, such as 30,60,90; "
-                             f"got {list(self.boundaries)}")
+            raise ValueError(
+                f"boundaries must be positive whole days in increasing order, such as 30,60,90; "
+                f"got {list(self.boundaries)}"
+            )
         if self.known_at is not None and self.known_at.tzinfo is None:
             raise ValueError("knownAt must be an instant with an offset, such as 2026-03-31T23:59:59+08:00")
 
@@ -72,7 +74,8 @@ def installments_outstanding(columns: str, where: str = "") -> str:
         "  AND NOT (undone_day IS NOT NULL AND undone_day <= ? AND undone_recorded_us <= ?) "
         "  GROUP BY invoice_number) s ON s.invoice_number = n.invoice_number "
         "WHERE i.issue_day <= ? AND i.recorded_us <= ? "
-        "AND NOT (i.void_day IS NOT NULL AND i.void_day <= ? AND i.void_recorded_us <= ?)" + where)
+        "AND NOT (i.void_day IS NOT NULL AND i.void_day <= ? AND i.void_recorded_us <= ?)" + where
+    )
 
 
 def installments_params(as_of_day: int, known_us: int = NEVER) -> list[int]:
@@ -95,37 +98,54 @@ def _outstanding_rows(database: Database, query: AgingQuery, prefix: str, open_i
     age_of = "due_day" if query.basis == DUE_DATE else "issue_day"
     where, where_params = _customer_filter(query, "n.customer_code")
     if open_items:
-        items = (f"SELECT n.customer_code, n.currency, ? - n.{age_of} AS age, n.outstanding_minor AS outstanding "
-                 f"FROM {{p}}installments n WHERE n.outstanding_minor > 0{where}")
+        items = (
+            f"SELECT n.customer_code, n.currency, ? - n.{age_of} AS age, n.outstanding_minor AS outstanding "
+            f"FROM {{p}}installments n WHERE n.outstanding_minor > 0{where}"
+        )
         item_params = [day(query.as_of), *where_params]
     else:
         as_of, known = day(query.as_of), NEVER if query.known_at is None else micros(query.known_at)
         items = installments_outstanding(f"n.customer_code, n.currency, ? - n.{age_of} AS age", where)
         item_params = [as_of, *installments_params(as_of, known), *where_params]
-    sql = (f"SELECT customer_code, currency, {columns} FROM ({items}) AS items WHERE outstanding > 0 "
-           "GROUP BY customer_code, currency")
+    sql = (
+        f"SELECT customer_code, currency, {columns} FROM ({items}) AS items WHERE outstanding > 0 "
+        "GROUP BY customer_code, currency"
+    )
     return database.execute(sql, [*bucket_params, *item_params], prefix)
 
 
-def _unallocated_rows(database: Database, query: AgingQuery, prefix: str, open_items: bool) -> dict[tuple[str, str], int]:
+def _unallocated_rows(
+    database: Database, query: AgingQuery, prefix: str, open_items: bool
+) -> dict[tuple[str, str], int]:
     if open_items:
         where, where_params = _customer_filter(query, "customer_code")
-        rows = database.execute(f"SELECT customer_code, currency, unallocated_minor FROM {{p}}customers "
-                                f"WHERE unallocated_minor <> 0{where}", where_params, prefix)
+        rows = database.execute(
+            f"SELECT customer_code, currency, unallocated_minor FROM {{p}}customers "
+            f"WHERE unallocated_minor <> 0{where}",
+            where_params,
+            prefix,
+        )
         return {(code, currency): int(amount) for code, currency, amount in rows}
     as_of, known = day(query.as_of), NEVER if query.known_at is None else micros(query.known_at)
-    alive = ("c.date_day <= ? AND c.recorded_us <= ? "
-             "AND NOT (c.reversed_day IS NOT NULL AND c.reversed_day <= ? AND c.reversed_recorded_us <= ?)")
+    alive = (
+        "c.date_day <= ? AND c.recorded_us <= ? "
+        "AND NOT (c.reversed_day IS NOT NULL AND c.reversed_day <= ? AND c.reversed_recorded_us <= ?)"
+    )
     where, where_params = _customer_filter(query, "c.customer_code")
     credits = database.execute(
         f"SELECT c.customer_code, c.currency, SUM(c.amount_minor) FROM {{p}}credits c WHERE {alive}{where} "
-        "GROUP BY c.customer_code, c.currency", [as_of, known, as_of, known, *where_params], prefix)
+        "GROUP BY c.customer_code, c.currency",
+        [as_of, known, as_of, known, *where_params],
+        prefix,
+    )
     allocated = database.execute(
         f"SELECT c.customer_code, c.currency, SUM(s.amount_minor) FROM {{p}}settlements s JOIN {{p}}credits c "
         f"ON c.kind = s.kind AND c.source = s.source WHERE {alive}{where} AND s.effective_day <= ? "
         "AND s.recorded_us <= ? AND NOT (s.undone_day IS NOT NULL AND s.undone_day <= ? AND s.undone_recorded_us <= ?) "
-        "GROUP BY c.customer_code, c.currency", [as_of, known, as_of, known, *where_params, as_of, known, as_of, known],
-        prefix)
+        "GROUP BY c.customer_code, c.currency",
+        [as_of, known, as_of, known, *where_params, as_of, known, as_of, known],
+        prefix,
+    )
     result = {(code, currency): int(total) for code, currency, total in credits}
     for code, currency, total in allocated:
         result[(code, currency)] -= int(total)
@@ -134,8 +154,13 @@ def _unallocated_rows(database: Database, query: AgingQuery, prefix: str, open_i
 
 def _amounts(currency: str, current: int, buckets: list[int], unallocated: int) -> dict[str, Any]:
     money = formatter(currency)
-    return {"currency": currency, "outstanding": money(current + sum(buckets)), "current": money(current),
-            "buckets": [money(b) for b in buckets], "unallocatedCredit": money(unallocated)}
+    return {
+        "currency": currency,
+        "outstanding": money(current + sum(buckets)),
+        "current": money(current),
+        "buckets": [money(b) for b in buckets],
+        "unallocatedCredit": money(unallocated),
+    }
 
 
 def aging_report(database: Database, query: AgingQuery, prefix: str = "ar_") -> dict[str, Any]:
@@ -160,6 +185,11 @@ def aging_report(database: Database, query: AgingQuery, prefix: str = "ar_") -> 
             if amount:
                 total_buckets[index] += amount
         total[2] += unallocated
-    return {"asOf": query.as_of.isoformat(), "knownAt": None if query.known_at is None else query.known_at.isoformat(),
-            "basis": query.basis, "boundaries": list(query.boundaries), "rows": rows,
-            "totals": [_amounts(currency, *totals[currency]) for currency in sorted(totals)]}
+    return {
+        "asOf": query.as_of.isoformat(),
+        "knownAt": None if query.known_at is None else query.known_at.isoformat(),
+        "basis": query.basis,
+        "boundaries": list(query.boundaries),
+        "rows": rows,
+        "totals": [_amounts(currency, *totals[currency]) for currency in sorted(totals)],
+    }

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 from ledger.currencies import minor_unit_exponent
 
 
-@lru_cache(maxsize=None)
+@cache
 def formatter(currency: str) -> Callable[[int], str]:
     """A fast formatter for one currency (reports format tens of thousands of amounts)."""
     places = minor_unit_exponent(currency)

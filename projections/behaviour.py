@@ -55,9 +55,13 @@ class Behaviour:
     dso_rises: int = 0  # consecutive month-on-month rises at the end of that series
 
     def scorecard_values(self) -> dict[str, Optional[Decimal]]:
-        return {"average_days_beyond_terms": self.average_days_beyond_terms, "on_time_share": self.on_time_share,
-                "largest_overdue_ratio": self.largest_overdue_ratio, "broken_promises": Decimal(self.broken_promises),
-                "disputes": Decimal(self.disputes)}
+        return {
+            "average_days_beyond_terms": self.average_days_beyond_terms,
+            "on_time_share": self.on_time_share,
+            "largest_overdue_ratio": self.largest_overdue_ratio,
+            "broken_promises": Decimal(self.broken_promises),
+            "disputes": Decimal(self.disputes),
+        }
 
 
 @dataclass
@@ -89,30 +93,38 @@ def behaviour(database: Database, as_of: date, customer_codes: list[str]) -> dic
     """Behaviour as of `as_of` for the given customers (a few queries for all of them)."""
     found: dict[str, Behaviour] = {}
     for start in range(0, len(customer_codes), 500):
-        found.update(_behaviour(database, as_of.toordinal(), customer_codes[start:start + 500]))
+        found.update(_behaviour(database, as_of.toordinal(), customer_codes[start : start + 500]))
     return found
 
 
 def _behaviour(database: Database, d: int, codes: list[str]) -> dict[str, Behaviour]:
     marks = _placeholders(codes)
-    currencies = dict(database.execute(f"SELECT customer_code, currency FROM {{p}}customers WHERE customer_code IN "
-                                       f"({marks})", codes))
+    currencies = dict(
+        database.execute(f"SELECT customer_code, currency FROM {{p}}customers WHERE customer_code IN ({marks})", codes)
+    )
     invoices: dict[str, dict[str, _Invoice]] = defaultdict(dict)
     for code, number, total, issued, due, void in database.execute(
-            "SELECT customer_code, invoice_number, total_minor, issue_day, due_day, void_day FROM {p}invoices "
-            f"WHERE customer_code IN ({marks}) AND issue_day <= ?", [*codes, d]):
+        "SELECT customer_code, invoice_number, total_minor, issue_day, due_day, void_day FROM {p}invoices "
+        f"WHERE customer_code IN ({marks}) AND issue_day <= ?",
+        [*codes, d],
+    ):
         if void is None or void > d:
             invoices[code][number] = _Invoice(number, total, issued, due, void)
     for code, number, amount, effective in database.execute(
-            "SELECT customer_code, invoice_number, amount_minor, effective_day FROM {p}settlements WHERE customer_code "
-            f"IN ({marks}) AND effective_day <= ? AND (undone_day IS NULL OR undone_day > ?)", [*codes, d, d]):
+        "SELECT customer_code, invoice_number, amount_minor, effective_day FROM {p}settlements WHERE customer_code "
+        f"IN ({marks}) AND effective_day <= ? AND (undone_day IS NULL OR undone_day > ?)",
+        [*codes, d, d],
+    ):
         invoice = invoices[code].get(number)
         if invoice is not None:
             invoice.settlements.append((effective, amount))
     log: dict[str, list[tuple]] = defaultdict(list)
-    for row in database.execute("SELECT customer_code, invoice_number, kind, day, amount_minor, made_day FROM "
-                                f"{{p}}collection_log WHERE customer_code IN ({marks}) AND made_day <= ? "
-                                "ORDER BY position", [*codes, d]):
+    for row in database.execute(
+        "SELECT customer_code, invoice_number, kind, day, amount_minor, made_day FROM "
+        f"{{p}}collection_log WHERE customer_code IN ({marks}) AND made_day <= ? "
+        "ORDER BY position",
+        [*codes, d],
+    ):
         log[row[0]].append(row[1:])
     return {code: _one(code, currency, d, invoices[code], log[code]) for code, currency in currencies.items()}
 
@@ -122,13 +134,18 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
     window_start = d - BEHAVIOUR_DAYS  # exclusive
     invoiced = sum(i.total for i in invoices.values() if i.issue_day > window_start)
     monthly = Decimal(invoiced) * scale / 12
-    settled = sorted(((day, i) for i in invoices.values() if (day := i.settled_day()) is not None
-                      and window_start < day <= d), key=lambda pair: (pair[0], pair[1].due_day, pair[1].number))
+    settled = sorted(
+        ((day, i) for i in invoices.values() if (day := i.settled_day()) is not None and window_start < day <= d),
+        key=lambda pair: (pair[0], pair[1].due_day, pair[1].number),
+    )
     weighted = sum(i.total * max(0, day - i.due_day) for day, i in settled)
     weight = sum(i.total for _day, i in settled)
     average = (Decimal(weighted) / weight).quantize(Decimal("0.1")) if weight else None
-    on_time = (Decimal(sum(1 for day, i in settled if day <= i.due_day)) / len(settled)).quantize(Decimal("0.001")) \
-        if settled else None
+    on_time = (
+        (Decimal(sum(1 for day, i in settled if day <= i.due_day)) / len(settled)).quantize(Decimal("0.001"))
+        if settled
+        else None
+    )
     consecutive, run = 0, []
     for day, invoice in reversed(settled):
         if day <= invoice.due_day:
@@ -149,24 +166,44 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
         paid = invoice.paid_between(made_day, promised_day)
         if paid < min(amount, owed_then):
             broken.append(number)
-            promises[number] = {"promisedOn": date.fromordinal(promised_day).isoformat(),
-                                "madeOn": date.fromordinal(made_day).isoformat(),
-                                "promised": str((Decimal(amount) * scale).quantize(scale)),
-                                "paidByThen": str((Decimal(paid) * scale).quantize(scale))}
-    disputes = sum(1 for _n, kind, _day, _amount, made_day in log if kind == "DISPUTE_OPENED" and made_day > window_start)
+            promises[number] = {
+                "promisedOn": date.fromordinal(promised_day).isoformat(),
+                "madeOn": date.fromordinal(made_day).isoformat(),
+                "promised": str((Decimal(amount) * scale).quantize(scale)),
+                "paidByThen": str((Decimal(paid) * scale).quantize(scale)),
+            }
+    disputes = sum(
+        1 for _n, kind, _day, _amount, made_day in log if kind == "DISPUTE_OPENED" and made_day > window_start
+    )
     series = _dso_series(invoices, d)
     rises = 0
     for earlier, later in reversed(list(zip(series, series[1:]))):
         if later <= earlier:
             break
         rises += 1
-    return Behaviour(code, currency, monthly.quantize(scale), average, on_time, consecutive, largest_amount,
-                     min(ratio, RATIO_CAP), largest_days, Decimal(sum(left for left, _days in overdue)) * scale,
-                     len(broken), disputes, broken_promise_invoices=broken, broken_promise_evidence=promises,
-                     late_run=run, exposure=Decimal(sum(i.total - i.paid_between(0, d) for i in invoices.values())) * scale,
-                     overdue_days={i.number: d - i.due_day for i in invoices.values()
-                                   if i.due_day < d and i.total > i.paid_between(0, d)},
-                     dso=series, dso_rises=rises)
+    return Behaviour(
+        code,
+        currency,
+        monthly.quantize(scale),
+        average,
+        on_time,
+        consecutive,
+        largest_amount,
+        min(ratio, RATIO_CAP),
+        largest_days,
+        Decimal(sum(left for left, _days in overdue)) * scale,
+        len(broken),
+        disputes,
+        broken_promise_invoices=broken,
+        broken_promise_evidence=promises,
+        late_run=run,
+        exposure=Decimal(sum(i.total - i.paid_between(0, d) for i in invoices.values())) * scale,
+        overdue_days={
+            i.number: d - i.due_day for i in invoices.values() if i.due_day < d and i.total > i.paid_between(0, d)
+        },
+        dso=series,
+        dso_rises=rises,
+    )
 
 
 def _month_ends(d: int, count: int) -> list[int]:

@@ -14,19 +14,45 @@ from ledger.currencies import minor_unit_exponent
 from projections.amounts import format_minor
 from projections.database import Database
 
-_LATEST = ("SELECT a.customer_code, a.assessed_day, a.recorded_us, a.actor, a.policy_version, a.score_tenths, "
-           "a.grade, a.monthly_invoicing_minor, a.recommended_limit_minor, a.recommended_terms_days, a.applied, "
-           "a.factors, a.note, a.position FROM {p}assessments a")
+_LATEST = (
+    "SELECT a.customer_code, a.assessed_day, a.recorded_us, a.actor, a.policy_version, a.score_tenths, "
+    "a.grade, a.monthly_invoicing_minor, a.recommended_limit_minor, a.recommended_terms_days, a.applied, "
+    "a.factors, a.note, a.position FROM {p}assessments a"
+)
 
 
 def _assessment(row: tuple, currency: str) -> dict[str, Any]:
-    (code, assessed, _recorded, actor, version, tenths, grade, monthly, limit, terms, applied, factors, note,
-     position) = row
-    return {"customerCode": code, "assessedOn": date.fromordinal(assessed).isoformat(), "actor": actor,
-            "policyVersion": version, "score": str(Decimal(tenths) / 10), "grade": grade,
-            "monthlyInvoicing": format_minor(monthly, currency), "recommendedLimit": format_minor(limit, currency),
-            "recommendedTermsDays": terms, "applied": bool(applied), "factors": orjson.loads(factors), "note": note,
-            "position": position}
+    (
+        code,
+        assessed,
+        _recorded,
+        actor,
+        version,
+        tenths,
+        grade,
+        monthly,
+        limit,
+        terms,
+        applied,
+        factors,
+        note,
+        position,
+    ) = row
+    return {
+        "customerCode": code,
+        "assessedOn": date.fromordinal(assessed).isoformat(),
+        "actor": actor,
+        "policyVersion": version,
+        "score": str(Decimal(tenths) / 10),
+        "grade": grade,
+        "monthlyInvoicing": format_minor(monthly, currency),
+        "recommendedLimit": format_minor(limit, currency),
+        "recommendedTermsDays": terms,
+        "applied": bool(applied),
+        "factors": orjson.loads(factors),
+        "note": note,
+        "position": position,
+    }
 
 
 def assessments(database: Database, customer_code: str) -> list[dict[str, Any]]:
@@ -38,23 +64,33 @@ def assessments(database: Database, customer_code: str) -> list[dict[str, Any]]:
     return [_assessment(row, currency[0][0]) for row in rows]
 
 
-def credit_profile(database: Database, customer_code: str,
-                   expected_orders: Optional[str] = None) -> Optional[dict[str, Any]]:
+def credit_profile(
+    database: Database, customer_code: str, expected_orders: Optional[str] = None
+) -> Optional[dict[str, Any]]:
     """Latest assessment beside the actual limit and its use (`ledger.credit_use`): exposure counts the
     `expected_orders` amount if given. Raises ValidationError for a malformed `expected_orders`."""
-    rows = database.execute("SELECT currency, credit_limit_minor, outstanding_minor, on_credit_hold FROM {p}customers "
-                            "WHERE customer_code = ?", (customer_code,))
+    rows = database.execute(
+        "SELECT currency, credit_limit_minor, outstanding_minor, on_credit_hold FROM {p}customers "
+        "WHERE customer_code = ?",
+        (customer_code,),
+    )
     if not rows:
         return None
     currency, limit, outstanding, hold = rows[0]
     expected = Decimal(0) if expected_orders is None else parse_expected_orders(expected_orders, currency)
     scale = -minor_unit_exponent(currency)
-    use = credit_use(None if limit is None else Decimal(limit).scaleb(scale), Decimal(outstanding).scaleb(scale),
-                     expected)
+    use = credit_use(
+        None if limit is None else Decimal(limit).scaleb(scale), Decimal(outstanding).scaleb(scale), expected
+    )
     history = assessments(database, customer_code)
-    return {"customerCode": customer_code, "currency": currency,
-            "creditLimit": None if limit is None else format_minor(limit, currency), **use.as_strings(currency),
-            "onCreditHold": bool(hold), "latest": history[-1] if history else None}
+    return {
+        "customerCode": customer_code,
+        "currency": currency,
+        "creditLimit": None if limit is None else format_minor(limit, currency),
+        **use.as_strings(currency),
+        "onCreditHold": bool(hold),
+        "latest": history[-1] if history else None,
+    }
 
 
 def assessments_due(database: Database, as_of: date, renew_after_days: int) -> list[dict[str, Any]]:
@@ -65,12 +101,19 @@ def assessments_due(database: Database, as_of: date, renew_after_days: int) -> l
         "SELECT c.customer_code, (SELECT MAX(a.assessed_day) FROM {p}assessments a WHERE a.customer_code = "
         "c.customer_code AND a.assessed_day <= ?), (SELECT COUNT(*) FROM {p}invoices i WHERE i.customer_code = "
         "c.customer_code AND i.issue_day <= ?) FROM {p}customers c ORDER BY c.customer_code",
-        (as_of.toordinal(), as_of.toordinal()))
+        (as_of.toordinal(), as_of.toordinal()),
+    )
     due = []
     for code, last, invoiced in rows:
         if last is None:
             due.append({"customerCode": code, "reason": "NEW", "lastAssessedOn": None, "invoiced": invoiced > 0})
         elif last <= cutoff:
-            due.append({"customerCode": code, "reason": "RENEWAL",
-                        "lastAssessedOn": date.fromordinal(last).isoformat(), "invoiced": invoiced > 0})
+            due.append(
+                {
+                    "customerCode": code,
+                    "reason": "RENEWAL",
+                    "lastAssessedOn": date.fromordinal(last).isoformat(),
+                    "invoiced": invoiced > 0,
+                }
+            )
     return due

@@ -18,7 +18,6 @@ import psycopg
 
 from arledger.config import is_postgres, store_env
 
-
 POOL_SIZE = 8  # connections per process for read models (PostgreSQL's max_connections is shared by every process)
 POOL_WAIT_S = 30.0
 
@@ -77,8 +76,9 @@ class Database:
         try:
             connection = self.idle.get(timeout=POOL_WAIT_S)
         except queue.Empty:
-            raise PoolExhausted(f"all {self.pool_size} read-model connections stayed busy for {POOL_WAIT_S:.0f} s; "
-                                "retry") from None
+            raise PoolExhausted(
+                f"all {self.pool_size} read-model connections stayed busy for {POOL_WAIT_S:.0f} s; retry"
+            ) from None
         if connection is not None and self._usable(connection):
             return connection
         self._drop(connection)
@@ -86,8 +86,11 @@ class Database:
 
     def _usable(self, connection: Any) -> bool:
         if self.postgres:
-            return not (connection.closed or connection.broken
-                        or connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+            return not (
+                connection.closed
+                or connection.broken
+                or connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+            )
         return not connection.in_transaction
 
     def _drop(self, connection: Any) -> None:

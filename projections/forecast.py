@@ -23,16 +23,19 @@ def _grades(database: Database, as_of: date, codes: list[str]) -> dict[str, str]
     """Each customer's latest credit grade assessed by `as_of`."""
     grades: dict[str, str] = {}
     for start in range(0, len(codes), 500):
-        chunk = codes[start:start + 500]
+        chunk = codes[start : start + 500]
         for code, grade in database.execute(
-                "SELECT customer_code, grade FROM {p}assessments WHERE assessed_day <= ? AND customer_code IN "
-                f"({','.join('?' * len(chunk))}) ORDER BY position", [as_of.toordinal(), *chunk]):
+            "SELECT customer_code, grade FROM {p}assessments WHERE assessed_day <= ? AND customer_code IN "
+            f"({','.join('?' * len(chunk))}) ORDER BY position",
+            [as_of.toordinal(), *chunk],
+        ):
             grades[code] = grade
     return grades
 
 
-def expected_receipts(database: Database, as_of: date, weeks: int, customer_code: Optional[str] = None
-                      ) -> dict[str, dict[str, Any]]:
+def expected_receipts(
+    database: Database, as_of: date, weeks: int, customer_code: Optional[str] = None
+) -> dict[str, dict[str, Any]]:
     """currency -> {open, weeks: [expected per week], later, items: [(invoice, week or None, amount)], naive:
     [per week if every installment were paid in full on its due date — the baseline the backtest compares with]}.
     One read of the open items serves both."""
@@ -45,9 +48,16 @@ def expected_receipts(database: Database, as_of: date, weeks: int, customer_code
         for code in codes:
             delay = seen[code].average_days_beyond_terms if code in seen else None
             for item in items[code]:
-                bucket = found.setdefault(item.currency, {
-                    "open": Decimal(0), "weeks": [Decimal(0)] * weeks, "later": Decimal(0), "items": [],
-                    "naive": [Decimal(0)] * weeks})
+                bucket = found.setdefault(
+                    item.currency,
+                    {
+                        "open": Decimal(0),
+                        "weeks": [Decimal(0)] * weeks,
+                        "later": Decimal(0),
+                        "items": [],
+                        "naive": [Decimal(0)] * weeks,
+                    },
+                )
                 for due, outstanding in item.parts():
                     expected = expect(as_of, due, outstanding, item.currency, delay, grades.get(code), weeks)
                     bucket["open"] += outstanding
@@ -64,12 +74,27 @@ def expected_receipts(database: Database, as_of: date, weeks: int, customer_code
 
 def forecast(database: Database, as_of: date, weeks: int = 13, customer_code: Optional[str] = None) -> dict[str, Any]:
     found = expected_receipts(database, as_of, weeks, customer_code)
-    return {"asOf": as_of.isoformat(), "weeks": weeks, "currencies": [{
-        "currency": currency, "open": format_amount(bucket["open"], currency),
-        "weeks": [{"week": n + 1, "from": week_span(as_of, n + 1)[0].isoformat(),
-                   "to": week_span(as_of, n + 1)[1].isoformat(), "expected": format_amount(amount, currency)}
-                  for n, amount in enumerate(bucket["weeks"])],
-        "later": format_amount(bucket["later"], currency)} for currency, bucket in sorted(found.items())]}
+    return {
+        "asOf": as_of.isoformat(),
+        "weeks": weeks,
+        "currencies": [
+            {
+                "currency": currency,
+                "open": format_amount(bucket["open"], currency),
+                "weeks": [
+                    {
+                        "week": n + 1,
+                        "from": week_span(as_of, n + 1)[0].isoformat(),
+                        "to": week_span(as_of, n + 1)[1].isoformat(),
+                        "expected": format_amount(amount, currency),
+                    }
+                    for n, amount in enumerate(bucket["weeks"])
+                ],
+                "later": format_amount(bucket["later"], currency),
+            }
+            for currency, bucket in sorted(found.items())
+        ],
+    }
 
 
 def _arrived(database: Database, as_of: date, weeks: int, invoices: list[str], currency: str) -> list[Decimal]:
@@ -77,11 +102,13 @@ def _arrived(database: Database, as_of: date, weeks: int, invoices: list[str], c
     last = week_span(as_of, weeks)[1].toordinal()
     arrived = [Decimal(0)] * weeks
     for start in range(0, len(invoices), 500):
-        chunk = invoices[start:start + 500]
+        chunk = invoices[start : start + 500]
         for day, amount in database.execute(
-                "SELECT effective_day, amount_minor FROM {p}settlements WHERE kind <> 'WRITE_OFF' AND invoice_number "
-                f"IN ({','.join('?' * len(chunk))}) AND effective_day > ? AND effective_day <= ? AND NOT (undone_day IS NOT "
-                "NULL AND undone_day <= ?)", [*chunk, as_of.toordinal(), last, last]):
+            "SELECT effective_day, amount_minor FROM {p}settlements WHERE kind <> 'WRITE_OFF' AND invoice_number "
+            f"IN ({','.join('?' * len(chunk))}) AND effective_day > ? AND effective_day <= ? AND NOT (undone_day IS NOT "
+            "NULL AND undone_day <= ?)",
+            [*chunk, as_of.toordinal(), last, last],
+        ):
             arrived[(day - as_of.toordinal() - 1) // 7] += Decimal(amount).scaleb(-minor_unit_exponent(currency))
     return arrived
 
@@ -104,12 +131,20 @@ def _backtest(database: Database, origins: list[date], weeks: int) -> dict[str, 
             overall[currency] += pairs
             baseline[currency] += list(zip(bucket["naive"], arrived))
             error = weighted_absolute_percentage_error(pairs)
-            results.append({"asOf": origin.isoformat(), "currency": currency,
-                            "forecast": format_amount(sum(bucket["weeks"], Decimal(0)), currency),
-                            "arrived": format_amount(sum(arrived, Decimal(0)), currency),
-                            "weeks": [{"week": n + 1, "forecast": format_amount(f, currency),
-                                       "arrived": format_amount(a, currency)} for n, (f, a) in enumerate(pairs)],
-                            "wape": None if error is None else f"{error:f}"})
+            results.append(
+                {
+                    "asOf": origin.isoformat(),
+                    "currency": currency,
+                    "forecast": format_amount(sum(bucket["weeks"], Decimal(0)), currency),
+                    "arrived": format_amount(sum(arrived, Decimal(0)), currency),
+                    "weeks": [
+                        {"week": n + 1, "forecast": format_amount(f, currency), "arrived": format_amount(a, currency)}
+                        for n, (f, a) in enumerate(pairs)
+                    ],
+                    "wape": None if error is None else f"{error:f}",
+                }
+            )
+
     def wape(by_currency: dict[str, list]) -> dict[str, Optional[str]]:
         errors = {currency: weighted_absolute_percentage_error(pairs) for currency, pairs in by_currency.items()}
         return {currency: None if error is None else f"{error:f}" for currency, error in sorted(errors.items())}

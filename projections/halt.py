@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from projections.database import Database
@@ -45,12 +45,14 @@ class Halt:
 
     @property
     def halted_at(self) -> str:
-        return datetime.fromtimestamp(self.halted_us / 1_000_000, timezone.utc).isoformat()
+        return datetime.fromtimestamp(self.halted_us / 1_000_000, UTC).isoformat()
 
     def describe(self) -> str:
-        return (f"the read models are halted at log position {self.position}: folding its {self.event_type} event "
-                f"failed ({self.error}); they hold the books up to position {self.folded_through}, and the event "
-                f"log still has every event")
+        return (
+            f"the read models are halted at log position {self.position}: folding its {self.event_type} event "
+            f"failed ({self.error}); they hold the books up to position {self.folded_through}, and the event "
+            f"log still has every event"
+        )
 
 
 class ReadModelsHalted(Exception):
@@ -90,7 +92,10 @@ def read_halt(database: Database, projection: str, prefix: str) -> Halt | None:
     stale, from a runner that lost a race with one that folded it)."""
     rows = database.execute(
         "SELECT h.position, h.event_type, h.error, h.halted_us, h.attempts FROM {p}halts h JOIN {p}tracking t "
-        "ON t.projection = h.projection WHERE h.projection = ? AND h.position > t.position", (projection,), prefix)
+        "ON t.projection = h.projection WHERE h.projection = ? AND h.position > t.position",
+        (projection,),
+        prefix,
+    )
     return Halt(projection, *rows[0]) if rows else None
 
 
@@ -103,7 +108,9 @@ def write_halt(database: Database, projection: str, prefix: str, notification: A
         "END, attempts = CASE WHEN {p}halts.position = excluded.position THEN {p}halts.attempts + 1 ELSE 1 END, "
         "position = excluded.position, event_type = excluded.event_type, error = excluded.error, "
         "tried_us = excluded.tried_us",
-        (projection, notification.id, event_type(notification), error_text(error), stamp, stamp), prefix)
+        (projection, notification.id, event_type(notification), error_text(error), stamp, stamp),
+        prefix,
+    )
 
 
 def clear_halt(database: Database, projection: str, prefix: str, through: int | None = None) -> None:

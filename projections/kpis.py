@@ -24,9 +24,12 @@ from projections.database import Database
 COUNT_BACK_MONTHS = 24
 Key = tuple[str, str]  # (customer code, currency)
 
-_BALANCES = ("SELECT n.customer_code, n.currency, SUM(n.outstanding), SUM(CASE WHEN n.due_day >= ? THEN n.outstanding "
-             "ELSE 0 END) FROM (" + installments_outstanding("n.customer_code, n.currency, n.due_day", "{where}")
-             + ") AS n GROUP BY n.customer_code, n.currency")
+_BALANCES = (
+    "SELECT n.customer_code, n.currency, SUM(n.outstanding), SUM(CASE WHEN n.due_day >= ? THEN n.outstanding "
+    "ELSE 0 END) FROM ("
+    + installments_outstanding("n.customer_code, n.currency, n.due_day", "{where}")
+    + ") AS n GROUP BY n.customer_code, n.currency"
+)
 
 
 def _where(customer_code: Optional[str], column: str) -> tuple[str, list[Any]]:
@@ -47,7 +50,8 @@ def _sales(database: Database, first: date, last: date, customer_code: Optional[
     return database.execute(
         "SELECT customer_code, currency, issue_day, total_minor FROM {p}invoices WHERE issue_day >= ? AND issue_day "
         f"<= ? AND NOT (void_day IS NOT NULL AND void_day <= ?){where}",
-        [first.toordinal(), last.toordinal(), last.toordinal(), *params])
+        [first.toordinal(), last.toordinal(), last.toordinal(), *params],
+    )
 
 
 def _written_off(database: Database, after: date, last: date, customer_code: Optional[str]) -> dict[Key, int]:
@@ -56,7 +60,8 @@ def _written_off(database: Database, after: date, last: date, customer_code: Opt
         "SELECT s.customer_code, i.currency, SUM(s.amount_minor) FROM {p}settlements s JOIN {p}invoices i ON "
         "i.invoice_number = s.invoice_number WHERE s.kind = 'WRITE_OFF' AND s.effective_day > ? AND s.effective_day "
         f"<= ? AND NOT (s.undone_day IS NOT NULL AND s.undone_day <= ?){where} GROUP BY s.customer_code, i.currency",
-        [after.toordinal(), last.toordinal(), last.toordinal(), *params])
+        [after.toordinal(), last.toordinal(), last.toordinal(), *params],
+    )
     return {(code, currency): int(total) for code, currency, total in rows}
 
 
@@ -67,25 +72,33 @@ def _hand_overs(database: Database, last: date, customer_code: Optional[str]) ->
     where, params = _where(customer_code, "l.customer_code")
     first: dict[str, tuple[str, str, int, int]] = {}  # invoice -> (customer, currency, day, total)
     for number, code, currency, day, total in database.execute(
-            "SELECT l.invoice_number, l.customer_code, i.currency, l.day, i.total_minor FROM {p}collection_log l "
-            "JOIN {p}invoices i ON i.invoice_number = l.invoice_number WHERE l.kind = 'DUNNING' AND l.channel IN "
-            f"('AGENCY', 'LEGAL') AND l.day <= ?{where} ORDER BY l.day, l.position", [last.toordinal(), *params]):
+        "SELECT l.invoice_number, l.customer_code, i.currency, l.day, i.total_minor FROM {p}collection_log l "
+        "JOIN {p}invoices i ON i.invoice_number = l.invoice_number WHERE l.kind = 'DUNNING' AND l.channel IN "
+        f"('AGENCY', 'LEGAL') AND l.day <= ?{where} ORDER BY l.day, l.position",
+        [last.toordinal(), *params],
+    ):
         first.setdefault(number, (code, currency, day, total))
     settled: dict[str, list[tuple]] = defaultdict(list)
     numbers = sorted(first)
     for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
+        chunk = numbers[start : start + 500]
         for row in database.execute(
-                "SELECT invoice_number, kind, effective_day, amount_minor, undone_day FROM {p}settlements WHERE "
-                f"invoice_number IN ({','.join('?' * len(chunk))}) AND effective_day <= ?", [*chunk, last.toordinal()]):
+            "SELECT invoice_number, kind, effective_day, amount_minor, undone_day FROM {p}settlements WHERE "
+            f"invoice_number IN ({','.join('?' * len(chunk))}) AND effective_day <= ?",
+            [*chunk, last.toordinal()],
+        ):
             settled[row[0]].append(row[1:])
     result: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for number, (code, currency, day, total) in first.items():
         alive = lambda on, undone: undone is None or undone > on  # noqa: E731
-        owed = total - sum(amount for _kind, effective, amount, undone in settled[number]
-                           if effective <= day and alive(day, undone))
-        paid = sum(amount for kind, effective, amount, undone in settled[number]
-                   if kind != "WRITE_OFF" and effective > day and alive(last.toordinal(), undone))
+        owed = total - sum(
+            amount for _kind, effective, amount, undone in settled[number] if effective <= day and alive(day, undone)
+        )
+        paid = sum(
+            amount
+            for kind, effective, amount, undone in settled[number]
+            if kind != "WRITE_OFF" and effective > day and alive(last.toordinal(), undone)
+        )
         result[(code, currency)][0] += max(owed, 0)
         result[(code, currency)][1] += min(max(owed, 0), paid)
     return {key: (handed, recovered) for key, (handed, recovered) in result.items()}
@@ -105,8 +118,9 @@ def figures(database: Database, as_of: date, customer_code: Optional[str] = None
     spans = _periods_back(as_of, COUNT_BACK_MONTHS)
     year_before = date(as_of.year - 1, as_of.month, min(as_of.day, calendar.monthrange(as_of.year - 1, as_of.month)[1]))
     month_start = spans[0][0] - timedelta(days=1)
-    now, at_month_start, at_year_start = (balances(database, day, customer_code)
-                                          for day in (as_of, month_start, year_before))
+    now, at_month_start, at_year_start = (
+        balances(database, day, customer_code) for day in (as_of, month_start, year_before)
+    )
     sales: dict[Key, list[int]] = defaultdict(lambda: [0] * len(spans))
     year_sales: dict[Key, int] = defaultdict(int)
     for code, currency, issued, total in _sales(database, spans[-1][0], as_of, customer_code):
@@ -120,26 +134,38 @@ def figures(database: Database, as_of: date, customer_code: Optional[str] = None
     found = {}
     for key in keys:
         scale = -minor_unit_exponent(key[1])
-        money = lambda minor: Decimal(minor).scaleb(scale)  # noqa: E731
+        money = lambda minor, scale=scale: Decimal(minor).scaleb(scale)
         total, current = now.get(key, (0, 0))
         by_period = sales.get(key, [0] * len(spans))
         found[key] = Figures(
-            money(total), money(current),
+            money(total),
+            money(current),
             [Period((last - first).days + 1, money(amount)) for (first, last), amount in zip(spans, by_period)],
-            money(at_month_start.get(key, (0, 0))[0]), money(by_period[0]), money(at_year_start.get(key, (0, 0))[0]),
-            money(year_sales.get(key, 0)), money(written_off.get(key, 0)), money(hand_overs.get(key, (0, 0))[0]),
-            money(hand_overs.get(key, (0, 0))[1]))
+            money(at_month_start.get(key, (0, 0))[0]),
+            money(by_period[0]),
+            money(at_year_start.get(key, (0, 0))[0]),
+            money(year_sales.get(key, 0)),
+            money(written_off.get(key, 0)),
+            money(hand_overs.get(key, (0, 0))[0]),
+            money(hand_overs.get(key, (0, 0))[1]),
+        )
     return found
 
 
 def _add(a: Figures, b: Figures) -> Figures:
-    return replace(a, receivables=a.receivables + b.receivables, current=a.current + b.current,
-                   periods=[Period(p.days, p.sales + q.sales) for p, q in zip(a.periods, b.periods)],
-                   month_start_receivables=a.month_start_receivables + b.month_start_receivables,
-                   month_sales=a.month_sales + b.month_sales,
-                   year_start_receivables=a.year_start_receivables + b.year_start_receivables,
-                   year_sales=a.year_sales + b.year_sales, year_written_off=a.year_written_off + b.year_written_off,
-                   handed_over=a.handed_over + b.handed_over, recovered=a.recovered + b.recovered)
+    return replace(
+        a,
+        receivables=a.receivables + b.receivables,
+        current=a.current + b.current,
+        periods=[Period(p.days, p.sales + q.sales) for p, q in zip(a.periods, b.periods)],
+        month_start_receivables=a.month_start_receivables + b.month_start_receivables,
+        month_sales=a.month_sales + b.month_sales,
+        year_start_receivables=a.year_start_receivables + b.year_start_receivables,
+        year_sales=a.year_sales + b.year_sales,
+        year_written_off=a.year_written_off + b.year_written_off,
+        handed_over=a.handed_over + b.handed_over,
+        recovered=a.recovered + b.recovered,
+    )
 
 
 def _row(f: Figures, k: Kpis, currency: str) -> dict[str, Any]:
@@ -151,33 +177,48 @@ def _row(f: Figures, k: Kpis, currency: str) -> dict[str, Any]:
     def money(value: Decimal) -> str:
         return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
 
-    return {"currency": currency, "dso": text(k.dso), "bestPossibleDso": text(k.best_possible_dso),
-            "averageDaysDelinquent": text(k.average_days_delinquent), "cei": text(k.cei), "turnover": text(k.turnover),
-            "overdueRatio": text(k.overdue_ratio), "badDebtRatio": text(k.bad_debt_ratio),
-            "recoveryRate": text(k.recovery_rate), "receivables": money(f.receivables),
-            "overdue": money(f.receivables - f.current), "salesLast12Months": money(f.year_sales),
-            "writtenOffLast12Months": money(f.year_written_off), "handedOver": money(f.handed_over),
-            "recovered": money(f.recovered)}
+    return {
+        "currency": currency,
+        "dso": text(k.dso),
+        "bestPossibleDso": text(k.best_possible_dso),
+        "averageDaysDelinquent": text(k.average_days_delinquent),
+        "cei": text(k.cei),
+        "turnover": text(k.turnover),
+        "overdueRatio": text(k.overdue_ratio),
+        "badDebtRatio": text(k.bad_debt_ratio),
+        "recoveryRate": text(k.recovery_rate),
+        "receivables": money(f.receivables),
+        "overdue": money(f.receivables - f.current),
+        "salesLast12Months": money(f.year_sales),
+        "writtenOffLast12Months": money(f.year_written_off),
+        "handedOver": money(f.handed_over),
+        "recovered": money(f.recovered),
+    }
 
 
-def kpi_report(database: Database, as_of: date, customer_code: Optional[str] = None,
-               by_customer: bool = False) -> dict[str, Any]:
+def kpi_report(
+    database: Database, as_of: date, customer_code: Optional[str] = None, by_customer: bool = False
+) -> dict[str, Any]:
     """Totals per currency, and (by_customer, or for one customer) each customer's own."""
     with localcontext(WIDE):
         found = figures(database, as_of, customer_code)
         totals: dict[str, Figures] = {}
         for (_code, currency), f in sorted(found.items()):
             totals[currency] = _add(totals[currency], f) if currency in totals else f
-        report: dict[str, Any] = {"asOf": as_of.isoformat(),
-                                  "totals": [_row(f, kpis(f), currency) for currency, f in sorted(totals.items())]}
+        report: dict[str, Any] = {
+            "asOf": as_of.isoformat(),
+            "totals": [_row(f, kpis(f), currency) for currency, f in sorted(totals.items())],
+        }
         if by_customer or customer_code:
-            report["customers"] = [{"customerCode": code, **_row(f, kpis(f), currency)}
-                                   for (code, currency), f in sorted(found.items())]
+            report["customers"] = [
+                {"customerCode": code, **_row(f, kpis(f), currency)} for (code, currency), f in sorted(found.items())
+            ]
     return report
 
 
-def kpi_trend(database: Database, as_of: date, months: int = 12,
-              customer_code: Optional[str] = None) -> list[dict[str, Any]]:
+def kpi_trend(
+    database: Database, as_of: date, months: int = 12, customer_code: Optional[str] = None
+) -> list[dict[str, Any]]:
     """The totals at the last `months` month ends up to D (D itself last, when it is not a month end)."""
     ends = [last for _first, last in _periods_back(as_of, months)][::-1]
     return [kpi_report(database, day, customer_code) for day in ends]

@@ -32,23 +32,51 @@ def day(value: date) -> int:
 
 # An installment's current outstanding, from its invoice's settled total (money settles installments in due-date
 # order) — nothing for a voided invoice. Every change to an invoice's settlement or void state re-runs it.
-RESETTLE = ("UPDATE {p}installments SET outstanding_minor = (SELECT CASE WHEN i.void_day IS NOT NULL THEN 0 ELSE "
-            "{greatest}(0, {least}({p}installments.amount_minor, {p}installments.amount_minor + "
-            "{p}installments.cum_before_minor - i.settled_minor)) END FROM {p}invoices i WHERE i.invoice_number = ?) "
-            "WHERE invoice_number = ?")
+RESETTLE = (
+    "UPDATE {p}installments SET outstanding_minor = (SELECT CASE WHEN i.void_day IS NOT NULL THEN 0 ELSE "
+    "{greatest}(0, {least}({p}installments.amount_minor, {p}installments.amount_minor + "
+    "{p}installments.cum_before_minor - i.settled_minor)) END FROM {p}invoices i WHERE i.invoice_number = ?) "
+    "WHERE invoice_number = ?"
+)
 
 
 _DISPUTE = "UPDATE {p}invoices SET dispute_open = ? WHERE invoice_number = ?"
-_ALERT_STATUS = ("UPDATE {p}alerts SET status = ?, changed_us = ?, closed_day = ?, reason = ?, changed_by = ? "
-                 "WHERE customer_code = ? AND alert_id = ?")
+_ALERT_STATUS = (
+    "UPDATE {p}alerts SET status = ?, changed_us = ?, closed_day = ?, reason = ?, changed_by = ? "
+    "WHERE customer_code = ? AND alert_id = ?"
+)
 _COLLECTION = "INSERT INTO {p}collection_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def _collection(e: Any, position: int, code: str, kind: str, on: date, *, amount: int | None = None,
-                level: int | None = None, channel: str | None = None, note: str | None = None) -> Statement:
+def _collection(
+    e: Any,
+    position: int,
+    code: str,
+    kind: str,
+    on: date,
+    *,
+    amount: int | None = None,
+    level: int | None = None,
+    channel: str | None = None,
+    note: str | None = None,
+) -> Statement:
     """A collection fact: `on` is the promised date, the action date, or (disputes) the day it was recorded."""
-    return (_COLLECTION, (position, e.invoice_number, code, kind, day(on), amount, level, channel, note,
-                          day(e.timestamp.date()), micros(e.timestamp)))
+    return (
+        _COLLECTION,
+        (
+            position,
+            e.invoice_number,
+            code,
+            kind,
+            day(on),
+            amount,
+            level,
+            channel,
+            note,
+            day(e.timestamp.date()),
+            micros(e.timestamp),
+        ),
+    )
 
 
 def phase(sql: str) -> int:
@@ -59,9 +87,19 @@ def phase(sql: str) -> int:
     """
     if sql.startswith("INSERT INTO {p}customers"):
         return 0
-    if sql.startswith(("INSERT INTO {p}invoices", "INSERT INTO {p}installments", "INSERT INTO {p}credits",
-                       "INSERT INTO {p}alerts", "INSERT INTO {p}notices", "INSERT INTO {p}deliveries",
-                       "INSERT INTO {p}tasks", "INSERT INTO {p}statements", "INSERT INTO {p}bank_lines")):
+    if sql.startswith(
+        (
+            "INSERT INTO {p}invoices",
+            "INSERT INTO {p}installments",
+            "INSERT INTO {p}credits",
+            "INSERT INTO {p}alerts",
+            "INSERT INTO {p}notices",
+            "INSERT INTO {p}deliveries",
+            "INSERT INTO {p}tasks",
+            "INSERT INTO {p}statements",
+            "INSERT INTO {p}bank_lines",
+        )
+    ):
         return 1
     if sql.startswith("INSERT INTO {p}settlements"):
         return 2
@@ -74,8 +112,11 @@ def phase(sql: str) -> int:
 
 def _horizon(on: date) -> Statement:
     """Remember the latest business date in the models: aging as of a later date can use current open items."""
-    return ("INSERT INTO {p}meta VALUES ('horizon', ?) ON CONFLICT (name) DO UPDATE SET "
-            "value = {greatest}({p}meta.value, excluded.value)", (day(on),))
+    return (
+        "INSERT INTO {p}meta VALUES ('horizon', ?) ON CONFLICT (name) DO UPDATE SET "
+        "value = {greatest}({p}meta.value, excluded.value)",
+        (day(on),),
+    )
 
 
 def _customer(column_changes: str, code: str, *values: Any) -> Statement:
@@ -84,80 +125,146 @@ def _customer(column_changes: str, code: str, *values: Any) -> Statement:
 
 def _registered(e: A.CustomerRegistered, position: int, code: str) -> list[Statement]:
     limit = None if e.credit_limit is None else minor(e.credit_limit)
-    return [("INSERT INTO {p}customers VALUES (?,?,?,?,?,?,?,?,?,0,?,0,0,0,0,0,0,0,0)",
-             (e.code, e.originator_id.hex, e.name, e.currency, limit, e.payment_terms_days, e.email, e.phone, e.locale,
-              micros(e.timestamp)))]
+    return [
+        (
+            "INSERT INTO {p}customers VALUES (?,?,?,?,?,?,?,?,?,0,?,0,0,0,0,0,0,0,0)",
+            (
+                e.code,
+                e.originator_id.hex,
+                e.name,
+                e.currency,
+                limit,
+                e.payment_terms_days,
+                e.email,
+                e.phone,
+                e.locale,
+                micros(e.timestamp),
+            ),
+        )
+    ]
 
 
 def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[Statement]:
     total = minor(e.total)
-    statements = [("INSERT INTO {p}invoices VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0,0,0)",
-                   (e.number, code, e.currency, day(e.issue_date), day(e.due_date), total, micros(e.timestamp), position))]
+    statements = [
+        (
+            "INSERT INTO {p}invoices VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0,0,0)",
+            (e.number, code, e.currency, day(e.issue_date), day(e.due_date), total, micros(e.timestamp), position),
+        )
+    ]
     before = 0
     for seq, item in enumerate(e.installments):
         amount = minor(item["amount"])
-        statements.append(("INSERT INTO {p}installments VALUES (?,?,?,?,?,?,?,?,?)",
-                           (e.number, seq, code, e.currency, day(e.issue_date), day(item["dueDate"]), amount, before, amount)))
+        statements.append(
+            (
+                "INSERT INTO {p}installments VALUES (?,?,?,?,?,?,?,?,?)",
+                (e.number, seq, code, e.currency, day(e.issue_date), day(item["dueDate"]), amount, before, amount),
+            )
+        )
         before += amount
-    statements.append(_customer("invoiced_minor = invoiced_minor + ?, outstanding_minor = outstanding_minor + ?", code,
-                                total, total))
+    statements.append(
+        _customer("invoiced_minor = invoiced_minor + ?, outstanding_minor = outstanding_minor + ?", code, total, total)
+    )
     statements.append(_horizon(e.issue_date))
     return statements
 
 
 def _invoice_voided(e: A.InvoiceVoided, position: int, code: str) -> list[Statement]:
     return [
-        ("UPDATE {p}invoices SET void_day = ?, void_recorded_us = ? WHERE invoice_number = ?",
-         (day(e.voided_on), micros(e.timestamp), e.number)),
+        (
+            "UPDATE {p}invoices SET void_day = ?, void_recorded_us = ? WHERE invoice_number = ?",
+            (day(e.voided_on), micros(e.timestamp), e.number),
+        ),
         (RESETTLE, (e.number, e.number)),
-        ("UPDATE {p}customers SET voided_minor = voided_minor + t.total_minor, outstanding_minor = outstanding_minor - "
-         "t.total_minor FROM (SELECT total_minor FROM {p}invoices WHERE invoice_number = ?) AS t WHERE customer_code = ?",
-         (e.number, code)),
+        (
+            "UPDATE {p}customers SET voided_minor = voided_minor + t.total_minor, outstanding_minor = outstanding_minor - "
+            "t.total_minor FROM (SELECT total_minor FROM {p}invoices WHERE invoice_number = ?) AS t WHERE customer_code = ?",
+            (e.number, code),
+        ),
         _horizon(e.voided_on),
     ]
 
 
-def _credit_received(kind: str, source: str, amount: str, currency: str, on: date, e: Any, position: int,
-                     code: str, column: str) -> list[Statement]:
+def _credit_received(
+    kind: str, source: str, amount: str, currency: str, on: date, e: Any, position: int, code: str, column: str
+) -> list[Statement]:
     value = minor(amount)
-    return [("INSERT INTO {p}credits VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0)",
-             (kind, source, code, currency, value, day(on), micros(e.timestamp), position)),
-            _customer(f"{column} = {column} + ?, unallocated_minor = unallocated_minor + ?", code, value, value),
-            _horizon(on)]
+    return [
+        (
+            "INSERT INTO {p}credits VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0)",
+            (kind, source, code, currency, value, day(on), micros(e.timestamp), position),
+        ),
+        _customer(f"{column} = {column} + ?, unallocated_minor = unallocated_minor + ?", code, value, value),
+        _horizon(on),
+    ]
 
 
 def _allocated(kind: str, source: str, e: Any, position: int, code: str) -> list[Statement]:
     value = minor(e.amount)
     return [
-        ("INSERT INTO {p}settlements SELECT ?, ?, ?, ?, ?, ?, {greatest}(c.date_day, i.issue_day), ?, NULL, NULL "
-         "FROM {p}credits c, {p}invoices i WHERE c.kind = ? AND c.source = ? AND i.invoice_number = ?",
-         (position, e.invoice_number, code, kind, source, value, micros(e.timestamp), kind, source, e.invoice_number)),
-        ("UPDATE {p}credits SET allocated_minor = allocated_minor + ? WHERE kind = ? AND source = ?", (value, kind, source)),
-        ("UPDATE {p}invoices SET settled_minor = settled_minor + ? WHERE invoice_number = ?", (value, e.invoice_number)),
+        (
+            "INSERT INTO {p}settlements SELECT ?, ?, ?, ?, ?, ?, {greatest}(c.date_day, i.issue_day), ?, NULL, NULL "
+            "FROM {p}credits c, {p}invoices i WHERE c.kind = ? AND c.source = ? AND i.invoice_number = ?",
+            (
+                position,
+                e.invoice_number,
+                code,
+                kind,
+                source,
+                value,
+                micros(e.timestamp),
+                kind,
+                source,
+                e.invoice_number,
+            ),
+        ),
+        (
+            "UPDATE {p}credits SET allocated_minor = allocated_minor + ? WHERE kind = ? AND source = ?",
+            (value, kind, source),
+        ),
+        (
+            "UPDATE {p}invoices SET settled_minor = settled_minor + ? WHERE invoice_number = ?",
+            (value, e.invoice_number),
+        ),
         (RESETTLE, (e.invoice_number, e.invoice_number)),
-        _customer("outstanding_minor = outstanding_minor - ?, unallocated_minor = unallocated_minor - ?", code, value, value),
+        _customer(
+            "outstanding_minor = outstanding_minor - ?, unallocated_minor = unallocated_minor - ?", code, value, value
+        ),
     ]
 
 
 def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[Statement]:
     undone_total = sum(minor(item["amount"]) for item in e.undone_allocations)
     statements: list[Statement] = [
-        ("UPDATE {p}settlements SET undone_day = ?, undone_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ? "
-         "AND undone_day IS NULL", (day(e.reversed_on), micros(e.timestamp), e.reference)),
-        ("UPDATE {p}customers SET reversed_minor = reversed_minor + c.amount_minor, unallocated_minor = "
-         "unallocated_minor - (c.amount_minor - ?), outstanding_minor = outstanding_minor + ? FROM (SELECT amount_minor "
-         "FROM {p}credits WHERE kind = 'PAYMENT' AND source = ?) AS c WHERE customer_code = ?",
-         (undone_total, undone_total, e.reference, code)),
-        ("UPDATE {p}credits SET reversed_day = ?, reversed_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ?",
-         (day(e.reversed_on), micros(e.timestamp), e.reference)),
+        (
+            "UPDATE {p}settlements SET undone_day = ?, undone_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ? "
+            "AND undone_day IS NULL",
+            (day(e.reversed_on), micros(e.timestamp), e.reference),
+        ),
+        (
+            "UPDATE {p}customers SET reversed_minor = reversed_minor + c.amount_minor, unallocated_minor = "
+            "unallocated_minor - (c.amount_minor - ?), outstanding_minor = outstanding_minor + ? FROM (SELECT amount_minor "
+            "FROM {p}credits WHERE kind = 'PAYMENT' AND source = ?) AS c WHERE customer_code = ?",
+            (undone_total, undone_total, e.reference, code),
+        ),
+        (
+            "UPDATE {p}credits SET reversed_day = ?, reversed_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ?",
+            (day(e.reversed_on), micros(e.timestamp), e.reference),
+        ),
         # subtract, never reset: additions from other events of the batch run through another SQL text
-        ("UPDATE {p}credits SET allocated_minor = allocated_minor - ? WHERE kind = 'PAYMENT' AND source = ?",
-         (undone_total, e.reference)),
+        (
+            "UPDATE {p}credits SET allocated_minor = allocated_minor - ? WHERE kind = 'PAYMENT' AND source = ?",
+            (undone_total, e.reference),
+        ),
         _horizon(e.reversed_on),
     ]
     for item in e.undone_allocations:
-        statements.append(("UPDATE {p}invoices SET settled_minor = settled_minor - ? WHERE invoice_number = ?",
-                           (minor(item["amount"]), item["invoiceNumber"])))
+        statements.append(
+            (
+                "UPDATE {p}invoices SET settled_minor = settled_minor - ? WHERE invoice_number = ?",
+                (minor(item["amount"]), item["invoiceNumber"]),
+            )
+        )
         statements.append((RESETTLE, (item["invoiceNumber"], item["invoiceNumber"])))
     return statements
 
@@ -165,12 +272,19 @@ def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[St
 def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[Statement]:
     value = minor(e.amount)
     return [
-        ("INSERT INTO {p}settlements VALUES (?,?,?,'WRITE_OFF',?,?,?,?,NULL,NULL)",
-         (position, e.number, code, e.number, value, day(e.written_off_on), micros(e.timestamp))),
-        ("UPDATE {p}invoices SET settled_minor = settled_minor + ?, written_off_minor = written_off_minor + ? "
-         "WHERE invoice_number = ?", (value, value, e.number)),
+        (
+            "INSERT INTO {p}settlements VALUES (?,?,?,'WRITE_OFF',?,?,?,?,NULL,NULL)",
+            (position, e.number, code, e.number, value, day(e.written_off_on), micros(e.timestamp)),
+        ),
+        (
+            "UPDATE {p}invoices SET settled_minor = settled_minor + ?, written_off_minor = written_off_minor + ? "
+            "WHERE invoice_number = ?",
+            (value, value, e.number),
+        ),
         (RESETTLE, (e.number, e.number)),
-        _customer("written_off_minor = written_off_minor + ?, outstanding_minor = outstanding_minor - ?", code, value, value),
+        _customer(
+            "written_off_minor = written_off_minor + ?, outstanding_minor = outstanding_minor - ?", code, value, value
+        ),
         _horizon(e.written_off_on),
     ]
 
@@ -182,33 +296,84 @@ FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
     A.CreditHoldReleased: lambda e, p, code: [_customer("on_credit_hold = ?", code, 0)],
     A.InvoiceIssued: _invoice_issued,
     A.InvoiceVoided: _invoice_voided,
-    A.PaymentReceived: lambda e, p, code: _credit_received("PAYMENT", e.reference, e.amount, e.currency, e.received_on,
-                                                           e, p, code, "paid_minor"),
+    A.PaymentReceived: lambda e, p, code: _credit_received(
+        "PAYMENT", e.reference, e.amount, e.currency, e.received_on, e, p, code, "paid_minor"
+    ),
     A.PaymentAllocated: lambda e, p, code: _allocated("PAYMENT", e.reference, e, p, code),
     A.PaymentReversed: _payment_reversed,
-    A.CreditNoteIssued: lambda e, p, code: _credit_received("CREDIT_NOTE", e.number, e.amount, e.currency, e.issue_date,
-                                                            e, p, code, "credited_minor"),
+    A.CreditNoteIssued: lambda e, p, code: _credit_received(
+        "CREDIT_NOTE", e.number, e.amount, e.currency, e.issue_date, e, p, code, "credited_minor"
+    ),
     A.CreditNoteAllocated: lambda e, p, code: _allocated("CREDIT_NOTE", e.number, e, p, code),
     A.InvoiceWrittenOff: _written_off,
-    A.DisputeOpened: lambda e, p, code: [(_DISPUTE, (1, e.invoice_number)),
-                                         _collection(e, p, code, "DISPUTE_OPENED", e.timestamp.date(), note=e.reason)],
-    A.DisputeResolved: lambda e, p, code: [(_DISPUTE, (0, e.invoice_number)),
-                                           _collection(e, p, code, "DISPUTE_RESOLVED", e.timestamp.date(),
-                                                       note=e.reason)],
-    A.CreditAssessed: lambda e, p, code: [("INSERT INTO {p}assessments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
-        p, code, day(e.assessed_on), micros(e.timestamp), e.actor, e.policy_version, int(Decimal(e.score) * 10),
-        e.grade, minor(e.monthly_invoicing), minor(e.recommended_limit), e.recommended_terms_days, int(e.applied),
-        orjson.dumps(e.factors).decode(), e.note))],
-    A.RiskAlertRaised: lambda e, p, code: [("INSERT INTO {p}alerts VALUES (?,?,?,?,?,?,?,?,?,'OPEN',?,NULL,NULL,?)", (
-        e.alert_id, code, e.rule, e.subject, day(e.as_of), micros(e.timestamp), p, orjson.dumps(e.evidence).decode(),
-        int(e.hold), micros(e.timestamp), e.actor))],
-    A.RiskAlertAcknowledged: lambda e, p, code: [(_ALERT_STATUS, (
-        "ACKNOWLEDGED", micros(e.timestamp), None, e.reason, e.actor, code, e.alert_id))],
-    A.RiskAlertCleared: lambda e, p, code: [(_ALERT_STATUS, (
-        "RESOLVED" if e.resolved_by_person else "CLEARED", micros(e.timestamp),
-        day(e.as_of if e.as_of is not None else e.timestamp.date()), e.reason, e.actor, code, e.alert_id))],
-    A.PromiseToPayRecorded: lambda e, p, code: [_collection(e, p, code, "PROMISE", e.promised_on,
-                                                            amount=minor(e.amount))],
-    A.DunningActionRecorded: lambda e, p, code: [_collection(e, p, code, "DUNNING", e.acted_on, level=e.level,
-                                                             channel=e.channel, note=e.note)],
+    A.DisputeOpened: lambda e, p, code: [
+        (_DISPUTE, (1, e.invoice_number)),
+        _collection(e, p, code, "DISPUTE_OPENED", e.timestamp.date(), note=e.reason),
+    ],
+    A.DisputeResolved: lambda e, p, code: [
+        (_DISPUTE, (0, e.invoice_number)),
+        _collection(e, p, code, "DISPUTE_RESOLVED", e.timestamp.date(), note=e.reason),
+    ],
+    A.CreditAssessed: lambda e, p, code: [
+        (
+            "INSERT INTO {p}assessments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                p,
+                code,
+                day(e.assessed_on),
+                micros(e.timestamp),
+                e.actor,
+                e.policy_version,
+                int(Decimal(e.score) * 10),
+                e.grade,
+                minor(e.monthly_invoicing),
+                minor(e.recommended_limit),
+                e.recommended_terms_days,
+                int(e.applied),
+                orjson.dumps(e.factors).decode(),
+                e.note,
+            ),
+        )
+    ],
+    A.RiskAlertRaised: lambda e, p, code: [
+        (
+            "INSERT INTO {p}alerts VALUES (?,?,?,?,?,?,?,?,?,'OPEN',?,NULL,NULL,?)",
+            (
+                e.alert_id,
+                code,
+                e.rule,
+                e.subject,
+                day(e.as_of),
+                micros(e.timestamp),
+                p,
+                orjson.dumps(e.evidence).decode(),
+                int(e.hold),
+                micros(e.timestamp),
+                e.actor,
+            ),
+        )
+    ],
+    A.RiskAlertAcknowledged: lambda e, p, code: [
+        (_ALERT_STATUS, ("ACKNOWLEDGED", micros(e.timestamp), None, e.reason, e.actor, code, e.alert_id))
+    ],
+    A.RiskAlertCleared: lambda e, p, code: [
+        (
+            _ALERT_STATUS,
+            (
+                "RESOLVED" if e.resolved_by_person else "CLEARED",
+                micros(e.timestamp),
+                day(e.as_of if e.as_of is not None else e.timestamp.date()),
+                e.reason,
+                e.actor,
+                code,
+                e.alert_id,
+            ),
+        )
+    ],
+    A.PromiseToPayRecorded: lambda e, p, code: [
+        _collection(e, p, code, "PROMISE", e.promised_on, amount=minor(e.amount))
+    ],
+    A.DunningActionRecorded: lambda e, p, code: [
+        _collection(e, p, code, "DUNNING", e.acted_on, level=e.level, channel=e.channel, note=e.note)
+    ],
 }

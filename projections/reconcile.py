@@ -37,19 +37,25 @@ class Reconciliation:
         return not any(diff.count for diff in self.diffs)
 
     def lines(self) -> list[str]:
-        text = [f"compared at log position {self.position}: " + ("live read models equal a rebuild" if self.equal
-                                                                else "live read models DIFFER from a rebuild")]
+        text = [
+            f"compared at log position {self.position}: "
+            + ("live read models equal a rebuild" if self.equal else "live read models DIFFER from a rebuild")
+        ]
         for diff in self.diffs:
             if not diff.count:
                 continue
-            text.append(f"table {diff.table}: {len(diff.only_live)} rows only in live, {len(diff.only_rebuilt)} only in rebuild")
+            text.append(
+                f"table {diff.table}: {len(diff.only_live)} rows only in live, {len(diff.only_rebuilt)} only in rebuild"
+            )
             text += [f"  - live    {row}" for row in diff.only_live[:MAX_REPORTED_ROWS]]
             text += [f"  + rebuilt {row}" for row in diff.only_rebuilt[:MAX_REPORTED_ROWS]]
         return text
 
 
 def _rows(runner: ProjectionRunner, table: str, prefix: str) -> list[tuple]:
-    return [tuple(row) for row in runner.database.execute(f"SELECT * FROM {{p}}{table} ORDER BY {KEYS[table]}", (), prefix)]
+    return [
+        tuple(row) for row in runner.database.execute(f"SELECT * FROM {{p}}{table} ORDER BY {KEYS[table]}", (), prefix)
+    ]
 
 
 def _live_snapshot(live: ProjectionRunner) -> tuple[int, dict[str, list[tuple]]]:
@@ -71,8 +77,13 @@ def reconcile(live: ProjectionRunner, progress: Callable[[int], None] | None = N
         for table in TABLES:
             live_rows, rebuilt_rows = live_tables[table], _rows(scratch, table, SCRATCH_PREFIX)
             rebuilt_set, live_set = set(rebuilt_rows), set(live_rows)
-            diffs.append(TableDiff(table, [r for r in live_rows if r not in rebuilt_set],
-                                   [r for r in rebuilt_rows if r not in live_set]))
+            diffs.append(
+                TableDiff(
+                    table,
+                    [r for r in live_rows if r not in rebuilt_set],
+                    [r for r in rebuilt_rows if r not in live_set],
+                )
+            )
         return Reconciliation(position, diffs)
     finally:
         with live.database.transaction():

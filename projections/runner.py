@@ -14,18 +14,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from arledger.availability import is_unavailable
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
-from projections.database import Database
-from projections.halt import Backoff, FoldFailed, Halt, ReadModelsHalted, clear_halt, read_halt, write_halt
 from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS
+from projections.database import Database
+from projections.halt import Backoff, FoldFailed, Halt, ReadModelsHalted, clear_halt, read_halt, write_halt
 from projections.receivables import FOLDS as RECEIVABLES_FOLDS
 from projections.receivables import RESETTLE, Statement, phase
 from projections.schema import HALTS, INDEXES, SCHEMA_VERSION, TABLES, TRACKING
@@ -47,8 +47,9 @@ def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
 class ProjectionRunner:
     """Folds the event log into the read models under one table prefix."""
 
-    def __init__(self, app: LedgerApplication, database: Database, prefix: str = "ar_",
-                 known_at: datetime | None = None) -> None:
+    def __init__(
+        self, app: LedgerApplication, database: Database, prefix: str = "ar_", known_at: datetime | None = None
+    ) -> None:
         self.app = app
         self.database = database
         self.prefix = prefix
@@ -71,16 +72,20 @@ class ProjectionRunner:
                 self.database.execute(statement, prefix=self.prefix)
             # The tracking row exists from the start, so two runners always serialise on it (SELECT ... FOR UPDATE
             # locks nothing when there is no row: two first batches would fold at once and deadlock).
-            self.database.execute("INSERT INTO {p}tracking VALUES (?, 0) ON CONFLICT (projection) DO NOTHING",
-                                  (PROJECTION,), self.prefix)
+            self.database.execute(
+                "INSERT INTO {p}tracking VALUES (?, 0) ON CONFLICT (projection) DO NOTHING", (PROJECTION,), self.prefix
+            )
 
     def _schema_version(self) -> int | None:
         rows = self.database.execute("SELECT value FROM {p}meta WHERE name = 'schema_version'", (), self.prefix)
         return rows[0][0] if rows else None
 
     def _set_schema_version(self) -> None:
-        self.database.execute("INSERT INTO {p}meta VALUES ('schema_version', ?) ON CONFLICT (name) DO UPDATE SET "
-                              "value = excluded.value", (SCHEMA_VERSION,), self.prefix)
+        self.database.execute(
+            "INSERT INTO {p}meta VALUES ('schema_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (SCHEMA_VERSION,),
+            self.prefix,
+        )
 
     def _upgrade_schema(self) -> None:
         """Read models folded under an older schema are rebuilt from the log (new tables start empty otherwise)."""
@@ -97,13 +102,16 @@ class ProjectionRunner:
             pass  # recorded and logged: opening the ledger goes on, and readers are told (not this constructor)
 
     def position(self) -> int:
-        rows = self.database.execute("SELECT position FROM {p}tracking WHERE projection = ?", (PROJECTION,), self.prefix)
+        rows = self.database.execute(
+            "SELECT position FROM {p}tracking WHERE projection = ?", (PROJECTION,), self.prefix
+        )
         return rows[0][0] if rows else 0
 
     def _locked_position(self) -> int:
         lock = " FOR UPDATE" if self.database.postgres else ""
-        rows = self.database.execute(f"SELECT position FROM {{p}}tracking WHERE projection = ?{lock}", (PROJECTION,),
-                                     self.prefix)
+        rows = self.database.execute(
+            f"SELECT position FROM {{p}}tracking WHERE projection = ?{lock}", (PROJECTION,), self.prefix
+        )
         return rows[0][0] if rows else 0
 
     def code_of(self, event: Any) -> str:
@@ -112,8 +120,9 @@ class ProjectionRunner:
             self.codes[event.originator_id] = event.code
         code = self.codes.get(event.originator_id)
         if code is None:
-            rows = self.database.execute("SELECT customer_code FROM {p}customers WHERE account_id = ?",
-                                         (event.originator_id.hex,), self.prefix)
+            rows = self.database.execute(
+                "SELECT customer_code FROM {p}customers WHERE account_id = ?", (event.originator_id.hex,), self.prefix
+            )
             assert rows, f"event at an unknown account {event.originator_id}"
             code = self.codes[event.originator_id] = rows[0][0]
         return code
@@ -159,8 +168,11 @@ class ProjectionRunner:
                 if applied is None:
                     if halt is not None:
                         self.retry.reset()
-                        log.warning("folded past position %d: the read models (tables %s*) follow the log again",
-                                    halt.position, self.prefix)
+                        log.warning(
+                            "folded past position %d: the read models (tables %s*) follow the log again",
+                            halt.position,
+                            self.prefix,
+                        )
                     return self.position()
                 if progress:
                     progress(applied)
@@ -176,9 +188,13 @@ class ProjectionRunner:
         halt = self.halt()
         if halt is None:  # folded past by another runner in between
             return None
-        log.error("%s (tables %s*; retrying in %.0f s; a fixed deployment or `arledger rebuild` clears it)",
-                  halt.describe(), self.prefix, self.retry.delay_s,
-                  exc_info=failure.error if halt.attempts == 1 else None)
+        log.error(
+            "%s (tables %s*; retrying in %.0f s; a fixed deployment or `arledger rebuild` clears it)",
+            halt.describe(),
+            self.prefix,
+            self.retry.delay_s,
+            exc_info=failure.error if halt.attempts == 1 else None,
+        )
         return ReadModelsHalted(halt)
 
     def _apply_batch(self, stop: int | None, limit: int = BATCH_EVENTS, clearing: bool = False) -> int | None:
@@ -210,8 +226,12 @@ class ProjectionRunner:
                 if is_unavailable(error):
                     raise
                 raise FoldFailed(notifications[0], None, len(notifications), notifications[-1].id, error) from error
-            self.database.execute("INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "
-                                  "position = excluded.position", (PROJECTION, notifications[-1].id), self.prefix)
+            self.database.execute(
+                "INSERT INTO {p}tracking VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET "
+                "position = excluded.position",
+                (PROJECTION, notifications[-1].id),
+                self.prefix,
+            )
             if clearing:
                 clear_halt(self.database, PROJECTION, self.prefix, through=notifications[-1].id)
         self.last_folded = folded or self.last_folded
@@ -254,8 +274,9 @@ class ProjectionRunner:
             self._locked_position()  # wait for a concurrent batch to finish
             for table in TABLES:
                 self.database.execute(f"DELETE FROM {{p}}{table}", (), self.prefix)
-            self.database.execute("UPDATE {p}tracking SET position = 0 WHERE projection = ?", (PROJECTION,),
-                                  self.prefix)
+            self.database.execute(
+                "UPDATE {p}tracking SET position = 0 WHERE projection = ?", (PROJECTION,), self.prefix
+            )
             clear_halt(self.database, PROJECTION, self.prefix)  # the rebuild tries every event again
             self._set_schema_version()
             self.codes.clear()

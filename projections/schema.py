@@ -118,8 +118,20 @@ HALTS = """CREATE TABLE IF NOT EXISTS {p}halts (
     halted_us BIGINT NOT NULL, attempts BIGINT NOT NULL, tried_us BIGINT NOT NULL)"""
 
 # Tables compared by `reconcile`, with the columns that order their rows.
-KEYS = {"customers": "customer_code", "invoices": "invoice_number", "installments": "invoice_number, seq",
-        "settlements": "position", "credits": "kind, source", "meta": "name", "collection_log": "position",
-        "assessments": "position", "alerts": "customer_code, alert_id", "dunning_settings": "customer_code",
-        "notices": "notice_id", "deliveries": "delivery_id", "tasks": "task_id", "statements": "statement_id",
-        "bank_lines": "line_id"}
+KEYS = {
+    "customers": "customer_code",
+    "invoices": "invoice_number",
+    "installments": "invoice_number, seq",
+    "settlements": "position",
+    "credits": "kind, source",
+    "meta": "name",
+    "collection_log": "position",
+    "assessments": "position",
+    "alerts": "customer_code, alert_id",
+    "dunning_settings": "customer_code",
+    "notices": "notice_id",
+    "deliveries": "delivery_id",
+    "tasks": "task_id",
+    "statements": "statement_id",
+    "bank_lines": "line_id",
+}

@@ -35,20 +35,29 @@ class CustomerNotFound(LookupError):
 def _entries(database: Database, code: str, known: int, prefix: str) -> list[Entry]:
     entries: list[Entry] = []
     for number, issue_day, total, recorded, void_day, void_recorded in database.execute(
-            "SELECT invoice_number, issue_day, total_minor, recorded_us, void_day, void_recorded_us FROM {p}invoices "
-            "WHERE customer_code = ? AND recorded_us <= ?", (code, known), prefix):
+        "SELECT invoice_number, issue_day, total_minor, recorded_us, void_day, void_recorded_us FROM {p}invoices "
+        "WHERE customer_code = ? AND recorded_us <= ?",
+        (code, known),
+        prefix,
+    ):
         entries.append(Entry(issue_day, recorded, "INVOICE", number, total, 0))
         if void_day is not None and void_recorded <= known:
             entries.append(Entry(void_day, void_recorded, "VOID", number, 0, total))
     for kind, source, on, amount, recorded, reversed_day, reversed_recorded in database.execute(
-            "SELECT kind, source, date_day, amount_minor, recorded_us, reversed_day, reversed_recorded_us FROM "
-            "{p}credits WHERE customer_code = ? AND recorded_us <= ?", (code, known), prefix):
+        "SELECT kind, source, date_day, amount_minor, recorded_us, reversed_day, reversed_recorded_us FROM "
+        "{p}credits WHERE customer_code = ? AND recorded_us <= ?",
+        (code, known),
+        prefix,
+    ):
         entries.append(Entry(on, recorded, kind, source, 0, amount))
         if reversed_day is not None and reversed_recorded <= known:
             entries.append(Entry(reversed_day, reversed_recorded, "REVERSAL", source, amount, 0))
     for number, on, amount, recorded in database.execute(
-            "SELECT invoice_number, effective_day, amount_minor, recorded_us FROM {p}settlements WHERE customer_code = ? "
-            "AND kind = 'WRITE_OFF' AND recorded_us <= ?", (code, known), prefix):
+        "SELECT invoice_number, effective_day, amount_minor, recorded_us FROM {p}settlements WHERE customer_code = ? "
+        "AND kind = 'WRITE_OFF' AND recorded_us <= ?",
+        (code, known),
+        prefix,
+    ):
         entries.append(Entry(on, recorded, "WRITE_OFF", number, 0, amount))
     entries.sort(key=lambda entry: (entry.day, entry.recorded_us))
     return entries
@@ -60,14 +69,16 @@ def _voided_within(entries: list[Entry], first: int, last: int) -> set[str]:
     return {e.number for e in entries if e.kind == "VOID" and first <= e.day <= last and e.number in issued}
 
 
-def statement(database: Database, code: str, start: date, end: date, known_at: datetime | None = None,
-              prefix: str = "ar_") -> dict[str, Any]:
+def statement(
+    database: Database, code: str, start: date, end: date, known_at: datetime | None = None, prefix: str = "ar_"
+) -> dict[str, Any]:
     """The statement of account for [start, end]; raises CustomerNotFound, ValueError for a reversed period."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     known = NEVER if known_at is None else micros(known_at)
-    found = database.execute("SELECT currency FROM {p}customers WHERE customer_code = ? AND registered_us <= ?",
-                             (code, known), prefix)
+    found = database.execute(
+        "SELECT currency FROM {p}customers WHERE customer_code = ? AND registered_us <= ?", (code, known), prefix
+    )
     if not found:
         raise CustomerNotFound(f"customer {code} not found")
     currency = found[0][0]
@@ -80,11 +91,24 @@ def statement(database: Database, code: str, start: date, end: date, known_at: d
         if not first <= entry.day <= last or (entry.number in hidden and entry.kind in ("INVOICE", "VOID")):
             continue
         balance += entry.debit - entry.credit
-        lines.append({"date": date.fromordinal(entry.day).isoformat(),
-                      "kind": "INVOICE" if entry.kind == "VOID" else entry.kind, "number": entry.number,
-                      "debit": format_minor(entry.debit, currency), "credit": format_minor(entry.credit, currency),
-                      "balance": format_minor(balance, currency)})
+        lines.append(
+            {
+                "date": date.fromordinal(entry.day).isoformat(),
+                "kind": "INVOICE" if entry.kind == "VOID" else entry.kind,
+                "number": entry.number,
+                "debit": format_minor(entry.debit, currency),
+                "credit": format_minor(entry.credit, currency),
+                "balance": format_minor(balance, currency),
+            }
+        )
     closing = sum(e.debit - e.credit for e in entries if e.day <= last)
     assert closing == balance, "statement lines do not add up to the closing balance"
-    return {"customerCode": code, "currency": currency, "from": start.isoformat(), "to": end.isoformat(),
-            "openingBalance": format_minor(opening, currency), "lines": lines, "closingBalance": format_minor(closing, currency)}
+    return {
+        "customerCode": code,
+        "currency": currency,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "openingBalance": format_minor(opening, currency),
+        "lines": lines,
+        "closingBalance": format_minor(closing, currency),
+    }

@@ -26,9 +26,11 @@ BALANCE_COLUMNS = ("invoiced", "voided", "paid", "credited", "written_off", "rev
 
 def balances(database: Database) -> list[dict[str, Any]]:
     """Per customer: what was invoiced, voided, paid, credited, written off, reversed; outstanding; credit."""
-    rows = database.execute("SELECT customer_code, currency, on_credit_hold, "
-                            + ", ".join(f"{column}_minor" for column in BALANCE_COLUMNS)
-                            + " FROM {p}customers ORDER BY customer_code")
+    rows = database.execute(
+        "SELECT customer_code, currency, on_credit_hold, "
+        + ", ".join(f"{column}_minor" for column in BALANCE_COLUMNS)
+        + " FROM {p}customers ORDER BY customer_code"
+    )
     result = []
     for code, currency, hold, *amounts in rows:
         entry: dict[str, Any] = {"customerCode": code, "currency": currency, "onCreditHold": bool(hold)}
@@ -38,9 +40,15 @@ def balances(database: Database) -> list[dict[str, Any]]:
     return result
 
 
-def replay(app: LedgerApplication, known_at: datetime, as_of: date | None = None, basis: str = DUE_DATE,
-           boundaries: tuple[int, ...] = DEFAULT_BOUNDARIES, customer_code: str | None = None,
-           progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def replay(
+    app: LedgerApplication,
+    known_at: datetime,
+    as_of: date | None = None,
+    basis: str = DUE_DATE,
+    boundaries: tuple[int, ...] = DEFAULT_BOUNDARIES,
+    customer_code: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Balances (as known at `known_at`) and aging as of `as_of` (default: `known_at`'s own date)."""
     as_of = as_of or known_at.date()
     query = AgingQuery(as_of, None, basis, boundaries, customer_code)  # checks the arguments before any work
@@ -57,5 +65,10 @@ def replay(app: LedgerApplication, known_at: datetime, as_of: date | None = None
     report["knownAt"] = known_at.isoformat()
     if customer_code is not None:
         books = [entry for entry in books if entry["customerCode"] == customer_code]
-    return {"knownAt": known_at.isoformat(), "asOf": as_of.isoformat(), "foldedThrough": position,
-            "balances": books, "aging": report}
+    return {
+        "knownAt": known_at.isoformat(),
+        "asOf": as_of.isoformat(),
+        "foldedThrough": position,
+        "balances": books,
+        "aging": report,
+    }

@@ -9,13 +9,12 @@ account stream by what they concern.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from arledger.eventlog import LoggedEvent
 from ledger.application import LedgerApplication
@@ -66,9 +65,15 @@ def camel(name: str) -> str:
 def as_row(logged: LoggedEvent) -> dict[str, Any]:
     event = logged.event
     data = {camel(key): _plain(value) for key, value in vars(event).items() if key not in _META_FIELDS}
-    return {"position": logged.position, "recordedAt": event.timestamp.isoformat(), "actor": event.actor,
-            "type": type(event).__name__, "reason": data.get("reason"), "correlationId": event.correlation_id,
-            "data": data}
+    return {
+        "position": logged.position,
+        "recordedAt": event.timestamp.isoformat(),
+        "actor": event.actor,
+        "type": type(event).__name__,
+        "reason": data.get("reason"),
+        "correlationId": event.correlation_id,
+        "data": data,
+    }
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,14 @@ def history_page(app: LedgerApplication, query: HistoryQuery) -> HistoryPage:
     cursor = query.after
     while len(rows) <= query.first:
         positions = matching_positions(
-            app.recorder, after=cursor, limit=SCAN_BATCH, originators=None if originators is None else sorted(originators),
-            actor=query.actor, from_us=micros(query.recorded_from) if query.recorded_from else None,
-            to_us=micros(query.recorded_to) if query.recorded_to else None)
+            app.recorder,
+            after=cursor,
+            limit=SCAN_BATCH,
+            originators=None if originators is None else sorted(originators),
+            actor=query.actor,
+            from_us=micros(query.recorded_from) if query.recorded_from else None,
+            to_us=micros(query.recorded_to) if query.recorded_to else None,
+        )
         if not positions:
             break
         for stored in events_at(app.recorder, positions):
@@ -146,7 +156,7 @@ def history_page(app: LedgerApplication, query: HistoryQuery) -> HistoryPage:
                 if len(rows) > query.first:
                     break
         cursor = positions[-1]
-    page = rows[:query.first]
+    page = rows[: query.first]
     return HistoryPage(True, page, len(rows) > query.first, page[-1]["position"] if page else None)
 
 

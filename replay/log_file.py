@@ -10,9 +10,9 @@ database held as known then.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from bisect import bisect_left
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any, Optional
 from uuid import UUID
 
@@ -35,8 +35,18 @@ class LogFileError(ValueError):
 def export_log(app: LedgerApplication, known_at: datetime, out: IO[bytes]) -> Optional[Digest]:
     """Write the log up to the last position recorded at or before `known_at`; returns the head written."""
     through = app.recorder.index_position_at(micros(known_at))
-    out.write(orjson.dumps({"format": FORMAT, "version": VERSION, "knownAt": known_at.isoformat(),
-                            "exportedAt": datetime.now(timezone.utc).isoformat(), "through": through}) + b"\n")
+    out.write(
+        orjson.dumps(
+            {
+                "format": FORMAT,
+                "version": VERSION,
+                "knownAt": known_at.isoformat(),
+                "exportedAt": datetime.now(UTC).isoformat(),
+                "through": through,
+            }
+        )
+        + b"\n"
+    )
     head, count, start = None, 0, 1
     while through and start <= through:
         events = app.recorder.select_notifications(start=start, limit=BATCH, stop=through)
@@ -47,12 +57,21 @@ def export_log(app: LedgerApplication, known_at: datetime, out: IO[bytes]) -> Op
             row = index.get(event.id)
             if row is None:
                 raise RuntimeError(f"position {event.id} has no log index row: run `arledger verify`")
-            out.write(orjson.dumps({
-                "position": event.id, "originatorId": event.originator_id.hex,
-                "originatorVersion": event.originator_version, "topic": event.topic,
-                "recordedAt": _instant_text(row.recorded_us),
-                "actor": event_facts(event.state)[1], "state": bytes(event.state).decode(),
-                "hash": row.hash.hex()}) + b"\n")
+            out.write(
+                orjson.dumps(
+                    {
+                        "position": event.id,
+                        "originatorId": event.originator_id.hex,
+                        "originatorVersion": event.originator_version,
+                        "topic": event.topic,
+                        "recordedAt": _instant_text(row.recorded_us),
+                        "actor": event_facts(event.state)[1],
+                        "state": bytes(event.state).decode(),
+                        "hash": row.hash.hex(),
+                    }
+                )
+                + b"\n"
+            )
             head, count = Digest(event.id, row.hash.hex()), count + 1
         start = events[-1].id + 1
     out.write(orjson.dumps({"head": str(head) if head else None, "count": count}) + b"\n")
@@ -66,8 +85,9 @@ def _instant_text(recorded_us: int) -> str:
 class LogFile:
     """An exported log read back: a source with the recorder methods replay and verify use."""
 
-    def __init__(self, header: dict[str, Any], events: list[Notification], hashes: dict[int, bytes],
-                 mapper: Any) -> None:
+    def __init__(
+        self, header: dict[str, Any], events: list[Notification], hashes: dict[int, bytes], mapper: Any
+    ) -> None:
         self.header, self.events, self.hashes, self.mapper = header, events, hashes, mapper
         self.positions = [event.id for event in events]
         self.recorder = self
@@ -81,13 +101,15 @@ class LogFile:
 
     def select_notifications(self, start: int, limit: int, stop: Optional[int] = None, **_: Any) -> list[Notification]:
         first = bisect_left(self.positions, start)
-        chosen = self.events[first:first + limit]
+        chosen = self.events[first : first + limit]
         return [event for event in chosen if stop is None or event.id <= stop]
 
     def select_index(self, start: int, limit: int) -> list[IndexRow]:
         first = bisect_left(self.positions, start)
-        return [IndexRow(e.id, e.originator_id, e.originator_version, None, self.hashes[e.id])
-                for e in self.events[first:first + limit]]
+        return [
+            IndexRow(e.id, e.originator_id, e.originator_version, None, self.hashes[e.id])
+            for e in self.events[first : first + limit]
+        ]
 
 
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -120,20 +142,27 @@ def read_log_file(stream: IO[bytes]) -> LogFile:
             trailer = record
             continue
         try:
-            event = Notification(id=int(record["position"]), originator_id=UUID(record["originatorId"]),
-                                 originator_version=int(record["originatorVersion"]), topic=str(record["topic"]),
-                                 state=str(record["state"]).encode())
+            event = Notification(
+                id=int(record["position"]),
+                originator_id=UUID(record["originatorId"]),
+                originator_version=int(record["originatorVersion"]),
+                topic=str(record["topic"]),
+                state=str(record["state"]).encode(),
+            )
             stored_hash = bytes.fromhex(record["hash"])
             recorded_us, actor = event_facts(event.state)
         except (KeyError, ValueError, TypeError) as error:
             raise LogFileError(f"line {number}: not an event record ({error!r})") from None
         if events and event.id <= events[-1].id:
             raise LogFileError(f"line {number}: position {event.id} is out of order")
-        previous = next_hash(previous, event.id, event.originator_id, event.originator_version, event.topic,
-                             event.state)
+        previous = next_hash(
+            previous, event.id, event.originator_id, event.originator_version, event.topic, event.state
+        )
         if previous != stored_hash:
-            raise LogFileError(f"line {number}: position {event.id} does not reproduce its hash (edited, reordered, "
-                               "or an earlier line removed)")
+            raise LogFileError(
+                f"line {number}: position {event.id} does not reproduce its hash (edited, reordered, "
+                "or an earlier line removed)"
+            )
         if record.get("actor") != actor or record.get("recordedAt") != _instant_text(recorded_us):
             raise LogFileError(f"line {number}: its actor or recordedAt differ from the event's own")
         events.append(event)

@@ -27,8 +27,7 @@ def _tables(recorder: Any) -> tuple[str, str, str]:
     """(events table, index table, position column), qualified for the store."""
     if isinstance(recorder, PostgresApplicationRecorder):
         schema = recorder.datastore.schema
-        return (f'"{schema}"."{recorder.events_table_name}"', f'"{schema}"."{recorder.index_table}"',
-                "notification_id")
+        return (f'"{schema}"."{recorder.events_table_name}"', f'"{schema}"."{recorder.index_table}"', "notification_id")
     return recorder.events_table_name, recorder.index_table, "rowid"
 
 
@@ -36,9 +35,16 @@ def _originator(recorder: Any, originator_id: UUID) -> Any:
     return originator_id if isinstance(recorder, PostgresApplicationRecorder) else originator_id.hex
 
 
-def matching_positions(recorder: Any, *, after: int, limit: int, originators: Optional[Sequence[UUID]] = None,
-                       actor: Optional[str] = None, from_us: Optional[int] = None,
-                       to_us: Optional[int] = None) -> list[int]:
+def matching_positions(
+    recorder: Any,
+    *,
+    after: int,
+    limit: int,
+    originators: Optional[Sequence[UUID]] = None,
+    actor: Optional[str] = None,
+    from_us: Optional[int] = None,
+    to_us: Optional[int] = None,
+) -> list[int]:
     """Log positions after `after`, in order, whose events match every filter given (at most `limit`).
 
     `actor` matches the stored actor (`role:name`, `cli:user`, `seed`) exactly, or, without a colon, its name.
@@ -64,8 +70,11 @@ def matching_positions(recorder: Any, *, after: int, limit: int, originators: Op
     if to_us is not None:
         where.append("recorded_us <= ?")
         params.append(to_us)
-    rows = _run(recorder, f"SELECT position FROM {index} WHERE {' AND '.join(where)} ORDER BY position LIMIT ?",
-                [*params, limit])
+    rows = _run(
+        recorder,
+        f"SELECT position FROM {index} WHERE {' AND '.join(where)} ORDER BY position LIMIT ?",
+        [*params, limit],
+    )
     return [row[0] for row in rows]
 
 
@@ -74,9 +83,21 @@ def events_at(recorder: Any, positions: Sequence[int]) -> list[Notification]:
     events, _index, position = _tables(recorder)
     found: list[Notification] = []
     for start in range(0, len(positions), CHUNK):
-        chunk = list(positions[start:start + CHUNK])
-        rows = _run(recorder, f"SELECT {position}, originator_id, originator_version, topic, state FROM {events} "
-                              f"WHERE {position} IN ({','.join('?' * len(chunk))}) ORDER BY {position}", chunk)
-        found += [Notification(id=row[0], originator_id=row[1] if isinstance(row[1], UUID) else UUID(row[1]),
-                               originator_version=row[2], topic=row[3], state=bytes(row[4])) for row in rows]
+        chunk = list(positions[start : start + CHUNK])
+        rows = _run(
+            recorder,
+            f"SELECT {position}, originator_id, originator_version, topic, state FROM {events} "
+            f"WHERE {position} IN ({','.join('?' * len(chunk))}) ORDER BY {position}",
+            chunk,
+        )
+        found += [
+            Notification(
+                id=row[0],
+                originator_id=row[1] if isinstance(row[1], UUID) else UUID(row[1]),
+                originator_version=row[2],
+                topic=row[3],
+                state=bytes(row[4]),
+            )
+            for row in rows
+        ]
     return found

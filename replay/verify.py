@@ -34,7 +34,7 @@ class Digest:
         return f"{self.position}:{self.hash}"
 
     @classmethod
-    def parse(cls, text: str) -> "Digest":
+    def parse(cls, text: str) -> Digest:
         position, _, digest = text.strip().partition(":")
         if not position.isdigit() or int(position) < 1 or len(digest) != 64:
             raise ValueError(f"a digest is POSITION:SHA256HEX as `arledger digest` prints it, got {text!r}")
@@ -68,9 +68,15 @@ class Verification:
     more_findings: int = 0  # problems found beyond those listed
 
     def as_dict(self) -> dict[str, Any]:
-        return {"intact": self.intact, "checked": self.checked, "head": str(self.head) if self.head else None,
-                "brokenPosition": self.broken_position, "problem": self.problem,
-                "findings": [finding.as_dict() for finding in self.findings], "moreFindings": self.more_findings}
+        return {
+            "intact": self.intact,
+            "checked": self.checked,
+            "head": str(self.head) if self.head else None,
+            "brokenPosition": self.broken_position,
+            "problem": self.problem,
+            "findings": [finding.as_dict() for finding in self.findings],
+            "moreFindings": self.more_findings,
+        }
 
 
 class _Unreadable(Exception):
@@ -129,14 +135,22 @@ def _compare(walk: _Walk, event: Any, row: IndexRow, link: tuple[int, bytes], ex
     `expected`: the hash the event makes chained from it)."""
     if expected != row.hash:
         before = f"the chain entry at position {link[0]}" if link[0] else "the chain's start"
-        walk.add(event.id, MISMATCH, "the event's bytes do not reproduce the chain's hash: edited or re-timestamped, "
-                                     "moved, or an event or chain entry before it removed or rewritten (checked "
-                                     f"against {before})")
+        walk.add(
+            event.id,
+            MISMATCH,
+            "the event's bytes do not reproduce the chain's hash: edited or re-timestamped, "
+            "moved, or an event or chain entry before it removed or rewritten (checked "
+            f"against {before})",
+        )
     elif (row.originator_id, row.originator_version) != (event.originator_id, event.originator_version):
         walk.add(event.id, INDEX_EDITED, "the event's originator or version differ from the chain's record")
     elif row.recorded_us is not None and (row.recorded_us, row.actor) != _facts(event.state):
-        walk.add(event.id, INDEX_EDITED, "the index's recorded instant or actor differ from the event's own (time "
-                                         "travel and history would be misled)")
+        walk.add(
+            event.id,
+            INDEX_EDITED,
+            "the index's recorded instant or actor differ from the event's own (time "
+            "travel and history would be misled)",
+        )
     else:
         walk.passed(event.id, row.hash)
 
@@ -169,12 +183,20 @@ def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
             event_seen = event is not None and (row is None or event.id <= row.position)
             row_seen = row is not None and (event is None or row.position <= event.id)
             if not row_seen:
-                walk.add(event.id, INSERTED, f"an event with no entry in the hash chain (written around arledger, or "
-                                             f"its entry deleted): originator {event.originator_id}, version "
-                                             f"{event.originator_version}, topic {event.topic}")
+                walk.add(
+                    event.id,
+                    INSERTED,
+                    f"an event with no entry in the hash chain (written around arledger, or "
+                    f"its entry deleted): originator {event.originator_id}, version "
+                    f"{event.originator_version}, topic {event.topic}",
+                )
             elif not event_seen:
-                walk.add(row.position, MISSING, f"the chain has an entry (originator {row.originator_id}, version "
-                                                f"{row.originator_version}) but the event is missing (deleted?)")
+                walk.add(
+                    row.position,
+                    MISSING,
+                    f"the chain has an entry (originator {row.originator_id}, version "
+                    f"{row.originator_version}) but the event is missing (deleted?)",
+                )
             else:
                 expected = _hash(link[1], event)
                 _compare(walk, event, row, link, expected)
@@ -196,8 +218,9 @@ def _check_digest(walk: _Walk, digest: Digest, last_event: int, recomputed: byte
     if last_event != digest.position:
         walk.add(digest.position, DIGEST, "the digest's position is not in the log any more")
     elif recomputed.hex() != digest.hash:
-        walk.add(digest.position, DIGEST, f"the history up to the digest was changed (its hash is now "
-                                          f"{recomputed.hex()})")
+        walk.add(
+            digest.position, DIGEST, f"the history up to the digest was changed (its hash is now {recomputed.hex()})"
+        )
 
 
 def _verification(walk: _Walk, recorder: Any) -> Verification:
@@ -207,12 +230,19 @@ def _verification(walk: _Walk, recorder: Any) -> Verification:
     problem = first.message
     if walk.entries == 0 and walk.events and first.kind == INSERTED:
         started = getattr(recorder, "chain_started", lambda: True)()
-        problem = (f"position {first.position}: none of the log's {walk.events} events has an entry in the hash "
-                   "chain: " + ("the chain was started, so its entries were deleted; a digest kept earlier shows "
-                                "whether the events were changed" if started else
-                                "a log written before the hash chain existed; `arledger migrate` indexes it"))
-    return Verification(False, walk.checked, walk.head, first.position, problem, tuple(walk.findings),
-                        walk.found - len(walk.findings))
+        problem = (
+            f"position {first.position}: none of the log's {walk.events} events has an entry in the hash "
+            "chain: "
+            + (
+                "the chain was started, so its entries were deleted; a digest kept earlier shows "
+                "whether the events were changed"
+                if started
+                else "a log written before the hash chain existed; `arledger migrate` indexes it"
+            )
+        )
+    return Verification(
+        False, walk.checked, walk.head, first.position, problem, tuple(walk.findings), walk.found - len(walk.findings)
+    )
 
 
 def digest_at(recorder: Any, position: Optional[int] = None, recorded_us: Optional[int] = None) -> Optional[Digest]:

@@ -21,12 +21,14 @@ def chromium() -> str:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
         apt = {**_machine_clock(), "DEBIAN_FRONTEND": "noninteractive"}  # a moved clock fails apt's date checks
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, timeout=INSTALL_TIMEOUT_S,
-                       env=apt)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, timeout=INSTALL_TIMEOUT_S, env=apt
+        )
         if not shutil.which("chromium"):
             subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=INSTALL_TIMEOUT_S, env=apt)
-            subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True,
-                           timeout=INSTALL_TIMEOUT_S, env=apt)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, timeout=INSTALL_TIMEOUT_S, env=apt
+            )
         found = shutil.which("chromium")
         if found:
             return found
@@ -35,9 +37,22 @@ def chromium() -> str:
 
 def dump_dom(url: str, profile: str, budget_ms: int = 20_000) -> str:
     """The page's DOM after its scripts ran (virtual time runs until the network is idle or the budget is spent)."""
-    result = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
-                             f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
-                            capture_output=True, text=True, timeout=180, env=_machine_clock())
+    result = subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={profile}",
+            f"--virtual-time-budget={budget_ms}",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=_machine_clock(),
+    )
     return result.stdout
 
 

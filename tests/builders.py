@@ -17,26 +17,50 @@ def a_customer(code: str = "C1", **overrides: Any) -> dict[str, Any]:
     return {"code": code, "name": f"Customer {code}", "currency": "CNY", **overrides}
 
 
-def a_line(unit_price: str = "100.00", quantity: str = "1", tax_rate: str | None = None, description: str = "Widget") -> dict[str, Any]:
+def a_line(
+    unit_price: str = "100.00", quantity: str = "1", tax_rate: str | None = None, description: str = "Widget"
+) -> dict[str, Any]:
     line = {"description": description, "quantity": quantity, "unitPrice": unit_price}
     if tax_rate is not None:
         line["taxRate"] = tax_rate
     return line
 
 
-def an_invoice(number: str = "INV-1", customer: str = "C1", amount: str = "100.00", issued: str = "2026-01-01",
-               due: str | None = "2026-01-31", **overrides: Any) -> dict[str, Any]:
-    invoice: dict[str, Any] = {"number": number, "customerCode": customer, "issueDate": issued, "lines": [a_line(amount)]}
+def an_invoice(
+    number: str = "INV-1",
+    customer: str = "C1",
+    amount: str = "100.00",
+    issued: str = "2026-01-01",
+    due: str | None = "2026-01-31",
+    **overrides: Any,
+) -> dict[str, Any]:
+    invoice: dict[str, Any] = {
+        "number": number,
+        "customerCode": customer,
+        "issueDate": issued,
+        "lines": [a_line(amount)],
+    }
     if due is not None:
         invoice["dueDate"] = due
     invoice.update(overrides)
     return invoice
 
 
-def a_payment(reference: str = "PAY-1", customer: str = "C1", amount: str = "100.00", received: str = "2026-01-15",
-              allocations: list[tuple[str, str]] | None = None, **overrides: Any) -> dict[str, Any]:
-    payment: dict[str, Any] = {"reference": reference, "customerCode": customer, "amount": amount,
-                               "receivedOn": received, "method": "BANK_TRANSFER"}
+def a_payment(
+    reference: str = "PAY-1",
+    customer: str = "C1",
+    amount: str = "100.00",
+    received: str = "2026-01-15",
+    allocations: list[tuple[str, str]] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    payment: dict[str, Any] = {
+        "reference": reference,
+        "customerCode": customer,
+        "amount": amount,
+        "receivedOn": received,
+        "method": "BANK_TRANSFER",
+    }
     if allocations is not None:
         payment["allocations"] = [{"invoiceNumber": number, "amount": value} for number, value in allocations]
     payment.update(overrides)
@@ -46,8 +70,9 @@ def a_payment(reference: str = "PAY-1", customer: str = "C1", amount: str = "100
 class Scenario:
     """A ledger on a store (in-memory by default), driven by contract operations."""
 
-    def __init__(self, app: LedgerApplication | None = None, actor: str = "tester",
-                 recorded_from: datetime | None = None) -> None:
+    def __init__(
+        self, app: LedgerApplication | None = None, actor: str = "tester", recorded_from: datetime | None = None
+    ) -> None:
         self.app = app or LedgerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         self.actor = actor
         self.recorded_from = recorded_from  # when set, operation n is recorded at recorded_from + n minutes

@@ -19,19 +19,24 @@ def slip_in_unfoldable_invoice(ledger: Any, number: str = "INV-HUGE") -> int:
     The ledger itself refuses such amounts before recording; this is the event that got past anyway."""
     recorder = ledger.app.recorder
     table = recorder.events_table_name
-    rows = ledger.database.execute(f"SELECT originator_id, originator_version, state FROM {table} "
-                                   "WHERE topic = 'arledger:InvoiceIssued' ORDER BY originator_version DESC")
+    rows = ledger.database.execute(
+        f"SELECT originator_id, originator_version, state FROM {table} "
+        "WHERE topic = 'arledger:InvoiceIssued' ORDER BY originator_version DESC"
+    )
     originator, _version, state = rows[0]
-    versions = ledger.database.execute(f"SELECT MAX(originator_version) FROM {table} WHERE originator_id = ?",
-                                       (originator,))
+    versions = ledger.database.execute(
+        f"SELECT MAX(originator_version) FROM {table} WHERE originator_id = ?", (originator,)
+    )
     data = orjson.loads(bytes(state))
     data["number"] = number
     data["net_total"] = data["total"] = UNFOLDABLE_TOTAL
     data["lines"] = [{**data["lines"][0], "unitPrice": UNFOLDABLE_TOTAL, "net": UNFOLDABLE_TOTAL, "tax": "0.00"}]
     data["installments"] = [{**data["installments"][0], "amount": UNFOLDABLE_TOTAL}]
-    ledger.database.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
-                            "VALUES (?, ?, 'arledger:InvoiceIssued', ?)",
-                            (originator, versions[0][0] + 1, orjson.dumps(data)))
+    ledger.database.execute(
+        f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+        "VALUES (?, ?, 'arledger:InvoiceIssued', ?)",
+        (originator, versions[0][0] + 1, orjson.dumps(data)),
+    )
     # As if an older arledger without today's limits had recorded it: in the hash chain, so writes go on.
     recorder.index_tail(accept=True)
     return recorder.max_notification_id()

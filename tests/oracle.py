@@ -33,33 +33,56 @@ class Books:
         self.customers[e.originator_id] = (e.code, e.currency)
 
     def _InvoiceIssued(self, e):
-        self.invoices[e.number] = {"customer": self.customers[e.originator_id][0], "currency": e.currency,
-                                   "issue": e.issue_date, "void": None,
-                                   "installments": [(i["dueDate"], Decimal(i["amount"])) for i in e.installments]}
+        self.invoices[e.number] = {
+            "customer": self.customers[e.originator_id][0],
+            "currency": e.currency,
+            "issue": e.issue_date,
+            "void": None,
+            "installments": [(i["dueDate"], Decimal(i["amount"])) for i in e.installments],
+        }
 
     def _InvoiceVoided(self, e):
         self.invoices[e.number]["void"] = e.voided_on
 
     def _PaymentReceived(self, e):
-        self.payments[e.reference] = {"customer": self.customers[e.originator_id][0], "currency": e.currency,
-                                      "date": e.received_on, "amount": Decimal(e.amount), "reversed": None}
+        self.payments[e.reference] = {
+            "customer": self.customers[e.originator_id][0],
+            "currency": e.currency,
+            "date": e.received_on,
+            "amount": Decimal(e.amount),
+            "reversed": None,
+        }
 
     def _PaymentReversed(self, e):
         self.payments[e.reference]["reversed"] = e.reversed_on
 
     def _CreditNoteIssued(self, e):
-        self.notes[e.number] = {"customer": self.customers[e.originator_id][0], "currency": e.currency,
-                                "date": e.issue_date, "amount": Decimal(e.amount), "reversed": None}
+        self.notes[e.number] = {
+            "customer": self.customers[e.originator_id][0],
+            "currency": e.currency,
+            "date": e.issue_date,
+            "amount": Decimal(e.amount),
+            "reversed": None,
+        }
 
     def _PaymentAllocated(self, e):
-        self.allocations.append({"source": self.payments[e.reference], "invoice": e.invoice_number, "amount": Decimal(e.amount)})
+        self.allocations.append(
+            {"source": self.payments[e.reference], "invoice": e.invoice_number, "amount": Decimal(e.amount)}
+        )
 
     def _CreditNoteAllocated(self, e):
-        self.allocations.append({"source": self.notes[e.number], "invoice": e.invoice_number, "amount": Decimal(e.amount)})
+        self.allocations.append(
+            {"source": self.notes[e.number], "invoice": e.invoice_number, "amount": Decimal(e.amount)}
+        )
 
     def _InvoiceWrittenOff(self, e):
-        self.write_offs.append({"invoice": e.invoice_number if hasattr(e, "invoice_number") else e.number,
-                                "date": e.written_off_on, "amount": Decimal(e.amount)})
+        self.write_offs.append(
+            {
+                "invoice": e.invoice_number if hasattr(e, "invoice_number") else e.number,
+                "date": e.written_off_on,
+                "amount": Decimal(e.amount),
+            }
+        )
 
     def allocation_counts(self, allocation: dict, as_of: date) -> bool:
         source, invoice = allocation["source"], self.invoices[allocation["invoice"]]
@@ -69,9 +92,13 @@ class Books:
 
     def invoice_outstandings(self, number: str, as_of: date) -> list[tuple[date, Decimal]]:
         """(due date, outstanding) per installment, allocations settling installments in due-date order."""
-        settled = sum((a["amount"] for a in self.allocations if a["invoice"] == number and self.allocation_counts(a, as_of)),
-                      Decimal(0))
-        settled += sum((w["amount"] for w in self.write_offs if w["invoice"] == number and w["date"] <= as_of), Decimal(0))
+        settled = sum(
+            (a["amount"] for a in self.allocations if a["invoice"] == number and self.allocation_counts(a, as_of)),
+            Decimal(0),
+        )
+        settled += sum(
+            (w["amount"] for w in self.write_offs if w["invoice"] == number and w["date"] <= as_of), Decimal(0)
+        )
         rows = []
         for due, amount in sorted(self.invoices[number]["installments"]):
             taken = min(amount, settled)
@@ -85,8 +112,10 @@ def aging(events: list[Any], as_of: date, known_at: datetime | None, basis: str,
     lines: dict[tuple[str, str], dict] = {}
 
     def line(customer: str, currency: str) -> dict:
-        return lines.setdefault((customer, currency), {"current": Decimal(0), "buckets": [Decimal(0)] * (len(boundaries) + 1),
-                                                       "unallocated": Decimal(0)})
+        return lines.setdefault(
+            (customer, currency),
+            {"current": Decimal(0), "buckets": [Decimal(0)] * (len(boundaries) + 1), "unallocated": Decimal(0)},
+        )
 
     for number, invoice in books.invoices.items():
         if invoice["issue"] > as_of or (invoice["void"] is not None and invoice["void"] <= as_of):
@@ -104,17 +133,26 @@ def aging(events: list[Any], as_of: date, known_at: datetime | None, basis: str,
     for source in [*books.payments.values(), *books.notes.values()]:
         if source["date"] > as_of or (source["reversed"] is not None and source["reversed"] <= as_of):
             continue
-        used = sum((a["amount"] for a in books.allocations if a["source"] is source and books.allocation_counts(a, as_of)),
-                   Decimal(0))
+        used = sum(
+            (a["amount"] for a in books.allocations if a["source"] is source and books.allocation_counts(a, as_of)),
+            Decimal(0),
+        )
         line(source["customer"], source["currency"])["unallocated"] += source["amount"] - used
     rows = []
     for (customer, currency), item in sorted(lines.items()):
         outstanding = item["current"] + sum(item["buckets"])
         if outstanding == 0 and item["unallocated"] == 0:
             continue
-        rows.append({"customerCode": customer, "currency": currency, "outstanding": _fmt(outstanding, currency),
-                     "current": _fmt(item["current"], currency), "buckets": [_fmt(b, currency) for b in item["buckets"]],
-                     "unallocatedCredit": _fmt(item["unallocated"], currency)})
+        rows.append(
+            {
+                "customerCode": customer,
+                "currency": currency,
+                "outstanding": _fmt(outstanding, currency),
+                "current": _fmt(item["current"], currency),
+                "buckets": [_fmt(b, currency) for b in item["buckets"]],
+                "unallocatedCredit": _fmt(item["unallocated"], currency),
+            }
+        )
     return {"rows": rows}
 
 
@@ -122,8 +160,12 @@ def net_balance(events: list[Any], customer: str, as_of: date, known_at: datetim
     """Invoiced - paid - credited - written off + reversed, at the end of `as_of`; voided invoices left out."""
     books = Books(events, known_at)
     total = Decimal(0)
-    for invoice_number, invoice in books.invoices.items():
-        if invoice["customer"] == customer and invoice["issue"] <= as_of and not (invoice["void"] and invoice["void"] <= as_of):
+    for invoice in books.invoices.values():
+        if (
+            invoice["customer"] == customer
+            and invoice["issue"] <= as_of
+            and not (invoice["void"] and invoice["void"] <= as_of)
+        ):
             total += sum(amount for _due, amount in invoice["installments"])
     for source in [*books.payments.values(), *books.notes.values()]:
         if source["customer"] == customer and source["date"] <= as_of:

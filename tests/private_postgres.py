@@ -36,8 +36,14 @@ def find_bin_dir() -> Path | None:
     on_path = shutil.which("initdb")
     if on_path and shutil.which("pg_ctl"):
         return Path(on_path).resolve().parent
-    versions = sorted((path for path in Path("/usr/lib/postgresql").glob("*/bin") if path.parent.name.isdigit()),
-                      key=lambda path: int(path.parent.name)) if Path("/usr/lib/postgresql").is_dir() else []
+    versions = (
+        sorted(
+            (path for path in Path("/usr/lib/postgresql").glob("*/bin") if path.parent.name.isdigit()),
+            key=lambda path: int(path.parent.name),
+        )
+        if Path("/usr/lib/postgresql").is_dir()
+        else []
+    )
     for candidate in reversed(versions):
         if all((candidate / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):
             return candidate
@@ -69,8 +75,9 @@ class PrivateCluster:
         if self.run_as:
             command = ["runuser", "-u", self.run_as, "--", *command]
         env = {key: value for key, value in os.environ.items() if key not in FAKETIME_VARIABLES}
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
-                                  cwd=self.root, stdin=subprocess.DEVNULL)
+        finished = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, cwd=self.root, stdin=subprocess.DEVNULL
+        )
         if finished.returncode != 0:
             log = self.log.read_text() if self.log.exists() else ""
             raise RuntimeError(f"{' '.join(command)} exited {finished.returncode}: {finished.stderr}{log[-3000:]}")
@@ -83,12 +90,23 @@ class PrivateCluster:
             user = pwd.getpwnam(self.run_as)
             for path in (self.root, self.sockets):
                 os.chown(path, user.pw_uid, user.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(f"\n# arledger test cluster: only its own port, socket directory and loopback\n"
-                       f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                       f"unix_socket_directories = '{self.sockets}'\nfsync = off\nmax_connections = 100\n")
+            conf.write(
+                f"\n# arledger test cluster: only its own port, socket directory and loopback\n"
+                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+                f"unix_socket_directories = '{self.sockets}'\nfsync = off\nmax_connections = 100\n"
+            )
         self.start()
         with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as connection:
             connection.execute("CREATE DATABASE arledger")
@@ -147,4 +165,3 @@ def private_postgres() -> Iterator[PrivateCluster]:
         yield cluster
     finally:
         cluster.remove()
-

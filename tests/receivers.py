@@ -53,7 +53,7 @@ class SmtpServer:
         self.port = free_port()  # aiosmtpd checks its server by connecting to the port it was given: not 0
         self.controller = Controller(mailbox, hostname="127.0.0.1", port=self.port)
 
-    def __enter__(self) -> "SmtpServer":
+    def __enter__(self) -> SmtpServer:
         self.controller.start()
         return self
 
@@ -98,7 +98,7 @@ class SmsGateway:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
 
-    def __enter__(self) -> "SmsGateway":
+    def __enter__(self) -> SmsGateway:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

@@ -37,15 +37,27 @@ def library() -> Path:
 
 def shifted_environment(days: int, base: dict[str, str]) -> dict[str, str]:
     preload = str(library()) + (f":{base['LD_PRELOAD']}" if base.get("LD_PRELOAD") else "")
-    return {**base, "LD_PRELOAD": preload, "FAKETIME": f"{days:+d}d",
-            "FAKETIME_DONT_FAKE_MONOTONIC": "1", "DONT_FAKE_MONOTONIC": "1"}  # the vendored build reads either name
+    return {
+        **base,
+        "LD_PRELOAD": preload,
+        "FAKETIME": f"{days:+d}d",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "DONT_FAKE_MONOTONIC": "1",
+    }  # the vendored build reads either name
 
 
 def check(days: int, environment: dict[str, str]) -> date:
     """The date a child process sees; exit unless it is today moved by `days`."""
-    seen = date.fromisoformat(subprocess.run(
-        [sys.executable, "-c", "import datetime, time; time.sleep(0.01); print(datetime.date.today())"],
-        env=environment, capture_output=True, text=True, check=True, timeout=30).stdout.strip())
+    seen = date.fromisoformat(
+        subprocess.run(
+            [sys.executable, "-c", "import datetime, time; time.sleep(0.01); print(datetime.date.today())"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+    )
     expected = date.today() + timedelta(days=days)
     if seen not in (expected, expected + timedelta(days=1)):  # the second: midnight passed between the two looks
         raise SystemExit(f"the clock was not moved: a child process sees {seen}, expected {expected}")

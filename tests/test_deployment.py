@@ -33,7 +33,7 @@ def test_every_role_in_the_compose_file_is_a_real_command():
     assert len(commands) == 4
     for command in commands:
         args = [part.strip().strip('"') for part in command.split(",")]
-        words = [arg for arg in args[:next((i for i, a in enumerate(args) if a.startswith("--")), len(args))]]
+        words = [arg for arg in args[: next((i for i, a in enumerate(args) if a.startswith("--")), len(args))]]
         result = subprocess.run([sys.executable, "-m", "arledger", *words, "--help"], capture_output=True, timeout=60)
         assert result.returncode == 0, (args, result.stderr)
 
@@ -41,15 +41,24 @@ def test_every_role_in_the_compose_file_is_a_real_command():
 @pytest.mark.postgres
 def test_migrate_creates_the_schema_and_can_run_again(postgres_url):
     for _ in range(2):
-        result = subprocess.run([sys.executable, "-m", "arledger", "migrate", "--database-url", postgres_url],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "arledger", "migrate", "--database-url", postgres_url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         assert re.match(r"schema \d+: log at position 0, read models at 0", result.stdout)
 
 
 def _arledger(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "arledger", *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "ARLEDGER_LOG_FORMAT": "text", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "arledger", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "ARLEDGER_LOG_FORMAT": "text", **(env or {})},
+    )
 
 
 def test_a_database_that_cannot_be_opened_is_a_clear_message_not_a_traceback():

@@ -17,8 +17,9 @@ def served(sqlite_url):
     ledger = open_ledger(sqlite_url)
     app = build_app(ledger)
     client = TestClient(app)
-    tokens = {role: app.state.tokens.create(role, f"{role}-user", "C1" if role == "customer" else None)
-              for role in ROLES}
+    tokens = {
+        role: app.state.tokens.create(role, f"{role}-user", "C1" if role == "customer" else None) for role in ROLES
+    }
 
     def call(query, variables=None, role="admin", token=None):
         token = token or (tokens[role] if role else None)
@@ -50,10 +51,13 @@ def customer(code="C1", **extra):
 
 
 def invoice(number="INV-1", amount="100.00", **extra):
-    return {"number": number, "customerCode": "C1", "issueDate": "2026-01-01",
-            "lines": [{"description": "Widget", "quantity": "1", "unitPrice": amount}], **extra}
-
-
+    return {
+        "number": number,
+        "customerCode": "C1",
+        "issueDate": "2026-01-01",
+        "lines": [{"description": "Widget", "quantity": "1", "unitPrice": amount}],
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 UNEXPECTED = "Unexpected error."
 TYPENAME = '{"query": "{ __typename }"}'
-AGING = "query($b: [Int!]) { aging(asOf: \"2026-03-01\", boundaries: $b) { rows { customerCode } } }"
+AGING = 'query($b: [Int!]) { aging(asOf: "2026-03-01", boundaries: $b) { rows { customerCode } } }'
 CUSTOMERS = "query($f: Int) { customers(first: $f) { edges { cursor } } }"
 
 
@@ -71,16 +71,16 @@ BODIES = {
 
 @pytest.mark.parametrize("body", BODIES.values(), ids=BODIES.keys())
 def test_a_malformed_body_is_a_400(door, body):
-    response = door.client.post("/graphql", content=body,
-                                headers={**door.headers, "content-type": "application/json"})
+    response = door.client.post("/graphql", content=body, headers={**door.headers, "content-type": "application/json"})
     assert response.status_code == 400, response.text
     assert response.text  # says what was wrong
     door.unchanged()
 
 
 def test_a_body_that_is_not_an_object_is_named(door):
-    response = door.client.post("/graphql", content=b"null",
-                                headers={**door.headers, "content-type": "application/json"})
+    response = door.client.post(
+        "/graphql", content=b"null", headers={**door.headers, "content-type": "application/json"}
+    )
     assert "must be a JSON object" in response.text and "not null" in response.text
     response = door.client.post("/graphql", content=b"[" * 200_000, headers={"content-type": "application/json"})
     assert "not valid JSON" in response.text and "depth" in response.text
@@ -89,14 +89,24 @@ def test_a_body_that_is_not_an_object_is_named(door):
 def test_a_huge_body_is_a_413_with_or_without_a_length(door):
     body = b'{"query": "{ __typename }", "variables": {"a": "' + b"x" * MAX_REQUEST_BYTES + b'"}}'
     sized = door.client.post("/graphql", content=body, headers={**door.headers, "content-type": "application/json"})
-    chunked = door.client.post("/graphql", content=iter([body[:1000], body[1000:]]),
-                               headers={**door.headers, "content-type": "application/json"})
+    chunked = door.client.post(
+        "/graphql",
+        content=iter([body[:1000], body[1000:]]),
+        headers={**door.headers, "content-type": "application/json"},
+    )
     assert sized.status_code == chunked.status_code == 413
     door.unchanged()
 
 
-CONTENT_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                 "application/graphql", "application/xml", "application/json; charset=utf-16", None]
+CONTENT_TYPES = [
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/graphql",
+    "application/xml",
+    "application/json; charset=utf-16",
+    None,
+]
 
 
 @pytest.mark.parametrize("content_type", CONTENT_TYPES)
@@ -108,11 +118,19 @@ def test_a_wrong_content_type_is_a_400(door, content_type):
     door.unchanged()
 
 
-QUERY_STRINGS = ["variables=xx&query=%7B__typename%7D", "variables=%5B1%5D&query=%7B__typename%7D",
-                 "variables=123&query=%7B__typename%7D", "variables=%22x%22&query=%7B__typename%7D",
-                 "extensions=zz&query=%7B__typename%7D", "query=", "", "query=mutation%7B__typename%7D",
-                 "query=%7B__typename%7D&operationName=Nope", "variables=" + "%5B" * 5000 + "&query=%7B__typename%7D",
-                 "query=" + "%7B" * 5000]
+QUERY_STRINGS = [
+    "variables=xx&query=%7B__typename%7D",
+    "variables=%5B1%5D&query=%7B__typename%7D",
+    "variables=123&query=%7B__typename%7D",
+    "variables=%22x%22&query=%7B__typename%7D",
+    "extensions=zz&query=%7B__typename%7D",
+    "query=",
+    "",
+    "query=mutation%7B__typename%7D",
+    "query=%7B__typename%7D&operationName=Nope",
+    "variables=" + "%5B" * 5000 + "&query=%7B__typename%7D",
+    "query=" + "%7B" * 5000,
+]
 
 
 @pytest.mark.parametrize("query_string", QUERY_STRINGS, ids=lambda q: q[:40])
@@ -135,25 +153,41 @@ def _line(**extra):
 
 # (document, variables, the error's message must contain): GraphQL refuses the value, named as a VALIDATION error
 VARIABLES = {
-    "Int beyond 32 bits": (CUSTOMERS, {"f": 2 ** 40}, "non 32-bit signed integer"),
-    "Int beyond 64 bits": (CUSTOMERS, {"f": 2 ** 70}, "Int cannot represent"),
-    "negative Int beyond 32 bits": (CUSTOMERS, {"f": -(2 ** 31) - 1}, "non 32-bit signed integer"),
+    "Int beyond 32 bits": (CUSTOMERS, {"f": 2**40}, "non 32-bit signed integer"),
+    "Int beyond 64 bits": (CUSTOMERS, {"f": 2**70}, "Int cannot represent"),
+    "negative Int beyond 32 bits": (CUSTOMERS, {"f": -(2**31) - 1}, "non 32-bit signed integer"),
     "Int as a float": (CUSTOMERS, {"f": 1.5}, "Int cannot represent"),
     "Int as a string": (CUSTOMERS, {"f": "10"}, "Int cannot represent"),
     "Int as a list": (CUSTOMERS, {"f": [1]}, "Int cannot represent"),
     "null for an argument that may not be null": (CUSTOMERS, {"f": None}, "not to be None"),
-    "direct path: boundary beyond 32 bits": (AGING, {"b": [2 ** 40]}, "non 32-bit signed integer"),
+    "direct path: boundary beyond 32 bits": (AGING, {"b": [2**40]}, "non 32-bit signed integer"),
     "direct path: boundaries as an object": (AGING, {"b": {"a": 1}}, "Int cannot represent"),
-    "unitPrice as a JSON number": (ISSUE, {"input": invoice("INV-9", lines=[_line(unitPrice=12.5)])},
-                                   ".lines[0].unitPrice: String cannot represent a non string value: 12.5"),
-    "quantity as a JSON number": (ISSUE, {"input": invoice("INV-9", lines=[_line(quantity=2)])},
-                                  ".lines[0].quantity"),
-    "payment amount as a JSON number": (PAY, {"input": {"reference": "P-9", "customerCode": "C1", "amount": 30,
-                                                        "receivedOn": "2026-02-01", "method": "CASH"}}, ".amount"),
+    "unitPrice as a JSON number": (
+        ISSUE,
+        {"input": invoice("INV-9", lines=[_line(unitPrice=12.5)])},
+        ".lines[0].unitPrice: String cannot represent a non string value: 12.5",
+    ),
+    "quantity as a JSON number": (ISSUE, {"input": invoice("INV-9", lines=[_line(quantity=2)])}, ".lines[0].quantity"),
+    "payment amount as a JSON number": (
+        PAY,
+        {
+            "input": {
+                "reference": "P-9",
+                "customerCode": "C1",
+                "amount": 30,
+                "receivedOn": "2026-02-01",
+                "method": "CASH",
+            }
+        },
+        ".amount",
+    ),
     "creditLimit as a JSON number": (REGISTER, {"input": customer("C9", creditLimit=1000)}, ".creditLimit"),
     "an unknown field in the input": (ISSUE, {"input": invoice("INV-9", bogus=1)}, "unknown field 'bogus'"),
-    "an unknown field in a line": (ISSUE, {"input": invoice("INV-9", lines=[_line(discount="1")])},
-                                   "unknown field 'discount'"),
+    "an unknown field in a line": (
+        ISSUE,
+        {"input": invoice("INV-9", lines=[_line(discount="1")])},
+        "unknown field 'discount'",
+    ),
     "a line as a string": (ISSUE, {"input": invoice("INV-9", lines=["Widget"])}, ".lines[0]"),
     "the input as a list": (ISSUE, {"input": [invoice("INV-9")]}, "IssueInvoiceInput"),
     "a required variable missing": (ISSUE, {}, "of non-null type 'IssueInvoiceInput!' to be provided"),
@@ -174,14 +208,14 @@ def test_a_variable_graphql_refuses_is_a_named_validation_error(door, document, 
 
 
 INLINE = {
-    "Int beyond 32 bits": '{ customers(first: 99999999999) { edges { cursor } } }',
+    "Int beyond 32 bits": "{ customers(first: 99999999999) { edges { cursor } } }",
     "a boundary beyond 32 bits (direct path)": '{ aging(asOf: "2026-03-01", boundaries: [99999999999]) { asOf } }',
     "unitPrice as a number": 'mutation { issueInvoice(input: {number: "INV-9", customerCode: "C1", issueDate: '
-                             '"2026-01-01", lines: [{description: "w", quantity: "1", unitPrice: 12.5}]}) '
-                             '{ userErrors { code } } }',
+    '"2026-01-01", lines: [{description: "w", quantity: "1", unitPrice: 12.5}]}) '
+    "{ userErrors { code } } }",
     "an unknown input field": 'mutation { issueInvoice(input: {number: "INV-9", customerCode: "C1", issueDate: '
-                              '"2026-01-01", bogus: 1, lines: []}) { userErrors { code } } }',
-    "deeply nested list literal": '{ aging(asOf: "2026-03-01", boundaries: ' + "[" * 3000 + "]" * 3000 + ') { asOf } }',
+    '"2026-01-01", bogus: 1, lines: []}) { userErrors { code } } }',
+    "deeply nested list literal": '{ aging(asOf: "2026-03-01", boundaries: ' + "[" * 3000 + "]" * 3000 + ") { asOf } }",
     "deeply nested selection": "{ customers " + "{ edges " * 3000 + "}" * 3001,
 }
 
@@ -197,8 +231,9 @@ def test_an_inline_literal_graphql_refuses_is_its_own_error(door, document):
 
 def _socket_answer(door, messages):
     """What the server answers a sequence of websocket messages with: ("close", code, reason) or the message."""
-    with door.client.websocket_connect(f"/graphql?token={door.tokens['admin']}",
-                                       subprotocols=["graphql-transport-ws"]) as socket:
+    with door.client.websocket_connect(
+        f"/graphql?token={door.tokens['admin']}", subprotocols=["graphql-transport-ws"]
+    ) as socket:
         answers = []
         for message in messages:
             if isinstance(message, bytes):
@@ -218,16 +253,25 @@ def _socket_answer(door, messages):
 INIT = {"type": "connection_init"}
 SUBSCRIBE = "subscription { ledgerEvents(after: 0) { position } }"
 FIRST_MESSAGES = {
-    "not JSON": (["{{"], 4400), "null": (["null"], 4400), "a list": (["[]"], 4400), "a number": (["123"], 4400),
-    "a string": (['"x"'], 4400), "binary": ([b"\xff\xfe"], 4400), "200k nested [": (["[" * 200_000], 4400),
-    "no type": ([{}], 4400), "an unknown type": ([{"type": "start"}], 4400), "type a number": ([{"type": 1}], 4400),
+    "not JSON": (["{{"], 4400),
+    "null": (["null"], 4400),
+    "a list": (["[]"], 4400),
+    "a number": (["123"], 4400),
+    "a string": (['"x"'], 4400),
+    "binary": ([b"\xff\xfe"], 4400),
+    "200k nested [": (["[" * 200_000], 4400),
+    "no type": ([{}], 4400),
+    "an unknown type": ([{"type": "start"}], 4400),
+    "type a number": ([{"type": 1}], 4400),
     "init payload a string": ([{"type": "connection_init", "payload": "x"}], 4400),
     "subscribe before init": ([{"type": "subscribe", "id": "1", "payload": {"query": SUBSCRIBE}}], 4401),
     "subscribe without payload": ([INIT, {"type": "subscribe", "id": "1"}], 4400),
     "subscribe payload null": ([INIT, {"type": "subscribe", "id": "1", "payload": None}], 4400),
     "subscribe query a number": ([INIT, {"type": "subscribe", "id": "1", "payload": {"query": 5}}], 4400),
-    "subscribe variables a list": ([INIT, {"type": "subscribe", "id": "1",
-                                           "payload": {"query": SUBSCRIBE, "variables": [1]}}], 4400),
+    "subscribe variables a list": (
+        [INIT, {"type": "subscribe", "id": "1", "payload": {"query": SUBSCRIBE, "variables": [1]}}],
+        4400,
+    ),
     "subscribe id a number": ([INIT, {"type": "subscribe", "id": 1, "payload": {"query": SUBSCRIBE}}], 4400),
     "subscribe id huge": ([INIT, {"type": "subscribe", "id": "x" * 100_000, "payload": {"query": SUBSCRIBE}}], 4400),
     "complete without id": ([INIT, {"type": "complete"}], 4400),
@@ -243,10 +287,14 @@ def test_a_malformed_websocket_message_closes_with_4400_and_a_reason(door, messa
 
 SUBSCRIPTIONS = {
     "a syntax error": ({"query": "subscription {"}, "Syntax Error"),
-    "an Int beyond 32 bits inline": ({"query": "subscription { ledgerEvents(after: 99999999999) { position } }"},
-                                     "non 32-bit signed integer"),
-    "an Int beyond 32 bits in variables": ({"query": "subscription($a: Int) { ledgerEvents(after: $a) { position } }",
-                                            "variables": {"a": 2 ** 40}}, "Variable '$a' has invalid value"),
+    "an Int beyond 32 bits inline": (
+        {"query": "subscription { ledgerEvents(after: 99999999999) { position } }"},
+        "non 32-bit signed integer",
+    ),
+    "an Int beyond 32 bits in variables": (
+        {"query": "subscription($a: Int) { ledgerEvents(after: $a) { position } }", "variables": {"a": 2**40}},
+        "Variable '$a' has invalid value",
+    ),
     "an unknown field": ({"query": "subscription { ledgerEvents { nope } }"}, "Cannot query field 'nope'"),
 }
 

@@ -16,12 +16,12 @@ from graphql_api.tokens import Principal
 ROWS = "rows { customerCode currency outstanding current buckets unallocatedCredit }"
 PLANNED = [
     '{ aging(asOf: "2026-10-31") { asOf knownAt basis boundaries %s totals { currency outstanding current buckets '
-    'unallocatedCredit } } }' % ROWS,
+    "unallocatedCredit } } }" % ROWS,
     '{ aging(asOf: "2026-09-30", basis: ISSUE_DATE, boundaries: [15, 45]) { %s basis __typename } }' % ROWS,
     '{ old: aging(asOf: "2026-06-30", knownAt: "2026-07-02T00:00:00+00:00") { r: rows { c: customerCode buckets '
     '__typename } } now: aging(asOf: "2026-10-31") { totals { outstanding } } }',
-    'query Report($d: String!, $b: AgingBasis = DUE_DATE, $k: [Int!]) { aging(asOf: $d, basis: $b, boundaries: $k) '
-    '{ boundaries rows { outstanding customerCode } } }',
+    "query Report($d: String!, $b: AgingBasis = DUE_DATE, $k: [Int!]) { aging(asOf: $d, basis: $b, boundaries: $k) "
+    "{ boundaries rows { outstanding customerCode } } }",
     '{ aging(asOf: "2026-10-31", customerCode: "C0003") { %s } }' % ROWS,
 ]
 GENERAL = [
@@ -31,7 +31,7 @@ GENERAL = [
     '{ aging(asOf: "not a date") { asOf } }',
     '{ aging(asOf: "2026-10-31") { nope } }',
     '{ aging(asOf: "2026-10-31", boundaries: [60, 30]) { asOf } }',
-    'mutation { aging }',
+    "mutation { aging }",
 ]
 
 
@@ -77,8 +77,12 @@ def test_scope_errors_come_from_the_general_path_in_the_usual_shape(seeded):
     view = _graphql(app)
     query = '{ aging(asOf: "2026-10-31", customerCode: "C0002") { rows { customerCode } } }'
     assert view.direct.execute(query, None, None, _context(ledger, app, "customer", "C0001")) is None
-    own = view.direct.execute('{ aging(asOf: "2026-10-31") { rows { customerCode } } }', None, None,
-                              _context(ledger, app, "customer", "C0001"))
+    own = view.direct.execute(
+        '{ aging(asOf: "2026-10-31") { rows { customerCode } } }',
+        None,
+        None,
+        _context(ledger, app, "customer", "C0001"),
+    )
     assert {row["customerCode"] for row in own["aging"]["rows"]} <= {"C0001"}
     client = TestClient(app)
     token = app.state.tokens.create("customer", "portal", "C0001")
@@ -112,7 +116,9 @@ def test_over_http_the_direct_answer_is_the_report(seeded):
 def test_a_null_for_a_required_variable_is_a_graphql_error_not_a_server_error(seeded):
     ledger, app = seeded
     token = app.state.tokens.create("admin", "n")
-    answer = TestClient(app).post("/graphql", json={
-        "query": 'query($a: String = "2026-01-01") { aging(asOf: $a) { asOf } }', "variables": {"a": None}},
-        headers={"Authorization": f"Bearer {token}"})
+    answer = TestClient(app).post(
+        "/graphql",
+        json={"query": 'query($a: String = "2026-01-01") { aging(asOf: $a) { asOf } }', "variables": {"a": None}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert answer.status_code == 200 and answer.json()["errors"]

@@ -24,8 +24,10 @@ from tests.api.world import SECRET, open_copy
 
 SENTINEL = "I-SENTINEL"  # the last event of the world as each test sees it
 ISSUE = """mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) { userErrors { code } } }"""
-EVENTS = "subscription($after: Int, $code: String, $types: [String!]) { ledgerEvents(after: $after, " \
-         "customerCode: $code, types: $types) { position recordedAt actor type customerCode customerOutstanding data } }"
+EVENTS = (
+    "subscription($after: Int, $code: String, $types: [String!]) { ledgerEvents(after: $after, "
+    "customerCode: $code, types: $types) { position recordedAt actor type customerCode customerOutstanding data } }"
+)
 
 
 def _event_classes(base: type = CustomerAccount.Event) -> dict[str, type]:
@@ -39,16 +41,30 @@ def _event_classes(base: type = CustomerAccount.Event) -> dict[str, type]:
 @pytest.fixture
 def world(world_template, tmp_path):
     copy = open_copy(world_template[0], tmp_path, world_template[1])
-    answer = _post(copy, "admin", ISSUE, {"input": {"number": SENTINEL, "customerCode": "C1", "issueDate": "2026-06-01",
-                                                    "lines": [{"description": "x", "quantity": "1", "unitPrice": "1"}]}})
+    answer = _post(
+        copy,
+        "admin",
+        ISSUE,
+        {
+            "input": {
+                "number": SENTINEL,
+                "customerCode": "C1",
+                "issueDate": "2026-06-01",
+                "lines": [{"description": "x", "quantity": "1", "unitPrice": "1"}],
+            }
+        },
+    )
     assert answer["data"]["issueInvoice"]["userErrors"] == []
     yield copy
     copy.ledger.close()
 
 
 def _post(world, role, query, variables=None):
-    return world.client.post("/graphql", json={"query": query, "variables": variables or {}},
-                             headers={"Authorization": f"Bearer {world.tokens[role]}"}).json()
+    return world.client.post(
+        "/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {world.tokens[role]}"},
+    ).json()
 
 
 def _connect(world, token):
@@ -62,8 +78,9 @@ def _stream(world, role, **variables) -> list[dict]:
     """Everything a subscription from position 0 sends `role`, up to the sentinel invoice."""
     socket = _connect(world, world.tokens[role])
     try:
-        socket.send_json({"id": "1", "type": "subscribe",
-                          "payload": {"query": EVENTS, "variables": {"after": 0, **variables}}})
+        socket.send_json(
+            {"id": "1", "type": "subscribe", "payload": {"query": EVENTS, "variables": {"after": 0, **variables}}}
+        )
         events = []
         while True:
             message = socket.receive_json()
@@ -87,8 +104,12 @@ def _first_answer(world, role, **variables) -> dict:
 def _history(world) -> dict[int, dict]:
     rows, after = {}, 0
     while True:
-        page = _post(world, "auditor", "query($after: Int) { history(first: 500, after: $after) "
-                                       "{ position actor type data } }", {"after": after})["data"]["history"]
+        page = _post(
+            world,
+            "auditor",
+            "query($after: Int) { history(first: 500, after: $after) { position actor type data } }",
+            {"after": after},
+        )["data"]["history"]
         if not page:
             return rows
         rows.update({row["position"]: row for row in page})
@@ -134,20 +155,28 @@ def test_a_customer_streams_its_own_events_with_only_what_its_queries_show(world
 
 
 def test_a_customer_sees_what_its_invoice_query_says(world):
-    events = {event["data"]["number"]: event for event in _stream(world, "customer") if event["type"] == "InvoiceIssued"}
-    invoice = _post(world, "customer", '{ invoice(number: "I-2") { number currency issueDate dueDate total '
-                                       'installments { dueDate amount } } }')["data"]["invoice"]
+    events = {
+        event["data"]["number"]: event for event in _stream(world, "customer") if event["type"] == "InvoiceIssued"
+    }
+    invoice = _post(
+        world,
+        "customer",
+        '{ invoice(number: "I-2") { number currency issueDate dueDate total installments { dueDate amount } } }',
+    )["data"]["invoice"]
     assert events["I-2"]["data"] == invoice
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("variables, code", [
-    ({"code": "C2"}, "FORBIDDEN"),
-    ({"code": ""}, "FORBIDDEN"),
-    ({"types": ["CreditAssessed"]}, "FORBIDDEN"),
-    ({"types": ["InvoiceIssued", "RiskAlertRaised"]}, "FORBIDDEN"),
-    ({"types": ["NoSuchEvent"]}, "VALIDATION"),
-])
+@pytest.mark.parametrize(
+    "variables, code",
+    [
+        ({"code": "C2"}, "FORBIDDEN"),
+        ({"code": ""}, "FORBIDDEN"),
+        ({"types": ["CreditAssessed"]}, "FORBIDDEN"),
+        ({"types": ["InvoiceIssued", "RiskAlertRaised"]}, "FORBIDDEN"),
+        ({"types": ["NoSuchEvent"]}, "VALIDATION"),
+    ],
+)
 def test_a_customer_reaching_beyond_its_scope_is_refused(world, variables, code):
     answer = _first_answer(world, "customer", after=0, **variables)
     errors = answer["payload"] if answer["type"] == "error" else answer["payload"].get("errors")

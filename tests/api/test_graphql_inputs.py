@@ -21,30 +21,64 @@ def _position(served):
     return served.ledger.app.recorder.max_notification_id()
 
 
-@pytest.mark.parametrize("document, data, code, field", [
-    (ISSUE, invoice(amount="-5.00"), "VALIDATION", ["lines", "0", "unitPrice"]),
-    (ISSUE, invoice(amount="10.001"), "VALIDATION", ["lines", "0", "unitPrice"]),
-    (ISSUE, invoice(amount="abc"), "VALIDATION", ["lines", "0", "unitPrice"]),
-    (ISSUE, invoice(issueDate="2026-02-30"), "VALIDATION", ["issueDate"]),
-    (ISSUE, invoice(dueDate="31/01/2026"), "VALIDATION", ["dueDate"]),
-    (ISSUE, invoice(currency="XYZ"), "VALIDATION", ["currency"]),
-    (ISSUE, invoice(currency="USD"), "CURRENCY_MISMATCH", ["currency"]),
-    (ISSUE, invoice(installments=[{"dueDate": "2026-02-01", "portion": "0.5"},
-                                  {"dueDate": "2026-03-01", "portion": "0.4"}]), "VALIDATION", ["installments"]),
-    (ISSUE, invoice(lines=[]), "VALIDATION", ["lines"]),
-    (ISSUE, invoice(customerCode="NOPE"), "NOT_FOUND", ["customerCode"]),
-    (ISSUE, invoice(amount="1000.01"), "CREDIT_LIMIT_EXCEEDED", None),
-    (PAY, {"reference": "P1", "customerCode": "C1", "amount": "0", "receivedOn": "2026-01-05", "method": "CASH"},
-     "VALIDATION", ["amount"]),
-    (PAY, {"reference": "P1", "customerCode": "C1", "amount": "5.00", "receivedOn": "2026-01-05",
-           "method": "BITCOIN"}, "VALIDATION", ["method"]),
-    (PAY, {"reference": "P1", "customerCode": "C1", "amount": "5.00", "receivedOn": "2026-01-05", "method": "CASH",
-           "allocations": [{"invoiceNumber": "NONE", "amount": "5.00"}]}, "NOT_FOUND", None),
-    (REGISTER, customer("C2", currency="cny"), "VALIDATION", ["currency"]),
-    (REGISTER, customer("C2", creditLimit="-1"), "VALIDATION", ["creditLimit"]),
-    (REGISTER, customer("C2", locale="fr"), "VALIDATION", ["locale"]),
-    (REGISTER, customer("C1", name="Someone else"), "DUPLICATE", ["code"]),
-])
+@pytest.mark.parametrize(
+    "document, data, code, field",
+    [
+        (ISSUE, invoice(amount="-5.00"), "VALIDATION", ["lines", "0", "unitPrice"]),
+        (ISSUE, invoice(amount="10.001"), "VALIDATION", ["lines", "0", "unitPrice"]),
+        (ISSUE, invoice(amount="abc"), "VALIDATION", ["lines", "0", "unitPrice"]),
+        (ISSUE, invoice(issueDate="2026-02-30"), "VALIDATION", ["issueDate"]),
+        (ISSUE, invoice(dueDate="31/01/2026"), "VALIDATION", ["dueDate"]),
+        (ISSUE, invoice(currency="XYZ"), "VALIDATION", ["currency"]),
+        (ISSUE, invoice(currency="USD"), "CURRENCY_MISMATCH", ["currency"]),
+        (
+            ISSUE,
+            invoice(
+                installments=[{"dueDate": "2026-02-01", "portion": "0.5"}, {"dueDate": "2026-03-01", "portion": "0.4"}]
+            ),
+            "VALIDATION",
+            ["installments"],
+        ),
+        (ISSUE, invoice(lines=[]), "VALIDATION", ["lines"]),
+        (ISSUE, invoice(customerCode="NOPE"), "NOT_FOUND", ["customerCode"]),
+        (ISSUE, invoice(amount="1000.01"), "CREDIT_LIMIT_EXCEEDED", None),
+        (
+            PAY,
+            {"reference": "P1", "customerCode": "C1", "amount": "0", "receivedOn": "2026-01-05", "method": "CASH"},
+            "VALIDATION",
+            ["amount"],
+        ),
+        (
+            PAY,
+            {
+                "reference": "P1",
+                "customerCode": "C1",
+                "amount": "5.00",
+                "receivedOn": "2026-01-05",
+                "method": "BITCOIN",
+            },
+            "VALIDATION",
+            ["method"],
+        ),
+        (
+            PAY,
+            {
+                "reference": "P1",
+                "customerCode": "C1",
+                "amount": "5.00",
+                "receivedOn": "2026-01-05",
+                "method": "CASH",
+                "allocations": [{"invoiceNumber": "NONE", "amount": "5.00"}],
+            },
+            "NOT_FOUND",
+            None,
+        ),
+        (REGISTER, customer("C2", currency="cny"), "VALIDATION", ["currency"]),
+        (REGISTER, customer("C2", creditLimit="-1"), "VALIDATION", ["creditLimit"]),
+        (REGISTER, customer("C2", locale="fr"), "VALIDATION", ["locale"]),
+        (REGISTER, customer("C1", name="Someone else"), "DUPLICATE", ["code"]),
+    ],
+)
 def test_refused_input_names_the_field_and_writes_nothing(one_customer, document, data, code, field):
     before = _position(one_customer)
     answer = one_customer.call(document, {"input": data})
@@ -57,21 +91,24 @@ def test_refused_input_names_the_field_and_writes_nothing(one_customer, document
     assert _position(one_customer) == before
 
 
-@pytest.mark.parametrize("document, variables", [
-    (ISSUE, {"input": {**invoice(), "colour": "red"}}),  # unknown field
-    (ISSUE, {"input": {"number": "X"}}),  # required fields missing
-    (ISSUE, {"input": {**invoice(), "lines": [{"description": "d", "quantity": 1, "unitPrice": 9.99}]}}),  # floats
-    (PAY, {"input": "not an object"}),
-    ('mutation { issueInvoice(input: {number: "X"}) { userErrors { code } } }', None),
-    ('{ customers(first: "ten") { edges { cursor } } }', None),
-    ('{ invoices(first: 0) { edges { cursor } } }', None),
-    ('{ customers(first: 10, after: "%%%") { edges { cursor } } }', None),
-    ('{ aging(asOf: "yesterday") { asOf } }', None),
-    ('{ aging(asOf: "2026-01-01", knownAt: "2026-01-01T00:00:00") { asOf } }', None),
-    ('{ aging(asOf: "2026-01-01", boundaries: [30, 30]) { asOf } }', None),
-    ('{ aging(asOf: "2026-01-01", basis: WHENEVER) { asOf } }', None),
-    ('{ statement(customerCode: "C1", from: "2026-02-01", to: "2026-01-01") { closingBalance } }', None),
-])
+@pytest.mark.parametrize(
+    "document, variables",
+    [
+        (ISSUE, {"input": {**invoice(), "colour": "red"}}),  # unknown field
+        (ISSUE, {"input": {"number": "X"}}),  # required fields missing
+        (ISSUE, {"input": {**invoice(), "lines": [{"description": "d", "quantity": 1, "unitPrice": 9.99}]}}),  # floats
+        (PAY, {"input": "not an object"}),
+        ('mutation { issueInvoice(input: {number: "X"}) { userErrors { code } } }', None),
+        ('{ customers(first: "ten") { edges { cursor } } }', None),
+        ("{ invoices(first: 0) { edges { cursor } } }", None),
+        ('{ customers(first: 10, after: "%%%") { edges { cursor } } }', None),
+        ('{ aging(asOf: "yesterday") { asOf } }', None),
+        ('{ aging(asOf: "2026-01-01", knownAt: "2026-01-01T00:00:00") { asOf } }', None),
+        ('{ aging(asOf: "2026-01-01", boundaries: [30, 30]) { asOf } }', None),
+        ('{ aging(asOf: "2026-01-01", basis: WHENEVER) { asOf } }', None),
+        ('{ statement(customerCode: "C1", from: "2026-02-01", to: "2026-01-01") { closingBalance } }', None),
+    ],
+)
 def test_malformed_requests_get_graphql_errors_and_write_nothing(one_customer, document, variables):
     before = _position(one_customer)
     answer = one_customer.call(document, variables)
@@ -80,8 +117,9 @@ def test_malformed_requests_get_graphql_errors_and_write_nothing(one_customer, d
 
 
 def test_explicit_nulls_mean_absent(one_customer):
-    registered = one_customer.call(REGISTER, {"input": customer("C2", creditLimit=None, paymentTermsDays=None,
-                                                                email=None, locale=None)})
+    registered = one_customer.call(
+        REGISTER, {"input": customer("C2", creditLimit=None, paymentTermsDays=None, email=None, locale=None)}
+    )
     assert registered["data"]["registerCustomer"]["customer"]["creditLimit"] is None
     issued = one_customer.call(ISSUE, {"input": invoice(dueDate=None, currency=None, installments=None)})
     assert issued["data"]["issueInvoice"]["invoice"]["dueDate"] == "2026-01-31"
@@ -117,14 +155,25 @@ def test_nested_lists_are_read_in_batches_not_per_row(served):
     assert len(calls) <= 12, calls  # pages, nested invoices, their installments, customers: a handful, not 200+
 
 
-@pytest.mark.parametrize("query, refused", [
-    ("{ customers(first: 500) { edges { node { invoices(first: 500) { number } } } } }", True),
-    ("query($n: Int!) { customers(first: $n) { edges { node { invoices(first: 300) { number total status } } } } }", True),
-    ("{ customers(first: 500) { edges { cursor node { code name outstanding invoices(first: 20) { number } } } } }",
-     False),
-    ("""{ customers(first: 300) { edges { node { ...deep } } } }
-        fragment deep on Customer { invoices(first: 200) { number installments { amount } } }""", True),
-])
+@pytest.mark.parametrize(
+    "query, refused",
+    [
+        ("{ customers(first: 500) { edges { node { invoices(first: 500) { number } } } } }", True),
+        (
+            "query($n: Int!) { customers(first: $n) { edges { node { invoices(first: 300) { number total status } } } } }",
+            True,
+        ),
+        (
+            "{ customers(first: 500) { edges { cursor node { code name outstanding invoices(first: 20) { number } } } } }",
+            False,
+        ),
+        (
+            """{ customers(first: 300) { edges { node { ...deep } } } }
+        fragment deep on Customer { invoices(first: 200) { number installments { amount } } }""",
+            True,
+        ),
+    ],
+)
 def test_queries_that_could_ask_for_too_many_rows_are_refused_before_running(served, query, refused):
     answer = served.call(query, {"n": 5})
     if refused:
@@ -144,29 +193,37 @@ def test_fragments_that_spread_each_other_twice_are_measured_in_linear_time(serv
 
 
 def test_depth_is_limited_but_introspection_is_not_counted(served):
-    deep = "{ customers(first: 1) { edges { node { invoices { customer { invoices { customer { invoices { customer " \
-           "{ invoices { customer { code } } } } } } } } } } } }"
+    deep = (
+        "{ customers(first: 1) { edges { node { invoices { customer { invoices { customer { invoices { customer "
+        "{ invoices { customer { code } } } } } } } } } } } }"
+    )
     answer = served.call(deep)
     assert any("depth" in error["message"] for error in answer["errors"])
     from graphql import get_introspection_query
+
     assert "errors" not in served.call(get_introspection_query(descriptions=True), role=None)
 
 
 @pytest.mark.parametrize("first", [0, -2, 501])
 def test_nested_invoice_pages_are_limited_now_and_in_the_past(one_customer, first):
     for known_at in (None, "2030-01-01T00:00:00+00:00"):
-        answer = one_customer.call("query($f: Int!, $k: String) { customer(code: \"C1\", knownAt: $k) "
-                                   "{ invoices(first: $f) { number } } }", {"f": first, "k": known_at})
+        answer = one_customer.call(
+            'query($f: Int!, $k: String) { customer(code: "C1", knownAt: $k) { invoices(first: $f) { number } } }',
+            {"f": first, "k": known_at},
+        )
         assert answer["errors"][0]["extensions"]["code"] == "VALIDATION"
 
 
-@pytest.mark.parametrize("query, field", [  # found by the schemathesis run (tests/fuzz): these were 500-like faults
-    ('{ kpis(asOf: "0001-01-01") { asOf } }', "kpis"),
-    ('{ kpiTrend(asOf: "0001-12-31", months: 1) { asOf } }', "kpiTrend"),
-    ('{ cashForecast(asOf: "9999-12-31") { currency } }', "cashForecast"),
-    ('{ aging(asOf: "1899-12-31") { asOf } }', "aging"),
-    ('{ statement(customerCode: "C1", from: "2026-01-01", to: "2201-01-01") { closingBalance } }', "statement"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [  # found by the schemathesis run (tests/fuzz): these were 500-like faults
+        ('{ kpis(asOf: "0001-01-01") { asOf } }', "kpis"),
+        ('{ kpiTrend(asOf: "0001-12-31", months: 1) { asOf } }', "kpiTrend"),
+        ('{ cashForecast(asOf: "9999-12-31") { currency } }', "cashForecast"),
+        ('{ aging(asOf: "1899-12-31") { asOf } }', "aging"),
+        ('{ statement(customerCode: "C1", from: "2026-01-01", to: "2201-01-01") { closingBalance } }', "statement"),
+    ],
+)
 def test_report_dates_outside_the_ledgers_years_are_refused_by_name(one_customer, query, field):
     answer = one_customer.call(query)
     (error,) = answer["errors"]

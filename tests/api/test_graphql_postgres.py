@@ -18,8 +18,11 @@ from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 @pytest.mark.postgres
 def test_read_your_writes_beside_a_worker_process(postgres_url):
     ledger = open_ledger(postgres_url)
-    worker = subprocess.Popen([sys.executable, "-m", "arledger", "project", "--database-url", postgres_url,
-                               "--poll-interval", "0.01"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "arledger", "project", "--database-url", postgres_url, "--poll-interval", "0.01"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         app = build_app(ledger)
         client = TestClient(app)
@@ -33,13 +36,25 @@ def test_read_your_writes_beside_a_worker_process(postgres_url):
             for n in range(1, 6):
                 issued = call(ISSUE, {"input": invoice(f"{code}-{n}", amount="10.00", customerCode=code)})
                 assert issued["data"]["issueInvoice"]["invoice"]["outstanding"] == "10.00"
-                seen = call('query($c: String!) { customer(code: $c) { outstanding } }', {"c": code})
+                seen = call("query($c: String!) { customer(code: $c) { outstanding } }", {"c": code})
                 assert seen["data"]["customer"]["outstanding"] == f"{10 * n}.00"
-            paid = call(PAY, {"input": {"reference": f"{code}-P", "customerCode": code, "amount": "25.00",
-                                        "receivedOn": "2026-02-01", "method": "CASH"}})["data"]["recordPayment"]
+            paid = call(
+                PAY,
+                {
+                    "input": {
+                        "reference": f"{code}-P",
+                        "customerCode": code,
+                        "amount": "25.00",
+                        "receivedOn": "2026-02-01",
+                        "method": "CASH",
+                    }
+                },
+            )["data"]["recordPayment"]
             assert paid["payment"]["unallocated"] == "0.00"
-            aging = call('query($c: String) { aging(asOf: "2026-02-01", customerCode: $c) { rows { outstanding } } }',
-                         {"c": code})
+            aging = call(
+                'query($c: String) { aging(asOf: "2026-02-01", customerCode: $c) { rows { outstanding } } }',
+                {"c": code},
+            )
             assert aging["data"]["aging"]["rows"] == [{"outstanding": "25.00"}]
 
         with ThreadPoolExecutor(4) as pool:

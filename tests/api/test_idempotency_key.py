@@ -2,7 +2,7 @@
 503) is recognised as the one already recorded, even an operation without a natural key such as an allocation.
 The key is scoped to the caller and to the field's place in the document."""
 
-from tests.api.conftest import PAY, REGISTER, customer, invoice, ISSUE
+from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 ALLOCATE = """mutation($input: AllocatePaymentInput!) { allocatePayment(input: $input) {
   userErrors { code field message } payment { reference unallocated } } }"""
@@ -15,9 +15,19 @@ TWO = """mutation { a: allocatePayment(input: {reference: "P1", allocations: [{i
 def _setup(served):
     served.call(REGISTER, {"input": customer("C1")})
     served.call(ISSUE, {"input": invoice(amount="100.00")})
-    paid = served.call(PAY, {"input": {"reference": "P1", "customerCode": "C1", "amount": "50.00",
-                                       "receivedOn": "2026-01-05", "method": "CASH",
-                                       "allocations": [{"invoiceNumber": "INV-1", "amount": "10.00"}]}})
+    paid = served.call(
+        PAY,
+        {
+            "input": {
+                "reference": "P1",
+                "customerCode": "C1",
+                "amount": "50.00",
+                "receivedOn": "2026-01-05",
+                "method": "CASH",
+                "allocations": [{"invoiceNumber": "INV-1", "amount": "10.00"}],
+            }
+        },
+    )
     assert paid["data"]["recordPayment"]["payment"]["unallocated"] == "40.00"
 
 
@@ -42,8 +52,9 @@ def test_the_key_is_scoped_to_the_caller_and_to_each_field_of_the_document(serve
     _setup(served)
     both = _allocate(served, key="same", query=TWO)["data"]
     assert [both["a"]["payment"]["unallocated"], both["b"]["payment"]["unallocated"]] == ["30.00", "20.00"]
-    assert _allocate(served, key="same", role="accountant")["data"]["allocatePayment"]["payment"][
-        "unallocated"] == "10.00"  # another caller's "same" is not this one's
+    assert (
+        _allocate(served, key="same", role="accountant")["data"]["allocatePayment"]["payment"]["unallocated"] == "10.00"
+    )  # another caller's "same" is not this one's
 
 
 def test_a_malformed_key_is_refused_by_name_and_nothing_is_written(served):
@@ -90,8 +101,11 @@ def test_an_operation_the_key_does_not_cover_is_answered_normally_with_one(serve
 
 def _allocate_as(served, token, key):
     variables = {"input": {"reference": "P1", "allocations": [{"invoiceNumber": "INV-1", "amount": "10.00"}]}}
-    return served.client.post("/graphql", json={"query": ALLOCATE, "variables": variables}, headers={
-        "Authorization": f"Bearer {token}", "Idempotency-Key": key}).json()["data"]["allocatePayment"]
+    return served.client.post(
+        "/graphql",
+        json={"query": ALLOCATE, "variables": variables},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+    ).json()["data"]["allocatePayment"]
 
 
 def test_the_key_is_scoped_to_the_token_not_to_its_display_name(served):
@@ -106,9 +120,11 @@ def test_the_key_is_scoped_to_the_token_not_to_its_display_name(served):
       customer { onCreditHold } } }"""
     release = """mutation { r: releaseCreditHold(input: {customerCode: "C1", reason: "late"}) { userErrors { code }
       customer { onCreditHold } } }"""
-    on = served.client.post("/graphql", json={"query": hold}, headers={
-        "Authorization": f"Bearer {first}", "Idempotency-Key": "same"}).json()["data"]["r"]
-    off = served.client.post("/graphql", json={"query": release}, headers={
-        "Authorization": f"Bearer {second}", "Idempotency-Key": "same"}).json()["data"]["r"]
+    on = served.client.post(
+        "/graphql", json={"query": hold}, headers={"Authorization": f"Bearer {first}", "Idempotency-Key": "same"}
+    ).json()["data"]["r"]
+    off = served.client.post(
+        "/graphql", json={"query": release}, headers={"Authorization": f"Bearer {second}", "Idempotency-Key": "same"}
+    ).json()["data"]["r"]
     assert on == {"userErrors": [], "customer": {"onCreditHold": True}}
     assert off == {"userErrors": [], "customer": {"onCreditHold": False}}  # another token, another operation

@@ -24,13 +24,17 @@ def _line(quantity: str, unit_price: str) -> dict:
     return {"description": "Widget", "quantity": quantity, "unitPrice": unit_price}
 
 
-@pytest.mark.parametrize("quantity, unit_price, field", [
-    ("99999", "999999999999999.00", ["lines", "0"]),  # accepted before, then every aging answer failed
-    ("999999999999999", "999999999999999.99", ["lines", "0"]),  # beyond 28 digits: was decimal.InvalidOperation
-    ("1", "1000000000000000.00", ["lines", "0", "unitPrice"]),
-])
-def test_an_invoice_beyond_the_amount_limits_is_a_named_error_and_the_books_keep_answering(api, quantity,
-                                                                                            unit_price, field):
+@pytest.mark.parametrize(
+    "quantity, unit_price, field",
+    [
+        ("99999", "999999999999999.00", ["lines", "0"]),  # accepted before, then every aging answer failed
+        ("999999999999999", "999999999999999.99", ["lines", "0"]),  # beyond 28 digits: was decimal.InvalidOperation
+        ("1", "1000000000000000.00", ["lines", "0", "unitPrice"]),
+    ],
+)
+def test_an_invoice_beyond_the_amount_limits_is_a_named_error_and_the_books_keep_answering(
+    api, quantity, unit_price, field
+):
     assert _errors(api(REGISTER, {"input": customer("C1")}), "registerCustomer") == []
     errors = _errors(api(ISSUE, {"input": invoice("I1", lines=[_line(quantity, unit_price)])}), "issueInvoice")
     assert [(e["code"], e["field"]) for e in errors] == [("VALIDATION", field)]
@@ -41,47 +45,69 @@ def test_an_invoice_beyond_the_amount_limits_is_a_named_error_and_the_books_keep
 
 def test_the_per_customer_ceiling_is_account_limit_over_graphql(api):
     assert _errors(api(REGISTER, {"input": customer("C1", currency="KWD")}), "registerCustomer") == []
-    payment = {"reference": "P1", "customerCode": "C1", "amount": "999999999999999.999", "receivedOn": "2026-01-05",
-               "method": "BANK_TRANSFER"}
+    payment = {
+        "reference": "P1",
+        "customerCode": "C1",
+        "amount": "999999999999999.999",
+        "receivedOn": "2026-01-05",
+        "method": "BANK_TRANSFER",
+    }
     assert _errors(api(PAY, {"input": payment}), "recordPayment") == []
     errors = _errors(api(PAY, {"input": {**payment, "reference": "P2", "amount": "0.001"}}), "recordPayment")
     assert [(e["code"], e["field"]) for e in errors] == [("ACCOUNT_LIMIT", ["amount"])]
     assert "999999999999999.999 KWD" in errors[0]["message"]
 
 
-@pytest.mark.parametrize("data, field", [
-    (customer("C1", name="Acme\x00Trading"), ["name"]),
-    (customer("C1", name="Acme\nTrading"), ["name"]),
-    (customer("A\n"), ["code"]),
-    (customer("C\u202e1"), ["code"]),
-    (customer("C1", email="ar@example.com\u200b"), ["email"]),
-    (customer("C1", phone="+86 21 5555\x1b0100"), ["phone"]),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        (customer("C1", name="Acme\x00Trading"), ["name"]),
+        (customer("C1", name="Acme\nTrading"), ["name"]),
+        (customer("A\n"), ["code"]),
+        (customer("C\u202e1"), ["code"]),
+        (customer("C1", email="ar@example.com\u200b"), ["email"]),
+        (customer("C1", phone="+86 21 5555\x1b0100"), ["phone"]),
+    ],
+)
 def test_text_a_store_cannot_hold_or_that_would_mislead_is_refused_naming_the_field(api, data, field):
     errors = _errors(api(REGISTER, {"input": data}), "registerCustomer")
     assert [(e["code"], e["field"]) for e in errors] == [("VALIDATION", field)]
 
 
 def test_a_lone_surrogate_from_json_is_refused_not_an_unexpected_error(served):
-    body = ('{"query": ' + json.dumps(REGISTER) + ', "variables": {"input": {"code": "C1", "name": "Acme \\ud800",'
-            ' "currency": "CNY"}}}')
-    response = served.client.post("/graphql", content=body.encode(), headers={
-        "Authorization": f"Bearer {served.tokens['admin']}", "Content-Type": "application/json"})
+    body = (
+        '{"query": ' + json.dumps(REGISTER) + ', "variables": {"input": {"code": "C1", "name": "Acme \\ud800",'
+        ' "currency": "CNY"}}}'
+    )
+    response = served.client.post(
+        "/graphql",
+        content=body.encode(),
+        headers={"Authorization": f"Bearer {served.tokens['admin']}", "Content-Type": "application/json"},
+    )
     # The body itself is refused (orjson does not decode a lone surrogate): a 400 naming it, nothing written.
     assert response.status_code == 400
     assert "surrogate" in response.text.lower() or "utf-8" in response.text.lower()
-    assert served.client.post("/graphql", json={"query": "{ customer(code: \"C1\") { code } }"}, headers={
-        "Authorization": f"Bearer {served.tokens['admin']}"}).json()["data"]["customer"] is None
+    assert (
+        served.client.post(
+            "/graphql",
+            json={"query": '{ customer(code: "C1") { code } }'},
+            headers={"Authorization": f"Bearer {served.tokens['admin']}"},
+        ).json()["data"]["customer"]
+        is None
+    )
 
 
 def test_mutations_outside_the_operation_parsers_meet_the_same_rules(api):
     assert _errors(api(REGISTER, {"input": customer("C1")}), "registerCustomer") == []
-    ignored = api('mutation($i: IgnoreBankLineInput!) { ignoreBankLine(input: $i) { userErrors { code field } } }',
-                  {"i": {"line": "BANK:B1", "reason": "refund\x00"}})
+    ignored = api(
+        "mutation($i: IgnoreBankLineInput!) { ignoreBankLine(input: $i) { userErrors { code field } } }",
+        {"i": {"line": "BANK:B1", "reason": "refund\x00"}},
+    )
     assert ignored["data"]["ignoreBankLine"]["userErrors"] == [{"code": "VALIDATION", "field": ["reason"]}]
-    acknowledged = api('mutation($i: RiskAlertDecisionInput!) { acknowledgeRiskAlert(input: $i) { '
-                       'userErrors { code field } } }',
-                       {"i": {"customerCode": "C1", "alertId": "utilisation::1", "reason": "seen\x07"}})
+    acknowledged = api(
+        "mutation($i: RiskAlertDecisionInput!) { acknowledgeRiskAlert(input: $i) { userErrors { code field } } }",
+        {"i": {"customerCode": "C1", "alertId": "utilisation::1", "reason": "seen\x07"}},
+    )
     assert acknowledged["data"]["acknowledgeRiskAlert"]["userErrors"] == [{"code": "VALIDATION", "field": ["reason"]}]
 
 
@@ -101,7 +127,7 @@ def test_on_postgres_a_nul_in_a_name_is_refused_and_the_folds_go_on(postgres_url
         assert ledger.app.recorder.max_notification_id() in (None, 0)
         assert _errors(call(REGISTER, {"input": customer("C2")}), "registerCustomer") == []
         ledger.runner.catch_up()
-        seen = call('query($c: String!) { customer(code: $c) { name } }', {"c": "C2"})
+        seen = call("query($c: String!) { customer(code: $c) { name } }", {"c": "C2"})
         assert seen["data"]["customer"] == {"name": "Customer C2"}
     finally:
         ledger.close()

@@ -17,15 +17,22 @@ from tests.api.conftest import REGISTER, customer
 
 def test_a_request_id_follows_the_request_into_its_events_and_its_log_line(served, capsys):
     configure_logging("json", "INFO")
-    response = served.client.post("/graphql", json={"query": REGISTER, "variables": {"input": customer("OB1")}},
-                                  headers={"Authorization": f"Bearer {served.tokens['admin']}", "X-Request-ID": "req-77"})
+    response = served.client.post(
+        "/graphql",
+        json={"query": REGISTER, "variables": {"input": customer("OB1")}},
+        headers={"Authorization": f"Bearer {served.tokens['admin']}", "X-Request-ID": "req-77"},
+    )
     assert response.headers["x-request-id"] == "req-77"
     events = served.ledger.app.account("OB1").collect_events()
     (registered,) = served.ledger.app.events.get(served.ledger.app.account("OB1").id)
     assert registered.correlation_id == "req-77" and events == []
     line = next(json.loads(text) for text in capsys.readouterr().err.splitlines() if "req-77" in text)
-    assert (line["logger"], line["status"], line["path"], line["correlation_id"]) == ("arledger.access", 200,
-                                                                                      "/graphql", "req-77")
+    assert (line["logger"], line["status"], line["path"], line["correlation_id"]) == (
+        "arledger.access",
+        200,
+        "/graphql",
+        "req-77",
+    )
     assert "time" in line and line["level"] == "INFO"
     other = served.client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert other.headers["x-request-id"] != "bad id with spaces" and len(other.headers["x-request-id"]) == 32
@@ -35,12 +42,17 @@ def test_a_request_id_follows_the_request_into_its_events_and_its_log_line(serve
 def test_metrics_speak_prometheus(served):
     served.call(REGISTER, {"input": customer("M1")})
     text = served.client.get("/metrics").text
-    for name in ("arledger_http_request_duration_seconds_bucket", "arledger_events_appended_total",
-                 "arledger_log_position", "arledger_projection_lag_events 0.0"):
+    for name in (
+        "arledger_http_request_duration_seconds_bucket",
+        "arledger_events_appended_total",
+        "arledger_log_position",
+        "arledger_projection_lag_events 0.0",
+    ):
         assert name in text, name
     assert 'route="/graphql",status="200"' in text
-    appended = float(next(line.split()[-1] for line in text.splitlines()
-                          if line.startswith("arledger_events_appended_total")))
+    appended = float(
+        next(line.split()[-1] for line in text.splitlines() if line.startswith("arledger_events_appended_total"))
+    )
     assert appended == 1.0  # CustomerRegistered: the one event this process appended
 
 
@@ -61,8 +73,7 @@ def test_ready_only_when_the_read_models_keep_up(sqlite_url):
 def test_a_client_gone_mid_request_is_logged_quietly_and_counted_as_499(served, caplog):
     import asyncio
 
-    messages = [{"type": "http.request", "body": b'{"query": "{ cust', "more_body": True},
-                {"type": "http.disconnect"}]
+    messages = [{"type": "http.request", "body": b'{"query": "{ cust', "more_body": True}, {"type": "http.disconnect"}]
     sent = []
 
     async def receive():
@@ -71,10 +82,20 @@ def test_a_client_gone_mid_request_is_logged_quietly_and_counted_as_499(served, 
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "POST", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
-             "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")], "scheme": "http",
-             "server": ("t", 80),
-             "client": ("c", 1), "root_path": "", "http_version": "1.1", "asgi": {"version": "3.0"}}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
+        "scheme": "http",
+        "server": ("t", 80),
+        "client": ("c", 1),
+        "root_path": "",
+        "http_version": "1.1",
+        "asgi": {"version": "3.0"},
+    }
     with caplog.at_level(logging.INFO):
         asyncio.run(served.app(scope, receive, send))
     assert sent == []  # nobody to answer

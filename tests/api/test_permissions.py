@@ -11,8 +11,17 @@ import re
 from pathlib import Path
 
 import pytest
-from graphql import (GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType,
-                     GraphQLScalarType, get_named_type, is_required_argument, is_required_input_field)
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    get_named_type,
+    is_required_argument,
+    is_required_input_field,
+)
 
 from graphql_api import permissions
 from graphql_api.server import build_schema
@@ -25,8 +34,17 @@ OPERATIONS = [(kind, name) for kind, root in ROOTS.items() for name in root.fiel
 README = Path(__file__).parents[2] / "README.md"
 
 # Argument values by name, for the arguments a field requires (anything else gets a plain value of its type).
-VALUES = {"code": "C1", "customerCode": "C1", "number": "I-1", "reference": "P-1", "asOf": "2026-06-01",
-          "knownAt": "2026-12-31T00:00:00+00:00", "from": "2026-01-01", "to": "2026-06-30", "level": 1}
+VALUES = {
+    "code": "C1",
+    "customerCode": "C1",
+    "number": "I-1",
+    "reference": "P-1",
+    "asOf": "2026-06-01",
+    "knownAt": "2026-12-31T00:00:00+00:00",
+    "from": "2026-01-01",
+    "to": "2026-06-30",
+    "level": 1,
+}
 # Optional arguments given all the same: so that an allowed subscription has something to send at once, and no
 # answer depends on today's date.
 OPTIONAL = {"ledgerEvents": {"after": 0}, "dunningPreview": {"asOf": "2026-06-01"}}
@@ -37,16 +55,30 @@ EXAMPLES = {
     "changeCreditLimit": {"customerCode": "C1", "creditLimit": "7000.00", "reason": "grew"},
     "placeCreditHold": {"customerCode": "C1", "reason": "late"},
     "releaseCreditHold": {"customerCode": "C2", "reason": "paid"},
-    "issueInvoice": {"number": "I-NEW", "customerCode": "C1", "issueDate": "2026-06-01",
-                     "lines": [{"description": "Widget", "quantity": "1", "unitPrice": "10.00"}]},
+    "issueInvoice": {
+        "number": "I-NEW",
+        "customerCode": "C1",
+        "issueDate": "2026-06-01",
+        "lines": [{"description": "Widget", "quantity": "1", "unitPrice": "10.00"}],
+    },
     "voidInvoice": {"number": "I-2", "voidedOn": "2026-06-01", "reason": "wrong customer"},
     "writeOffInvoice": {"number": "I-2", "writtenOffOn": "2026-06-01", "reason": "insolvent"},
-    "recordPayment": {"reference": "P-NEW", "customerCode": "C1", "amount": "1.00", "receivedOn": "2026-06-01",
-                      "method": "CASH"},
+    "recordPayment": {
+        "reference": "P-NEW",
+        "customerCode": "C1",
+        "amount": "1.00",
+        "receivedOn": "2026-06-01",
+        "method": "CASH",
+    },
     "allocatePayment": {"reference": "P-1", "allocations": [{"invoiceNumber": "I-2", "amount": "10.00"}]},
     "reversePayment": {"reference": "P-1", "reversedOn": "2026-06-01", "reason": "bounced"},
-    "issueCreditNote": {"number": "CN-NEW", "customerCode": "C1", "amount": "1.00", "issueDate": "2026-06-01",
-                        "reason": "damaged"},
+    "issueCreditNote": {
+        "number": "CN-NEW",
+        "customerCode": "C1",
+        "amount": "1.00",
+        "issueDate": "2026-06-01",
+        "reason": "damaged",
+    },
     "allocateCreditNote": {"number": "CN-2", "allocations": [{"invoiceNumber": "I-2", "amount": "10.00"}]},
     "recordDunningAction": {"invoiceNumber": "I-2", "level": 1, "channel": "PHONE", "actedOn": "2026-06-01"},
     "recordPromiseToPay": {"invoiceNumber": "I-2", "promisedOn": "2026-06-15", "amount": "10.00"},
@@ -65,8 +97,10 @@ EXAMPLES = {
     "ignoreBankLine": {"line": BANK_LINES[1], "reason": "interest from the bank"},
 }
 # A value for each input field the table keeps for some roles (given on top of the mutation's example).
-INPUT_VALUES = {("registerCustomer", "creditLimit"): "100.00",
-                ("issueInvoice", "creditOverrideReason"): "the customer's parent guarantees it"}
+INPUT_VALUES = {
+    ("registerCustomer", "creditLimit"): "100.00",
+    ("issueInvoice", "creditOverrideReason"): "the customer's parent guarantees it",
+}
 
 
 @pytest.fixture
@@ -85,8 +119,15 @@ def _literal(type_, name: str) -> str:
     if isinstance(type_, GraphQLEnumType):
         return next(iter(type_.values))
     if isinstance(type_, GraphQLInputObjectType):
-        return "{" + ", ".join(f"{key}: {_literal(field.type, key)}" for key, field in type_.fields.items()
-                               if is_required_input_field(field)) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{key}: {_literal(field.type, key)}"
+                for key, field in type_.fields.items()
+                if is_required_input_field(field)
+            )
+            + "}"
+        )
     assert isinstance(type_, GraphQLScalarType)
     value = VALUES.get(name, {"Int": 1, "Float": 1.5, "Boolean": False}.get(type_.name, "X-1"))
     return json.dumps(value)
@@ -104,11 +145,15 @@ def _document(kind: str, name: str) -> tuple[str, dict, bool]:
     field = ROOTS[kind].fields[name]
     if kind == "Mutation" and name in EXAMPLES:
         input_type = field.args["input"].type
-        return (f"mutation($input: {input_type}) {{ {name}(input: $input){_selection(field.type)} }}",
-                {"input": EXAMPLES[name]}, True)
+        return (
+            f"mutation($input: {input_type}) {{ {name}(input: $input){_selection(field.type)} }}",
+            {"input": EXAMPLES[name]},
+            True,
+        )
     given = {key: json.dumps(value) for key, value in OPTIONAL.get(name, {}).items()}
-    given.update({key: _literal(argument.type, key) for key, argument in field.args.items()
-                  if is_required_argument(argument)})
+    given.update(
+        {key: _literal(argument.type, key) for key, argument in field.args.items() if is_required_argument(argument)}
+    )
     arguments = f"({', '.join(f'{key}: {value}' for key, value in given.items())})" if given else ""
     return f"{kind.lower()} {{ {name}{arguments}{_selection(field.type)} }}", {}, kind == "Query"
 
@@ -116,8 +161,7 @@ def _document(kind: str, name: str) -> tuple[str, dict, bool]:
 def _subscribe(world, token: str | None, query: str) -> dict:
     """The first answer of a subscription over a websocket, as {"data": …} or {"errors": […]}."""
     with world.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
-        socket.send_json({"type": "connection_init",
-                          "payload": {"Authorization": f"Bearer {token}"} if token else {}})
+        socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"} if token else {}})
         assert socket.receive_json()["type"] == "connection_ack"
         socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
         message = socket.receive_json()
@@ -129,8 +173,11 @@ def _ask(world, kind: str, role: str | None, query: str, variables: dict) -> dic
     token = world.tokens[role] if role else None
     if kind == "Subscription":
         return _subscribe(world, token, query)
-    response = world.client.post("/graphql", json={"query": query, "variables": variables},
-                                 headers={"Authorization": f"Bearer {token}"} if token else {})
+    response = world.client.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -153,7 +200,7 @@ def test_every_root_field_has_a_rule_and_every_rule_a_field():
     for kind, root in ROOTS.items():
         assert root.name == kind  # resolvers look their rule up by the root type's name
         assert sorted(root.fields) == sorted(permissions.FIELDS[kind]), kind
-    for (op, name) in permissions.INPUTS:
+    for op, name in permissions.INPUTS:
         assert name in get_named_type(ROOTS["Mutation"].fields[op].args["input"].type).fields, (op, name)
     assert set(EXAMPLES) <= set(ROOTS["Mutation"].fields)
 

@@ -26,19 +26,25 @@ def books(database_url, monkeypatch):
     ledger = open_ledger(database_url)
     app = build_app(ledger)
     client = TestClient(app)
-    tokens = {role: app.state.tokens.create(role, role, "C1" if role == "customer" else None)
-              for role in ("admin", "auditor", "customer")}
+    tokens = {
+        role: app.state.tokens.create(role, role, "C1" if role == "customer" else None)
+        for role in ("admin", "auditor", "customer")
+    }
 
     def post(query, variables=None, role="admin"):
-        return client.post("/graphql", json={"query": query, "variables": variables or {}},
-                           headers={"Authorization": f"Bearer {tokens[role]}"})
+        return client.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {tokens[role]}"},
+        )
 
     assert post(REGISTER, {"input": customer("C1")}).json()["data"]["registerCustomer"]["userErrors"] == []
     assert post(ISSUE, {"input": invoice("INV-1")}).json()["data"]["issueInvoice"]["userErrors"] == []
     fold_raising_on(monkeypatch, "INV-BAD")
     issued = post(ISSUE, {"input": invoice("INV-BAD")})
-    yield SimpleNamespace(ledger=ledger, client=client, post=post, issued=issued, halt=ledger.runner.halt(),
-                          monkeypatch=monkeypatch)
+    yield SimpleNamespace(
+        ledger=ledger, client=client, post=post, issued=issued, halt=ledger.runner.halt(), monkeypatch=monkeypatch
+    )
     ledger.close()
 
 
@@ -56,21 +62,27 @@ def test_the_mutation_that_met_the_fold_failure_was_recorded_and_says_so(books):
     error = _halted_error(books.issued, status=200)
     extensions = error["extensions"]
     assert (extensions["position"], extensions["eventType"], extensions["foldedThrough"]) == (
-        halt.position, "InvoiceIssued", halt.position - 1)
+        halt.position,
+        "InvoiceIssued",
+        halt.position - 1,
+    )
     assert extensions["retryable"] is False and extensions["recordedPosition"] >= halt.position
     assert error["message"].startswith("recorded (up to log position") and error["path"] == ["issueInvoice"]
     assert "INV-BAD" in books.ledger.app.account("C1").invoices  # the log is the truth
 
 
-@pytest.mark.parametrize("query", [
-    '{ customer(code: "C1") { code outstanding } }',
-    '{ invoice(number: "INV-1") { number outstanding } }',
-    '{ customers(first: 5) { edges { node { code } } } }',
-    '{ aging(asOf: "2026-03-01") { rows { customerCode outstanding } } }',  # the direct report path
-    '{ aging(asOf: "2026-03-01") { rows { customerCode } } customer(code: "C1") { code } }',
-    '{ statement(customerCode: "C1", from: "2026-01-01", to: "2026-03-01") { closingBalance } }',
-    '{ kpis(asOf: "2026-03-01") { totals { currency } } }',
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ customer(code: "C1") { code outstanding } }',
+        '{ invoice(number: "INV-1") { number outstanding } }',
+        "{ customers(first: 5) { edges { node { code } } } }",
+        '{ aging(asOf: "2026-03-01") { rows { customerCode outstanding } } }',  # the direct report path
+        '{ aging(asOf: "2026-03-01") { rows { customerCode } } customer(code: "C1") { code } }',
+        '{ statement(customerCode: "C1", from: "2026-01-01", to: "2026-03-01") { closingBalance } }',
+        '{ kpis(asOf: "2026-03-01") { totals { currency } } }',
+    ],
+)
 def test_a_query_needing_the_read_models_names_the_halt(books, query):
     error = _halted_error(books.post(query))
     assert error["extensions"]["position"] == books.halt.position
@@ -83,8 +95,11 @@ def test_a_customer_token_is_told_the_same(books):
 
 
 def test_the_fields_reading_the_log_itself_still_answer(books):
-    response = books.post('{ history(number: "INV-BAD") { type } verify { intact } '
-                          'customer(code: "C1", knownAt: "2100-01-01T00:00:00Z") { outstanding } }', role="auditor")
+    response = books.post(
+        '{ history(number: "INV-BAD") { type } verify { intact } '
+        'customer(code: "C1", knownAt: "2100-01-01T00:00:00Z") { outstanding } }',
+        role="auditor",
+    )
     assert response.status_code == 200 and "errors" not in response.json(), response.text
     data = response.json()["data"]
     assert data["history"][0]["type"] == "InvoiceIssued" and data["verify"]["intact"]
@@ -121,8 +136,13 @@ def test_a_subscription_is_told_too(books):
         token = books.client.app.state.tokens.create("admin", "ws")
         socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
         assert socket.receive_json()["type"] == "connection_ack"
-        socket.send_json({"id": "1", "type": "subscribe",
-                          "payload": {"query": "subscription { ledgerEvents(after: 0) { position } }"}})
+        socket.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": "subscription { ledgerEvents(after: 0) { position } }"},
+            }
+        )
         answer = socket.receive_json()
     errors = answer["payload"]["errors"] if isinstance(answer["payload"], dict) else answer["payload"]
     assert [error["extensions"]["code"] for error in errors] == [HALTED], answer
@@ -143,8 +163,11 @@ def test_a_process_deployed_with_the_fixed_fold_clears_the_halt_at_its_first_que
     try:
         client = TestClient(build_app(deployed))
         token = client.app.state.tokens.create("admin", "deployed")
-        response = client.post("/graphql", json={"query": '{ customer(code: "C1") { outstanding } }'},
-                               headers={"Authorization": f"Bearer {token}"})
+        response = client.post(
+            "/graphql",
+            json={"query": '{ customer(code: "C1") { outstanding } }'},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert response.status_code == 200 and response.json()["data"]["customer"]["outstanding"] == "200.00"
         assert deployed.runner.halt() is None and client.get("/readyz").status_code == 200
     finally:

@@ -17,8 +17,11 @@ def _down(*_args, **_kwargs):
 
 
 def _post(served, query, variables=None, role="admin"):
-    return served.client.post("/graphql", json={"query": query, "variables": variables or {}},
-                              headers={"Authorization": f"Bearer {served.tokens[role]}"})
+    return served.client.post(
+        "/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {served.tokens[role]}"},
+    )
 
 
 def _assert_unavailable(response):

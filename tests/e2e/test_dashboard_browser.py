@@ -58,11 +58,16 @@ def test_the_dashboard_draws_the_apis_numbers(tmp_path):
         page = httpx.get(f"{base}/dashboard", timeout=10)
         assert page.status_code == 200 and "Receivables at a glance" in page.text
         dom = dump_dom(f"{base}/dashboard#token={token}&asOf={AS_OF}", str(tmp_path / "profile"))
-        expected = graphql(base, token, """{ kpis(asOf: "%s") { totals { currency receivables overdue dso cei } }
+        expected = graphql(
+            base,
+            token,
+            """{ kpis(asOf: "%s") { totals { currency receivables overdue dso cei } }
           aging(asOf: "%s") { totals { currency current buckets } rows { customerCode currency outstanding current } }
           cashForecast(asOf: "%s", weeks: 13) { currency weeks { expected } }
           kpiTrend(asOf: "%s", months: 12) { asOf totals { currency dso } }
-          riskAlerts(status: "OPEN", first: 500) { alertId } }""" % (AS_OF, AS_OF, AS_OF, AS_OF))["data"]
+          riskAlerts(status: "OPEN", first: 500) { alertId } }"""
+            % (AS_OF, AS_OF, AS_OF, AS_OF),
+        )["data"]
         unauthorized = dump_dom(f"{base}/dashboard#token=arl_wrong&asOf={AS_OF}", str(tmp_path / "profile2"))
     finally:
         demo.close()
@@ -79,8 +84,10 @@ def test_the_dashboard_draws_the_apis_numbers(tmp_path):
     assert [value for _label, value in drawn.marks["aging-bar"]] == [aging["current"], *aging["buckets"]]
     forecast = next(f for f in expected["cashForecast"] if f["currency"] == currency)
     assert [value for _label, value in drawn.marks["forecast-bar"]] == [w["expected"] for w in forecast["weeks"]]
-    trend = [(p["asOf"], next((t["dso"] for t in p["totals"] if t["currency"] == currency), "")) for p in
-             expected["kpiTrend"]]
+    trend = [
+        (p["asOf"], next((t["dso"] for t in p["totals"] if t["currency"] == currency), ""))
+        for p in expected["kpiTrend"]
+    ]
     assert drawn.marks["dso-point"] == trend
     rows = [r for r in expected["aging"]["rows"] if r["currency"] == currency]
     top = drawn.rows["top-overdue"][1]  # the first body row: the customer owing most past due

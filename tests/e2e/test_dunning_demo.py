@@ -15,8 +15,12 @@ AS_OF = "2026-10-31"
 
 
 def arledger(url, *args, env=None):
-    result = subprocess.run([sys.executable, "-m", "arledger", *args, "--database-url", url], capture_output=True,
-                            timeout=300, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-m", "arledger", *args, "--database-url", url],
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
     return result
 
 
@@ -29,16 +33,23 @@ def test_a_dunning_run_on_demo_data_reaches_real_receivers_and_a_second_run_send
     assert report["issued"] == len(report["notices"]) > 5 and report["failed"] == []
     letters = tmp_path / "letters"
     with SmtpServer(Mailbox()) as smtp, SmsGateway() as sms:
-        env = {"ARLEDGER_SMTP_HOST": "127.0.0.1", "ARLEDGER_SMTP_PORT": str(smtp.port), "ARLEDGER_SMS_URL": sms.url,
-               "ARLEDGER_LETTER_DIR": str(letters)}
+        env = {
+            "ARLEDGER_SMTP_HOST": "127.0.0.1",
+            "ARLEDGER_SMTP_PORT": str(smtp.port),
+            "ARLEDGER_SMS_URL": sms.url,
+            "ARLEDGER_LETTER_DIR": str(letters),
+        }
         sent = arledger(url, "outbox", "run", "--once", env=env)
         assert sent.returncode == 0, sent.stderr
         outbox = json.loads(arledger(url, "outbox", "list", "--first", "10000", "--format", "json").stdout)
         by_channel = {channel: [d for d in outbox if d["channel"] == channel] for channel in ("EMAIL", "SMS", "LETTER")}
         assert all(d["status"] == "DELIVERED" for d in outbox)  # the seeded customers all have e-mail and phone
         assert sorted(m["X-Arledger-Delivery"] for m in smtp.mailbox.messages) == sorted(
-            d["deliveryId"] for d in by_channel["EMAIL"])
-        assert sorted(body["id"] for _headers, body in sms.requests) == sorted(d["deliveryId"] for d in by_channel["SMS"])
+            d["deliveryId"] for d in by_channel["EMAIL"]
+        )
+        assert sorted(body["id"] for _headers, body in sms.requests) == sorted(
+            d["deliveryId"] for d in by_channel["SMS"]
+        )
         pdfs = sorted(letters.iterdir())
         assert len(pdfs) == len(by_channel["LETTER"]) > 0
         for pdf in pdfs:

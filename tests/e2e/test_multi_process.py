@@ -27,8 +27,12 @@ PAY = """mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErro
 
 def _serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "ARLEDGER_LOG_FORMAT": "text", "ARLEDGER_LOG_LEVEL": "WARNING"}
-    return subprocess.Popen([sys.executable, "-m", "arledger", "serve", "--port", str(port), "--database-url", url],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "arledger", "serve", "--port", str(port), "--database-url", url],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.postgres
@@ -37,9 +41,13 @@ def test_two_api_processes_and_a_worker_lose_nothing_duplicate_nothing_and_keep_
     token = TokenStore(ledger.database).create("admin", "load")
     ports = [free_port(), free_port()]
     processes = [_serve(postgres_url, port) for port in ports]
-    processes.append(subprocess.Popen([sys.executable, "-m", "arledger", "project", "--poll-interval", "0.05",
-                                       "--database-url", postgres_url], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE))
+    processes.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "arledger", "project", "--poll-interval", "0.05", "--database-url", postgres_url],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    )
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for base, process in zip(bases, processes):
@@ -47,34 +55,57 @@ def test_two_api_processes_and_a_worker_lose_nothing_duplicate_nothing_and_keep_
         headers = {"Authorization": f"Bearer {token}"}
 
         def call(n: int, query: str, variables: dict) -> dict:
-            response = httpx.post(f"{bases[n % 2]}/graphql", json={"query": query, "variables": variables},
-                                  headers=headers, timeout=60)
+            response = httpx.post(
+                f"{bases[n % 2]}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=60
+            )
             assert response.status_code == 200, response.text
             return response.json()
 
         for c in range(CUSTOMERS):
-            registered = call(c, """mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) {
-                userErrors { code } } }""", {"i": {"code": f"MP{c}", "name": f"Multi {c}", "currency": "CNY",
-                                                   "creditLimit": LIMIT}})
+            registered = call(
+                c,
+                """mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) {
+                userErrors { code } } }""",
+                {"i": {"code": f"MP{c}", "name": f"Multi {c}", "currency": "CNY", "creditLimit": LIMIT}},
+            )
             assert registered["data"]["registerCustomer"]["userErrors"] == []
 
         def client(n: int) -> list[tuple[str, str, str]]:
             done = []
             for k in range(INVOICES_PER_CLIENT):
                 code, number = f"MP{(n + k) % CUSTOMERS}", f"MP-{n}-{k}"
-                issued = call(n + k, ISSUE, {"i": {"number": number, "customerCode": code, "issueDate": "2026-06-01",
-                                                   "lines": [{"description": "x", "quantity": "1",
-                                                              "unitPrice": "150.00"}]}})["data"]["issueInvoice"]
+                issued = call(
+                    n + k,
+                    ISSUE,
+                    {
+                        "i": {
+                            "number": number,
+                            "customerCode": code,
+                            "issueDate": "2026-06-01",
+                            "lines": [{"description": "x", "quantity": "1", "unitPrice": "150.00"}],
+                        }
+                    },
+                )["data"]["issueInvoice"]
                 if issued["userErrors"]:
                     assert issued["userErrors"][0]["code"] in ("CREDIT_LIMIT_EXCEEDED", "CONFLICT"), issued
                     done.append(("refused", code, number))
                     continue
                 done.append(("invoice", code, number))
                 if k % 2 == 0:
-                    paid = call(n + k + 1, PAY, {"i": {"reference": f"P-{number}", "customerCode": code,
-                                                       "amount": "50.00", "receivedOn": "2026-06-02",
-                                                       "method": "BANK_TRANSFER", "allocations": [
-                                                           {"invoiceNumber": number, "amount": "50.00"}]}})
+                    paid = call(
+                        n + k + 1,
+                        PAY,
+                        {
+                            "i": {
+                                "reference": f"P-{number}",
+                                "customerCode": code,
+                                "amount": "50.00",
+                                "receivedOn": "2026-06-02",
+                                "method": "BANK_TRANSFER",
+                                "allocations": [{"invoiceNumber": number, "amount": "50.00"}],
+                            }
+                        },
+                    )
                     assert paid["data"]["recordPayment"]["userErrors"] == [], paid
                     done.append(("payment", code, f"P-{number}"))
             return done
@@ -128,17 +159,32 @@ def test_an_api_process_killed_mid_load_loses_and_duplicates_nothing(postgres_ur
             wait_healthy(base, process)
         headers = {"Authorization": f"Bearer {token}"}
         for c in range(CUSTOMERS):
-            httpx.post(f"{bases[1]}/graphql", headers=headers, timeout=60, json={"query": """mutation($i:
-                RegisterCustomerInput!) { registerCustomer(input: $i) { userErrors { code } } }""", "variables": {
-                "i": {"code": f"KC{c}", "name": f"Crash {c}", "currency": "CNY"}}})
+            httpx.post(
+                f"{bases[1]}/graphql",
+                headers=headers,
+                timeout=60,
+                json={
+                    "query": """mutation($i:
+                RegisterCustomerInput!) { registerCustomer(input: $i) { userErrors { code } } }""",
+                    "variables": {"i": {"code": f"KC{c}", "name": f"Crash {c}", "currency": "CNY"}},
+                },
+            )
 
         def issue(n: int, k: int) -> str:
             """Issue one invoice, retrying on the other process when the connection breaks: the same number
             again is the same operation (recognised as a duplicate), so a retry cannot add a second invoice."""
             number = f"KC-{n}-{k}"
-            body = {"query": ISSUE, "variables": {"i": {"number": number, "customerCode": f"KC{n % CUSTOMERS}",
-                                                        "issueDate": "2026-06-01", "lines": [
-                                                            {"description": "x", "quantity": "1", "unitPrice": "10"}]}}}
+            body = {
+                "query": ISSUE,
+                "variables": {
+                    "i": {
+                        "number": number,
+                        "customerCode": f"KC{n % CUSTOMERS}",
+                        "issueDate": "2026-06-01",
+                        "lines": [{"description": "x", "quantity": "1", "unitPrice": "10"}],
+                    }
+                },
+            }
             for attempt in range(40):
                 first_up = not killed.is_set() or replaced.is_set()
                 base = bases[0] if first_up and (n + attempt) % 2 == 0 else bases[1]

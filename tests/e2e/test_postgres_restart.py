@@ -29,7 +29,9 @@ from tests.private_postgres import PrivateCluster, private_postgres  # noqa: F40
 
 CLIENTS = 6
 OPERATIONS_PER_CLIENT = 40
-ISSUE = "mutation($i: IssueInvoiceInput!) { issueInvoice(input: $i) { userErrors { code message } invoice { number } } }"
+ISSUE = (
+    "mutation($i: IssueInvoiceInput!) { issueInvoice(input: $i) { userErrors { code message } invoice { number } } }"
+)
 PAY = "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErrors { code message } payment { reference } } }"
 ALLOCATE = """mutation($i: AllocatePaymentInput!) { allocatePayment(input: $i) { userErrors { code message }
     payment { reference } } }"""
@@ -38,22 +40,27 @@ READ = "query($c: String!) { customer(code: $c) { outstanding invoices(first: 5)
 
 def _start(arguments: list[str], log: Path) -> subprocess.Popen:
     env = {**os.environ, "ARLEDGER_LOG_FORMAT": "text", "ARLEDGER_LOG_LEVEL": "WARNING"}
-    return subprocess.Popen([sys.executable, "-m", "arledger", *arguments], env=env, stdout=subprocess.DEVNULL,
-                            stderr=log.open("w"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "arledger", *arguments], env=env, stdout=subprocess.DEVNULL, stderr=log.open("w")
+    )
 
 
 @pytest.mark.postgres
 def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself(
-        private_postgres: PrivateCluster, tmp_path):
+    private_postgres: PrivateCluster, tmp_path
+):
     postgres_url = private_postgres.url
     ledger = open_ledger(postgres_url)
     token = TokenStore(ledger.database).create("admin", "restart")
     ledger.close()
     ports = [free_port(), free_port()]
-    processes = [_start(["serve", "--port", str(port), "--database-url", postgres_url], tmp_path / f"api{n}.log")
-                 for n, port in enumerate(ports)]
-    processes.append(_start(["project", "--poll-interval", "0.05", "--database-url", postgres_url],
-                            tmp_path / "worker.log"))
+    processes = [
+        _start(["serve", "--port", str(port), "--database-url", postgres_url], tmp_path / f"api{n}.log")
+        for n, port in enumerate(ports)
+    ]
+    processes.append(
+        _start(["project", "--poll-interval", "0.05", "--database-url", postgres_url], tmp_path / "worker.log")
+    )
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     answers: Counter[str] = Counter()
     acknowledged_at: list[float] = []
@@ -65,8 +72,12 @@ def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself
         """Send until answered: a 503 must be the clear retryable UNAVAILABLE answer, and is retried unchanged."""
         headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
         for attempt in range(200):
-            response = httpx.post(f"{bases[(n + attempt) % 2]}/graphql", headers=headers, timeout=60,
-                                  json={"query": query, "variables": variables})
+            response = httpx.post(
+                f"{bases[(n + attempt) % 2]}/graphql",
+                headers=headers,
+                timeout=60,
+                json={"query": query, "variables": variables},
+            )
             body = response.json()
             if response.status_code == 503:
                 assert response.headers["Retry-After"] == "1", response.headers
@@ -86,8 +97,12 @@ def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself
         for base, process in zip(bases, processes):
             wait_healthy(base, process)
         for c in range(3):
-            registered = call(c, """mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) {
-                userErrors { code } } }""", {"i": {"code": f"PR{c}", "name": f"Restart {c}", "currency": "CNY"}})
+            registered = call(
+                c,
+                """mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) {
+                userErrors { code } } }""",
+                {"i": {"code": f"PR{c}", "name": f"Restart {c}", "currency": "CNY"}},
+            )
             assert registered["registerCustomer"]["userErrors"] == []
 
         def client(n: int) -> list[tuple[str, str]]:
@@ -96,18 +111,48 @@ def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself
                 code, number = f"PR{(n + k) % 3}", f"PR-{n}-{k}"
                 if k == OPERATIONS_PER_CLIENT // 4:
                     restarted.wait(120)  # the rest of the load runs across the restart and after it
-                issued = call(n, ISSUE, {"i": {"number": number, "customerCode": code, "issueDate": "2026-06-01",
-                                               "lines": [{"description": "x", "quantity": "1", "unitPrice": "100"}]}})
+                issued = call(
+                    n,
+                    ISSUE,
+                    {
+                        "i": {
+                            "number": number,
+                            "customerCode": code,
+                            "issueDate": "2026-06-01",
+                            "lines": [{"description": "x", "quantity": "1", "unitPrice": "100"}],
+                        }
+                    },
+                )
                 assert issued["issueInvoice"]["userErrors"] == [], issued
                 done.append(("invoice", number))
                 call(n + 1, READ, {"c": code})
                 if k % 2 == 0:  # a payment of 40: 20 allocated with it, then 10 more on their own with an
-                    paid = call(n, PAY, {"i": {  # Idempotency-Key (twice would make 40: there is room for it)
-                        "reference": f"P-{number}", "customerCode": code, "amount": "40.00", "receivedOn": "2026-06-02",
-                        "method": "BANK_TRANSFER", "allocations": [{"invoiceNumber": number, "amount": "20.00"}]}})
+                    paid = call(
+                        n,
+                        PAY,
+                        {
+                            "i": {  # Idempotency-Key (twice would make 40: there is room for it)
+                                "reference": f"P-{number}",
+                                "customerCode": code,
+                                "amount": "40.00",
+                                "receivedOn": "2026-06-02",
+                                "method": "BANK_TRANSFER",
+                                "allocations": [{"invoiceNumber": number, "amount": "20.00"}],
+                            }
+                        },
+                    )
                     assert paid["recordPayment"]["userErrors"] == [], paid
-                    allocated = call(n + 1, ALLOCATE, {"i": {"reference": f"P-{number}", "allocations": [
-                        {"invoiceNumber": number, "amount": "10.00"}]}}, key=f"alloc-{number}")
+                    allocated = call(
+                        n + 1,
+                        ALLOCATE,
+                        {
+                            "i": {
+                                "reference": f"P-{number}",
+                                "allocations": [{"invoiceNumber": number, "amount": "10.00"}],
+                            }
+                        },
+                        key=f"alloc-{number}",
+                    )
                     assert allocated["allocatePayment"]["userErrors"] == [], allocated
                     done.append(("payment", f"P-{number}"))
             return done
@@ -149,14 +194,15 @@ def test_postgres_restarted_mid_load_loses_nothing_and_service_resumes_by_itself
     try:
         ledger.runner.catch_up()
         invoices = [row[0] for row in ledger.database.execute("SELECT invoice_number FROM ar_invoices")]
-        credits = dict(ledger.database.execute(
-            "SELECT source, allocated_minor FROM ar_credits WHERE kind = 'PAYMENT'"))
+        credits = dict(ledger.database.execute("SELECT source, allocated_minor FROM ar_credits WHERE kind = 'PAYMENT'"))
         expected_invoices = sorted(number for kind, number in outcomes if kind == "invoice")
         assert sorted(invoices) == expected_invoices and len(invoices) == CLIENTS * OPERATIONS_PER_CLIENT
         expected_payments = {number for kind, number in outcomes if kind == "payment"}
         assert set(credits) == expected_payments
         assert set(credits.values()) == {3000}  # each allocation exactly once: a retried one was recognised
         assert reconcile(ledger.runner).equal
-        print(f"answers across the restart: {dict(answers)}; restart took {restart_window[1] - restart_window[0]:.1f} s")
+        print(
+            f"answers across the restart: {dict(answers)}; restart took {restart_window[1] - restart_window[0]:.1f} s"
+        )
     finally:
         ledger.close()

@@ -44,9 +44,25 @@ DEMO_END = "2026-11-30"  # the last day of every demo history here
 
 def _demo(tmp_path, customers: int, env: dict[str, str], end_date: str = DEMO_END):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "arledger", "demo", "--customers", str(customers), "--end-date",
-                                end_date, "--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'demo.db'}"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "arledger",
+            "demo",
+            "--customers",
+            str(customers),
+            "--end-date",
+            end_date,
+            "--port",
+            str(port),
+            "--database-url",
+            f"sqlite:///{tmp_path / 'demo.db'}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process)
@@ -68,8 +84,12 @@ def watching_demo(tmp_path):
 
 
 def graphql(base, token, query, variables=None):
-    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    response = httpx.post(
+        f"{base}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -82,16 +102,23 @@ def subscribed(base, token, selection):
         socket_.send(json.dumps({"type": "connection_init"}))
         assert json.loads(socket_.recv(timeout=10))["type"] == "connection_ack"
         position = httpx.get(f"{base}/healthz", timeout=10).json()["position"]
-        socket_.send(json.dumps({"id": "s1", "type": "subscribe",
-                                 "payload": {"query": "subscription { %s }" % (selection % position)}}))
+        socket_.send(
+            json.dumps(
+                {"id": "s1", "type": "subscribe", "payload": {"query": "subscription { %s }" % (selection % position)}}
+            )
+        )
         yield socket_
 
 
 def test_demo_serves_seeded_data_to_an_admin_token_and_graphiql_to_browsers(demo):
     base, token = demo
     assert token.startswith("arl_")
-    data = graphql(base, token, '{ customers(first: 5) { edges { node { code outstanding } } } '
-                                'aging(asOf: "2026-11-23") { totals { currency outstanding } } }')["data"]
+    data = graphql(
+        base,
+        token,
+        "{ customers(first: 5) { edges { node { code outstanding } } } "
+        'aging(asOf: "2026-11-23") { totals { currency outstanding } } }',
+    )["data"]
     assert len(data["customers"]["edges"]) == 5 and data["aging"]["totals"]
     page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=10)
     assert page.status_code == 200 and "graphiql" in page.text.lower()
@@ -111,23 +138,41 @@ def test_graphiql_loads_every_script_from_the_server_itself_with_intact_bytes(de
 
 def test_a_subscription_over_the_network_streams_a_mutation(demo):
     base, token = demo
-    with subscribed(base, token, 'ledgerEvents(customerCode: "WS1", after: %d) { type customerCode '
-                    'customerOutstanding }') as socket_:
-        graphql(base, token, """mutation { registerCustomer(input: {code: "WS1", name: "Socket Ltd", currency: "CNY"})
-            { userErrors { code } } }""")
-        graphql(base, token, """mutation { issueInvoice(input: {number: "WS1-1", customerCode: "WS1",
-            issueDate: "2026-11-01", lines: [{description: "x", quantity: "1", unitPrice: "42"}]}) { userErrors { code } } }""")
+    with subscribed(
+        base, token, 'ledgerEvents(customerCode: "WS1", after: %d) { type customerCode customerOutstanding }'
+    ) as socket_:
+        graphql(
+            base,
+            token,
+            """mutation { registerCustomer(input: {code: "WS1", name: "Socket Ltd", currency: "CNY"})
+            { userErrors { code } } }""",
+        )
+        graphql(
+            base,
+            token,
+            """mutation { issueInvoice(input: {number: "WS1-1", customerCode: "WS1",
+            issueDate: "2026-11-01", lines: [{description: "x", quantity: "1", unitPrice: "42"}]}) { userErrors { code } } }""",
+        )
         received = [json.loads(socket_.recv(timeout=15))["payload"]["data"]["ledgerEvents"] for _ in range(2)]
     assert [(event["type"], event["customerCode"]) for event in received] == [
-        ("CustomerRegistered", "WS1"), ("InvoiceIssued", "WS1")]
+        ("CustomerRegistered", "WS1"),
+        ("InvoiceIssued", "WS1"),
+    ]
     assert received[1]["customerOutstanding"] == "42.00"
 
 
 def test_a_mutation_over_the_network_is_read_back_at_once(demo):
     base, token = demo
-    registered = graphql(base, token, """mutation { registerCustomer(input: {code: "E2E", name: "End To End Ltd",
-        currency: "CNY", creditLimit: "150.00"}) { userErrors { code } customer { code creditLimit } } }""")
-    assert registered["data"]["registerCustomer"] == {"userErrors": [], "customer": {"code": "E2E", "creditLimit": "150.00"}}
+    registered = graphql(
+        base,
+        token,
+        """mutation { registerCustomer(input: {code: "E2E", name: "End To End Ltd",
+        currency: "CNY", creditLimit: "150.00"}) { userErrors { code } customer { code creditLimit } } }""",
+    )
+    assert registered["data"]["registerCustomer"] == {
+        "userErrors": [],
+        "customer": {"code": "E2E", "creditLimit": "150.00"},
+    }
     issue = """mutation($number: String!) { issueInvoice(input: {number: $number, customerCode: "E2E",
         issueDate: "2026-11-01", dueDate: "2026-12-01", lines: [{description: "Service", quantity: "2", unitPrice: "50"}]})
         { userErrors { code field } invoice { number total status } } }"""
@@ -137,7 +182,9 @@ def test_a_mutation_over_the_network_is_read_back_at_once(demo):
     assert refused == {"userErrors": [{"code": "CREDIT_LIMIT_EXCEEDED", "field": ["customerCode"]}], "invoice": None}
     read = graphql(base, token, '{ customer(code: "E2E") { outstanding } }')["data"]["customer"]
     assert read == {"outstanding": "100.00"}
-    unauthenticated = httpx.post(f"{base}/graphql", json={"query": "{ customers(first: 1) { edges { cursor } } }"}).json()
+    unauthenticated = httpx.post(
+        f"{base}/graphql", json={"query": "{ customers(first: 1) { edges { cursor } } }"}
+    ).json()
     assert unauthenticated["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
@@ -146,14 +193,24 @@ def test_the_demo_warns_of_customers_sliding_into_risk_and_new_alerts_stream_as_
     seeded = graphql(base, token, "{ riskAlerts(first: 100) { customerCode rule status evidence } }")
     alerts = seeded["data"]["riskAlerts"]
     assert alerts and all(alert["status"] == "OPEN" and alert["evidence"] for alert in alerts)
-    with subscribed(base, token, 'ledgerEvents(types: ["RiskAlertRaised"], after: %d) { type customerCode data }') \
-            as socket_:
-        graphql(base, token, """mutation { registerCustomer(input: {code: "RW1", name: "Sliding Ltd", currency: "CNY",
-            creditLimit: "100.00"}) { userErrors { code } } }""")
+    with subscribed(
+        base, token, 'ledgerEvents(types: ["RiskAlertRaised"], after: %d) { type customerCode data }'
+    ) as socket_:
+        graphql(
+            base,
+            token,
+            """mutation { registerCustomer(input: {code: "RW1", name: "Sliding Ltd", currency: "CNY",
+            creditLimit: "100.00"}) { userErrors { code } } }""",
+        )
         today = date.today().isoformat()  # the watch evaluates as of today: an invoice of today is not yet overdue
-        issued = graphql(base, token, """mutation($on: String!) { issueInvoice(input: {number: "RW1-1",
+        issued = graphql(
+            base,
+            token,
+            """mutation($on: String!) { issueInvoice(input: {number: "RW1-1",
             customerCode: "RW1", issueDate: $on, lines: [{description: "x", quantity: "1", unitPrice: "95"}]})
-            { userErrors { code } } }""", {"on": today})
+            { userErrors { code } } }""",
+            {"on": today},
+        )
         assert issued["data"]["issueInvoice"]["userErrors"] == []
         raised = json.loads(socket_.recv(timeout=30))["payload"]["data"]["ledgerEvents"]
     assert (raised["type"], raised["customerCode"], raised["data"]["rule"]) == ("RiskAlertRaised", "RW1", "utilisation")

@@ -46,6 +46,7 @@ def _workers(supervisor: int) -> list[int]:
             return Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             return b""
+
     return [pid for pid in _children(supervisor) if b"spawn_main" in command(pid)]
 
 
@@ -55,9 +56,23 @@ def test_workers_exit_when_their_supervisor_is_killed_and_the_port_is_free_again
     port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "ARLEDGER_LOG_FORMAT": "text", "ARLEDGER_LOG_LEVEL": "WARNING"}
-    supervisor = subprocess.Popen([sys.executable, "-m", "arledger", "serve", "--workers", str(WORKERS), "--port",
-                                   str(port), "--database-url", postgres_url], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=log.open("w"))
+    supervisor = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "arledger",
+            "serve",
+            "--workers",
+            str(WORKERS),
+            "--port",
+            str(port),
+            "--database-url",
+            postgres_url,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
     base = f"http://127.0.0.1:{port}"
     descendants: list[int] = []
     try:
@@ -75,8 +90,9 @@ def test_workers_exit_when_their_supervisor_is_killed_and_the_port_is_free_again
         killed = time.monotonic()
         deadline = killed + 10
         while any(_running(pid) for pid in descendants):
-            assert time.monotonic() < deadline, \
+            assert time.monotonic() < deadline, (
                 f"still running after the supervisor was killed: {[p for p in descendants if _running(p)]}"
+            )
             time.sleep(0.1)
         print(f"{len(descendants)} processes gone {time.monotonic() - killed:.2f} s after the supervisor was killed")
 

@@ -44,12 +44,19 @@ DICTIONARIES = {
     "invoices": ["INV-1", "INV-1", "INV-2", "INV-404"],
     "payments": ["PAY-1", "PAY-1", "PAY-2"],
     "credit_notes": ["CN-1", "CN-1", "CN-2"],
-    "dates": VALID_DATES * 2 + ["2027-12-31", "1970-01-01", "0001-01-01", "9999-12-31", "2026-02-30", "2026-1-1",
-                                "today"],
-    "instants": ["2026-01-01T00:00:00+00:00", "2030-01-01T00:00:00Z", "2026-01-01T00:00:00", "1970-01-01T00:00:00Z",
-                 "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00+14:00", "2026-13-01T00:00:00Z"],
-    "amounts": VALID_AMOUNTS * 2 + ["0", "-5.00", "10.005", "1e3", "NaN", "Infinity", "-0", " 1",
-                                    "99999999999999999999999999.99"],
+    "dates": VALID_DATES * 2
+    + ["2027-12-31", "1970-01-01", "0001-01-01", "9999-12-31", "2026-02-30", "2026-1-1", "today"],
+    "instants": [
+        "2026-01-01T00:00:00+00:00",
+        "2030-01-01T00:00:00Z",
+        "2026-01-01T00:00:00",
+        "1970-01-01T00:00:00Z",
+        "9999-12-31T23:59:59+14:00",
+        "0001-01-01T00:00:00+14:00",
+        "2026-13-01T00:00:00Z",
+    ],
+    "amounts": VALID_AMOUNTS * 2
+    + ["0", "-5.00", "10.005", "1e3", "NaN", "Infinity", "-0", " 1", "99999999999999999999999999.99"],
     "currencies": ["CNY", "CNY", "CNY", "USD", "JPY", "KWD", "XXX", "cny"],
     "channels": ["EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL", "FAX"],
     "locales": ["zh-CN", "en", "fr"],
@@ -64,16 +71,45 @@ BINDINGS = {
     "codes": ["code", "input.code", "customerCode", "input.customerCode"],
     "invoices": ["number", "input.number", "input.invoiceNumber", "input.allocations[*].invoiceNumber"],
     "payments": ["reference", "input.reference"],
-    "credit_notes": ["Query.creditNote.number", "Mutation.issueCreditNote.input.number",
-                     "Mutation.allocateCreditNote.input.number"],
-    "dates": ["asOf", "input.asOf", "from", "to", "input.issueDate", "input.dueDate",
-              "input.installments[*].dueDate", "input.receivedOn", "input.voidedOn", "input.reversedOn",
-              "input.writtenOffOn", "input.actedOn", "input.promisedOn", "input.assessedOn", "input.start"],
+    "credit_notes": [
+        "Query.creditNote.number",
+        "Mutation.issueCreditNote.input.number",
+        "Mutation.allocateCreditNote.input.number",
+    ],
+    "dates": [
+        "asOf",
+        "input.asOf",
+        "from",
+        "to",
+        "input.issueDate",
+        "input.dueDate",
+        "input.installments[*].dueDate",
+        "input.receivedOn",
+        "input.voidedOn",
+        "input.reversedOn",
+        "input.writtenOffOn",
+        "input.actedOn",
+        "input.promisedOn",
+        "input.assessedOn",
+        "input.start",
+    ],
     "instants": ["knownAt", "recordedFrom", "recordedTo"],
-    "amounts": ["input.amount", "input.allocations[*].amount", "input.creditLimit", "input.lines[*].quantity",
-                "input.lines[*].unitPrice", "input.lines[*].taxRate", "input.installments[*].portion",
-                "input.theirBalance", "expectedOrders", "input.debtToAssets", "input.currentRatio",
-                "input.profitMargin", "input.operatingCashFlow", "input.yearsInBusiness"],
+    "amounts": [
+        "input.amount",
+        "input.allocations[*].amount",
+        "input.creditLimit",
+        "input.lines[*].quantity",
+        "input.lines[*].unitPrice",
+        "input.lines[*].taxRate",
+        "input.installments[*].portion",
+        "input.theirBalance",
+        "expectedOrders",
+        "input.debtToAssets",
+        "input.currentRatio",
+        "input.profitMargin",
+        "input.operatingCashFlow",
+        "input.yearsInBusiness",
+    ],
     "currencies": ["input.currency"],
     "channels": ["channel", "input.channel"],
     "locales": ["locale", "input.locale"],
@@ -82,12 +118,17 @@ BINDINGS = {
     "methods": ["input.method"],
     "ratings": ["input.industryPosition", "input.managementQuality"],
 }
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": SEED,
-    "dictionaries": {name: {"values": values} for name, values in DICTIONARIES.items()},
-    "parameters": {path if path[0].isupper() else f"*.*.{path}": {"dictionary": name, "probability": 0.7}
-                   for name, paths in BINDINGS.items() for path in paths},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": SEED,
+        "dictionaries": {name: {"values": values} for name, values in DICTIONARIES.items()},
+        "parameters": {
+            path if path[0].isupper() else f"*.*.{path}": {"dictionary": name, "probability": 0.7}
+            for name, paths in BINDINGS.items()
+            for path in paths
+        },
+    }
+)
 SETTINGS = dict(deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 REJECTION_PROBE = "fuzzUserErrors"  # an alias added to every mutation payload so a refusal is always visible
 UNEXPECTED = "Unexpected error."
@@ -130,17 +171,34 @@ class Served:
 def served(tmp_path_factory):
     ledger = open_ledger(f"sqlite:///{tmp_path_factory.mktemp('fuzz')}/x.db")
     app = build_app(ledger)
-    tokens = {"admin": app.state.tokens.create("admin", "fuzz"),
-              "customer": app.state.tokens.create("customer", "c", "C1"), "anonymous": None}
+    tokens = {
+        "admin": app.state.tokens.create("admin", "fuzz"),
+        "customer": app.state.tokens.create("customer", "c", "C1"),
+        "anonymous": None,
+    }
     client = TestClient(app)
     admin = {"Authorization": f"Bearer {tokens['admin']}"}
-    for document, variables in ((REGISTER, customer()), (ISSUE, invoice()),
-                                (PAY, {"reference": "PAY-1", "customerCode": "C1", "amount": "30.00",
-                                       "receivedOn": "2026-01-10", "method": "BANK_TRANSFER"}),
-                                (CREDIT_NOTE, {"number": "CN-1", "customerCode": "C1", "amount": "5.00",
-                                               "issueDate": "2026-01-12", "reason": "damaged"})):
-        answer = client.post("/graphql", json={"query": document, "variables": {"input": variables}},
-                             headers=admin).json()
+    for document, variables in (
+        (REGISTER, customer()),
+        (ISSUE, invoice()),
+        (
+            PAY,
+            {
+                "reference": "PAY-1",
+                "customerCode": "C1",
+                "amount": "30.00",
+                "receivedOn": "2026-01-10",
+                "method": "BANK_TRANSFER",
+            },
+        ),
+        (
+            CREDIT_NOTE,
+            {"number": "CN-1", "customerCode": "C1", "amount": "5.00", "issueDate": "2026-01-12", "reason": "damaged"},
+        ),
+    ):
+        answer = client.post(
+            "/graphql", json={"query": document, "variables": {"input": variables}}, headers=admin
+        ).json()
         assert not answer.get("errors") and not any(v["userErrors"] for v in answer["data"].values()), answer
     served_schema = client.post("/graphql", json={"query": graphql.get_introspection_query()}, headers=admin).json()
     assert served_schema == {"data": INTROSPECTION}, "the fuzzed schema is not the one the application serves"
@@ -150,9 +208,11 @@ def served(tmp_path_factory):
     served = Served(ledger, app, tokens, tracebacks)
     yield served
     logging.getLogger().removeHandler(tracebacks)
-    print(f"\nfuzz cases: {sum(served.statuses.values())}; HTTP statuses: {dict(served.statuses)}\n"
-          f"mutations that wrote: {dict(served.writes)}\nerror codes: {dict(served.codes)}\n"
-          f"slowest operations (s): {[(label, round(s, 1)) for label, s in served.seconds.most_common(5)]}")
+    print(
+        f"\nfuzz cases: {sum(served.statuses.values())}; HTTP statuses: {dict(served.statuses)}\n"
+        f"mutations that wrote: {dict(served.writes)}\nerror codes: {dict(served.codes)}\n"
+        f"slowest operations (s): {[(label, round(s, 1)) for label, s in served.seconds.most_common(5)]}"
+    )
     ledger.close()
 
 
@@ -168,11 +228,18 @@ def with_rejection_probe(document: str) -> str:
         return replace(selection, selection_set=replace(inner, selections=(*inner.selections, *probe)))
 
     tree = graphql.parse(document)
-    definitions = [replace(definition, selection_set=replace(
-                       definition.selection_set, selections=tuple(map(probed, definition.selection_set.selections))))
-                   if isinstance(definition, graphql.OperationDefinitionNode)
-                   and definition.operation == graphql.OperationType.MUTATION else definition
-                   for definition in tree.definitions]
+    definitions = [
+        replace(
+            definition,
+            selection_set=replace(
+                definition.selection_set, selections=tuple(map(probed, definition.selection_set.selections))
+            ),
+        )
+        if isinstance(definition, graphql.OperationDefinitionNode)
+        and definition.operation == graphql.OperationType.MUTATION
+        else definition
+        for definition in tree.definitions
+    ]
     return graphql.print_ast(replace(tree, definitions=tuple(definitions)))
 
 

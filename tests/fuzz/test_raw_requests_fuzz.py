@@ -22,7 +22,8 @@ from urllib.parse import urlencode
 import hypothesis
 import orjson
 import pytest
-from hypothesis import HealthCheck, strategies as st
+from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from arledger.wiring import Ledger, open_ledger
@@ -31,8 +32,9 @@ from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 from tests.fuzz.test_graphql_fuzz import Tracebacks
 
 EXAMPLES = int(os.environ.get("ARLEDGER_FUZZ_EXAMPLES", "15")) * 4
-SETTINGS = dict(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+SETTINGS = dict(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 UNEXPECTED = "Unexpected error."
 AGING = "query($b: [Int!], $d: String!) { aging(asOf: $d, boundaries: $b) { rows { customerCode outstanding } } }"
 CUSTOMERS = "query($f: Int, $a: String) { customers(first: $f, after: $a) { edges { cursor node { code } } } }"
@@ -79,16 +81,24 @@ def served(tmp_path_factory):
 
 
 # Any JSON value, integers far beyond 64 bits included (encoded with the stdlib, which writes them out).
-SCALARS = (st.none() | st.booleans() | st.integers(min_value=-(2 ** 80), max_value=2 ** 80)
-           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
-           | st.sampled_from(["", "12.5", "2026-01-01", "C1", "INV-1", "CASH", "-1", "1e309", "\u0000", "\u202e"]))
-JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | st.sampled_from(["", "12.5", "2026-01-01", "C1", "INV-1", "CASH", "-1", "1e309", "\u0000", "\u202e"])
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
 DEPTHS = st.integers(min_value=1, max_value=300_000)
 
 
 def _deep(depth: int, opener: str = "[") -> str:
-    closer = {"[": "]", "{\"a\":": "}"}[opener]
+    closer = {"[": "]", '{"a":': "}"}[opener]
     return opener * depth + "1" + closer * depth
 
 
@@ -121,21 +131,38 @@ def _post(served: Served, body: bytes, content_type: str = "application/json") -
 
 
 @hypothesis.settings(**SETTINGS)
-@hypothesis.given(body=st.binary(max_size=200) | JSON_VALUES.map(_encode)
-                  | DEPTHS.map(lambda depth: _deep(depth).encode())
-                  | DEPTHS.map(lambda depth: _deep(depth, "{\"a\":").encode()))
+@hypothesis.given(
+    body=st.binary(max_size=200)
+    | JSON_VALUES.map(_encode)
+    | DEPTHS.map(lambda depth: _deep(depth).encode())
+    | DEPTHS.map(lambda depth: _deep(depth, '{"a":').encode())
+)
 def test_any_raw_body(served, body):
     _post(served, body)
 
 
 @hypothesis.settings(**SETTINGS)
-@hypothesis.given(query=JSON_VALUES | st.sampled_from(["{ __typename }", "query A { __typename }", ISSUE]),
-                  variables=JSON_VALUES, operation=JSON_VALUES | st.sampled_from(["A", "B"]), extensions=JSON_VALUES,
-                  content_type=st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain",
-                                                "application/graphql", "multipart/form-data; boundary=x"]))
+@hypothesis.given(
+    query=JSON_VALUES | st.sampled_from(["{ __typename }", "query A { __typename }", ISSUE]),
+    variables=JSON_VALUES,
+    operation=JSON_VALUES | st.sampled_from(["A", "B"]),
+    extensions=JSON_VALUES,
+    content_type=st.sampled_from(
+        [
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain",
+            "application/graphql",
+            "multipart/form-data; boundary=x",
+        ]
+    ),
+)
 def test_any_request_envelope(served, query, variables, operation, extensions, content_type):
-    _post(served, _encode({"query": query, "variables": variables, "operationName": operation,
-                           "extensions": extensions}), content_type)
+    _post(
+        served,
+        _encode({"query": query, "variables": variables, "operationName": operation, "extensions": extensions}),
+        content_type,
+    )
 
 
 def _confuse(value: Any, draw: Any) -> Any:
@@ -153,7 +180,7 @@ def _confuse(value: Any, draw: Any) -> Any:
     if choice == 0:
         return draw(JSON_VALUES)
     if choice == 1:
-        return draw(st.sampled_from([2 ** 31, -(2 ** 31) - 1, 2 ** 63, 2 ** 64, 2 ** 70, 12.5, 1e300, 0.1, -0.0]))
+        return draw(st.sampled_from([2**31, -(2**31) - 1, 2**63, 2**64, 2**70, 12.5, 1e300, 0.1, -0.0]))
     return value
 
 
@@ -166,10 +193,15 @@ def test_real_operations_with_type_confused_variables(served, data, operation):
 
 
 @hypothesis.settings(**SETTINGS)
-@hypothesis.given(params=st.dictionaries(st.sampled_from(["query", "variables", "extensions", "operationName"]),
-                                         st.text(max_size=30) | JSON_VALUES.map(json.dumps)
-                                         | st.sampled_from(["{ __typename }", "mutation { __typename }", "null"]),
-                                         max_size=4))
+@hypothesis.given(
+    params=st.dictionaries(
+        st.sampled_from(["query", "variables", "extensions", "operationName"]),
+        st.text(max_size=30)
+        | JSON_VALUES.map(json.dumps)
+        | st.sampled_from(["{ __typename }", "mutation { __typename }", "null"]),
+        max_size=4,
+    )
+)
 def test_any_get_query_string(served, params):
     served.tracebacks.records.clear()
     before = served.position()
@@ -178,16 +210,30 @@ def test_any_get_query_string(served, params):
     _check(served, response, before, query_string)
 
 
-MESSAGES = (JSON_VALUES.map(_encode)
-            | st.fixed_dictionaries({"type": st.sampled_from(["subscribe", "complete", "ping", "connection_init", "x"]),
-                                     "id": JSON_VALUES, "payload": JSON_VALUES}).map(_encode)
-            | st.fixed_dictionaries({"type": st.just("subscribe"), "id": st.text(min_size=1, max_size=8),
-                                     "payload": st.fixed_dictionaries(
-                                         {"query": st.sampled_from([SUBSCRIBE, "subscription {", "{ __typename }"])
-                                          | JSON_VALUES,
-                                          "variables": st.fixed_dictionaries({"a": JSON_VALUES, "t": JSON_VALUES})
-                                          | JSON_VALUES})}).map(_encode)
-            | DEPTHS.map(lambda depth: _deep(depth).encode()) | st.binary(max_size=50))
+MESSAGES = (
+    JSON_VALUES.map(_encode)
+    | st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["subscribe", "complete", "ping", "connection_init", "x"]),
+            "id": JSON_VALUES,
+            "payload": JSON_VALUES,
+        }
+    ).map(_encode)
+    | st.fixed_dictionaries(
+        {
+            "type": st.just("subscribe"),
+            "id": st.text(min_size=1, max_size=8),
+            "payload": st.fixed_dictionaries(
+                {
+                    "query": st.sampled_from([SUBSCRIBE, "subscription {", "{ __typename }"]) | JSON_VALUES,
+                    "variables": st.fixed_dictionaries({"a": JSON_VALUES, "t": JSON_VALUES}) | JSON_VALUES,
+                }
+            ),
+        }
+    ).map(_encode)
+    | DEPTHS.map(lambda depth: _deep(depth).encode())
+    | st.binary(max_size=50)
+)
 
 
 @hypothesis.settings(**{**SETTINGS, "max_examples": max(1, EXAMPLES // 4)})

@@ -47,8 +47,9 @@ def one_invoice(books):
     return books
 
 
-@pytest.mark.parametrize("age, bucket", [(-5, None), (0, None), (1, 0), (30, 0), (31, 1), (60, 1), (61, 2), (90, 2),
-                                         (91, 3), (400, 3)])
+@pytest.mark.parametrize(
+    "age, bucket", [(-5, None), (0, None), (1, 0), (30, 0), (31, 1), (60, 1), (61, 2), (90, 2), (91, 3), (400, 3)]
+)
 def test_due_date_basis_puts_each_age_in_its_bucket(one_invoice, age, bucket):
     as_of = (date(2026, 1, 31) + timedelta(days=age)).isoformat()
     row = only_row(report(one_invoice, as_of))
@@ -70,8 +71,10 @@ def test_issue_date_basis_has_no_current_and_bucket_one_starts_at_zero(one_invoi
     assert (row["current"], row["buckets"]) == ("0.00", expected)
 
 
-@pytest.mark.parametrize("age, bucket", [(1, 0), (15, 0), (16, 1), (45, 2), (46, 3), (120, 5), (121, 6), (180, 6),
-                                         (181, 7), (365, 7), (366, 8)])
+@pytest.mark.parametrize(
+    "age, bucket",
+    [(1, 0), (15, 0), (16, 1), (45, 2), (46, 3), (120, 5), (121, 6), (180, 6), (181, 7), (365, 7), (366, 8)],
+)
 def test_custom_boundaries(one_invoice, age, bucket):
     boundaries = (15, 30, 45, 60, 90, 120, 180, 365)
     as_of = (date(2026, 1, 31) + timedelta(days=age)).isoformat()
@@ -85,9 +88,18 @@ def test_an_invoice_issued_after_the_as_of_date_does_not_count(one_invoice):
 
 def test_installments_age_separately_and_payments_settle_them_in_due_date_order(books):
     books.given("registerCustomer", a_customer("C1"))
-    books.given("issueInvoice", an_invoice(amount="300.00", issued="2026-01-01", installments=[
-        {"dueDate": "2026-01-31", "portion": "0.3333"}, {"dueDate": "2026-03-02", "portion": "0.3333"},
-        {"dueDate": "2026-04-01", "portion": "0.3334"}]))
+    books.given(
+        "issueInvoice",
+        an_invoice(
+            amount="300.00",
+            issued="2026-01-01",
+            installments=[
+                {"dueDate": "2026-01-31", "portion": "0.3333"},
+                {"dueDate": "2026-03-02", "portion": "0.3333"},
+                {"dueDate": "2026-04-01", "portion": "0.3334"},
+            ],
+        ),
+    )
     row = only_row(report(books, "2026-04-15"))
     assert row["buckets"] == ["100.02", "99.99", "99.99", "0.00"]
     books.given("recordPayment", a_payment(amount="150.00", received="2026-04-10"))
@@ -107,13 +119,17 @@ def test_credit_received_before_the_invoice_counts_from_the_invoice_issue_date(b
     row = only_row(report(books, "2025-12-31"))
     assert (row["outstanding"], row["unallocatedCredit"]) == ("0.00", "100.00")
     books.given("issueInvoice", an_invoice(amount="100.00", issued="2026-01-05", due="2026-02-04"))
-    books.given("allocatePayment", {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "100.00"}]})
+    books.given(
+        "allocatePayment", {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "100.00"}]}
+    )
     assert only_row(report(books, "2026-01-04"))["unallocatedCredit"] == "100.00"
     assert report(books, "2026-01-05")["rows"] == []
 
 
 def test_unallocated_credit_is_shown_but_not_netted_into_buckets(one_invoice):
-    one_invoice.given("recordPayment", a_payment("P1", amount="100.00", received="2026-01-10", allocations=[("INV-1", "30.00")]))
+    one_invoice.given(
+        "recordPayment", a_payment("P1", amount="100.00", received="2026-01-10", allocations=[("INV-1", "30.00")])
+    )
     row = only_row(report(one_invoice, "2026-03-01"))
     assert (row["outstanding"], row["unallocatedCredit"], row["buckets"][0]) == ("70.00", "70.00", "70.00")
 
@@ -125,7 +141,9 @@ def test_a_voided_invoice_counts_until_its_void_date(one_invoice):
 
 
 def test_a_write_off_counts_from_its_date(one_invoice):
-    one_invoice.given("writeOffInvoice", {"number": "INV-1", "writtenOffOn": "2026-06-30", "amount": "60.00", "reason": "bad"})
+    one_invoice.given(
+        "writeOffInvoice", {"number": "INV-1", "writtenOffOn": "2026-06-30", "amount": "60.00", "reason": "bad"}
+    )
     assert only_row(report(one_invoice, "2026-06-29"))["outstanding"] == "100.00"
     assert only_row(report(one_invoice, "2026-06-30"))["outstanding"] == "40.00"
 
@@ -139,8 +157,17 @@ def test_a_reversal_undoes_the_allocations_from_its_date(one_invoice):
 
 
 def test_a_credit_note_counts_from_the_later_of_its_date_and_the_invoice_date(one_invoice):
-    one_invoice.given("issueCreditNote", {"number": "CN-1", "customerCode": "C1", "amount": "25.00", "issueDate": "2026-01-15",
-                                          "reason": "return", "invoiceNumber": "INV-1"})
+    one_invoice.given(
+        "issueCreditNote",
+        {
+            "number": "CN-1",
+            "customerCode": "C1",
+            "amount": "25.00",
+            "issueDate": "2026-01-15",
+            "reason": "return",
+            "invoiceNumber": "INV-1",
+        },
+    )
     assert only_row(report(one_invoice, "2026-01-14"))["outstanding"] == "100.00"
     assert only_row(report(one_invoice, "2026-01-15"))["outstanding"] == "75.00"
 
@@ -183,5 +210,12 @@ def test_the_report_shape_matches_the_contract(one_invoice):
     assert list(result) == ["asOf", "knownAt", "basis", "boundaries", "rows", "totals"]
     assert (result["asOf"], result["basis"], result["boundaries"]) == ("2026-03-01", "DUE_DATE", [30, 60, 90])
     assert result["knownAt"] == "2026-01-02T09:00:00+08:00"
-    assert list(result["rows"][0]) == ["customerCode", "currency", "outstanding", "current", "buckets", "unallocatedCredit"]
+    assert list(result["rows"][0]) == [
+        "customerCode",
+        "currency",
+        "outstanding",
+        "current",
+        "buckets",
+        "unallocatedCredit",
+    ]
     assert report(one_invoice, "2026-03-01")["knownAt"] is None

@@ -5,12 +5,12 @@ with the oracle and with each other."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
 from pathlib import Path
-import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,18 +35,27 @@ START = date(2026, 1, 1)
 FAR = START + timedelta(days=1000)
 CUSTOMERS = {"A": "CNY", "B": "JPY", "K": "KWD"}
 # Refusals a random history may meet at the limits; anything else (an unexpected error) fails the test.
-EXPECTED_REFUSALS = {"ACCOUNT_LIMIT", "VALIDATION", "OVER_ALLOCATION", "NOT_FOUND", "INVALID_STATE", "DUPLICATE",
-                     "CURRENCY_MISMATCH"}
+EXPECTED_REFUSALS = {
+    "ACCOUNT_LIMIT",
+    "VALIDATION",
+    "OVER_ALLOCATION",
+    "NOT_FOUND",
+    "INVALID_STATE",
+    "DUPLICATE",
+    "CURRENCY_MISMATCH",
+}
 
-amounts = st.one_of(st.just("largest"), st.integers(0, 10**6).map(lambda below: f"-{below}"),
-                    st.integers(1, 10**4).map(str))
+amounts = st.one_of(
+    st.just("largest"), st.integers(0, 10**6).map(lambda below: f"-{below}"), st.integers(1, 10**4).map(str)
+)
 customers = st.sampled_from(sorted(CUSTOMERS))
 days = st.integers(0, 300)
 steps = st.integers(0, 40)
 quantities = st.sampled_from(["1", "1", "1", "2", "0.5", "99999"])  # 2 and 99999 times the largest: refused
 operation = st.one_of(
-    st.tuples(st.just("invoice"), customers, amounts, days, st.integers(0, 90), st.booleans(), st.integers(1, 3),
-              quantities),
+    st.tuples(
+        st.just("invoice"), customers, amounts, days, st.integers(0, 90), st.booleans(), st.integers(1, 3), quantities
+    ),
     st.tuples(st.just("flood"), customers, st.integers(1, 12), days),  # many largest invoices: up to the ceiling
     st.tuples(st.just("pay"), customers, amounts, days, steps),
     st.tuples(st.just("allocate"), amounts, steps, steps),
@@ -58,7 +67,7 @@ operation = st.one_of(
 
 
 def _amount(choice: str, currency: str, lines: int = 1) -> Decimal:
-    """"largest" (split over `lines` lines), a number of minor units below the largest, or a small amount."""
+    """ "largest" (split over `lines` lines), a number of minor units below the largest, or a small amount."""
     top = largest_amount(currency)
     step = Decimal(1).scaleb(top.as_tuple().exponent)
     if choice == "largest":
@@ -99,19 +108,31 @@ class History:
         if kind == "invoice":
             _, code, amount, issued, terms, split, lines, quantity = op
             price = f"{_amount(amount, CUSTOMERS[code], lines):f}"
-            data = an_invoice(f"I{step}", customer=code, issued=_on(issued), due=_on(issued + terms),
-                              lines=[a_line(price, quantity, description=f"line {n}") for n in range(lines)])
+            data = an_invoice(
+                f"I{step}",
+                customer=code,
+                issued=_on(issued),
+                due=_on(issued + terms),
+                lines=[a_line(price, quantity, description=f"line {n}") for n in range(lines)],
+            )
             if split:
-                data["installments"] = [{"dueDate": _on(issued + terms), "portion": "0.3333333333"},
-                                        {"dueDate": _on(issued + terms + 30), "portion": "0.6666666667"}]
+                data["installments"] = [
+                    {"dueDate": _on(issued + terms), "portion": "0.3333333333"},
+                    {"dueDate": _on(issued + terms + 30), "portion": "0.6666666667"},
+                ]
             result = books.when("issueInvoice", data)
             if not isinstance(result, LedgerError):
                 self.invoices[code].append(f"I{step}")
         elif kind == "pay":
             _, code, amount, received, target = op
             value = _amount(amount, CUSTOMERS[code])
-            data = {"reference": f"P{step}", "customerCode": code, "amount": f"{value:f}",
-                    "receivedOn": _on(received), "method": "BANK_TRANSFER"}
+            data = {
+                "reference": f"P{step}",
+                "customerCode": code,
+                "amount": f"{value:f}",
+                "receivedOn": _on(received),
+                "method": "BANK_TRANSFER",
+            }
             number = self._pick(self.invoices[code], target) if target % 3 else None
             if number is not None and (room := self._room(code, number, value)) > 0:
                 data["allocations"] = [{"invoiceNumber": number, "amount": f"{room:f}"}]
@@ -124,22 +145,37 @@ class History:
             reference, number = self._pick(self.payments[code], which), self._pick(self.invoices[code], target)
             if reference is None or number is None:
                 return
-            room = min(self._room(code, number, _amount(amount, CUSTOMERS[code])),
-                       books.payment(reference, code).unallocated)
-            result = books.when("allocatePayment", {"reference": reference, "allocations": [
-                {"invoiceNumber": number, "amount": f"{max(room, _amount('1', CUSTOMERS[code])):f}"}]})
+            room = min(
+                self._room(code, number, _amount(amount, CUSTOMERS[code])), books.payment(reference, code).unallocated
+            )
+            result = books.when(
+                "allocatePayment",
+                {
+                    "reference": reference,
+                    "allocations": [
+                        {"invoiceNumber": number, "amount": f"{max(room, _amount('1', CUSTOMERS[code])):f}"}
+                    ],
+                },
+            )
         elif kind == "reverse":
             code = sorted(CUSTOMERS)[op[1] % len(CUSTOMERS)]
             reference = self._pick(self.payments[code], op[1])
             if reference is None:
                 return
-            result = books.when("reversePayment", {"reference": reference, "reversedOn": _on(300 + op[2]),
-                                                   "reason": "returned by the bank"})
+            result = books.when(
+                "reversePayment",
+                {"reference": reference, "reversedOn": _on(300 + op[2]), "reason": "returned by the bank"},
+            )
         elif kind == "credit":
             _, code, amount, issued, target = op
             value = _amount(amount, CUSTOMERS[code])
-            data = {"number": f"N{step}", "customerCode": code, "amount": f"{value:f}", "issueDate": _on(issued),
-                    "reason": "goodwill"}
+            data = {
+                "number": f"N{step}",
+                "customerCode": code,
+                "amount": f"{value:f}",
+                "issueDate": _on(issued),
+                "reason": "goodwill",
+            }
             number = self._pick(self.invoices[code], target) if target % 2 else None
             if number is not None and self._room(code, number, value) == value:
                 data["invoiceNumber"] = number
@@ -175,8 +211,9 @@ def fresh_store(kind_of: str) -> Iterator[str]:
 
 def _totals(report: dict) -> dict[str, Decimal]:
     """Outstanding per currency (currencies with only unallocated credit left out)."""
-    return {total["currency"]: Decimal(total["outstanding"]) for total in report["totals"]
-            if Decimal(total["outstanding"])}
+    return {
+        total["currency"]: Decimal(total["outstanding"]) for total in report["totals"] if Decimal(total["outstanding"])
+    }
 
 
 def check_everything_answers_and_agrees(ledger: Ledger, books: Scenario, middle_step: int) -> None:
@@ -200,8 +237,9 @@ def check_everything_answers_and_agrees(ledger: Ledger, books: Scenario, middle_
         document = statement(ledger.database, code, START, FAR)
         assert Decimal(document["closingBalance"]) == oracle.net_balance(events, code, FAR)
     kpis = kpi_report(ledger.database, FAR, by_customer=True)
-    assert {row["currency"]: Decimal(row["receivables"]) for row in kpis["totals"]
-            if Decimal(row["receivables"])} == _totals(current)
+    assert {
+        row["currency"]: Decimal(row["receivables"]) for row in kpis["totals"] if Decimal(row["receivables"])
+    } == _totals(current)
     expected = forecast(ledger.database, FAR, weeks=4)
     assert {c["currency"]: Decimal(c["open"]) for c in expected["currencies"]} == _totals(current)
     assert reconcile(ledger.runner).equal
@@ -218,8 +256,9 @@ def _register(books: Scenario) -> None:
         books.given("registerCustomer", a_customer(code, currency=currency))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(operations=st.lists(operation, min_size=10, max_size=40), middle=st.integers(1, 40))
 def test_histories_at_the_limits_never_stop_a_report(database_url, operations, middle):
     with fresh_store(database_url) as url:
@@ -245,11 +284,28 @@ def test_customers_at_the_ceiling_take_the_totals_beyond_64_bits_and_every_repor
             for n in range(10):
                 code = f"K{n}"
                 books.given("registerCustomer", a_customer(code, currency="KWD"))
-                books.given("issueInvoice", an_invoice(f"KI{n}", customer=code, amount="999999999999999.999",
-                                                       installments=[{"dueDate": "2026-01-31", "portion": "0.5"},
-                                                                     {"dueDate": "2026-03-02", "portion": "0.5"}]))
-                books.given("recordPayment", {"reference": f"KP{n}", "customerCode": code, "amount": "0.001",
-                                              "receivedOn": "2026-02-01", "method": "CASH"})
+                books.given(
+                    "issueInvoice",
+                    an_invoice(
+                        f"KI{n}",
+                        customer=code,
+                        amount="999999999999999.999",
+                        installments=[
+                            {"dueDate": "2026-01-31", "portion": "0.5"},
+                            {"dueDate": "2026-03-02", "portion": "0.5"},
+                        ],
+                    ),
+                )
+                books.given(
+                    "recordPayment",
+                    {
+                        "reference": f"KP{n}",
+                        "customerCode": code,
+                        "amount": "0.001",
+                        "receivedOn": "2026-02-01",
+                        "method": "CASH",
+                    },
+                )
                 books.refused("issueInvoice", an_invoice(f"KX{n}", customer=code, amount="0.001"), "ACCOUNT_LIMIT")
             ledger.runner.catch_up()
             report = aging_report(ledger.database, AgingQuery(date(2026, 6, 1)))
@@ -279,13 +335,23 @@ def test_a_customer_filled_to_the_ceiling_with_many_invoices_answers_every_repor
         books.given("registerCustomer", a_customer("C1", currency=currency))
         top = largest_amount(currency)
         count = 10 if currency == "CNY" else 1000
-        operations = [("issueInvoice", an_invoice(f"I{n}", amount=f"{top:f}", issued=_on(n % 300),
-                                                  due=_on(n % 300 + 30))) for n in range(count)]
+        operations = [
+            ("issueInvoice", an_invoice(f"I{n}", amount=f"{top:f}", issued=_on(n % 300), due=_on(n % 300 + 30)))
+            for n in range(count)
+        ]
         for op, data in operations:
             books.given(op, data)
         books.refused("issueInvoice", an_invoice("OVER", amount=f"{top:f}"), "ACCOUNT_LIMIT")
-        books.given("recordPayment", {"reference": "P1", "customerCode": "C1", "amount": f"{top:f}",
-                                      "receivedOn": _on(10), "method": "BANK_TRANSFER"})
+        books.given(
+            "recordPayment",
+            {
+                "reference": "P1",
+                "customerCode": "C1",
+                "amount": f"{top:f}",
+                "receivedOn": _on(10),
+                "method": "BANK_TRANSFER",
+            },
+        )
         books.given("writeOffInvoice", {"number": "I1", "writtenOffOn": _on(400), "reason": "uncollectable"})
         check_everything_answers_and_agrees(ledger, books, count // 2)
     finally:

@@ -17,14 +17,17 @@ HEADER = "bankReference,bookedOn,valueOn,amount,currency,counterparty,reference,
 GOOD = "B-1,2026-06-02,,100.00,CNY,Acme Trading,INV-1,june\n"
 
 
-@pytest.mark.parametrize("row, where", [
-    ("B-2,2026-06-02,,1.00,CNY,Acme\x00Trading,,\n", "line 3, counterparty"),
-    ('B-2,2026-06-02,,1.00,CNY,"Acme\nTrading",,\n', "line 4, counterparty"),
-    ("B-2,2026-06-02,,1.00,CNY,Acme,INV\u200b-1,\n", "line 3, reference"),
-    ("B\u202e-2,2026-06-02,,1.00,CNY,Acme,,\n", "line 3, bankReference"),
-    ("B-2,2026-06-02,,1.00,CNY,Acme,,rent\x1b[31m\n", "line 3, remittance"),
-    ("B-2,2026-06-02,,100000000000000.0000,CLF,Acme,,\n", "line 3, amount"),
-])
+@pytest.mark.parametrize(
+    "row, where",
+    [
+        ("B-2,2026-06-02,,1.00,CNY,Acme\x00Trading,,\n", "line 3, counterparty"),
+        ('B-2,2026-06-02,,1.00,CNY,"Acme\nTrading",,\n', "line 4, counterparty"),
+        ("B-2,2026-06-02,,1.00,CNY,Acme,INV\u200b-1,\n", "line 3, reference"),
+        ("B\u202e-2,2026-06-02,,1.00,CNY,Acme,,\n", "line 3, bankReference"),
+        ("B-2,2026-06-02,,1.00,CNY,Acme,,rent\x1b[31m\n", "line 3, remittance"),
+        ("B-2,2026-06-02,,100000000000000.0000,CLF,Acme,,\n", "line 3, amount"),
+    ],
+)
 def test_a_bad_field_refuses_the_whole_file_naming_line_and_column(row, where):
     with pytest.raises(BankFileError) as refused:
         read_csv(HEADER + GOOD + row, "BANK")
@@ -42,14 +45,14 @@ def test_the_account_named_on_the_command_line_is_an_identifier():
 
 
 def test_a_camt_entry_with_a_control_character_is_refused_naming_the_entry():
-    camt = ("""<?xml version="1.0" encoding="UTF-8"?>
+    camt = b"""<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
 <GrpHdr><MsgId>S</MsgId><CreDtTm>2026-06-05T08:00:00</CreDtTm></GrpHdr><Stmt><Id>1</Id>
 <Acct><Id><IBAN>CN0012345678</IBAN></Id></Acct>
 <Ntry><Amt Ccy="CNY">75.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-06-05</Dt></BookgDt>
 <AcctSvcrRef>C-9</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>INV-3</EndToEndId></Refs>
 <RltdPties><Dbtr><Nm>Acme &#x7f; Ltd.</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>
-</Stmt></BkToCstmrStmt></Document>""").encode()
+</Stmt></BkToCstmrStmt></Document>"""
     with pytest.raises(BankFileError) as refused:
         read_camt053(camt, None)
     assert str(refused.value).startswith("entry 1, Dbtr")

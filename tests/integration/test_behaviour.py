@@ -26,19 +26,39 @@ def ledger(database_url):
     opened = open_ledger(database_url)
     _on(opened, "2025-12-01", "registerCustomer", a_customer("C1"))
     _on(opened, "2026-01-01", "issueInvoice", an_invoice("I1", amount="100.00", issued="2026-01-01", due="2026-01-31"))
-    _on(opened, "2026-01-20", "recordPayment", a_payment("P1", amount="100.00", received="2026-01-20",
-                                                         allocations=[("I1", "100.00")]))
+    _on(
+        opened,
+        "2026-01-20",
+        "recordPayment",
+        a_payment("P1", amount="100.00", received="2026-01-20", allocations=[("I1", "100.00")]),
+    )
     _on(opened, "2026-02-01", "issueInvoice", an_invoice("I2", amount="200.00", issued="2026-02-01", due="2026-03-03"))
     _on(opened, "2026-03-01", "issueInvoice", an_invoice("I3", amount="300.00", issued="2026-03-01", due="2026-03-31"))
-    _on(opened, "2026-03-13", "recordPayment", a_payment("P2", amount="200.00", received="2026-03-13",
-                                                         allocations=[("I2", "200.00")]))
+    _on(
+        opened,
+        "2026-03-13",
+        "recordPayment",
+        a_payment("P2", amount="200.00", received="2026-03-13", allocations=[("I2", "200.00")]),
+    )
     _on(opened, "2026-04-01", "issueInvoice", an_invoice("I4", amount="400.00", issued="2026-04-01", due="2026-05-01"))
-    _on(opened, "2026-04-10", "recordPayment", a_payment("P3", amount="100.00", received="2026-04-10",
-                                                         allocations=[("I3", "100.00")]))
-    _on(opened, "2026-04-20", "recordPayment", a_payment("P4", amount="200.00", received="2026-04-20",
-                                                         allocations=[("I3", "200.00")]))
-    _on(opened, "2026-05-05", "recordPromiseToPay", {"invoiceNumber": "I4", "promisedOn": "2026-05-15",
-                                                     "amount": "400.00"})
+    _on(
+        opened,
+        "2026-04-10",
+        "recordPayment",
+        a_payment("P3", amount="100.00", received="2026-04-10", allocations=[("I3", "100.00")]),
+    )
+    _on(
+        opened,
+        "2026-04-20",
+        "recordPayment",
+        a_payment("P4", amount="200.00", received="2026-04-20", allocations=[("I3", "200.00")]),
+    )
+    _on(
+        opened,
+        "2026-05-05",
+        "recordPromiseToPay",
+        {"invoiceNumber": "I4", "promisedOn": "2026-05-15", "amount": "400.00"},
+    )
     _on(opened, "2026-05-20", "openDispute", {"invoiceNumber": "I4", "reason": "wrong quantity"})
     opened.runner.catch_up()
     yield opened
@@ -51,10 +71,15 @@ def test_a_hand_computed_behaviour(ledger):
     assert seen.average_days_beyond_terms == D("13.3")  # (100 x 0 + 200 x 10 + 300 x 20) / 600
     assert seen.on_time_share == D("0.333")  # I1 of I1, I2, I3
     assert seen.consecutive_late == 2  # I2 then I3
-    assert (seen.largest_overdue, seen.largest_overdue_days, seen.largest_overdue_ratio) == (D("400.00"), 30, D("4.800"))
+    assert (seen.largest_overdue, seen.largest_overdue_days, seen.largest_overdue_ratio) == (
+        D("400.00"),
+        30,
+        D("4.800"),
+    )
     assert (seen.broken_promises, seen.broken_promise_invoices, seen.disputes) == (1, ["I4"], 1)
-    assert seen.broken_promise_evidence == {"I4": {"promisedOn": "2026-05-15", "madeOn": "2026-05-05",
-                                                   "promised": "400.00", "paidByThen": "0.00"}}
+    assert seen.broken_promise_evidence == {
+        "I4": {"promisedOn": "2026-05-15", "madeOn": "2026-05-05", "promised": "400.00", "paidByThen": "0.00"}
+    }
 
 
 def test_behaviour_at_earlier_dates_sees_only_what_had_happened(ledger):
@@ -69,8 +94,12 @@ def test_behaviour_at_earlier_dates_sees_only_what_had_happened(ledger):
 
 
 def test_a_kept_promise_is_not_broken(ledger):
-    _on(ledger, "2026-05-14", "recordPayment", a_payment("P5", amount="400.00", received="2026-05-14",
-                                                         allocations=[("I4", "400.00")]))
+    _on(
+        ledger,
+        "2026-05-14",
+        "recordPayment",
+        a_payment("P5", amount="400.00", received="2026-05-14", allocations=[("I4", "400.00")]),
+    )
     ledger.runner.catch_up()
     assert behaviour(ledger.database, date(2026, 5, 31), ["C1"])["C1"].broken_promises == 0
 
@@ -96,18 +125,28 @@ def test_the_scan_raises_each_alert_once_and_clears_by_rule(ledger):
     assert (again.raised, again.cleared) == (0, 0)  # the same evidence: nothing raised twice
     later = scan(ledger, policy, date(2026, 6, 30))  # I4 60 days past due: the threshold is inclusive
     assert later.raised == 1 and ("overdue_days:I4:1", "OPEN") in ledger.database.execute(alerts)
-    _on(ledger, "2026-07-01", "recordPayment", a_payment("P9", amount="400.00", received="2026-07-01",
-                                                         allocations=[("I4", "400.00")]))
+    _on(
+        ledger,
+        "2026-07-01",
+        "recordPayment",
+        a_payment("P9", amount="400.00", received="2026-07-01", allocations=[("I4", "400.00")]),
+    )
     paid = scan(ledger, policy, date(2026, 7, 1))
     statuses = dict(ledger.database.execute(alerts))
-    assert paid.cleared == 2 and statuses["overdue_share::1"] == "CLEARED" and statuses["overdue_days:I4:1"] == "CLEARED"
+    assert (
+        paid.cleared == 2 and statuses["overdue_share::1"] == "CLEARED" and statuses["overdue_days:I4:1"] == "CLEARED"
+    )
     assert statuses["broken_promise:I4:1"] == "OPEN"  # a broken promise stays on record for the window
 
 
 def test_invoices_settled_on_the_same_day_are_ordered_by_due_date(ledger):
     _on(ledger, "2026-05-06", "issueInvoice", an_invoice("I5", amount="50.00", issued="2026-05-06", due="2026-05-10"))
-    _on(ledger, "2026-06-01", "recordPayment", a_payment("P5", amount="450.00", received="2026-06-01",
-                                                         allocations=[("I4", "400.00"), ("I5", "50.00")]))
+    _on(
+        ledger,
+        "2026-06-01",
+        "recordPayment",
+        a_payment("P5", amount="450.00", received="2026-06-01", allocations=[("I4", "400.00"), ("I5", "50.00")]),
+    )
     ledger.runner.catch_up()
     seen = behaviour(ledger.database, date(2026, 6, 1), ["C1"])["C1"]
     assert seen.late_run == ["I2", "I3", "I4", "I5"] and seen.consecutive_late == 4

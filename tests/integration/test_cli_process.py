@@ -9,14 +9,21 @@ from tests.builders import a_customer, an_invoice
 
 
 def arledger(*args, input=b"", env_url=None):
-    return subprocess.run([sys.executable, "-m", "arledger", *args], input=input, capture_output=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", **({"ARLEDGER_DATABASE_URL": env_url} if env_url else {})})
+    return subprocess.run(
+        [sys.executable, "-m", "arledger", *args],
+        input=input,
+        capture_output=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", **({"ARLEDGER_DATABASE_URL": env_url} if env_url else {})},
+    )
 
 
 def test_import_from_stdin_uses_the_environment_database_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'env.db'}"
-    lines = b"\n".join(orjson.dumps({"op": op, "input": data}) for op, data in [
-        ("registerCustomer", a_customer("C1")), ("issueInvoice", an_invoice())])
+    lines = b"\n".join(
+        orjson.dumps({"op": op, "input": data})
+        for op, data in [("registerCustomer", a_customer("C1")), ("issueInvoice", an_invoice())]
+    )
     result = arledger("import", "-", "--format", "json", input=lines, env_url=url)
     assert result.returncode == 0, result.stderr
     assert orjson.loads(result.stdout) == {"lines": 2, "applied": 2, "duplicates": 0, "failed": 0, "errors": []}
@@ -38,7 +45,10 @@ def test_usage_errors_exit_2():
 
 
 def test_a_malformed_switch_is_a_usage_error_naming_the_variable(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "arledger", "project", "--once", "--database-url",
-                             f"sqlite:///{tmp_path / 'w.db'}"], capture_output=True, timeout=120,
-                            env={"PATH": "/usr/bin:/bin", "ARLEDGER_RISK_WATCH": "sometimes"})
+    result = subprocess.run(
+        [sys.executable, "-m", "arledger", "project", "--once", "--database-url", f"sqlite:///{tmp_path / 'w.db'}"],
+        capture_output=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "ARLEDGER_RISK_WATCH": "sometimes"},
+    )
     assert result.returncode == 2 and b"ARLEDGER_RISK_WATCH must be on or off, got 'sometimes'" in result.stderr

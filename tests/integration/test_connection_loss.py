@@ -17,8 +17,12 @@ CUSTOMER = '{ customer(code: "C1") { outstanding } }'
 def _terminate_backends(database_url: str) -> int:
     name = database_url.rsplit("/", 1)[1]
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        return len(admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                                 "AND pid <> pg_backend_pid()", (name,)).fetchall())
+        return len(
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            ).fetchall()
+        )
 
 
 @pytest.mark.postgres

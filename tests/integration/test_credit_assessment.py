@@ -13,17 +13,28 @@ from projections.credit import assessments, assessments_due, credit_profile
 from replay.history import history
 from tests.integration.test_behaviour import _on, ledger  # noqa: F401  (the hand-computed history)
 
-POLICY = parse_policy({
-    "version": "test-1", "renew_after_days": 365, "limit_step": "100",
-    "factors": {
-        "management_quality": {"weight": 30, "direction": "rating"},
-        "average_days_beyond_terms": {"weight": 40, "direction": "lower",
-                                      "bands": [["0", 100], ["5", 85], ["15", 60]]},
-        "disputes": {"weight": 30, "direction": "lower", "bands": [["0", 100], ["1", 70]]},
+POLICY = parse_policy(
+    {
+        "version": "test-1",
+        "renew_after_days": 365,
+        "limit_step": "100",
+        "factors": {
+            "management_quality": {"weight": 30, "direction": "rating"},
+            "average_days_beyond_terms": {
+                "weight": 40,
+                "direction": "lower",
+                "bands": [["0", 100], ["5", 85], ["15", 60]],
+            },
+            "disputes": {"weight": 30, "direction": "lower", "bands": [["0", 100], ["1", 70]]},
+        },
+        "grades": [
+            {"grade": "A", "min_score": "80", "limit_multiple": "3", "terms_days": 60},
+            {"grade": "B", "min_score": "55", "limit_multiple": "2", "terms_days": 45},
+            {"grade": "C", "min_score": "0", "limit_multiple": "0.5", "terms_days": 15},
+        ],
     },
-    "grades": [{"grade": "A", "min_score": "80", "limit_multiple": "3", "terms_days": 60},
-               {"grade": "B", "min_score": "55", "limit_multiple": "2", "terms_days": 45},
-               {"grade": "C", "min_score": "0", "limit_multiple": "0.5", "terms_days": 15}]}, "test")
+    "test",
+)
 
 
 def _assess(ledger, **inputs):  # noqa: F811
@@ -40,7 +51,10 @@ def test_an_assessment_is_scored_recorded_and_explainable(ledger):  # noqa: F811
     assert recorded["grade"] == "B" and recorded["score"] == "60" and recorded["recommendedLimit"] == "100.00"
     assert recorded["policyVersion"] == "test-1" and recorded["actor"] == "admin:analyst"
     assert [(f["name"], f["value"], f["points"]) for f in recorded["factors"]] == [
-        ("management_quality", "3", 50), ("average_days_beyond_terms", "13.3", 60), ("disputes", "1", 70)]
+        ("management_quality", "3", 50),
+        ("average_days_beyond_terms", "13.3", 60),
+        ("disputes", "1", 70),
+    ]
     event = [row for row in history(ledger.app, "C1") if row["type"] == "CreditAssessed"][0]
     assert event["data"]["inputs"]["average_days_beyond_terms"] == "13.3" and event["data"]["note"] == "annual review"
     profile = credit_profile(ledger.database, "C1")
@@ -56,13 +70,16 @@ def test_adopting_the_recommendation_changes_the_limit_in_the_same_transaction(l
     assert "credit assessment on 2026-05-31" in changed["reason"]
 
 
-@pytest.mark.parametrize("inputs, field", [
-    ({"managementQuality": "6"}, "managementQuality"),
-    ({"managementQuality": "2.5"}, "managementQuality"),
-    ({"debtToAssets": "0.4"}, "debtToAssets"),  # the test policy does not score it
-    ({"colour": "red"}, "colour"),
-    ({"applyRecommendation": "yes"}, "applyRecommendation"),
-])
+@pytest.mark.parametrize(
+    "inputs, field",
+    [
+        ({"managementQuality": "6"}, "managementQuality"),
+        ({"managementQuality": "2.5"}, "managementQuality"),
+        ({"debtToAssets": "0.4"}, "debtToAssets"),  # the test policy does not score it
+        ({"colour": "red"}, "colour"),
+        ({"applyRecommendation": "yes"}, "applyRecommendation"),
+    ],
+)
 def test_bad_analyst_inputs_are_refused_naming_the_field(ledger, inputs, field):  # noqa: F811
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(LedgerError) as refused:
@@ -95,11 +112,14 @@ def test_the_cli_assesses_and_lists_who_is_due(tmp_path):
     opened = open_ledger(url)
     _on(opened, "2026-01-01", "registerCustomer", {"code": "C1", "name": "One", "currency": "CNY"})
     opened.close()
-    run = lambda *args: subprocess.run([sys.executable, "-m", "arledger", "risk", *args, "--database-url", url],  # noqa: E731
-                                       capture_output=True)
+    run = lambda *args: subprocess.run(
+        [sys.executable, "-m", "arledger", "risk", *args, "--database-url", url],  # noqa: E731
+        capture_output=True,
+    )
     due = run("due", "--as-of", "2026-02-01", "--format", "json")
-    assert orjson.loads(due.stdout) == [{"customerCode": "C1", "reason": "NEW", "lastAssessedOn": None,
-                                         "invoiced": False}]
+    assert orjson.loads(due.stdout) == [
+        {"customerCode": "C1", "reason": "NEW", "lastAssessedOn": None, "invoiced": False}
+    ]
     done = run("assess", "--customer", "C1", "--on", "2026-02-01", "--set", "managementQuality=4", "--format", "json")
     assert done.returncode == 0 and orjson.loads(done.stdout)["grade"] in "ABCDE"
     assert orjson.loads(run("due", "--as-of", "2026-02-01", "--format", "json").stdout) == []
@@ -119,13 +139,19 @@ def test_alerts_are_folded_into_their_read_model_in_any_batch_order(database_url
     context = CommandContext(actor="risk:scan")
     late, bounced = Condition("consecutive_late", "", {"count": 3}, False), Condition("bounced_payment", "P1", {}, True)
     opened.app.execute(ApplyRiskConditions("C1", date(2026, 6, 1), (late,)), context)
-    opened.app.execute_many([  # one batch: acknowledge an older alert, raise and resolve a new one
-        (AcknowledgeRiskAlert("C1", "consecutive_late::1", "calling"), CommandContext(actor="admin:a")),
-        (ApplyRiskConditions("C1", date(2026, 6, 2), (late, bounced)), context),
-        (ResolveRiskAlert("C1", "bounced_payment:P1:1", "cheque re-presented"), CommandContext(actor="admin:a"))])
+    opened.app.execute_many(
+        [  # one batch: acknowledge an older alert, raise and resolve a new one
+            (AcknowledgeRiskAlert("C1", "consecutive_late::1", "calling"), CommandContext(actor="admin:a")),
+            (ApplyRiskConditions("C1", date(2026, 6, 2), (late, bounced)), context),
+            (ResolveRiskAlert("C1", "bounced_payment:P1:1", "cheque re-presented"), CommandContext(actor="admin:a")),
+        ]
+    )
     opened.runner.catch_up()
     rows = opened.database.execute("SELECT alert_id, status, hold, changed_by FROM ar_alerts ORDER BY alert_id")
-    assert rows == [("bounced_payment:P1:1", "RESOLVED", 1, "admin:a"), ("consecutive_late::1", "ACKNOWLEDGED", 0, "admin:a")]
+    assert rows == [
+        ("bounced_payment:P1:1", "RESOLVED", 1, "admin:a"),
+        ("consecutive_late::1", "ACKNOWLEDGED", 0, "admin:a"),
+    ]
     assert opened.database.execute("SELECT on_credit_hold FROM ar_customers") == [(1,)]
     assert reconcile(opened.runner).equal
     opened.close()

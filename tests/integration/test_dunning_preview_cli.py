@@ -15,15 +15,29 @@ def run(url, *args):
 
 def test_preview_prints_the_messages_and_writes_the_letter_and_records_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'preview.db'}"
-    lines = [("registerCustomer", a_customer("C1", name="Acme Trading Co., Ltd.")),
-             ("issueInvoice", an_invoice("INV-1", "C1", amount="100.00", issued="2026-05-01", due="2026-05-31"))]
+    lines = [
+        ("registerCustomer", a_customer("C1", name="Acme Trading Co., Ltd.")),
+        ("issueInvoice", an_invoice("INV-1", "C1", amount="100.00", issued="2026-05-01", due="2026-05-31")),
+    ]
     (tmp_path / "ops.jsonl").write_bytes(b"\n".join(orjson.dumps({"op": op, "input": data}) for op, data in lines))
     assert run(url, "import", str(tmp_path / "ops.jsonl")).exit_code == 0
     before = run(url, "history", "--customer", "C1", "--format", "json")
     assert before.exit_code == 0 and "InvoiceIssued" in before.stdout
     for channel, pdf in ((None, "all.pdf"), ("EMAIL", "email.pdf")):
-        shown = run(url, "dunning", "preview", "--customer", "C1", "--level", "4", "--as-of", "2026-07-15",
-                    *(["--channel", channel] if channel else []), "--pdf", str(tmp_path / pdf))
+        shown = run(
+            url,
+            "dunning",
+            "preview",
+            "--customer",
+            "C1",
+            "--level",
+            "4",
+            "--as-of",
+            "2026-07-15",
+            *(["--channel", channel] if channel else []),
+            "--pdf",
+            str(tmp_path / pdf),
+        )
         assert shown.exit_code == 0, shown.stderr
         assert "INV-1" in shown.stdout and ("===== EMAIL" in shown.stdout)
         assert ("===== LETTER" in shown.stdout) is (channel is None)

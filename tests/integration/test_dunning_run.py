@@ -35,7 +35,11 @@ def ledger(database_url):
     _do(opened, "issueInvoice", an_invoice("I3", "C1", amount="80.00", issued="2026-05-01", due="2026-06-10"))
     for code in ("C2", "C3", "C4"):
         _do(opened, "registerCustomer", a_customer(code, email=f"ap@{code.lower()}.example.com", locale="zh-CN"))
-        _do(opened, "issueInvoice", an_invoice(f"{code}-1", code, amount="500.00", issued="2026-04-01", due="2026-05-01"))
+        _do(
+            opened,
+            "issueInvoice",
+            an_invoice(f"{code}-1", code, amount="500.00", issued="2026-04-01", due="2026-05-01"),
+        )
     opened.app.execute(SetDunningPolicy("C2", None, True, "in insolvency talks"), CommandContext(actor="manager"))
     opened.runner.catch_up()
     _do(opened, "openDispute", {"invoiceNumber": "C3-1", "reason": "goods damaged"})
@@ -57,16 +61,21 @@ def test_a_run_issues_one_notice_per_customer_and_level_and_leaves_the_paused_al
     assert (again.issued, again.notices, again.already_issued) == (0, [], 0)  # nothing is due twice on a day
     issued = notices(ledger.database, "C1")
     assert [(n["noticeId"], n["totalDue"], n["channels"]) for n in issued] == [
-        ("C1:2026-05-02:L2", "1000.00", ["EMAIL", "SMS"]), ("C1:2026-05-02:L1", "250.00", ["EMAIL"])]
-    deliveries = ledger.database.execute("SELECT delivery_id, channel, recipient, status, subject FROM ar_deliveries "
-                                         "ORDER BY delivery_id")
+        ("C1:2026-05-02:L2", "1000.00", ["EMAIL", "SMS"]),
+        ("C1:2026-05-02:L1", "250.00", ["EMAIL"]),
+    ]
+    deliveries = ledger.database.execute(
+        "SELECT delivery_id, channel, recipient, status, subject FROM ar_deliveries ORDER BY delivery_id"
+    )
     assert [row[:4] for row in deliveries] == [
         ("C1:2026-05-02:L1:EMAIL", "EMAIL", "ap@c1.example.com", "PENDING"),
         ("C1:2026-05-02:L2:EMAIL", "EMAIL", "ap@c1.example.com", "PENDING"),
-        ("C1:2026-05-02:L2:SMS", "SMS", "+86 21 5555 0001", "PENDING")]
+        ("C1:2026-05-02:L2:SMS", "SMS", "+86 21 5555 0001", "PENDING"),
+    ]
     assert deliveries[1][4].startswith("First notice: overdue invoice(s), 1000.00 CNY")
-    actions = ledger.database.execute("SELECT invoice_number, level, channel FROM ar_collection_log WHERE kind = "
-                                      "'DUNNING' ORDER BY invoice_number")
+    actions = ledger.database.execute(
+        "SELECT invoice_number, level, channel FROM ar_collection_log WHERE kind = 'DUNNING' ORDER BY invoice_number"
+    )
     assert actions == [("I1", 2, "EMAIL"), ("I2", 1, "EMAIL")]
 
 
@@ -84,7 +93,9 @@ def test_levels_climb_one_step_per_run_with_spacing_up_to_a_final_demand_with_in
     assert "Total now due: 1059.86 CNY" in letter[0][0] and "Dunning fee: 50.00 CNY" in letter[0][0]
     tasks = worklist(ledger.database)
     assert [(t["taskId"], t["amount"], t["daysOverdue"]) for t in tasks] == [
-        ("C1:2026-05-31:L4:PHONE", "1059.86", 30), ("C4:2026-05-31:L4:PHONE", "554.93", 30)]  # 500 + 4.93 + 50
+        ("C1:2026-05-31:L4:PHONE", "1059.86", 30),
+        ("C4:2026-05-31:L4:PHONE", "554.93", 30),
+    ]  # 500 + 4.93 + 50
     # priority = 1059.86 x 30 days x 1.5 (never assessed)
     assert tasks[0]["priority"] == "47693.70"
 
@@ -94,10 +105,14 @@ def test_a_promise_recorded_by_a_collector_pauses_the_invoice_and_a_dispute_stop
         run(ledger, date.fromisoformat(on), "dunning:test")
     task = "C1:2026-05-31:L4:PHONE"
     with pytest.raises(LedgerError, match="promisedOn is required"):
-        ledger.app.execute(RecordCollectionOutcome("C1", task, "PROMISED", "will pay", None), CommandContext(actor="col"))
+        ledger.app.execute(
+            RecordCollectionOutcome("C1", task, "PROMISED", "will pay", None), CommandContext(actor="col")
+        )
     june_first = datetime(2026, 6, 1, 10, tzinfo=timezone(timedelta(hours=8)))
-    ledger.app.execute(RecordCollectionOutcome("C1", task, "PROMISED", "will pay on 5 July", date(2026, 7, 5)),
-                       CommandContext(actor="collector:li", recorded_at=june_first))
+    ledger.app.execute(
+        RecordCollectionOutcome("C1", task, "PROMISED", "will pay on 5 July", date(2026, 7, 5)),
+        CommandContext(actor="collector:li", recorded_at=june_first),
+    )
     ledger.runner.catch_up()
     assert [t["customerCode"] for t in worklist(ledger.database)] == ["C4"]
     assert worklist(ledger.database, "DONE")[0]["outcome"] == "PROMISED"
@@ -108,15 +123,20 @@ def test_a_promise_recorded_by_a_collector_pauses_the_invoice_and_a_dispute_stop
     assert _levels(run(ledger, date(2026, 7, 6), "dunning:test")) == [("C1", 5, ["I1", "I2"])]
     scanned = scan(ledger, ledger.credit_policy, date(2026, 7, 6), ["C1"])  # the broken promise warns, too
     assert ("broken_promise:I1:1", "OPEN") in ledger.database.execute(
-        "SELECT alert_id, status FROM ar_alerts WHERE customer_code = 'C1'") and scanned.raised >= 1
+        "SELECT alert_id, status FROM ar_alerts WHERE customer_code = 'C1'"
+    ) and scanned.raised >= 1
     with pytest.raises(LedgerError, match="already done"):
         ledger.app.execute(RecordCollectionOutcome("C1", task, "REACHED", "x", None), CommandContext(actor="col"))
 
 
 def test_an_invoice_paid_after_the_run_read_it_is_refused_by_name_and_nothing_is_recorded(ledger):
     commands, _report = plan(ledger, date(2026, 5, 2))
-    _do(ledger, "recordPayment", a_payment("P1", "C1", amount="1000.00", received="2026-05-02",
-                                           allocations=[("I1", "1000.00")]), on="2026-05-02")
+    _do(
+        ledger,
+        "recordPayment",
+        a_payment("P1", "C1", amount="1000.00", received="2026-05-02", allocations=[("I1", "1000.00")]),
+        on="2026-05-02",
+    )
     before = ledger.app.recorder.max_notification_id()
     results = ledger.app.execute_many([(command, CommandContext(actor="t")) for command in commands])
     refused = [r for r in results if isinstance(r, LedgerError)]
@@ -149,32 +169,44 @@ def test_a_run_dated_before_the_last_step_repeats_nothing_and_a_racing_run_is_re
     assert _levels(run(ledger, date(2026, 6, 5), "dunning:test")) == []  # I1 already had its final demand on 06-10
     stale, _report = plan(ledger, date(2026, 6, 20))  # read before another run for a later day lands
     run(ledger, date(2026, 6, 21), "dunning:test")
-    results = ledger.app.execute_many([(c, CommandContext(actor="t", operation_key=f"dunning:{c.notice_id}"))
-                                       for c in stale])
-    assert results and all(isinstance(r, LedgerError) and "already reached dunning level" in r.message
-                           for r in results)
+    results = ledger.app.execute_many(
+        [(c, CommandContext(actor="t", operation_key=f"dunning:{c.notice_id}")) for c in stale]
+    )
+    assert results and all(isinstance(r, LedgerError) and "already reached dunning level" in r.message for r in results)
     assert "invoice I2 already reached dunning level 4" in {r.message for r in results}
 
 
 def test_a_notice_asks_only_for_installments_already_due_with_interest_on_each(ledger):
     _do(ledger, "registerCustomer", a_customer("C9", email="ap@c9.example.com"))
-    _do(ledger, "issueInvoice", an_invoice("I9", "C9", amount="1000.00", issued="2026-04-01", due=None,
-                                           installments=[{"dueDate": "2026-05-01", "portion": "0.5"},
-                                                         {"dueDate": "2026-08-01", "portion": "0.5"}]))
+    _do(
+        ledger,
+        "issueInvoice",
+        an_invoice(
+            "I9",
+            "C9",
+            amount="1000.00",
+            issued="2026-04-01",
+            due=None,
+            installments=[{"dueDate": "2026-05-01", "portion": "0.5"}, {"dueDate": "2026-08-01", "portion": "0.5"}],
+        ),
+    )
     ledger.runner.catch_up()
     for on in ("2026-05-02", "2026-05-16"):
         run(ledger, date.fromisoformat(on), "dunning:test", customer_code="C9")
     final = run(ledger, date(2026, 5, 31), "dunning:test", customer_code="C9").notices
     # the half due 05-01 only: 500.00 x 0.12 / 365 x 30 = 4.93; fee 50.00
     assert [(n["level"], n["outstanding"], n["interest"], n["totalDue"]) for n in final] == [
-        (4, "500.00", "4.93", "554.93")]
+        (4, "500.00", "4.93", "554.93")
+    ]
 
 
 def test_a_hand_built_notice_that_repeats_a_channel_or_has_no_lines_records_nothing(ledger):
     (command, *_rest), _report = plan(ledger, date(2026, 5, 2))
     before = ledger.app.recorder.max_notification_id()
-    for broken, message in ((replace(command, deliveries=command.deliveries * 2), "repeats a delivery or task id"),
-                            (replace(command, lines=()), "has no lines")):
+    for broken, message in (
+        (replace(command, deliveries=command.deliveries * 2), "repeats a delivery or task id"),
+        (replace(command, lines=()), "has no lines"),
+    ):
         with pytest.raises(LedgerError, match=message):
             ledger.app.execute(broken, CommandContext(actor="t"))
     assert ledger.app.recorder.max_notification_id() == before

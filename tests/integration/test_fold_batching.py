@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -12,8 +13,6 @@ from projections.aging import AgingQuery, aging_report
 from projections.reconcile import reconcile
 from tests.builders import a_customer, a_payment, an_invoice
 
-import orjson
-
 
 def import_lines(url, *operations):
     data = b"\n".join(orjson.dumps({"op": op, "input": data}) for op, data in operations)
@@ -22,11 +21,14 @@ def import_lines(url, *operations):
 
 
 def test_a_void_after_a_reversed_payment_in_one_batch_leaves_nothing_open(database_url):
-    import_lines(database_url,
-                 ("registerCustomer", a_customer("C1")), ("issueInvoice", an_invoice(amount="100.00")),
-                 ("recordPayment", a_payment(amount="100.00", received="2026-01-10")),
-                 ("reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-12", "reason": "bounced"}),
-                 ("voidInvoice", {"number": "INV-1", "voidedOn": "2026-01-13", "reason": "error"}))
+    import_lines(
+        database_url,
+        ("registerCustomer", a_customer("C1")),
+        ("issueInvoice", an_invoice(amount="100.00")),
+        ("recordPayment", a_payment(amount="100.00", received="2026-01-10")),
+        ("reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-12", "reason": "bounced"}),
+        ("voidInvoice", {"number": "INV-1", "voidedOn": "2026-01-13", "reason": "error"}),
+    )
     ledger = open_ledger(database_url)
     ledger.runner.catch_up()  # PostgreSQL: the import did not fold (a worker would)
     assert ledger.database.execute("SELECT SUM(outstanding_minor) FROM ar_installments") == [(0,)]
@@ -36,16 +38,21 @@ def test_a_void_after_a_reversed_payment_in_one_batch_leaves_nothing_open(databa
 
 
 def test_allocated_credit_does_not_depend_on_batch_boundaries(database_url):
-    import_lines(database_url,
-                 ("registerCustomer", a_customer("C1")), ("issueInvoice", an_invoice(amount="100.00")),
-                 ("recordPayment", a_payment("P0", amount="10.00", allocations=[("INV-1", "10.00")])),
-                 ("recordPayment", a_payment("P1", amount="50.00", allocations=[])),
-                 ("reversePayment", {"reference": "P0", "reversedOn": "2026-01-20", "reason": "bounced"}),
-                 ("reversePayment", {"reference": "P1", "reversedOn": "2026-01-20", "reason": "bounced"}))
+    import_lines(
+        database_url,
+        ("registerCustomer", a_customer("C1")),
+        ("issueInvoice", an_invoice(amount="100.00")),
+        ("recordPayment", a_payment("P0", amount="10.00", allocations=[("INV-1", "10.00")])),
+        ("recordPayment", a_payment("P1", amount="50.00", allocations=[])),
+        ("reversePayment", {"reference": "P0", "reversedOn": "2026-01-20", "reason": "bounced"}),
+        ("reversePayment", {"reference": "P1", "reversedOn": "2026-01-20", "reason": "bounced"}),
+    )
     ledger = open_ledger(database_url)
     ledger.runner.catch_up()
-    assert ledger.database.execute("SELECT source, allocated_minor FROM ar_credits ORDER BY source") == \
-        [("P0", 0), ("P1", 0)]
+    assert ledger.database.execute("SELECT source, allocated_minor FROM ar_credits ORDER BY source") == [
+        ("P0", 0),
+        ("P1", 0),
+    ]
     assert reconcile(ledger.runner).equal  # a rebuild batches all of it at once, the import did too: both equal
     ledger.close()
 

@@ -10,10 +10,10 @@ import pytest
 from arledger.wiring import open_ledger
 from ledger.commands import parse_command
 from ledger.context import CommandContext
+from projections import runner as runner_module
 from projections.database import Database
 from projections.halt import RETRY_FIRST_S, ReadModelsHalted
 from projections.reconcile import reconcile
-from projections import runner as runner_module
 from projections.runner import ProjectionRunner
 from tests.halting import fold_raising_on, slip_in_unfoldable_invoice
 
@@ -26,8 +26,16 @@ def _do(ledger, op, data):
 
 def _invoice(ledger, number, amount="100.00", customer="C1"):
     """Issue an invoice; the log position of its InvoiceIssued event."""
-    end = _do(ledger, "issueInvoice", {"number": number, "customerCode": customer, "issueDate": "2026-01-01",
-                                       "lines": [{"description": "w", "quantity": "1", "unitPrice": amount}]})
+    end = _do(
+        ledger,
+        "issueInvoice",
+        {
+            "number": number,
+            "customerCode": customer,
+            "issueDate": "2026-01-01",
+            "lines": [{"description": "w", "quantity": "1", "unitPrice": amount}],
+        },
+    )
     recorded = ledger.app.recorder.select_notifications(start=max(1, end - 10), limit=20, stop=end)
     return [n.id for n in recorded if n.topic == "arledger:InvoiceIssued"][-1]
 
@@ -172,8 +180,11 @@ def test_reconcile_reports_a_halt_and_leaves_no_scratch_tables(ledger, monkeypat
     with pytest.raises(ReadModelsHalted):
         reconcile(ledger.runner)
     scratch = ledger.database.execute(
-        "SELECT tablename FROM pg_tables WHERE tablename LIKE ?" if ledger.database.postgres
-        else "SELECT name FROM sqlite_master WHERE name LIKE ?", ("scratch%",))
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE ?"
+        if ledger.database.postgres
+        else "SELECT name FROM sqlite_master WHERE name LIKE ?",
+        ("scratch%",),
+    )
     assert scratch == []
 
 

@@ -16,7 +16,9 @@ def test_forty_threads_writing_and_folding_at_once_all_succeed(sqlite_url):
     ledger = open_ledger(sqlite_url)
     context = CommandContext(actor="load")
     for c in range(4):
-        ledger.app.execute(parse_command("registerCustomer", {"code": f"F{c}", "name": "F", "currency": "CNY"}), context)
+        ledger.app.execute(
+            parse_command("registerCustomer", {"code": f"F{c}", "name": "F", "currency": "CNY"}), context
+        )
     barrier = threading.Barrier(THREADS, timeout=60)
     failures: list[BaseException] = []
 
@@ -24,9 +26,18 @@ def test_forty_threads_writing_and_folding_at_once_all_succeed(sqlite_url):
         try:
             barrier.wait()
             for k in range(ROUNDS):
-                ledger.app.execute(parse_command("issueInvoice", {
-                    "number": f"F-{n}-{k}", "customerCode": f"F{(n + k) % 4}", "issueDate": "2026-01-01",
-                    "lines": [{"description": "x", "quantity": "1", "unitPrice": "10"}]}), context)
+                ledger.app.execute(
+                    parse_command(
+                        "issueInvoice",
+                        {
+                            "number": f"F-{n}-{k}",
+                            "customerCode": f"F{(n + k) % 4}",
+                            "issueDate": "2026-01-01",
+                            "lines": [{"description": "x", "quantity": "1", "unitPrice": "10"}],
+                        },
+                    ),
+                    context,
+                )
                 ledger.runner.catch_up()  # as every report does before it answers
         except BaseException as error:  # noqa: BLE001 (collected and reported below)
             failures.append(error)

@@ -27,11 +27,21 @@ def run(url, *args):
 
 
 def _customer_with_an_invoice(ledger, number):
-    ledger.app.execute(parse_command("registerCustomer", {"code": "C1", "name": "Customer C1", "currency": "CNY"}),
-                       CONTEXT)
-    ledger.app.execute(parse_command("issueInvoice", {
-        "number": number, "customerCode": "C1", "issueDate": "2026-01-01",
-        "lines": [{"description": "w", "quantity": "1", "unitPrice": "100.00"}]}), CONTEXT)
+    ledger.app.execute(
+        parse_command("registerCustomer", {"code": "C1", "name": "Customer C1", "currency": "CNY"}), CONTEXT
+    )
+    ledger.app.execute(
+        parse_command(
+            "issueInvoice",
+            {
+                "number": number,
+                "customerCode": "C1",
+                "issueDate": "2026-01-01",
+                "lines": [{"description": "w", "quantity": "1", "unitPrice": "100.00"}],
+            },
+        ),
+        CONTEXT,
+    )
 
 
 def _books(url, halt=True):
@@ -43,11 +53,16 @@ def _books(url, halt=True):
         ledger.close()
 
 
-COMMANDS = [("report", "aging", "--as-of", "2026-03-01"),
-            ("report", "aging", "--as-of", "2026-03-01", "--format", "json"),
-            ("report", "statement", "--customer", "C1", "--from", "2026-01-01", "--to", "2026-03-01"),
-            ("report", "kpis", "--as-of", "2026-03-01"), ("rebuild",), ("reconcile",), ("migrate",),
-            ("project", "--once")]
+COMMANDS = [
+    ("report", "aging", "--as-of", "2026-03-01"),
+    ("report", "aging", "--as-of", "2026-03-01", "--format", "json"),
+    ("report", "statement", "--customer", "C1", "--from", "2026-01-01", "--to", "2026-03-01"),
+    ("report", "kpis", "--as-of", "2026-03-01"),
+    ("rebuild",),
+    ("reconcile",),
+    ("migrate",),
+    ("project", "--once"),
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -76,10 +91,13 @@ def test_the_worker_keeps_running_without_spinning_and_carries_on_once_the_fold_
     marker = tmp_path / "fold-still-broken"
     marker.write_text("")
     arguments = ["project", "--database-url", postgres_url, "--poll-interval", "0.05"]
-    code = ("from tests.halting import run_with_a_fold_failing_while as run; "
-            f"run({str(marker)!r}, 'INV-BAD', {arguments!r})")
-    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              cwd=os.getcwd())
+    code = (
+        "from tests.halting import run_with_a_fold_failing_while as run; "
+        f"run({str(marker)!r}, 'INV-BAD', {arguments!r})"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=os.getcwd()
+    )
     try:
         _customer_with_an_invoice(ledger, "INV-BAD")
         deadline = time.monotonic() + 60

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.context import CommandContext
 from ledger.commands import parse_command
+from ledger.context import CommandContext
 from replay.history import HistoryQuery, history, history_page
 from tests.builders import a_customer, an_invoice
 from tests.integration.test_aging import T0
@@ -25,14 +25,18 @@ def ledger(database_url):
         (ALICE, "issueInvoice", an_invoice("INV-2", customer="C2", amount="50.00")),
         (BOB, "openDispute", {"invoiceNumber": "INV-1", "reason": "goods damaged"}),
         (BOB, "recordPromiseToPay", {"invoiceNumber": "INV-2", "promisedOn": "2026-02-01", "amount": "50.00"}),
-        (ROOT, "recordPayment", {"reference": "P-1", "customerCode": "C1", "amount": "30.00",
-                                 "receivedOn": "2026-01-20", "method": "CASH"}),
+        (
+            ROOT,
+            "recordPayment",
+            {"reference": "P-1", "customerCode": "C1", "amount": "30.00", "receivedOn": "2026-01-20", "method": "CASH"},
+        ),
         (BOB, "resolveDispute", {"invoiceNumber": "INV-1", "reason": "credit agreed"}),
         (ALICE, "writeOffInvoice", {"number": "INV-2", "writtenOffOn": "2026-03-01", "reason": "insolvent"}),
     ]
     for minute, (actor, op, data) in enumerate(steps, start=1):
-        opened.app.execute(parse_command(op, data),
-                           CommandContext(actor=actor, recorded_at=T0 + timedelta(minutes=minute)))
+        opened.app.execute(
+            parse_command(op, data), CommandContext(actor=actor, recorded_at=T0 + timedelta(minutes=minute))
+        )
     yield opened
     opened.close()
 
@@ -43,8 +47,13 @@ def _page(ledger, **filters):
 
 def test_every_row_carries_its_provenance(ledger):
     rows = history(ledger.app, "INV-1")
-    assert [row["type"] for row in rows] == ["InvoiceIssued", "DocumentNumberClaimed", "DisputeOpened",
-                                             "PaymentAllocated", "DisputeResolved"]
+    assert [row["type"] for row in rows] == [
+        "InvoiceIssued",
+        "DocumentNumberClaimed",
+        "DisputeOpened",
+        "PaymentAllocated",
+        "DisputeResolved",
+    ]
     dispute = rows[2]
     assert dispute["actor"] == BOB and dispute["reason"] == "goods damaged"
     assert dispute["recordedAt"] == (T0 + timedelta(minutes=5)).isoformat()
@@ -61,15 +70,26 @@ def test_filters_by_actor_full_or_by_name(ledger):
 
 def test_filters_by_recorded_time_and_customer(ledger):
     window = _page(ledger, recorded_from=T0 + timedelta(minutes=5), recorded_to=T0 + timedelta(minutes=7)).rows
-    assert [row["type"] for row in window] == ["DisputeOpened", "PromiseToPayRecorded", "PaymentReceived",
-                                               "PaymentAllocated", "DocumentNumberClaimed"]
-    assert all(T0 + timedelta(minutes=5) <= datetime.fromisoformat(row["recordedAt"]) <= T0 + timedelta(minutes=7)
-               for row in window)
+    assert [row["type"] for row in window] == [
+        "DisputeOpened",
+        "PromiseToPayRecorded",
+        "PaymentReceived",
+        "PaymentAllocated",
+        "DocumentNumberClaimed",
+    ]
+    assert all(
+        T0 + timedelta(minutes=5) <= datetime.fromisoformat(row["recordedAt"]) <= T0 + timedelta(minutes=7)
+        for row in window
+    )
     c2 = _page(ledger, customer="C2").rows
-    assert {row["data"].get("invoiceNumber") or row["data"].get("number") or row["data"].get("code")
-            for row in c2} == {"C2", "INV-2"}
-    assert [row["type"] for row in _page(ledger, subject="INV-1", actor=BOB).rows] == ["DisputeOpened",
-                                                                                       "DisputeResolved"]
+    assert {row["data"].get("invoiceNumber") or row["data"].get("number") or row["data"].get("code") for row in c2} == {
+        "C2",
+        "INV-2",
+    }
+    assert [row["type"] for row in _page(ledger, subject="INV-1", actor=BOB).rows] == [
+        "DisputeOpened",
+        "DisputeResolved",
+    ]
 
 
 def test_pages_follow_each_other_without_gaps_or_repeats(ledger):

@@ -11,8 +11,13 @@ from tests.builders import a_customer, a_payment, an_invoice
 
 
 def jsonl(*operations) -> bytes:
-    return b"\n".join(orjson.dumps({"op": op, "input": data}) if isinstance(op, str) else op for op, data in
-                      (o if isinstance(o, tuple) else (o, None) for o in operations)) + b"\n"
+    return (
+        b"\n".join(
+            orjson.dumps({"op": op, "input": data}) if isinstance(op, str) else op
+            for op, data in (o if isinstance(o, tuple) else (o, None) for o in operations)
+        )
+        + b"\n"
+    )
 
 
 def run(database_url, *args, input=None):
@@ -27,13 +32,15 @@ def events(database_url):
         app.close()
 
 
-GOOD = [("registerCustomer", a_customer("C1", creditLimit="1000.00")),
-        ("issueInvoice", an_invoice("INV-1", amount="600.00")),
-        ("recordPayment", a_payment(amount="100.00")),
-        ("recordDunningAction", {"invoiceNumber": "INV-1", "level": 1, "channel": "EMAIL", "actedOn": "2026-02-01"}),
-        ("placeCreditHold", {"customerCode": "C1", "reason": "late"}),
-        ("releaseCreditHold", {"customerCode": "C1", "reason": "paid"}),
-        ("placeCreditHold", {"customerCode": "C1", "reason": "late"})]
+GOOD = [
+    ("registerCustomer", a_customer("C1", creditLimit="1000.00")),
+    ("issueInvoice", an_invoice("INV-1", amount="600.00")),
+    ("recordPayment", a_payment(amount="100.00")),
+    ("recordDunningAction", {"invoiceNumber": "INV-1", "level": 1, "channel": "EMAIL", "actedOn": "2026-02-01"}),
+    ("placeCreditHold", {"customerCode": "C1", "reason": "late"}),
+    ("releaseCreditHold", {"customerCode": "C1", "reason": "paid"}),
+    ("placeCreditHold", {"customerCode": "C1", "reason": "late"}),
+]
 
 
 def test_a_clean_file_is_applied_and_a_rerun_counts_every_line_as_duplicate(database_url, tmp_path):
@@ -62,7 +69,11 @@ def test_bad_lines_are_reported_by_number_and_code_and_the_rest_goes_on(database
     report = orjson.loads(result.stdout)
     assert (report["applied"], report["duplicates"], report["failed"]) == (2, 0, 4)
     assert [(e["line"], e["code"]) for e in report["errors"]] == [
-        (2, "CREDIT_LIMIT_EXCEEDED"), (3, "VALIDATION"), (5, "NOT_FOUND"), (6, "VALIDATION")]
+        (2, "CREDIT_LIMIT_EXCEEDED"),
+        (3, "VALIDATION"),
+        (5, "NOT_FOUND"),
+        (6, "VALIDATION"),
+    ]
     assert report["errors"][2]["field"] == ["allocations", "1", "invoiceNumber"]
     # line 5 is all-or-nothing: its first, valid allocation was not written either
     assert "PaymentReceived" not in events(database_url)
@@ -77,12 +88,17 @@ def test_text_errors_go_to_stderr_with_line_numbers(sqlite_url):
 
 def test_a_changed_line_with_the_same_natural_key_is_refused_as_duplicate(sqlite_url):
     run(sqlite_url, "import", "-", input=jsonl(("registerCustomer", a_customer("C1"))))
-    result = run(sqlite_url, "import", "-", "--format", "json", input=jsonl(("registerCustomer", a_customer("C1", name="X"))))
+    result = run(
+        sqlite_url, "import", "-", "--format", "json", input=jsonl(("registerCustomer", a_customer("C1", name="X")))
+    )
     assert orjson.loads(result.stdout)["errors"][0]["code"] == "DUPLICATE"
 
 
 def test_repeated_identical_keyless_lines_in_one_file_are_each_applied_once(sqlite_url):
-    dunning = ("recordDunningAction", {"invoiceNumber": "INV-1", "level": 1, "channel": "PHONE", "actedOn": "2026-02-01"})
+    dunning = (
+        "recordDunningAction",
+        {"invoiceNumber": "INV-1", "level": 1, "channel": "PHONE", "actedOn": "2026-02-01"},
+    )
     data = jsonl(("registerCustomer", a_customer("C1")), ("issueInvoice", an_invoice()), dunning, dunning)
     assert "4 applied" in run(sqlite_url, "import", "-", input=data).stdout
     assert "0 applied, 4 duplicates" in run(sqlite_url, "import", "-", input=data).stdout
@@ -91,19 +107,29 @@ def test_repeated_identical_keyless_lines_in_one_file_are_each_applied_once(sqli
 
 def test_an_explicit_key_distinguishes_identical_facts_across_files(sqlite_url):
     hold = {"customerCode": "C1", "reason": "review"}
-    run(sqlite_url, "import", "-", input=jsonl(("registerCustomer", a_customer("C1")), ("placeCreditHold", hold),
-                                               ("releaseCreditHold", hold)))
+    run(
+        sqlite_url,
+        "import",
+        "-",
+        input=jsonl(("registerCustomer", a_customer("C1")), ("placeCreditHold", hold), ("releaseCreditHold", hold)),
+    )
     line = orjson.dumps({"op": "placeCreditHold", "input": hold, "key": "hold-2026-03"}) + b"\n"
     assert "1 applied" in run(sqlite_url, "import", "-", input=line).stdout
     assert "1 duplicates" in run(sqlite_url, "import", "-", input=line).stdout
 
 
-@pytest.mark.parametrize("line, message", [
-    (b'{"op": "registerCustomer"}', "no input"),
-    (b'{"op": "registerCustomer", "input": {}, "extra": 1}', "unknown key"),
-    (b'[1, 2]', "JSON object"),
-    (b'{"op": "registerCustomer", "input": {"code": "C1", "name": "n", "currency": "CNY"}, "key": 5}', "key must be"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (b'{"op": "registerCustomer"}', "no input"),
+        (b'{"op": "registerCustomer", "input": {}, "extra": 1}', "unknown key"),
+        (b"[1, 2]", "JSON object"),
+        (
+            b'{"op": "registerCustomer", "input": {"code": "C1", "name": "n", "currency": "CNY"}, "key": 5}',
+            "key must be",
+        ),
+    ],
+)
 def test_malformed_lines_are_validation_errors(sqlite_url, line, message):
     result = run(sqlite_url, "import", "-", "--format", "json", input=line + b"\n")
     error = orjson.loads(result.stdout)["errors"][0]

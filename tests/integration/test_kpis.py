@@ -21,16 +21,37 @@ def ledger(database_url):
     opened = open_ledger(database_url)
     _do(opened, "registerCustomer", a_customer("C1"))
     _do(opened, "issueInvoice", an_invoice("I3", amount="300.00", issued="2025-08-01", due="2025-08-31"))
-    _do(opened, "writeOffInvoice", {"number": "I3", "writtenOffOn": "2026-01-10", "amount": "200.00",
-                                    "reason": "partly uncollectible"})
-    opened.app.execute(IssueDunningNotice("C1", "C1:2026-02-01:L5", date(2026, 2, 1), "standard", 5, "collection agency",
-                                          "CNY", (("I3", date(2025, 8, 31), 154, D("100.00"), D(0)),), D(0), D(0),
-                                          ("AGENCY",), (), (TaskRequest("C1:2026-02-01:L5:AGENCY", "AGENCY", "hand over"),)),
-                       CommandContext(actor="dunning"))
+    _do(
+        opened,
+        "writeOffInvoice",
+        {"number": "I3", "writtenOffOn": "2026-01-10", "amount": "200.00", "reason": "partly uncollectible"},
+    )
+    opened.app.execute(
+        IssueDunningNotice(
+            "C1",
+            "C1:2026-02-01:L5",
+            date(2026, 2, 1),
+            "standard",
+            5,
+            "collection agency",
+            "CNY",
+            (("I3", date(2025, 8, 31), 154, D("100.00"), D(0)),),
+            D(0),
+            D(0),
+            ("AGENCY",),
+            (),
+            (TaskRequest("C1:2026-02-01:L5:AGENCY", "AGENCY", "hand over"),),
+        ),
+        CommandContext(actor="dunning"),
+    )
     _do(opened, "recordPayment", a_payment("P3", amount="30.00", received="2026-03-10", allocations=[("I3", "30.00")]))
     _do(opened, "issueInvoice", an_invoice("I1", amount="1000.00", issued="2026-03-01", due="2026-03-31"))
-    _do(opened, "recordPayment", a_payment("P1", amount="400.00", received="2026-04-15", allocations=[("I1", "400.00")]))
-    _do(opened, "recordPayment", a_payment("P2", amount="200.00", received="2026-05-15", allocations=[("I1", "200.00")]))
+    _do(
+        opened, "recordPayment", a_payment("P1", amount="400.00", received="2026-04-15", allocations=[("I1", "400.00")])
+    )
+    _do(
+        opened, "recordPayment", a_payment("P2", amount="200.00", received="2026-05-15", allocations=[("I1", "200.00")])
+    )
     _do(opened, "issueInvoice", an_invoice("I2", amount="600.00", issued="2026-05-20", due="2026-06-19"))
     opened.runner.catch_up()
     yield opened

@@ -77,10 +77,16 @@ def test_the_cli_exports_and_replays_from_the_file(exported, database_url, tmp_p
     ledger, _data, _head = exported
     target = tmp_path / "log.jsonl"
     run = lambda *args: subprocess.run([sys.executable, "-m", "arledger", *args], capture_output=True)  # noqa: E731
-    assert run("export", "--known-at", KNOWN_AT.isoformat(), "--output", str(target),
-               "--database-url", database_url).returncode == 0
+    assert (
+        run(
+            "export", "--known-at", KNOWN_AT.isoformat(), "--output", str(target), "--database-url", database_url
+        ).returncode
+        == 0
+    )
     from_file = run("replay", "--from-file", str(target), "--format", "json")
-    from_database = run("replay", "--known-at", KNOWN_AT.isoformat(), "--format", "json", "--database-url", database_url)
+    from_database = run(
+        "replay", "--known-at", KNOWN_AT.isoformat(), "--format", "json", "--database-url", database_url
+    )
     assert from_file.returncode == 0 and orjson.loads(from_file.stdout) == orjson.loads(from_database.stdout)
     later = run("replay", "--from-file", str(target), "--known-at", "2026-05-01T00:00:00+00:00")
     assert later.returncode == 2 and b"later" in later.stderr

@@ -2,8 +2,7 @@
 PDF files; failures are recorded with their reason and retried with backoff (or not, when they cannot succeed);
 a claim whose worker died is taken over after its lease; a late report from a stale attempt changes nothing."""
 
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from pypdf import PdfReader
@@ -23,15 +22,16 @@ CST = timezone(timedelta(hours=8))
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 5, 2, 9, tzinfo=timezone.utc)
+        self.now = datetime(2026, 5, 2, 9, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
 
 
 def _do(ledger, op, data):
-    ledger.app.execute(parse_command(op, data), CommandContext(actor="clerk",
-                                                               recorded_at=datetime(2026, 4, 30, 10, tzinfo=CST)))
+    ledger.app.execute(
+        parse_command(op, data), CommandContext(actor="clerk", recorded_at=datetime(2026, 4, 30, 10, tzinfo=CST))
+    )
 
 
 @pytest.fixture
@@ -49,15 +49,22 @@ def books(database_url, tmp_path):
 
 def _outbox(ledger, smtp, sms, letters, clock, **settings):
     company = ledger.dunning.company
-    senders = {"EMAIL": email_sender(SmtpSettings("127.0.0.1", smtp.port), company),
-               "SMS": sms_sender(sms.url, "gateway-token"), "LETTER": letter_writer(letters, company)}
+    senders = {
+        "EMAIL": email_sender(SmtpSettings("127.0.0.1", smtp.port), company),
+        "SMS": sms_sender(sms.url, "gateway-token"),
+        "LETTER": letter_writer(letters, company),
+    }
     return Outbox(ledger, senders, OutboxSettings(**{"lease_s": 60, "backoff_s": 30, **settings}), "outbox:test", clock)
 
 
 def _states(ledger):
     ledger.runner.catch_up()
-    return {r[0]: r[1:] for r in ledger.database.execute(
-        "SELECT delivery_id, status, attempts, last_error FROM ar_deliveries ORDER BY delivery_id")}
+    return {
+        r[0]: r[1:]
+        for r in ledger.database.execute(
+            "SELECT delivery_id, status, attempts, last_error FROM ar_deliveries ORDER BY delivery_id"
+        )
+    }
 
 
 def test_every_message_reaches_its_receiver_once_and_a_missing_number_is_named(books):
@@ -68,8 +75,10 @@ def test_every_message_reaches_its_receiver_once_and_a_missing_number_is_named(b
     states = _states(ledger)
     assert states["C2:2026-05-02:L2:SMS"] == ("FAILED", 1, "customer C2 has no phone number on file")
     assert {key: value[:2] for key, value in states.items() if key != "C2:2026-05-02:L2:SMS"} == {
-        "C1:2026-05-02:L2:EMAIL": ("DELIVERED", 1), "C1:2026-05-02:L2:SMS": ("DELIVERED", 1),
-        "C2:2026-05-02:L2:EMAIL": ("DELIVERED", 1)}
+        "C1:2026-05-02:L2:EMAIL": ("DELIVERED", 1),
+        "C1:2026-05-02:L2:SMS": ("DELIVERED", 1),
+        "C2:2026-05-02:L2:EMAIL": ("DELIVERED", 1),
+    }
     assert outbox.step().delivered == 0  # nothing is due twice
     mail = {message["To"]: message for message in smtp.mailbox.messages}
     assert sorted(mail) == ["ap@c1.example.com", "ap@c2.example.com"]
@@ -77,7 +86,7 @@ def test_every_message_reaches_its_receiver_once_and_a_missing_number_is_named(b
     assert mail["ap@c2.example.com"]["Subject"].startswith("逾期付款通知")
     assert "  I1                 2026-05-01            1        1000.00" in mail["ap@c1.example.com"].get_content()
     assert all(count == 1 for count in smtp.mailbox.ids().values())
-    (headers, body), = sms.requests
+    ((headers, body),) = sms.requests
     assert body["to"] == "+86 21 5555 0001" and "1000.00 CNY" in body["text"]
     assert headers["Idempotency-Key"] == body["id"] == "C1:2026-05-02:L2:SMS"
     assert headers["Authorization"] == "Bearer gateway-token"
@@ -88,7 +97,7 @@ def test_letters_are_pdf_files_in_both_locales(books):
     clock = Clock()
     _outbox(ledger, smtp, sms, letters, clock).step()
     assert run(ledger, date(2026, 5, 16), "dunning:test").issued == 2  # second notices: EMAIL + LETTER
-    clock.now = datetime(2026, 5, 16, 9, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 5, 16, 9, tzinfo=UTC)
     _outbox(ledger, smtp, sms, letters, clock).step()
     files = sorted(path.name for path in letters.iterdir())
     assert files == [file_name("C1:2026-05-16:L3:LETTER"), file_name("C2:2026-05-16:L3:LETTER")]
@@ -120,10 +129,13 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(books):
     ledger, smtp, sms, letters = books
     clock = Clock()
     with pytest.raises(LedgerError, match="has had 0 attempt.s.: attempt 2 is out of date"):
-        ledger.app.execute(ClaimDelivery("C1", "C1:2026-05-02:L2:EMAIL", 2, "outbox:x", clock(), 60),
-                           CommandContext(actor="outbox:x"))
-    ledger.app.execute(ClaimDelivery("C1", "C1:2026-05-02:L2:EMAIL", 1, "outbox:dead", clock(), 60),
-                       CommandContext(actor="outbox:dead"))
+        ledger.app.execute(
+            ClaimDelivery("C1", "C1:2026-05-02:L2:EMAIL", 2, "outbox:x", clock(), 60), CommandContext(actor="outbox:x")
+        )
+    ledger.app.execute(
+        ClaimDelivery("C1", "C1:2026-05-02:L2:EMAIL", 1, "outbox:dead", clock(), 60),
+        CommandContext(actor="outbox:dead"),
+    )
     outbox = _outbox(ledger, smtp, sms, letters, clock)
     outbox.step()
     assert _states(ledger)["C1:2026-05-02:L2:EMAIL"][:2] == ("SENDING", 1)  # the dead worker's lease still holds

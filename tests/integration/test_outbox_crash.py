@@ -22,10 +22,19 @@ CUSTOMERS = 24
 
 
 def _worker(url: str, port: int, tmp_path) -> subprocess.Popen:
-    env = {**os.environ, "ARLEDGER_SMTP_HOST": "127.0.0.1", "ARLEDGER_SMTP_PORT": str(port),
-           "ARLEDGER_OUTBOX_LEASE_S": "2", "ARLEDGER_LETTER_DIR": str(tmp_path / "letters")}
-    return subprocess.Popen([sys.executable, "-m", "arledger", "outbox", "run", "--poll-interval", "0.1",
-                             "--database-url", url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "ARLEDGER_SMTP_HOST": "127.0.0.1",
+        "ARLEDGER_SMTP_PORT": str(port),
+        "ARLEDGER_OUTBOX_LEASE_S": "2",
+        "ARLEDGER_LETTER_DIR": str(tmp_path / "letters"),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "arledger", "outbox", "run", "--poll-interval", "0.1", "--database-url", url],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait(condition, timeout_s: float, what: str) -> None:
@@ -41,10 +50,15 @@ def test_killed_mid_batch_twice_every_message_is_delivered_once_per_message_id(d
     for n in range(CUSTOMERS):
         code = f"K{n:02d}"
         context = CommandContext(actor="clerk", recorded_at=at)
-        ledger.app.execute(parse_command("registerCustomer", a_customer(code, email=f"ap@{code.lower()}.example.com")),
-                           context)
-        ledger.app.execute(parse_command("issueInvoice", an_invoice(f"{code}-1", code, amount="100.00",
-                                                                    issued="2026-04-01", due="2026-05-01")), context)
+        ledger.app.execute(
+            parse_command("registerCustomer", a_customer(code, email=f"ap@{code.lower()}.example.com")), context
+        )
+        ledger.app.execute(
+            parse_command(
+                "issueInvoice", an_invoice(f"{code}-1", code, amount="100.00", issued="2026-04-01", due="2026-05-01")
+            ),
+            context,
+        )
         ledger.app.execute(SetDunningPolicy(code, "key_account", False, "e-mail reminders only"), context)
     assert run(ledger, date(2026, 5, 2), "dunning:test").issued == CUSTOMERS  # one reminder e-mail each
     expected = {message_id(f"K{n:02d}:2026-05-02:L1:EMAIL", "arledger.example.com") for n in range(CUSTOMERS)}
@@ -52,7 +66,7 @@ def test_killed_mid_batch_twice_every_message_is_delivered_once_per_message_id(d
     with SmtpServer(mailbox) as smtp:
         for kill_after in (4, 11):
             worker = _worker(database_url, smtp.port, tmp_path)
-            _wait(lambda: len(mailbox.messages) >= kill_after, 60, f"{kill_after} messages")
+            _wait(lambda kill_after=kill_after: len(mailbox.messages) >= kill_after, 60, f"{kill_after} messages")
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
         worker = _worker(database_url, smtp.port, tmp_path)

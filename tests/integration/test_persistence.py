@@ -6,16 +6,21 @@ from decimal import Decimal
 
 from arledger.eventlog import read_log
 from arledger.wiring import build_application
-from ledger.context import CommandContext
 from ledger.commands import parse_command
+from ledger.context import CommandContext
 from tests.builders import Scenario, a_customer, a_payment, an_invoice
 
 
 def test_state_survives_a_new_application_instance(app, database_url):
     ledger = Scenario(app)
     ledger.given("registerCustomer", a_customer("C1", creditLimit="500.00"))
-    ledger.given("issueInvoice", an_invoice(amount="300.00", installments=[
-        {"dueDate": "2026-02-01", "portion": "0.5"}, {"dueDate": "2026-03-01", "portion": "0.5"}]))
+    ledger.given(
+        "issueInvoice",
+        an_invoice(
+            amount="300.00",
+            installments=[{"dueDate": "2026-02-01", "portion": "0.5"}, {"dueDate": "2026-03-01", "portion": "0.5"}],
+        ),
+    )
     ledger.given("recordPayment", a_payment(amount="200.00"))
     other = build_application(database_url)
     try:
@@ -33,7 +38,11 @@ def test_stored_events_use_pinned_topics_and_exact_types(app):
     ledger.given("registerCustomer", a_customer("C1"))
     ledger.given("issueInvoice", an_invoice(amount="12.34"))
     logged = list(read_log(app))
-    assert [type(item.event).__name__ for item in logged] == ["CustomerRegistered", "InvoiceIssued", "DocumentNumberClaimed"]
+    assert [type(item.event).__name__ for item in logged] == [
+        "CustomerRegistered",
+        "InvoiceIssued",
+        "DocumentNumberClaimed",
+    ]
     topics = [n.topic for n in app.recorder.select_notifications(start=1, limit=10)]
     assert topics == ["arledger:CustomerRegistered", "arledger:InvoiceIssued", "arledger:DocumentNumberClaimed"]
     issued = logged[1].event
@@ -56,26 +65,44 @@ def test_a_retry_from_another_instance_is_a_duplicate(app, database_url):
 
 def test_a_batch_is_saved_in_decision_order_across_accounts(app):
     operations = [
-        ("registerCustomer", a_customer("A")), ("registerCustomer", a_customer("B")),
-        ("issueInvoice", an_invoice("A-1", customer="A")), ("issueInvoice", an_invoice("B-1", customer="B")),
+        ("registerCustomer", a_customer("A")),
+        ("registerCustomer", a_customer("B")),
+        ("issueInvoice", an_invoice("A-1", customer="A")),
+        ("issueInvoice", an_invoice("B-1", customer="B")),
         ("recordPayment", a_payment("PA", customer="A", amount="100.00")),
     ]
     app.execute_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
-    kinds = [(type(item.event).__name__, getattr(item.event, "number", getattr(item.event, "code", None)))
-             for item in read_log(app)]
-    assert kinds == [("CustomerRegistered", "A"), ("CustomerRegistered", "B"), ("InvoiceIssued", "A-1"),
-                     ("DocumentNumberClaimed", "A-1"), ("InvoiceIssued", "B-1"), ("DocumentNumberClaimed", "B-1"),
-                     ("PaymentReceived", None), ("PaymentAllocated", None), ("DocumentNumberClaimed", "PA")]
+    kinds = [
+        (type(item.event).__name__, getattr(item.event, "number", getattr(item.event, "code", None)))
+        for item in read_log(app)
+    ]
+    assert kinds == [
+        ("CustomerRegistered", "A"),
+        ("CustomerRegistered", "B"),
+        ("InvoiceIssued", "A-1"),
+        ("DocumentNumberClaimed", "A-1"),
+        ("InvoiceIssued", "B-1"),
+        ("DocumentNumberClaimed", "B-1"),
+        ("PaymentReceived", None),
+        ("PaymentAllocated", None),
+        ("DocumentNumberClaimed", "PA"),
+    ]
 
 
 def test_a_refused_operation_in_a_batch_leaves_the_others_applied(app):
-    operations = [("registerCustomer", a_customer("A", creditLimit="100.00")),
-                  ("issueInvoice", an_invoice("A-1", customer="A", amount="100.00")),
-                  ("issueInvoice", an_invoice("A-2", customer="A", amount="0.01")),
-                  ("issueInvoice", an_invoice("A-3", customer="B"))]
+    operations = [
+        ("registerCustomer", a_customer("A", creditLimit="100.00")),
+        ("issueInvoice", an_invoice("A-1", customer="A", amount="100.00")),
+        ("issueInvoice", an_invoice("A-2", customer="A", amount="0.01")),
+        ("issueInvoice", an_invoice("A-3", customer="B")),
+    ]
     results = app.execute_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
-    assert [getattr(r, "code", getattr(r, "status", None)) for r in results] == \
-           ["applied", "applied", "CREDIT_LIMIT_EXCEEDED", "NOT_FOUND"]
+    assert [getattr(r, "code", getattr(r, "status", None)) for r in results] == [
+        "applied",
+        "applied",
+        "CREDIT_LIMIT_EXCEEDED",
+        "NOT_FOUND",
+    ]
     assert sorted(app.account("A").invoices) == ["A-1"]
 
 

@@ -6,12 +6,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 
 import pytest
 
 from arledger.seed import seed_history
 from arledger.wiring import open_ledger
-from datetime import date
 from projections.reconcile import reconcile
 from tests.builders import Scenario, a_customer, an_invoice
 
@@ -27,8 +27,12 @@ def test_on_sqlite_a_caller_reads_its_own_write_without_waiting(sqlite_url):
 
 
 def _worker(url: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "arledger", "project", "--database-url", url, "--poll-interval", "0.05",
-                             *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "arledger", "project", "--database-url", url, "--poll-interval", "0.05", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.postgres
@@ -39,13 +43,21 @@ def test_with_risk_watch_on_the_worker_raises_alerts_as_events_arrive(postgres_u
     worker = _worker(postgres_url, env={"ARLEDGER_RISK_WATCH": "on"})
     try:
         today = date.today()
-        scenario.given("issueInvoice", an_invoice("I1", amount="920.00", issued=today.isoformat(),
-                                                  due=date.fromordinal(today.toordinal() + 30).isoformat()))
+        scenario.given(
+            "issueInvoice",
+            an_invoice(
+                "I1",
+                amount="920.00",
+                issued=today.isoformat(),
+                due=date.fromordinal(today.toordinal() + 30).isoformat(),
+            ),
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not ledger.app.account("C1").alerts:
             time.sleep(0.05)
-        assert ledger.app.account("C1").alerts == {"utilisation::1": {"rule": "utilisation", "subject": "",
-                                                                      "status": "OPEN"}}
+        assert ledger.app.account("C1").alerts == {
+            "utilisation::1": {"rule": "utilisation", "subject": "", "status": "OPEN"}
+        }
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=10)
@@ -71,8 +83,9 @@ def test_postgres_worker_follows_the_log_and_survives_a_kill(postgres_url):
         assert 0 < stopped_at <= end
         worker = _worker(postgres_url)
         assert ledger.runner.wait_for_position(end, timeout_s=60)
-        Scenario(ledger.app).given("issueInvoice", an_invoice("LIVE-1", customer="C0001", amount="1.00",
-                                                                issued="2026-10-31", due="2026-11-30"))
+        Scenario(ledger.app).given(
+            "issueInvoice", an_invoice("LIVE-1", customer="C0001", amount="1.00", issued="2026-10-31", due="2026-11-30")
+        )
         assert ledger.runner.wait_for_position(ledger.app.recorder.max_notification_id(), timeout_s=30)
     finally:
         worker.send_signal(signal.SIGTERM)
@@ -110,7 +123,8 @@ def test_readers_in_other_threads_never_see_a_half_applied_batch(sqlite_url):
         while not done.is_set():
             items, balance = ledger.database.execute(
                 "SELECT (SELECT COALESCE(SUM(outstanding_minor), 0) FROM ar_installments), "
-                "(SELECT outstanding_minor FROM ar_customers WHERE customer_code = 'C1')")[0]
+                "(SELECT outstanding_minor FROM ar_customers WHERE customer_code = 'C1')"
+            )[0]
             if items != balance:
                 mismatches.append((items, balance))
 
@@ -126,7 +140,13 @@ def test_readers_in_other_threads_never_see_a_half_applied_batch(sqlite_url):
 
 @pytest.mark.postgres
 def test_many_processes_can_start_on_an_empty_postgres_database_at_once(postgres_url):
-    starters = [subprocess.Popen([sys.executable, "-m", "arledger", "project", "--once", "--database-url", postgres_url],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(6)]
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-m", "arledger", "project", "--once", "--database-url", postgres_url],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(6)
+    ]
     errors = [starter.communicate(timeout=60)[1] for starter in starters]
     assert [starter.returncode for starter in starters] == [0] * 6, errors

@@ -43,26 +43,53 @@ def _apply(books: Scenario, step: int, op: tuple) -> None:
         _, code, amount, issued, terms, split = op
         data = an_invoice(f"I{step}", customer=code, amount=amount, issued=_on(issued), due=_on(issued + terms))
         if split:
-            data["installments"] = [{"dueDate": _on(issued + terms), "portion": "0.5"},
-                                    {"dueDate": _on(issued + terms + 30), "portion": "0.5"}]
+            data["installments"] = [
+                {"dueDate": _on(issued + terms), "portion": "0.5"},
+                {"dueDate": _on(issued + terms + 30), "portion": "0.5"},
+            ]
         books.when("issueInvoice", data)
     elif kind == "pay":
         _, code, amount, received, target = op
-        data = {"reference": f"P{step}", "customerCode": code, "amount": amount, "receivedOn": _on(received), "method": "CASH"}
+        data = {
+            "reference": f"P{step}",
+            "customerCode": code,
+            "amount": amount,
+            "receivedOn": _on(received),
+            "method": "CASH",
+        }
         if target:
             data["allocations"] = [{"invoiceNumber": f"I{target}", "amount": amount}]
         books.when("recordPayment", data)
     elif kind == "allocate":
-        books.when("allocatePayment", {"reference": f"P{op[2]}", "allocations": [{"invoiceNumber": f"I{op[3]}", "amount": op[1]}]})
+        books.when(
+            "allocatePayment",
+            {"reference": f"P{op[2]}", "allocations": [{"invoiceNumber": f"I{op[3]}", "amount": op[1]}]},
+        )
     elif kind == "reverse":
         books.when("reversePayment", {"reference": f"P{op[1]}", "reversedOn": _on(100 + op[2]), "reason": "bounced"})
     elif kind == "credit":
         _, code, amount, issued, target = op
-        books.when("issueCreditNote", {"number": f"N{step}", "customerCode": code, "amount": amount, "issueDate": _on(issued),
-                                       "reason": "return", **({"invoiceNumber": f"I{target}"} if target else {})})
+        books.when(
+            "issueCreditNote",
+            {
+                "number": f"N{step}",
+                "customerCode": code,
+                "amount": amount,
+                "issueDate": _on(issued),
+                "reason": "return",
+                **({"invoiceNumber": f"I{target}"} if target else {}),
+            },
+        )
     elif kind == "write_off":
-        books.when("writeOffInvoice", {"number": f"I{op[1]}", "writtenOffOn": _on(op[2]), "reason": "bad debt",
-                                       **({"amount": "1.00"} if op[3] else {})})
+        books.when(
+            "writeOffInvoice",
+            {
+                "number": f"I{op[1]}",
+                "writtenOffOn": _on(op[2]),
+                "reason": "bad debt",
+                **({"amount": "1.00"} if op[3] else {}),
+            },
+        )
     else:
         books.when("voidInvoice", {"number": f"I{op[1]}", "voidedOn": _on(op[2]), "reason": "error"})
 
@@ -80,14 +107,17 @@ def _history(url: str, operations: list) -> tuple:
 
 def _check(ledger, books, events, as_of_offset, known_step, basis) -> None:
     as_of = START + timedelta(days=as_of_offset)
-    known_at = None if known_step is None else books.recorded_at(min(known_step, books.operations)) + timedelta(seconds=30)
+    known_at = (
+        None if known_step is None else books.recorded_at(min(known_step, books.operations)) + timedelta(seconds=30)
+    )
     result = aging_report(ledger.database, AgingQuery(as_of, known_at, basis, (30, 60, 90)))
     assert result["rows"] == oracle.aging(events, as_of, known_at, basis, [30, 60, 90])["rows"]
     for currency_total in result["totals"]:
         rows = [r for r in result["rows"] if r["currency"] == currency_total["currency"]]
         assert sum(Decimal(r["outstanding"]) for r in rows) == Decimal(currency_total["outstanding"])
-        assert Decimal(currency_total["current"]) + sum(map(Decimal, currency_total["buckets"])) == \
-            Decimal(currency_total["outstanding"])
+        assert Decimal(currency_total["current"]) + sum(map(Decimal, currency_total["buckets"])) == Decimal(
+            currency_total["outstanding"]
+        )
     for registered_by_operation, code in ((1, "A"), (2, "B")):
         if known_at is not None and known_at < books.recorded_at(registered_by_operation):
             with pytest.raises(CustomerNotFound):
@@ -97,14 +127,27 @@ def _check(ledger, books, events, as_of_offset, known_step, basis) -> None:
         debits = sum(Decimal(line["debit"]) for line in document["lines"])
         credits = sum(Decimal(line["credit"]) for line in document["lines"])
         assert Decimal(document["closingBalance"]) == Decimal(document["openingBalance"]) + debits - credits
-        assert Decimal(document["closingBalance"]) == oracle.net_balance(events, code, as_of + timedelta(days=20), known_at)
-        assert Decimal(document["openingBalance"]) == oracle.net_balance(events, code, START + timedelta(days=19), known_at)
+        assert Decimal(document["closingBalance"]) == oracle.net_balance(
+            events, code, as_of + timedelta(days=20), known_at
+        )
+        assert Decimal(document["openingBalance"]) == oracle.net_balance(
+            events, code, START + timedelta(days=19), known_at
+        )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(operations=st.lists(operation, max_size=30), checks=st.lists(
-    st.tuples(st.integers(0, 400), st.one_of(st.none(), st.integers(1, 35)), st.sampled_from(["DUE_DATE", "ISSUE_DATE"])),
-    min_size=1, max_size=4))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    operations=st.lists(operation, max_size=30),
+    checks=st.lists(
+        st.tuples(
+            st.integers(0, 400), st.one_of(st.none(), st.integers(1, 35)), st.sampled_from(["DUE_DATE", "ISSUE_DATE"])
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_read_models_agree_with_the_oracle_on_random_histories(tmp_path_factory, operations, checks):
     ledger, books, events = _history(f"sqlite:///{tmp_path_factory.mktemp('p') / 'p.db'}", operations)
     try:
@@ -121,9 +164,14 @@ def test_read_models_agree_with_the_oracle_on_random_histories(tmp_path_factory,
 
 
 @pytest.mark.postgres
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(operations=st.lists(operation, min_size=5, max_size=25), as_of_offset=st.integers(0, 300),
-       known_step=st.one_of(st.none(), st.integers(1, 30)))
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    operations=st.lists(operation, min_size=5, max_size=25),
+    as_of_offset=st.integers(0, 300),
+    known_step=st.one_of(st.none(), st.integers(1, 30)),
+)
 def test_read_models_on_postgres_agree_with_the_oracle(postgres_url, operations, as_of_offset, known_step):
     ledger, books, events = _history(postgres_url, operations)
     try:

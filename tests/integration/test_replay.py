@@ -7,23 +7,37 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from projections.aging import AgingQuery, aging_report
 from replay.books import replay
 from tests import oracle
 from tests.integration.test_read_model_properties import START, _history, operation
-from projections.aging import AgingQuery, aging_report
 
 FAR = date(2030, 1, 1)
 
 
 def _net(balance):
-    d = {key: Decimal(value) for key, value in balance.items() if key not in ("customerCode", "currency", "onCreditHold")}
+    d = {
+        key: Decimal(value) for key, value in balance.items() if key not in ("customerCode", "currency", "onCreditHold")
+    }
     return d["invoiced"] - d["voided"] - d["paid"] - d["credited"] - d["writtenOff"] + d["reversed"]
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(operations=st.lists(operation, min_size=1, max_size=25), checks=st.lists(
-    st.tuples(st.integers(0, 300), st.integers(1, 30), st.sampled_from([0, 1, 30]),
-              st.sampled_from(["DUE_DATE", "ISSUE_DATE"])), min_size=1, max_size=3))
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    operations=st.lists(operation, min_size=1, max_size=25),
+    checks=st.lists(
+        st.tuples(
+            st.integers(0, 300),
+            st.integers(1, 30),
+            st.sampled_from([0, 1, 30]),
+            st.sampled_from(["DUE_DATE", "ISSUE_DATE"]),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
 def test_replay_agrees_with_the_read_models_known_at_answers(tmp_path_factory, operations, checks):
     ledger, books, events = _history(f"sqlite:///{tmp_path_factory.mktemp('r') / 'r.db'}", operations)
     try:

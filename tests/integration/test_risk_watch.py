@@ -54,8 +54,11 @@ def test_the_first_look_evaluates_everyone_and_then_only_what_changed(ledger):
     assert _alerts(ledger) == [("C1", "utilisation::1", "OPEN")]
     assert watcher.step().customers == 0  # its own alert moved the log but evaluates no one
     assert watcher.step() is None
-    _do(ledger, "recordPayment", a_payment("P1", "C1", amount="100.00", received="2026-05-30",
-                                           allocations=[("I1", "100.00")]))
+    _do(
+        ledger,
+        "recordPayment",
+        a_payment("P1", "C1", amount="100.00", received="2026-05-30", allocations=[("I1", "100.00")]),
+    )
     assert watcher.step().cleared == 1 and _alerts(ledger) == [("C1", "utilisation::1", "CLEARED")]
 
 
@@ -104,7 +107,11 @@ def test_a_rebuild_folds_the_same_alerts(ledger):
     ledger.app.execute(ResolveRiskAlert("C1", "utilisation::1", "limit review booked"), CommandContext(actor="analyst"))
     ledger.runner.catch_up()
     live = _alerts(ledger)
-    assert ("C1", "overdue_days:I1:1", "OPEN") in live and ("C1", "utilisation::1", "RESOLVED") in live and ("C2", "bounced_payment:P1:1", "OPEN") in live
+    assert (
+        ("C1", "overdue_days:I1:1", "OPEN") in live
+        and ("C1", "utilisation::1", "RESOLVED") in live
+        and ("C2", "bounced_payment:P1:1", "OPEN") in live
+    )
     assert reconcile(ledger.runner).equal
     ledger.runner.rebuild()
     assert _alerts(ledger) == live

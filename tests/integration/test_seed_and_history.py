@@ -38,10 +38,23 @@ def seeded(tmp_path_factory):
 def test_seed_uses_every_kind_of_fact_over_18_months(seeded):
     events = logged(seeded)
     kinds = Counter(type(event).__name__ for event in events)
-    for kind in ("CustomerRegistered", "InvoiceIssued", "PaymentReceived", "PaymentAllocated", "PaymentReversed",
-                 "CreditNoteIssued", "CreditNoteAllocated", "InvoiceWrittenOff", "InvoiceVoided", "DisputeOpened",
-                 "DisputeResolved", "PromiseToPayRecorded", "DunningActionRecorded", "CreditHoldPlaced",
-                 "CreditLimitChanged"):
+    for kind in (
+        "CustomerRegistered",
+        "InvoiceIssued",
+        "PaymentReceived",
+        "PaymentAllocated",
+        "PaymentReversed",
+        "CreditNoteIssued",
+        "CreditNoteAllocated",
+        "InvoiceWrittenOff",
+        "InvoiceVoided",
+        "DisputeOpened",
+        "DisputeResolved",
+        "PromiseToPayRecorded",
+        "DunningActionRecorded",
+        "CreditHoldPlaced",
+        "CreditLimitChanged",
+    ):
         assert kinds[kind] > 0, f"no {kind} in the seeded history"
     issue_dates = [event.issue_date for event in events if type(event).__name__ == "InvoiceIssued"]
     assert (max(issue_dates) - min(issue_dates)).days >= 540
@@ -52,8 +65,11 @@ def test_seed_uses_every_kind_of_fact_over_18_months(seeded):
 def test_seed_profiles_differ_in_how_they_pay(seeded):
     app = build_application(seeded)
     try:
-        statuses = Counter(invoice.status for code in [f"C{n:04d}" for n in range(1, 41)]
-                           for invoice in app.account(code).invoices.values())
+        statuses = Counter(
+            invoice.status
+            for code in [f"C{n:04d}" for n in range(1, 41)]
+            for invoice in app.account(code).invoices.values()
+        )
     finally:
         app.close()
     assert statuses["PAID"] > statuses["OPEN"] > 0
@@ -96,7 +112,9 @@ def test_history_of_an_invoice_shows_only_that_document(seeded):
     assert types[0] == "InvoiceIssued" and "DocumentNumberClaimed" in types
     for row in rows:
         data = row["data"]
-        mentions = {data.get("number"), data.get("invoiceNumber")} | {a["invoiceNumber"] for a in data.get("undoneAllocations", [])}
+        mentions = {data.get("number"), data.get("invoiceNumber")} | {
+            a["invoiceNumber"] for a in data.get("undoneAllocations", [])
+        }
         assert "INV-C0002-0003" in mentions
 
 

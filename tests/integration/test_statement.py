@@ -1,6 +1,6 @@
 """Statement of account exactly as CONTRACT.md section 6 words it."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -20,22 +20,30 @@ def history(books):
     books.given("issueInvoice", an_invoice("INV-1", amount="100.00", issued="2026-01-05"))
     books.given("issueInvoice", an_invoice("INV-2", amount="50.00", issued="2026-02-03", due="2026-03-05"))
     books.given("recordPayment", a_payment("PAY-1", amount="80.00", received="2026-02-10"))
-    books.given("issueCreditNote", {"number": "CN-1", "customerCode": "C1", "amount": "10.00", "issueDate": "2026-02-12",
-                                    "reason": "return"})
+    books.given(
+        "issueCreditNote",
+        {"number": "CN-1", "customerCode": "C1", "amount": "10.00", "issueDate": "2026-02-12", "reason": "return"},
+    )
     books.given("reversePayment", {"reference": "PAY-1", "reversedOn": "2026-02-15", "reason": "bounced"})
-    books.given("writeOffInvoice", {"number": "INV-2", "writtenOffOn": "2026-02-20", "amount": "5.00", "reason": "small"})
+    books.given(
+        "writeOffInvoice", {"number": "INV-2", "writtenOffOn": "2026-02-20", "amount": "5.00", "reason": "small"}
+    )
     return books
 
 
 def test_lines_in_date_order_with_running_balance(history):
     document = state(history, "2026-02-01", "2026-02-28")
     assert document["openingBalance"] == "100.00"
-    assert [(l["date"], l["kind"], l["number"], l["debit"], l["credit"], l["balance"]) for l in document["lines"]] == [
+    assert [
+        (line["date"], line["kind"], line["number"], line["debit"], line["credit"], line["balance"])
+        for line in document["lines"]
+    ] == [
         ("2026-02-03", "INVOICE", "INV-2", "50.00", "0.00", "150.00"),
         ("2026-02-10", "PAYMENT", "PAY-1", "0.00", "80.00", "70.00"),
         ("2026-02-12", "CREDIT_NOTE", "CN-1", "0.00", "10.00", "60.00"),
         ("2026-02-15", "REVERSAL", "PAY-1", "80.00", "0.00", "140.00"),
-        ("2026-02-20", "WRITE_OFF", "INV-2", "0.00", "5.00", "135.00")]
+        ("2026-02-20", "WRITE_OFF", "INV-2", "0.00", "5.00", "135.00"),
+    ]
     assert document["closingBalance"] == "135.00"
     assert list(document) == ["customerCode", "currency", "from", "to", "openingBalance", "lines", "closingBalance"]
 
@@ -47,7 +55,7 @@ def test_opening_balance_is_the_end_of_the_day_before_from(history):
 
 def test_known_at_hides_what_was_recorded_later(history):
     document = state(history, "2026-02-01", "2026-02-28", known_at=history.recorded_at(4))
-    assert [l["kind"] for l in document["lines"]] == ["INVOICE", "PAYMENT"]
+    assert [line["kind"] for line in document["lines"]] == ["INVOICE", "PAYMENT"]
     assert document["closingBalance"] == "70.00"
 
 
@@ -67,7 +75,7 @@ def test_an_invoice_voided_in_a_later_period_leaves_it_from_the_void_date(books)
     assert march["closingBalance"] == "100.00" and march["lines"][0]["kind"] == "INVOICE"
     april = state(books, "2026-04-01", "2026-04-30")
     assert april["openingBalance"] == "100.00" and april["closingBalance"] == "0.00"
-    assert [(l["kind"], l["debit"], l["credit"]) for l in april["lines"]] == [("INVOICE", "0.00", "100.00")]
+    assert [(line["kind"], line["debit"], line["credit"]) for line in april["lines"]] == [("INVOICE", "0.00", "100.00")]
 
 
 def test_unknown_customer_and_reversed_period_are_refused(history):

@@ -31,12 +31,17 @@ class Log:
         self.position = "notification_id" if ledger.database.postgres else "rowid"
 
     def row(self, position):
-        return self.db.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events} "
-                               f"WHERE {self.position} = ?", (position,))[0]
+        return self.db.execute(
+            f"SELECT originator_id, originator_version, topic, state FROM {self.events} WHERE {self.position} = ?",
+            (position,),
+        )[0]
 
     def write(self, position, originator_id, version, topic, state):
-        self.db.execute(f"UPDATE {self.events} SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
-                        f"WHERE {self.position} = ?", (originator_id, version, topic, state, position))
+        self.db.execute(
+            f"UPDATE {self.events} SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
+            f"WHERE {self.position} = ?",
+            (originator_id, version, topic, state, position),
+        )
 
     def delete(self, position, with_index=False):
         self.db.execute(f"DELETE FROM {self.events} WHERE {self.position} = ?", (position,))
@@ -90,8 +95,10 @@ def test_two_swapped_events_are_caught_at_the_first(ledger):
 def test_an_event_slipped_in_around_arledger_is_caught(ledger):
     log = Log(ledger)
     originator, version, topic, state = log.row(10)
-    ledger.database.execute(f"INSERT INTO {log.events} (originator_id, originator_version, topic, state) "
-                            "VALUES (?, ?, ?, ?)", (originator, 999, topic, state))
+    ledger.database.execute(
+        f"INSERT INTO {log.events} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+        (originator, 999, topic, state),
+    )
     end = ledger.app.recorder.max_notification_id()
     assert _broken_at(ledger) == end
 
@@ -113,15 +120,22 @@ def test_a_recomputed_chain_or_a_cut_tail_is_caught_only_by_a_kept_digest(ledger
 
 def test_the_cli_names_the_first_broken_position_and_exits_1(ledger, database_url):
     log = Log(ledger)
-    ok = subprocess.run([sys.executable, "-m", "arledger", "verify", "--database-url", database_url],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "arledger", "verify", "--database-url", database_url], capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "chain intact" in ok.stdout
-    digest = subprocess.run([sys.executable, "-m", "arledger", "digest", "--position", "50", "--database-url",
-                             database_url], capture_output=True, text=True).stdout.strip()
+    digest = subprocess.run(
+        [sys.executable, "-m", "arledger", "digest", "--position", "50", "--database-url", database_url],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     originator, version, topic, state = log.row(50)
     log.write(50, originator, version, topic, bytes(state) + b" ")
-    broken = subprocess.run([sys.executable, "-m", "arledger", "verify", "--digest", digest, "--database-url",
-                             database_url], capture_output=True, text=True)
+    broken = subprocess.run(
+        [sys.executable, "-m", "arledger", "verify", "--digest", digest, "--database-url", database_url],
+        capture_output=True,
+        text=True,
+    )
     assert broken.returncode == 1 and "position 50:" in broken.stderr
 
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from arledger.wiring import open_ledger
 from graphql_api.context import Context
 from graphql_api.server import build_schema
 from graphql_api.tokens import Principal, TokenStore
 from tests.builders import Scenario, a_customer
 from tests.integration.test_aging import T0
 from tests.integration.test_read_model_properties import _apply, operation
-from arledger.wiring import open_ledger
 
 CUSTOMER = """query($code: String!, $at: String) { customer(code: $code, knownAt: $at) {
   code name currency creditLimit onCreditHold outstanding unallocatedCredit
@@ -39,7 +39,9 @@ def _merged(answer):
     return answer
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(operations=st.lists(operation, min_size=1, max_size=20), probe=st.integers(1, 20))
 def test_known_at_answers_equal_what_the_read_models_said_then(tmp_path_factory, operations, probe):
     ledger = open_ledger(f"sqlite:///{tmp_path_factory.mktemp('t') / 't.db'}")
@@ -61,8 +63,13 @@ def test_known_at_answers_equal_what_the_read_models_said_then(tmp_path_factory,
         for step, op in enumerate(operations, start=1):
             _apply(books, step, op)
             ledger.runner.catch_up()
-            then.append((books.recorded_at(books.operations) + timedelta(seconds=30),
-                         ask(CUSTOMER, code="A"), ask(DOCUMENTS, **names)))
+            then.append(
+                (
+                    books.recorded_at(books.operations) + timedelta(seconds=30),
+                    ask(CUSTOMER, code="A"),
+                    ask(DOCUMENTS, **names),
+                )
+            )
         before = books.recorded_at(1) - timedelta(seconds=1)
         assert ask(CUSTOMER, code="A", at=before.isoformat()) == {"customer": None}
         for instant, customer, documents in then:
@@ -85,8 +92,20 @@ def test_the_cli_shows_a_document_as_known_then_and_now(tmp_path):
     _apply(books, 1, ("invoice", "A", "100.00", 0, 30, False))
     _apply(books, 2, ("pay", "A", "60.00", 5, 1))
     ledger.close()
-    run = lambda *args: subprocess.run([sys.executable, "-m", "arledger", "show", *args, "--format", "json",  # noqa: E731
-                                        "--database-url", url], capture_output=True)
+    run = lambda *args: subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "arledger",
+            "show",
+            *args,
+            "--format",
+            "json",  # noqa: E731
+            "--database-url",
+            url,
+        ],
+        capture_output=True,
+    )
     before_payment = (books.recorded_at(2) + timedelta(seconds=30)).isoformat()
     then = orjson.loads(run("I1", "--known-at", before_payment).stdout)
     now = orjson.loads(run("I1").stdout)

@@ -68,7 +68,11 @@ def test_an_event_slipped_in_is_named_by_verify_never_indexed_and_stops_writes_u
     open_ledger(database_url).close()
     assert forged not in indexed(log)
     report = cli(database_url, "verify", "--format", "json")
-    assert report.exit_code == 1 and '"kind": "inserted"' in report.stdout and f'"brokenPosition": {forged}' in report.stdout
+    assert (
+        report.exit_code == 1
+        and '"kind": "inserted"' in report.stdout
+        and f'"brokenPosition": {forged}' in report.stdout
+    )
 
     refused = register(ledger, "NEW1")
     assert isinstance(refused, UnindexedLog) and refused.code == "UNINDEXED_EVENTS"
@@ -76,8 +80,11 @@ def test_an_event_slipped_in_is_named_by_verify_never_indexed_and_stops_writes_u
     assert ledger.app.account("NEW1") is None and forged not in indexed(log)
     app = build_app(ledger)
     client, token = TestClient(app), app.state.tokens.create("admin", "ops")
-    answer = client.post("/graphql", json={"query": REGISTER, "variables": {"input": customer("NEW2")}},
-                         headers={"Authorization": f"Bearer {token}"}).json()
+    answer = client.post(
+        "/graphql",
+        json={"query": REGISTER, "variables": {"input": customer("NEW2")}},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
     assert answer["data"]["registerCustomer"]["userErrors"][0]["code"] == "UNINDEXED_EVENTS"
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["status"] == "unindexed events"
@@ -89,8 +96,10 @@ def test_an_event_slipped_in_is_named_by_verify_never_indexed_and_stops_writes_u
     assert forged not in indexed(log)
     accepted = cli(database_url, "migrate", "--accept-unindexed")
     assert accepted.exit_code == 0, accepted.output
-    assert (f"hash chain: indexed 1 event(s), position {forged}, not written by arledger's write path, accepted"
-            in accepted.stdout)
+    assert (
+        f"hash chain: indexed 1 event(s), position {forged}, not written by arledger's write path, accepted"
+        in accepted.stdout
+    )
     assert cli(database_url, "verify", "--digest", str(kept)).exit_code == 0  # the history up to it is unchanged
     assert register(ledger, "NEW1").status == "applied"
     assert client.get("/readyz").status_code == 200
@@ -166,16 +175,17 @@ def _retimestamp_with_its_entry(log, position):
     log.db.execute(f"UPDATE {log.index} SET recorded_us = ?, hash = ? WHERE position = ?", (row[3], row[4], position))
 
 
-def test_a_deleted_index_is_reported_and_only_rechained_when_told_and_a_kept_digest_still_catches(ledger,
-                                                                                                 database_url):
+def test_a_deleted_index_is_reported_and_only_rechained_when_told_and_a_kept_digest_still_catches(ledger, database_url):
     log, recorder = Log(ledger), ledger.app.recorder
     end = recorder.max_notification_id()
     kept = digest_at(recorder, position=end)
     log.db.execute(f"DELETE FROM {log.index}")
     checked = cli(database_url, "verify")
     assert checked.exit_code == 1
-    assert (f"chain BROKEN at position 1: none of the log's {end} events has an entry in the hash chain: the chain "
-            "was started, so its entries were deleted" in checked.stderr)
+    assert (
+        f"chain BROKEN at position 1: none of the log's {end} events has an entry in the hash chain: the chain "
+        "was started, so its entries were deleted" in checked.stderr
+    )
     assert f"the log: {end} problem(s)" in checked.stderr and "… and" in checked.stderr  # listed up to the limit
     open_ledger(database_url).close()
     migrate = cli(database_url, "migrate")
@@ -189,7 +199,8 @@ def test_a_deleted_index_is_reported_and_only_rechained_when_told_and_a_kept_dig
     assert cli(database_url, "verify").exit_code == 0  # the re-chained log agrees with itself…
     caught = cli(database_url, "verify", "--digest", str(kept))  # …but not with the digest kept before
     assert caught.exit_code == 1 and f"digest {kept}: position {end}: the history up to the digest was changed" in (
-        caught.stderr)
+        caught.stderr
+    )
 
 
 def test_a_partly_deleted_index_is_reported_position_by_position(ledger, database_url):
@@ -219,13 +230,19 @@ def test_an_old_log_is_indexed_only_by_an_explicit_migrate_that_reports_it(ledge
     try:
         assert indexed(log) == set()
         checked = cli(database_url, "verify")
-        assert checked.exit_code == 1 and ("a log written before the hash chain existed; `arledger migrate` indexes "
-                                           "it") in checked.stderr
+        assert (
+            checked.exit_code == 1
+            and ("a log written before the hash chain existed; `arledger migrate` indexes it") in checked.stderr
+        )
         refused = register(reopened, "NEW1")
         assert isinstance(refused, UnindexedLog) and "`arledger migrate` indexes it" in refused.message
         assert cli(database_url, "project", "--once").exit_code == 1
-        serve = subprocess.run([sys.executable, "-m", "arledger", "serve", "--port", str(free_port()),
-                                "--database-url", database_url], capture_output=True, text=True, timeout=60)
+        serve = subprocess.run(
+            [sys.executable, "-m", "arledger", "serve", "--port", str(free_port()), "--database-url", database_url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert serve.returncode == 1 and "serve: not starting: the event log holds positions 1–" in serve.stderr
         monkeypatch.setenv("ARLEDGER_DATABASE_URL", database_url)  # what each `serve --workers N` process builds
         root = logging.getLogger()
@@ -240,8 +257,10 @@ def test_an_old_log_is_indexed_only_by_an_explicit_migrate_that_reports_it(ledge
         migrated = cli(database_url, "migrate")
         assert migrated.exit_code == 0, migrated.output
         assert migrated.stdout.startswith("schema ")
-        assert (f"hash chain: indexed {end} event(s), positions 1–{end}, written before the hash chain existed; "
-                f"chain head now {original}") in migrated.stdout  # the same events give the same chain
+        assert (
+            f"hash chain: indexed {end} event(s), positions 1–{end}, written before the hash chain existed; "
+            f"chain head now {original}"
+        ) in migrated.stdout  # the same events give the same chain
         assert verify(reopened.app.recorder, original).intact
         again = cli(database_url, "migrate")
         assert again.exit_code == 0 and "nothing to index" in again.stdout

@@ -18,26 +18,29 @@ def _wrapped(cause: BaseException) -> OperationalError:
         return error
 
 
-@pytest.mark.parametrize("error, expected", [
-    (psycopg.OperationalError("terminating connection due to administrator command"), True),
-    (psycopg.errors.AdminShutdown("terminating connection"), True),
-    (psycopg.InterfaceError("the connection is closed"), True),
-    (psycopg.OperationalError('connection failed: FATAL:  the database system is starting up'), True),
-    (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
-    (psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"), True),
-    (psycopg.errors.InvalidPassword("password authentication failed"), False),
-    (psycopg.OperationalError('connection failed: FATAL:  password authentication failed for user "x"'), False),
-    (psycopg.OperationalError('connection failed: FATAL:  database "nosuchdb" does not exist'), False),
-    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
-    (psycopg.errors.ProgramLimitExceeded("index row size exceeds maximum"), False),
-    (PoolExhausted("all 8 connections busy"), True),
-    (sqlite3.OperationalError("database is locked"), True),
-    (sqlite3.OperationalError("no such table: ar_customers"), False),
-    (psycopg.errors.UniqueViolation("duplicate key"), False),
-    (IntegrityError("duplicate key"), False),
-    (ValueError("bad amount"), False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (psycopg.OperationalError("terminating connection due to administrator command"), True),
+        (psycopg.errors.AdminShutdown("terminating connection"), True),
+        (psycopg.InterfaceError("the connection is closed"), True),
+        (psycopg.OperationalError("connection failed: FATAL:  the database system is starting up"), True),
+        (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+        (psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"), True),
+        (psycopg.errors.InvalidPassword("password authentication failed"), False),
+        (psycopg.OperationalError('connection failed: FATAL:  password authentication failed for user "x"'), False),
+        (psycopg.OperationalError('connection failed: FATAL:  database "nosuchdb" does not exist'), False),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+        (psycopg.errors.ProgramLimitExceeded("index row size exceeds maximum"), False),
+        (PoolExhausted("all 8 connections busy"), True),
+        (sqlite3.OperationalError("database is locked"), True),
+        (sqlite3.OperationalError("no such table: ar_customers"), False),
+        (psycopg.errors.UniqueViolation("duplicate key"), False),
+        (IntegrityError("duplicate key"), False),
+        (ValueError("bad amount"), False),
+        (None, False),
+    ],
+)
 def test_what_counts_as_the_database_being_unavailable(error, expected):
     assert is_unavailable(error) is expected
 
@@ -91,6 +94,7 @@ def test_a_fault_propagates_at_once_and_stopping_or_a_deadline_ends_the_wait():
     assert calls == [0.5, 1.0]
     now = [0.0]
     with pytest.raises(psycopg.OperationalError):
-        when_available(down, "test", deadline_s=3.0, sleep=lambda s: now.__setitem__(0, now[0] + s),
-                       clock=lambda: now[0])
+        when_available(
+            down, "test", deadline_s=3.0, sleep=lambda s: now.__setitem__(0, now[0] + s), clock=lambda: now[0]
+        )
     assert now[0] == 1.5  # slept 0.5 and 1.0; 2.0 more would pass the deadline

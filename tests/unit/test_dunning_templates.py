@@ -44,12 +44,20 @@ def test_the_final_demand_shows_interest_and_fee_and_chinese_reads_chinese():
 
 def test_another_locale_falls_back_to_english_and_a_folder_of_ones_own_overrides(tmp_path):
     notice = notice_at(2)
-    assert Renderer(CONFIG).render(notice, Contact("C1", "A", None, None, "de-DE"), "SMS").body.endswith("within 7 days.")
-    (tmp_path / "notice.en.j2").write_text("{% block subject %}Hi{% endblock %}{% block sms %}Pay {{ n.total_due }}"
-                                           "{% endblock %}")
-    assert Renderer(CONFIG, str(tmp_path)).render(notice, Contact("C1", "A", None, None, "en"), "SMS").body == "Pay 1000.00"
+    assert (
+        Renderer(CONFIG).render(notice, Contact("C1", "A", None, None, "de-DE"), "SMS").body.endswith("within 7 days.")
+    )
+    (tmp_path / "notice.en.j2").write_text(
+        "{% block subject %}Hi{% endblock %}{% block sms %}Pay {{ n.total_due }}{% endblock %}"
+    )
+    assert (
+        Renderer(CONFIG, str(tmp_path)).render(notice, Contact("C1", "A", None, None, "en"), "SMS").body
+        == "Pay 1000.00"
+    )
     with pytest.raises(TemplateError, match=r"notice.en.j2 has no block 'task'"):
         Renderer(CONFIG, str(tmp_path)).render(notice, Contact("C1", "A", None, None, "en"), "PHONE")
-    (tmp_path / "notice.en.j2").write_text("{% block subject %}{{ n.nothing }}{% endblock %}{% block sms %}{% endblock %}")
+    (tmp_path / "notice.en.j2").write_text(
+        "{% block subject %}{{ n.nothing }}{% endblock %}{% block sms %}{% endblock %}"
+    )
     with pytest.raises(TemplateError, match="notice.en.j2: .*nothing"):
         Renderer(CONFIG, str(tmp_path)).render(notice, Contact("C1", "A", None, None, "en"), "SMS")

@@ -8,21 +8,40 @@ from decimal import Decimal
 import pytest
 
 from ledger.commands import (
-    AcknowledgeRiskAlert, IgnoreBankLine, ImportBankLine, RecordDeliveryOutcome, SetDunningPolicy, parse_command)
+    AcknowledgeRiskAlert,
+    IgnoreBankLine,
+    ImportBankLine,
+    RecordDeliveryOutcome,
+    SetDunningPolicy,
+    parse_command,
+)
 from ledger.context import CommandContext
 from ledger.errors import ValidationError
 from ledger.text import FREE, IDENTIFIER, LINE, check_text, printable
 from tests.builders import Scenario, a_customer, a_line, an_invoice
 
-BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
-        "\u061c"]
+BIDI = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 CONTROLS = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f"]
 LONE_SURROGATES = ["\ud800", "\udfff"]
 
 
-@pytest.mark.parametrize("character", CONTROLS + ["\t", "\n", "\r", "\u2028", "\u2029"] + BIDI + ZERO_WIDTH
-                         + ["\u00ad"] + LONE_SURROGATES)
+@pytest.mark.parametrize(
+    "character", CONTROLS + ["\t", "\n", "\r", "\u2028", "\u2029"] + BIDI + ZERO_WIDTH + ["\u00ad"] + LONE_SURROGATES
+)
 def test_an_identifier_refuses_control_invisible_and_line_break_characters_anywhere(character):
     for value in (f"A{character}B", f"{character}AB", f"AB{character}"):
         with pytest.raises(ValidationError) as refused:
@@ -48,8 +67,9 @@ def test_one_line_text_refuses_control_and_line_break_characters(character):
         check_text(f"Acme{character}Trading", ("name",), "name", LINE)
 
 
-@pytest.mark.parametrize("value", ["Zoë & Søn Ltd.", "فروشگاه\u200cها", "👩\u200d💻 Studio", "\u2067شركة\u2069 Ltd",
-                                   " Padded name "])
+@pytest.mark.parametrize(
+    "value", ["Zoë & Søn Ltd.", "فروشگاه\u200cها", "👩\u200d💻 Studio", "\u2067شركة\u2069 Ltd", " Padded name "]
+)
 def test_one_line_text_keeps_the_format_characters_scripts_spell_with(value):
     assert check_text(value, ("name",), "name", LINE) == value
 
@@ -82,15 +102,33 @@ FIELDS = [
     ("issueInvoice", an_invoice("I1"), ("number",), IDENTIFIER),
     ("issueInvoice", an_invoice("I1"), ("lines", 0, "description"), FREE),
     ("issueInvoice", an_invoice("I1", creditOverrideReason="board approval"), ("creditOverrideReason",), FREE),
-    ("recordPayment", {"reference": "P1", "customerCode": "C1", "amount": "1.00", "receivedOn": "2026-01-02",
-                       "method": "CASH", "allocations": [{"invoiceNumber": "I1", "amount": "1.00"}]},
-     ("allocations", 0, "invoiceNumber"), IDENTIFIER),
+    (
+        "recordPayment",
+        {
+            "reference": "P1",
+            "customerCode": "C1",
+            "amount": "1.00",
+            "receivedOn": "2026-01-02",
+            "method": "CASH",
+            "allocations": [{"invoiceNumber": "I1", "amount": "1.00"}],
+        },
+        ("allocations", 0, "invoiceNumber"),
+        IDENTIFIER,
+    ),
     ("reversePayment", {"reference": "P1", "reversedOn": "2026-01-03", "reason": "bounced"}, ("reason",), FREE),
-    ("recordDunningAction", {"invoiceNumber": "I1", "level": 1, "channel": "PHONE", "actedOn": "2026-02-01",
-                             "note": "called"}, ("note",), FREE),
+    (
+        "recordDunningAction",
+        {"invoiceNumber": "I1", "level": 1, "channel": "PHONE", "actedOn": "2026-02-01", "note": "called"},
+        ("note",),
+        FREE,
+    ),
     ("confirmStatement", {"customerCode": "C1", "statementId": "C1:2026-01-31"}, ("statementId",), IDENTIFIER),
-    ("recordCollectionOutcome", {"customerCode": "C1", "taskId": "C1:2026-02-01:L2:PHONE", "outcome": "REACHED",
-                                 "note": "spoke to AP"}, ("taskId",), IDENTIFIER),
+    (
+        "recordCollectionOutcome",
+        {"customerCode": "C1", "taskId": "C1:2026-02-01:L2:PHONE", "outcome": "REACHED", "note": "spoke to AP"},
+        ("taskId",),
+        IDENTIFIER,
+    ),
 ]
 
 
@@ -140,12 +178,15 @@ def test_identifiers_match_whole_a_trailing_newline_is_refused(value):
     assert refused.value.field == ("code",)
 
 
-@pytest.mark.parametrize("op, data, field", [
-    ("registerCustomer", a_customer("C1", email="ar@example.com\n"), ("email",)),
-    ("registerCustomer", a_customer("C1", creditLimit="100\n"), ("creditLimit",)),
-    ("issueInvoice", an_invoice("I1", issued="2026-01-01\n"), ("issueDate",)),
-    ("issueInvoice", an_invoice("I1", lines=[a_line("1.00", quantity="2\n")]), ("lines", "0", "quantity")),
-])
+@pytest.mark.parametrize(
+    "op, data, field",
+    [
+        ("registerCustomer", a_customer("C1", email="ar@example.com\n"), ("email",)),
+        ("registerCustomer", a_customer("C1", creditLimit="100\n"), ("creditLimit",)),
+        ("issueInvoice", an_invoice("I1", issued="2026-01-01\n"), ("issueDate",)),
+        ("issueInvoice", an_invoice("I1", lines=[a_line("1.00", quantity="2\n")]), ("lines", "0", "quantity")),
+    ],
+)
 def test_dates_amounts_and_emails_match_whole(op, data, field):
     with pytest.raises(ValidationError) as refused:
         parse_command(op, data)
@@ -158,10 +199,18 @@ DIRECT = [
     (IgnoreBankLine("BANK", "B1", "not ours\x00"), ("reason",)),
     (AcknowledgeRiskAlert("C1", "utilisation::1", "seen\x1b[2J"), ("reason",)),
     (SetDunningPolicy("C1", "gentle\u202e", False, "asked"), ("policy",)),
-    (ImportBankLine("BANK", "B1", date(2026, 1, 5), date(2026, 1, 5), Decimal("1.00"), "CNY",
-                    "Acme\x00", None, None), ("counterparty",)),
-    (ImportBankLine("BANK", "B\u200b1", date(2026, 1, 5), date(2026, 1, 5), Decimal("1.00"),
-                    "CNY", None, None, None), ("bankReference",)),
+    (
+        ImportBankLine(
+            "BANK", "B1", date(2026, 1, 5), date(2026, 1, 5), Decimal("1.00"), "CNY", "Acme\x00", None, None
+        ),
+        ("counterparty",),
+    ),
+    (
+        ImportBankLine(
+            "BANK", "B\u200b1", date(2026, 1, 5), date(2026, 1, 5), Decimal("1.00"), "CNY", None, None, None
+        ),
+        ("bankReference",),
+    ),
     (RecordDeliveryOutcome("C1", "d1", 1, True, "250 OK\ud800", None), ("detail",)),
 ]
 
@@ -177,10 +226,13 @@ def test_every_command_is_checked_when_decided_whatever_built_it(command, field)
     assert books.event_count() == before
 
 
-@pytest.mark.parametrize("context, field", [
-    (CommandContext(actor="tester\x00"), ("actor",)),
-    (CommandContext(actor="tester", operation_key="key\n"), ("operationKey",)),
-])
+@pytest.mark.parametrize(
+    "context, field",
+    [
+        (CommandContext(actor="tester\x00"), ("actor",)),
+        (CommandContext(actor="tester", operation_key="key\n"), ("operationKey",)),
+    ],
+)
 def test_who_sends_a_command_is_checked_too(context, field):
     books = Scenario()
     with pytest.raises(ValidationError) as refused:

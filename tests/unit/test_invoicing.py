@@ -15,13 +15,16 @@ def ledger():
     return scenario
 
 
-@pytest.mark.parametrize("lines, total", [
-    ([a_line("100.00", "2", "0.13")], "226.00"),
-    ([a_line("0.33", "3", "0.13")], "1.12"),  # net 0.99, tax 0.1287 -> 0.13
-    ([a_line("10.005", "1")], None),  # unit price finer than CNY: refused
-    ([a_line("19.99", "1.5", "0.06"), a_line("5.00", "4")], "51.79"),  # 29.985->29.99 + 1.7994->1.80 + 20.00
-    ([a_line("0.01", "0.4")], None),  # rounds to 0.00: refused
-])
+@pytest.mark.parametrize(
+    "lines, total",
+    [
+        ([a_line("100.00", "2", "0.13")], "226.00"),
+        ([a_line("0.33", "3", "0.13")], "1.12"),  # net 0.99, tax 0.1287 -> 0.13
+        ([a_line("10.005", "1")], None),  # unit price finer than CNY: refused
+        ([a_line("19.99", "1.5", "0.06"), a_line("5.00", "4")], "51.79"),  # 29.985->29.99 + 1.7994->1.80 + 20.00
+        ([a_line("0.01", "0.4")], None),  # rounds to 0.00: refused
+    ],
+)
 def test_lines_are_priced_per_line_with_half_up_rounding(ledger, lines, total):
     result = ledger.when("issueInvoice", an_invoice(lines=lines))
     if total is None:
@@ -41,16 +44,30 @@ def test_due_date_before_issue_date_is_refused(ledger):
 
 
 def test_installments_sum_exactly_to_the_total_with_the_last_taking_the_remainder(ledger):
-    ledger.given("issueInvoice", an_invoice(amount="100.00", installments=[
-        {"dueDate": "2026-02-01", "portion": "0.3333"}, {"dueDate": "2026-03-01", "portion": "0.3333"},
-        {"dueDate": "2026-04-01", "portion": "0.3334"}]))
+    ledger.given(
+        "issueInvoice",
+        an_invoice(
+            amount="100.00",
+            installments=[
+                {"dueDate": "2026-02-01", "portion": "0.3333"},
+                {"dueDate": "2026-03-01", "portion": "0.3333"},
+                {"dueDate": "2026-04-01", "portion": "0.3334"},
+            ],
+        ),
+    )
     amounts = [amount for _due, amount in ledger.invoice().installments]
     assert amounts == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
 
 
 def test_installments_are_ordered_by_due_date_and_the_invoice_due_date_defaults_to_the_last(ledger):
-    ledger.given("issueInvoice", an_invoice(amount="90.00", due=None, installments=[
-        {"dueDate": "2026-03-01", "portion": "0.5"}, {"dueDate": "2026-02-01", "portion": "0.5"}]))
+    ledger.given(
+        "issueInvoice",
+        an_invoice(
+            amount="90.00",
+            due=None,
+            installments=[{"dueDate": "2026-03-01", "portion": "0.5"}, {"dueDate": "2026-02-01", "portion": "0.5"}],
+        ),
+    )
     invoice = ledger.invoice()
     assert [due for due, _amount in invoice.installments] == [date(2026, 2, 1), date(2026, 3, 1)]
     assert invoice.due_date == date(2026, 3, 1)
@@ -99,9 +116,17 @@ def test_payments_free_up_credit_but_unallocated_credit_does_not():
     ledger = Scenario()
     ledger.given("registerCustomer", a_customer("C1", creditLimit="1000.00"))
     ledger.given("issueInvoice", an_invoice("INV-1", amount="1000.00"))
-    ledger.given("recordPayment", {"reference": "P0", "customerCode": "C1", "amount": "500.00",
-                                   "receivedOn": "2026-01-02", "method": "CASH",
-                                   "allocations": [{"invoiceNumber": "INV-1", "amount": "100.00"}]})
+    ledger.given(
+        "recordPayment",
+        {
+            "reference": "P0",
+            "customerCode": "C1",
+            "amount": "500.00",
+            "receivedOn": "2026-01-02",
+            "method": "CASH",
+            "allocations": [{"invoiceNumber": "INV-1", "amount": "100.00"}],
+        },
+    )
     # 400.00 sits unallocated: exposure is 900.00, so 100.00 fits and 100.01 does not.
     ledger.refused("issueInvoice", an_invoice("INV-2", amount="100.01"), "CREDIT_LIMIT_EXCEEDED")
     ledger.given("issueInvoice", an_invoice("INV-2", amount="100.00"))

@@ -8,32 +8,40 @@ from ledger.errors import CurrencyMismatch, ValidationError
 from ledger.money import Money, check_currency, format_amount, parse_decimal
 
 
-@pytest.mark.parametrize("text, currency, expected", [
-    ("120.50", "CNY", "120.50"),
-    ("120.5", "CNY", "120.50"),
-    ("120", "USD", "120.00"),
-    ("120.500", "EUR", "120.50"),  # numerically at scale
-    ("1200", "JPY", "1200"),
-    ("1200.0", "JPY", "1200"),
-    ("1.234", "KWD", "1.234"),
-    ("0.01", "CNY", "0.01"),
-])
+@pytest.mark.parametrize(
+    "text, currency, expected",
+    [
+        ("120.50", "CNY", "120.50"),
+        ("120.5", "CNY", "120.50"),
+        ("120", "USD", "120.00"),
+        ("120.500", "EUR", "120.50"),  # numerically at scale
+        ("1200", "JPY", "1200"),
+        ("1200.0", "JPY", "1200"),
+        ("1.234", "KWD", "1.234"),
+        ("0.01", "CNY", "0.01"),
+    ],
+)
 def test_amount_at_or_within_the_currency_scale_is_accepted(text, currency, expected):
     assert str(Money.of(parse_decimal(text, ("amount",)), currency)) == expected
 
 
-@pytest.mark.parametrize("text, currency", [
-    ("120.505", "CNY"),
-    ("1200.5", "JPY"),
-    ("0.001", "USD"),
-    ("1.2345", "KWD"),
-])
+@pytest.mark.parametrize(
+    "text, currency",
+    [
+        ("120.505", "CNY"),
+        ("1200.5", "JPY"),
+        ("0.001", "USD"),
+        ("1.2345", "KWD"),
+    ],
+)
 def test_amount_finer_than_the_currency_allows_is_refused_not_rounded(text, currency):
     with pytest.raises(ValidationError, match=f"more decimals than {currency} allows"):
         Money.of(parse_decimal(text, ("amount",)), currency)
 
 
-@pytest.mark.parametrize("value", ["12,50", "1e5", "NaN", "Infinity", "", " 1", "1.", ".5", "abc", 1.5, True, None, [], {}])
+@pytest.mark.parametrize(
+    "value", ["12,50", "1e5", "NaN", "Infinity", "", " 1", "1.", ".5", "abc", 1.5, True, None, [], {}]
+)
 def test_anything_but_a_plain_decimal_string_is_refused(value):
     with pytest.raises(ValidationError) as refusal:
         parse_decimal(value, ("lines", 0, "unitPrice"))

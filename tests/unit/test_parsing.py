@@ -30,18 +30,21 @@ def test_unknown_fields_are_refused_not_ignored():
     assert error.field == ("creditLimt",)
 
 
-@pytest.mark.parametrize("field, value, fragment", [
-    ("paymentTermsDays", -1, "between"),
-    ("paymentTermsDays", "30", "whole number"),
-    ("locale", "fr", "one of"),
-    ("email", "not-an-email", "email"),
-    ("creditLimit", "-5", "positive"),
-    ("creditLimit", "0", "positive"),
-    ("code", " C1", "spaces"),
-    ("code", "", "empty"),
-    ("code", "C" * 65, "longer than"),
-    ("currency", "ABC", "unknown currency"),
-])
+@pytest.mark.parametrize(
+    "field, value, fragment",
+    [
+        ("paymentTermsDays", -1, "between"),
+        ("paymentTermsDays", "30", "whole number"),
+        ("locale", "fr", "one of"),
+        ("email", "not-an-email", "email"),
+        ("creditLimit", "-5", "positive"),
+        ("creditLimit", "0", "positive"),
+        ("code", " C1", "spaces"),
+        ("code", "", "empty"),
+        ("code", "C" * 65, "longer than"),
+        ("currency", "ABC", "unknown currency"),
+    ],
+)
 def test_register_customer_field_rules(field, value, fragment):
     error = refusal("registerCustomer", {**a_customer(), field: value})
     assert error.field == (field,) and fragment in error.message
@@ -51,17 +54,20 @@ def test_payment_terms_default_to_30_days():
     assert parse_command("registerCustomer", a_customer()).payment_terms_days == 30
 
 
-@pytest.mark.parametrize("path, value, fragment", [
-    (("issueDate",), "2026-02-30", "not a calendar date"),
-    (("issueDate",), "01/02/2026", "YYYY-MM-DD"),
-    (("issueDate",), "20260102", "YYYY-MM-DD"),
-    (("lines", 0, "quantity"), "0", "positive"),
-    (("lines", 0, "quantity"), "1.1234567", "decimal places"),
-    (("lines", 0, "unitPrice"), "-1", "positive"),
-    (("lines", 0, "unitPrice"), 9.99, "decimal string"),
-    (("lines", 0, "taxRate"), "1.5", "between 0 and 1"),
-    (("lines", 0, "taxRate"), "-0.1", "between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "path, value, fragment",
+    [
+        (("issueDate",), "2026-02-30", "not a calendar date"),
+        (("issueDate",), "01/02/2026", "YYYY-MM-DD"),
+        (("issueDate",), "20260102", "YYYY-MM-DD"),
+        (("lines", 0, "quantity"), "0", "positive"),
+        (("lines", 0, "quantity"), "1.1234567", "decimal places"),
+        (("lines", 0, "unitPrice"), "-1", "positive"),
+        (("lines", 0, "unitPrice"), 9.99, "decimal string"),
+        (("lines", 0, "taxRate"), "1.5", "between 0 and 1"),
+        (("lines", 0, "taxRate"), "-0.1", "between 0 and 1"),
+    ],
+)
 def test_issue_invoice_field_rules(path, value, fragment):
     data = an_invoice()
     target = data

@@ -36,8 +36,14 @@ def test_without_allocations_the_oldest_due_date_is_paid_first_and_the_rest_is_c
 def test_auto_allocation_follows_installment_due_dates_across_invoices():
     ledger = Scenario()
     ledger.given("registerCustomer", a_customer("C1"))
-    ledger.given("issueInvoice", an_invoice("A", amount="100.00", installments=[
-        {"dueDate": "2026-02-01", "portion": "0.5"}, {"dueDate": "2026-04-01", "portion": "0.5"}]))
+    ledger.given(
+        "issueInvoice",
+        an_invoice(
+            "A",
+            amount="100.00",
+            installments=[{"dueDate": "2026-02-01", "portion": "0.5"}, {"dueDate": "2026-04-01", "portion": "0.5"}],
+        ),
+    )
     ledger.given("issueInvoice", an_invoice("B", amount="100.00", due="2026-03-01"))
     ledger.given("recordPayment", a_payment(amount="120.00"))
     # A's first installment (Feb), then B (Mar) partly; A's April installment is untouched.
@@ -52,13 +58,18 @@ def test_an_empty_allocation_list_means_automatic_allocation(ledger):
 
 
 def test_allocation_above_an_invoices_outstanding_is_refused(ledger):
-    error = ledger.refused("recordPayment", a_payment(amount="150.00", allocations=[("INV-1", "100.01")]), "OVER_ALLOCATION")
+    error = ledger.refused(
+        "recordPayment", a_payment(amount="150.00", allocations=[("INV-1", "100.01")]), "OVER_ALLOCATION"
+    )
     assert error.field == ("allocations", "0", "amount")
 
 
 def test_allocations_above_the_payment_amount_are_refused(ledger):
-    error = ledger.refused("recordPayment", a_payment(amount="100.00", allocations=[("INV-1", "60.00"), ("INV-2", "60.00")]),
-                           "OVER_ALLOCATION")
+    error = ledger.refused(
+        "recordPayment",
+        a_payment(amount="100.00", allocations=[("INV-1", "60.00"), ("INV-2", "60.00")]),
+        "OVER_ALLOCATION",
+    )
     assert error.field == ("allocations",)
 
 
@@ -83,16 +94,24 @@ def test_payment_currency_must_match_the_customer(ledger):
 
 def test_unallocated_credit_can_be_allocated_later_but_not_beyond_it(ledger):
     ledger.given("recordPayment", a_payment(amount="100.00", allocations=[("INV-2", "40.00")]))
-    ledger.refused("allocatePayment", {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "60.01"}]},
-                   "OVER_ALLOCATION")
-    ledger.given("allocatePayment", {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "60.00"}]})
+    ledger.refused(
+        "allocatePayment",
+        {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "60.01"}]},
+        "OVER_ALLOCATION",
+    )
+    ledger.given(
+        "allocatePayment", {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "60.00"}]}
+    )
     assert ledger.payment().unallocated == 0
     assert ledger.invoice("INV-1").outstanding == Decimal("40.00")
 
 
 def test_allocating_an_unknown_payment_is_not_found(ledger):
-    error = ledger.refused("allocatePayment", {"reference": "NOPE", "allocations": [{"invoiceNumber": "INV-1", "amount": "1"}]},
-                           "NOT_FOUND")
+    error = ledger.refused(
+        "allocatePayment",
+        {"reference": "NOPE", "allocations": [{"invoiceNumber": "INV-1", "amount": "1"}]},
+        "NOT_FOUND",
+    )
     assert error.field == ("reference",)
 
 
@@ -108,14 +127,21 @@ def test_reversal_undoes_the_payments_allocations(ledger):
 def test_a_reversed_payment_cannot_be_reversed_again_or_allocated(ledger):
     ledger.given("recordPayment", a_payment(amount="50.00", allocations=[("INV-1", "10.00")]))
     ledger.given("reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-20", "reason": "bounced"})
-    ledger.refused("reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-21", "reason": "again"}, "INVALID_STATE")
-    ledger.refused("allocatePayment", {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "1"}]},
-                   "INVALID_STATE")
+    ledger.refused(
+        "reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-21", "reason": "again"}, "INVALID_STATE"
+    )
+    ledger.refused(
+        "allocatePayment",
+        {"reference": "PAY-1", "allocations": [{"invoiceNumber": "INV-1", "amount": "1"}]},
+        "INVALID_STATE",
+    )
 
 
 def test_reversal_cannot_predate_receipt(ledger):
     ledger.given("recordPayment", a_payment(received="2026-01-15"))
-    error = ledger.refused("reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-14", "reason": "x"}, "VALIDATION")
+    error = ledger.refused(
+        "reversePayment", {"reference": "PAY-1", "reversedOn": "2026-01-14", "reason": "x"}, "VALIDATION"
+    )
     assert error.field == ("reversedOn",)
 
 
@@ -128,24 +154,52 @@ def test_a_payment_reference_is_a_natural_key(ledger):
 
 
 def test_credit_note_applied_to_an_invoice_reduces_its_outstanding(ledger):
-    ledger.given("issueCreditNote", {"number": "CN-1", "customerCode": "C1", "amount": "30.00", "issueDate": "2026-01-10",
-                                     "reason": "damaged goods", "invoiceNumber": "INV-1"})
+    ledger.given(
+        "issueCreditNote",
+        {
+            "number": "CN-1",
+            "customerCode": "C1",
+            "amount": "30.00",
+            "issueDate": "2026-01-10",
+            "reason": "damaged goods",
+            "invoiceNumber": "INV-1",
+        },
+    )
     assert ledger.invoice("INV-1").outstanding == Decimal("70.00")
     assert ledger.account().unallocated_credit == 0
 
 
 def test_credit_note_without_invoice_is_unallocated_credit_that_can_be_allocated_later(ledger):
-    ledger.given("issueCreditNote", {"number": "CN-1", "customerCode": "C1", "amount": "30.00", "issueDate": "2026-01-10",
-                                     "reason": "volume rebate"})
+    ledger.given(
+        "issueCreditNote",
+        {
+            "number": "CN-1",
+            "customerCode": "C1",
+            "amount": "30.00",
+            "issueDate": "2026-01-10",
+            "reason": "volume rebate",
+        },
+    )
     assert ledger.account().unallocated_credit == Decimal("30.00")
-    ledger.given("allocateCreditNote", {"number": "CN-1", "allocations": [{"invoiceNumber": "INV-2", "amount": "30.00"}]})
+    ledger.given(
+        "allocateCreditNote", {"number": "CN-1", "allocations": [{"invoiceNumber": "INV-2", "amount": "30.00"}]}
+    )
     assert ledger.invoice("INV-2").outstanding == Decimal("170.00")
 
 
 def test_credit_note_above_the_invoices_outstanding_is_refused(ledger):
-    error = ledger.refused("issueCreditNote", {"number": "CN-1", "customerCode": "C1", "amount": "100.01",
-                                               "issueDate": "2026-01-10", "reason": "x", "invoiceNumber": "INV-1"},
-                           "OVER_ALLOCATION")
+    error = ledger.refused(
+        "issueCreditNote",
+        {
+            "number": "CN-1",
+            "customerCode": "C1",
+            "amount": "100.01",
+            "issueDate": "2026-01-10",
+            "reason": "x",
+            "invoiceNumber": "INV-1",
+        },
+        "OVER_ALLOCATION",
+    )
     assert error.field == ("invoiceNumber",)
 
 

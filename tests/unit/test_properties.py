@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.commands import InstallmentPlan
-from ledger.invoice import split_installments
 from ledger.errors import ValidationError
+from ledger.invoice import split_installments
 from ledger.loading import AggregateLoader
 from tests.builders import Scenario, a_customer, an_invoice
 
@@ -41,45 +41,75 @@ def test_installment_amounts_always_sum_to_the_total(total_minor, parts, currenc
 
 amounts = st.integers(1, 50_000).map(lambda cents: f"{Decimal(cents) / 100:.2f}")
 days = st.integers(0, 120).map(lambda n: (START + timedelta(days=n)).isoformat())
-operations = st.lists(st.one_of(
-    st.tuples(st.just("invoice"), amounts, days, st.booleans()),
-    st.tuples(st.just("pay"), amounts, days, st.integers(0, 12)),  # 0: automatic, else an invoice index
-    st.tuples(st.just("allocate"), amounts, st.integers(0, 12), st.integers(0, 12)),
-    st.tuples(st.just("reverse"), st.integers(0, 12), days),
-    st.tuples(st.just("credit"), amounts, days, st.integers(0, 12)),
-    st.tuples(st.just("write_off"), st.integers(0, 12), days, st.booleans()),
-    st.tuples(st.just("void"), st.integers(0, 12), days),
-), max_size=40)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("invoice"), amounts, days, st.booleans()),
+        st.tuples(st.just("pay"), amounts, days, st.integers(0, 12)),  # 0: automatic, else an invoice index
+        st.tuples(st.just("allocate"), amounts, st.integers(0, 12), st.integers(0, 12)),
+        st.tuples(st.just("reverse"), st.integers(0, 12), days),
+        st.tuples(st.just("credit"), amounts, days, st.integers(0, 12)),
+        st.tuples(st.just("write_off"), st.integers(0, 12), days, st.booleans()),
+        st.tuples(st.just("void"), st.integers(0, 12), days),
+    ),
+    max_size=40,
+)
 
 
 def _apply(ledger: Scenario, step: int, operation: tuple) -> None:
     kind = operation[0]
     if kind == "invoice":
         _, amount, issued, split = operation
-        plan = ([{"dueDate": issued, "portion": "0.5"}, {"dueDate": "2026-12-31", "portion": "0.5"}] if split else None)
+        plan = [{"dueDate": issued, "portion": "0.5"}, {"dueDate": "2026-12-31", "portion": "0.5"}] if split else None
         data = an_invoice(f"I{step}", amount=amount, issued=issued, due="2026-12-31")
         if plan:
             data["installments"] = plan
         ledger.when("issueInvoice", data)
     elif kind == "pay":
         _, amount, received, target = operation
-        data = {"reference": f"P{step}", "customerCode": "C1", "amount": amount, "receivedOn": received, "method": "CASH"}
+        data = {
+            "reference": f"P{step}",
+            "customerCode": "C1",
+            "amount": amount,
+            "receivedOn": received,
+            "method": "CASH",
+        }
         if target:
             data["allocations"] = [{"invoiceNumber": f"I{target}", "amount": amount}]
         ledger.when("recordPayment", data)
     elif kind == "allocate":
         _, amount, payment, invoice = operation
-        ledger.when("allocatePayment", {"reference": f"P{payment}", "allocations": [{"invoiceNumber": f"I{invoice}", "amount": amount}]})
+        ledger.when(
+            "allocatePayment",
+            {"reference": f"P{payment}", "allocations": [{"invoiceNumber": f"I{invoice}", "amount": amount}]},
+        )
     elif kind == "reverse":
-        ledger.when("reversePayment", {"reference": f"P{operation[1]}", "reversedOn": "2026-12-31", "reason": "bounced"})
+        ledger.when(
+            "reversePayment", {"reference": f"P{operation[1]}", "reversedOn": "2026-12-31", "reason": "bounced"}
+        )
     elif kind == "credit":
         _, amount, issued, target = operation
-        ledger.when("issueCreditNote", {"number": f"CN{step}", "customerCode": "C1", "amount": amount, "issueDate": issued,
-                                        "reason": "return", **({"invoiceNumber": f"I{target}"} if target else {})})
+        ledger.when(
+            "issueCreditNote",
+            {
+                "number": f"CN{step}",
+                "customerCode": "C1",
+                "amount": amount,
+                "issueDate": issued,
+                "reason": "return",
+                **({"invoiceNumber": f"I{target}"} if target else {}),
+            },
+        )
     elif kind == "write_off":
         _, target, on, partial = operation
-        ledger.when("writeOffInvoice", {"number": f"I{target}", "writtenOffOn": "2026-12-31", "reason": "bad debt",
-                                        **({"amount": "1.00"} if partial else {})})
+        ledger.when(
+            "writeOffInvoice",
+            {
+                "number": f"I{target}",
+                "writtenOffOn": "2026-12-31",
+                "reason": "bad debt",
+                **({"amount": "1.00"} if partial else {}),
+            },
+        )
     else:
         ledger.when("voidInvoice", {"number": f"I{operation[1]}", "voidedOn": "2026-12-31", "reason": "error"})
 
@@ -91,8 +121,10 @@ def _check_invariants(account) -> None:
     for source in [*account.payments.values(), *account.credit_notes.values()]:
         assert 0 <= source.unallocated <= source.amount
         assert sum(source.allocations.values(), Decimal(0)) <= source.amount
-    allocated_by_sources = sum((sum(s.allocations.values(), Decimal(0)) for s in [*account.payments.values(),
-                                                                                  *account.credit_notes.values()]), Decimal(0))
+    allocated_by_sources = sum(
+        (sum(s.allocations.values(), Decimal(0)) for s in [*account.payments.values(), *account.credit_notes.values()]),
+        Decimal(0),
+    )
     assert allocated_by_sources == sum((i.allocated for i in account.invoices.values()), Decimal(0))
     assert account.exposure == sum((i.outstanding for i in account.invoices.values()), Decimal(0))
 
@@ -107,8 +139,9 @@ def test_random_histories_keep_allocations_within_amounts_and_replay_to_the_same
         _check_invariants(ledger.account())
     live = ledger.account()
     replayed = AggregateLoader(ledger.app.events, cache=False).get(live.id)
-    assert {k: v for k, v in vars(replayed).items() if k != "_pending_events"} == \
-           {k: v for k, v in vars(live).items() if k != "_pending_events"}
+    assert {k: v for k, v in vars(replayed).items() if k != "_pending_events"} == {
+        k: v for k, v in vars(live).items() if k != "_pending_events"
+    }
     _check_every_invoice_fitted_the_credit_limit_when_issued(ledger, live.id)
 
 

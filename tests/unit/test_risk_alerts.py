@@ -63,8 +63,10 @@ def test_a_person_resolves_and_the_condition_stays_quiet_until_it_has_stopped(bo
 def test_acknowledging_or_resolving_what_is_not_live_is_refused(books):
     _apply(books, LATE)
     _apply(books)
-    for command, code in ((AcknowledgeRiskAlert("C1", "consecutive_late::1", "x"), "INVALID_STATE"),
-                          (ResolveRiskAlert("C1", "nope", "x"), "NOT_FOUND")):
+    for command, code in (
+        (AcknowledgeRiskAlert("C1", "consecutive_late::1", "x"), "INVALID_STATE"),
+        (ResolveRiskAlert("C1", "nope", "x"), "NOT_FOUND"),
+    ):
         before = books.event_count()
         with pytest.raises(LedgerError) as refused:
             books.app.execute(command, CommandContext(actor="a"))

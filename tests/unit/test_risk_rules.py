@@ -8,10 +8,15 @@ import pytest
 
 from ledger.risk_rules import Evidence, Rule, conditions
 
-RULES = {"consecutive_late": Rule("consecutive_late", D(3)), "overdue_share": Rule("overdue_share", D("1.0")),
-         "overdue_days": Rule("overdue_days", D(60), hold=True), "utilisation": Rule("utilisation", D("0.9")),
-         "broken_promise": Rule("broken_promise", D(1)), "bounced_payment": Rule("bounced_payment", D(1), hold=True),
-         "dso_rising": Rule("dso_rising", D(3))}
+RULES = {
+    "consecutive_late": Rule("consecutive_late", D(3)),
+    "overdue_share": Rule("overdue_share", D("1.0")),
+    "overdue_days": Rule("overdue_days", D(60), hold=True),
+    "utilisation": Rule("utilisation", D("0.9")),
+    "broken_promise": Rule("broken_promise", D(1)),
+    "bounced_payment": Rule("bounced_payment", D(1), hold=True),
+    "dso_rising": Rule("dso_rising", D(3)),
+}
 
 
 def _fired(**evidence):
@@ -45,25 +50,36 @@ def test_utilisation_at_its_threshold_and_never_without_a_limit(exposure, fired)
 
 def test_documents_fire_once_each_and_disabled_rules_never():
     assert _fired(broken_promises=("I9", "I9", "I8"), bounced_payments=("P1",)) == [
-        ("broken_promise", "I8"), ("broken_promise", "I9"), ("bounced_payment", "P1")]
+        ("broken_promise", "I8"),
+        ("broken_promise", "I9"),
+        ("bounced_payment", "P1"),
+    ]
     quiet = {**RULES, "broken_promise": Rule("broken_promise", D(1), enabled=False)}
     assert [(c.rule, c.subject) for c in conditions(quiet, Evidence(broken_promises=("I9",)))] == []
 
 
 @pytest.mark.parametrize("days_ago, fired", [(0, True), (29, True), (30, False)])
 def test_dated_rules_count_only_events_of_their_window(days_ago, fired):
-    windowed = {"broken_promise": Rule("broken_promise", D(1), within_days=30),
-                "bounced_payment": Rule("bounced_payment", D(1), within_days=30)}
+    windowed = {
+        "broken_promise": Rule("broken_promise", D(1), within_days=30),
+        "bounced_payment": Rule("bounced_payment", D(1), within_days=30),
+    }
     as_of = date(2026, 6, 30)
     on = date.fromordinal(as_of.toordinal() - days_ago)
-    held = conditions(windowed, Evidence(broken_promises=("I9",), bounced_payments=("P1",), as_of=as_of,
-                                         event_days={"I9": on, "P1": on}))
-    assert [(c.rule, c.subject) for c in held] == ([("broken_promise", "I9"), ("bounced_payment", "P1")] if fired else [])
+    held = conditions(
+        windowed,
+        Evidence(broken_promises=("I9",), bounced_payments=("P1",), as_of=as_of, event_days={"I9": on, "P1": on}),
+    )
+    assert [(c.rule, c.subject) for c in held] == (
+        [("broken_promise", "I9"), ("bounced_payment", "P1")] if fired else []
+    )
 
 
 def test_a_document_alert_carries_the_facts_behind_it():
-    facts = {"I9": {"promisedOn": "2026-05-15", "promised": "400.00", "paidByThen": "0.00"},
-             "P1": {"amount": "80.00", "reversedOn": "2026-05-25"}}
+    facts = {
+        "I9": {"promisedOn": "2026-05-15", "promised": "400.00", "paidByThen": "0.00"},
+        "P1": {"amount": "80.00", "reversedOn": "2026-05-25"},
+    }
     held = conditions(RULES, Evidence(broken_promises=("I9",), bounced_payments=("P1",), details=facts))
     assert {c.subject: c.evidence for c in held} == facts
 

@@ -7,27 +7,39 @@ import pytest
 from arledger.credit_policy import PolicyError, load_policy, parse_policy
 from ledger.scorecard import HIGHER, LOWER, RATING, Factor, GradePolicy, Scorecard, assess
 
-GRADES = (GradePolicy("A", D(80), D("3.0"), 60), GradePolicy("B", D(60), D("2.0"), 45),
-          GradePolicy("C", D(0), D("0.5"), 15))
-CARD = Scorecard("t1", (
-    Factor("management_quality", 20, RATING),
-    Factor("current_ratio", 30, HIGHER, ((D("1.0"), 50), (D("2.0"), 100))),
-    Factor("average_days_beyond_terms", 50, LOWER, ((D(0), 100), (D(10), 60), (D(30), 20)), missing_points=40),
-), GRADES, D(1000))
+GRADES = (
+    GradePolicy("A", D(80), D("3.0"), 60),
+    GradePolicy("B", D(60), D("2.0"), 45),
+    GradePolicy("C", D(0), D("0.5"), 15),
+)
+CARD = Scorecard(
+    "t1",
+    (
+        Factor("management_quality", 20, RATING),
+        Factor("current_ratio", 30, HIGHER, ((D("1.0"), 50), (D("2.0"), 100))),
+        Factor("average_days_beyond_terms", 50, LOWER, ((D(0), 100), (D(10), 60), (D(30), 20)), missing_points=40),
+    ),
+    GRADES,
+    D(1000),
+)
 
 
 def test_a_hand_computed_assessment():
     # rating 4 -> 75 points x 20 = 15.0; ratio 1.5 reaches 1.0 -> 50 x 30 = 15.0; 12 days within 30 -> 20 x 50 = 10.0
-    result = assess(CARD, {"management_quality": D(4), "current_ratio": D("1.5"),
-                           "average_days_beyond_terms": D(12)}, monthly_invoicing=D("12345.67"))
+    result = assess(
+        CARD,
+        {"management_quality": D(4), "current_ratio": D("1.5"), "average_days_beyond_terms": D(12)},
+        monthly_invoicing=D("12345.67"),
+    )
     assert [f.points for f in result.factors] == [75, 50, 20]
     assert result.score == D("40.0") and result.grade == "C"
     assert result.recommended_limit == D(6000)  # 0.5 x 12,345.67 = 6,172.835 -> down to a multiple of 1,000
     assert result.recommended_terms_days == 15
 
 
-@pytest.mark.parametrize("days, points", [(D(0), 100), (D("0.01"), 60), (D(10), 60), (D(11), 20), (D(30), 20),
-                                          (D("30.5"), 0)])
+@pytest.mark.parametrize(
+    "days, points", [(D(0), 100), (D("0.01"), 60), (D(10), 60), (D(11), 20), (D(30), 20), (D("30.5"), 0)]
+)
 def test_lower_is_better_bands_at_their_exact_bounds(days, points):
     assert CARD.factors[2].points(days) == points
 
@@ -60,17 +72,29 @@ def test_bad_inputs_and_bad_cards_are_refused():
 def test_the_shipped_policy_loads_and_grades_a_sound_customer_well():
     policy = load_policy()
     assert policy.renew_after_days == 365 and sum(f.weight for f in policy.scorecard.factors) == 100
-    values = {"industry_position": D(4), "management_quality": D(4), "years_in_business": D(12),
-              "debt_to_assets": D("0.4"), "current_ratio": D("1.8"), "profit_margin": D("0.1"),
-              "operating_cash_flow": D("0.6"), "average_days_beyond_terms": D(3), "on_time_share": D("0.9"),
-              "largest_overdue_ratio": D("0.1"), "broken_promises": D(0), "disputes": D(0)}
+    values = {
+        "industry_position": D(4),
+        "management_quality": D(4),
+        "years_in_business": D(12),
+        "debt_to_assets": D("0.4"),
+        "current_ratio": D("1.8"),
+        "profit_margin": D("0.1"),
+        "operating_cash_flow": D("0.6"),
+        "average_days_beyond_terms": D(3),
+        "on_time_share": D("0.9"),
+        "largest_overdue_ratio": D("0.1"),
+        "broken_promises": D(0),
+        "disputes": D(0),
+    }
     assert assess(policy.scorecard, values, D(50_000)).grade in ("A", "B")
 
 
 def test_a_broken_policy_file_is_named(tmp_path):
     target = tmp_path / "policy.toml"
-    target.write_text("version = 1\n[factors.x]\nweight = 100\ndirection = 'sideways'\n[[grades]]\ngrade='A'\n"
-                      "min_score='0'\nlimit_multiple='1'\nterms_days=30\n")
+    target.write_text(
+        "version = 1\n[factors.x]\nweight = 100\ndirection = 'sideways'\n[[grades]]\ngrade='A'\n"
+        "min_score='0'\nlimit_multiple='1'\nterms_days=30\n"
+    )
     with pytest.raises(PolicyError, match="policy.toml.*direction"):
         load_policy(target)
     with pytest.raises(PolicyError, match="missing key 'grades'"):
@@ -89,16 +113,32 @@ def test_the_shipped_policy_names_every_early_warning_rule_and_refuses_unknown_o
 
 
 def _with_rules(rules):
-    return parse_policy({"version": "x", "factors": {"a": {"weight": 100, "direction": "rating"}},
-                         "grades": [{"grade": "A", "min_score": "0", "limit_multiple": "1", "terms_days": 30}],
-                         "rules": rules}, "inline")
+    return parse_policy(
+        {
+            "version": "x",
+            "factors": {"a": {"weight": 100, "direction": "rating"}},
+            "grades": [{"grade": "A", "min_score": "0", "limit_multiple": "1", "terms_days": 30}],
+            "rules": rules,
+        },
+        "inline",
+    )
 
 
-@pytest.mark.parametrize("rules, message", [
-    ({"utilisation": {"threshold": "0.9", "within_days": 30}}, "rules.utilisation.within_days: only broken_promise"),
-    ({"bounced_payment": {"threshold": "1", "within_days": 0}}, "whole number of days .1 or more., got 0"),
-    ({"bounced_payment": {"threshold": "1", "within_days": "30"}}, "got '30'")])
+@pytest.mark.parametrize(
+    "rules, message",
+    [
+        (
+            {"utilisation": {"threshold": "0.9", "within_days": 30}},
+            "rules.utilisation.within_days: only broken_promise",
+        ),
+        ({"bounced_payment": {"threshold": "1", "within_days": 0}}, "whole number of days .1 or more., got 0"),
+        ({"bounced_payment": {"threshold": "1", "within_days": "30"}}, "got '30'"),
+    ],
+)
 def test_a_window_is_only_for_dated_rules_and_only_in_whole_days(rules, message):
     with pytest.raises(PolicyError, match=message):
         _with_rules(rules)
-    assert _with_rules({"bounced_payment": {"threshold": "1", "within_days": 30}}).rules["bounced_payment"].within_days == 30
+    assert (
+        _with_rules({"bounced_payment": {"threshold": "1", "within_days": 30}}).rules["bounced_payment"].within_days
+        == 30
+    )
