@@ -9,11 +9,12 @@ from typing import Any
 from arledger.config import load_settings
 from arledger.logs import configure_logging
 from arledger.parent_watch import exit_with_supervisor
-from arledger.wiring import open_ledger, unindexed_problem
+from arledger.wiring import open_ledger
+from ledger.store.chain_index import unindexed_problem
 
 
 def create_app() -> Any:
-    from graphql_api.server import build_app
+    from graphql_api.http.server import build_app
 
     settings = load_settings()
     configure_logging(settings.log_format, settings.log_level)

@@ -1,22 +1,15 @@
-"""Configuration from the environment (the only module that reads it) and database-URL parsing."""
+"""Configuration from the environment: the only module that reads it (database URLs are read by ledger/store/urls.py)."""
 
 from __future__ import annotations
 
 import os
-import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+
+from ledger.store.urls import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///arledger.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-
-
-class ConfigError(ValueError):
-    """A configuration value is malformed; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -105,78 +98,3 @@ def _outbox_settings() -> dict[str, object]:
         "max_attempts": _number("ARLEDGER_OUTBOX_MAX_ATTEMPTS", 6, 1),
         "backoff_s": _number("ARLEDGER_OUTBOX_BACKOFF_S", 30, 0),
     }
-
-
-@contextmanager
-def named_errors(source: str, error: type[ValueError]) -> Iterator[None]:
-    """Inside: a missing key, or a value of the wrong kind, becomes `error` naming the file (and the key)."""
-    try:
-        yield
-    except KeyError as missing:
-        raise error(f"{source}: missing key {missing}") from None
-    except (TypeError, ValueError) as problem:
-        if isinstance(problem, error):
-            raise
-        raise error(f"{source}: {problem}") from None
-
-
-def read_toml(target: Path, what: str, error: type[ValueError]) -> dict:
-    """A configuration file's content; `error` naming the file when it is missing or not TOML."""
-    try:
-        return tomllib.loads(target.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error(f"{what} file {target} does not exist") from None
-    except tomllib.TOMLDecodeError as problem:
-        raise error(f"{target}: not valid TOML ({problem})") from None
-
-
-def store_env(database_url: str) -> dict[str, str]:
-    """The eventsourcing library's settings for a database URL.
-
-    `sqlite:///relative.db`, `sqlite:////absolute.db`, `postgresql://user:pass@host:port/db`.
-    """
-    if database_url.startswith("sqlite:///"):
-        path = database_url[len("sqlite:///") :]
-        if not path:
-            raise ConfigError(f"database URL {database_url!r} names no file")
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": path,
-            "SQLITE_LOCK_TIMEOUT": "30",
-            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:BatchSQLiteRecorder",
-        }
-    parts = urlsplit(database_url)
-    if parts.scheme in ("postgresql", "postgres"):
-        dbname = parts.path.lstrip("/")
-        if not dbname:
-            raise ConfigError(f"database URL {database_url!r} names no database")
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": unquote(dbname),
-            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": unquote(parts.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",  # on, it publishes notification ids late (DESIGN.md)
-            "POSTGRES_POOL_SIZE": "5",
-            "POSTGRES_MAX_OVERFLOW": "10",
-            "POSTGRES_CONNECT_TIMEOUT": "10",
-            "POSTGRES_LOCK_TIMEOUT": "30",
-            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:IndexedPostgresRecorder",
-        }
-    raise ConfigError(
-        f"unsupported database URL {database_url!r}: use sqlite:///path.db or postgresql://user:pass@host:port/db"
-    )
-
-
-def redacted(database_url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(database_url)
-    if not parts.password:
-        return database_url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
-
-
-def is_postgres(database_url: str) -> bool:
-    return urlsplit(database_url).scheme in ("postgresql", "postgres")

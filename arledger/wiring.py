@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from functools import cached_property
 
 import psycopg
 
-from arledger.config import is_postgres, store_env
-from arledger.credit_policy import CreditPolicy, load_policy
-from arledger.dunning_policy import DunningConfig, load_dunning_policy
-from arledger.dunning_templates import Renderer
 from ledger.application import LedgerApplication
+from ledger.store.urls import is_postgres, store_env
 from projections.database import Database
 from projections.halt import ReadModelsHalted
 from projections.runner import ProjectionRunner
+from services.books import Ledger
 
 _SCHEMA_LOCK_KEY = 0x61726C6564676572  # "arledger": serialises schema creation across processes
 
@@ -25,7 +21,7 @@ def build_application(database_url: str) -> LedgerApplication:
 
     On PostgreSQL, concurrent `CREATE ... IF NOT EXISTS` from several starting processes fails with "tuple
     concurrently updated", so schema creation runs under an advisory lock. Opening never indexes events: an
-    un-indexed event is `verify`'s to report and `migrate`'s to index (ledger/chain_index.py).
+    un-indexed event is `verify`'s to report and `migrate`'s to index (ledger/store/chain_index.py).
     """
     env = store_env(database_url)
     if not is_postgres(database_url):
@@ -39,62 +35,6 @@ def build_application(database_url: str) -> LedgerApplication:
             return LedgerApplication(env=env)
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK_KEY,))
-
-
-def unindexed_problem(app: LedgerApplication) -> str | None:
-    """Why writes would be refused: events after the hash chain's head without an entry, or entries beyond the
-    log's last event (None: neither; the full check, every position, is `arledger verify`'s)."""
-    recorder = app.recorder
-    if not hasattr(recorder, "unindexed_tail"):
-        return None  # an in-memory store keeps no chain
-    tail = recorder.unindexed_tail()
-    if tail is not None:
-        return f"the event log holds {tail.describe()}"
-    head, last = recorder.index_head(), recorder.max_notification_id() or 0
-    if head > last:
-        return (
-            f"the hash chain has entries up to position {head} but the log's last event is at position {last}: "
-            "events at its end were deleted (`arledger verify` names them)"
-        )
-    return None
-
-
-@dataclass
-class Ledger:
-    """The application with its read models: what the CLI and the server work with."""
-
-    app: LedgerApplication
-    database: Database
-    runner: ProjectionRunner
-    credit_policy_path: str | None = None  # None: the shipped policy
-    risk_watch: bool = False  # evaluate the early-warning rules as events arrive (arledger.risk_watch)
-    dunning_policy_path: str | None = None  # None: the shipped dunning policy
-    template_dir: str | None = None  # dunning templates overriding the shipped ones
-
-    @cached_property
-    def dunning(self) -> DunningConfig:
-        return load_dunning_policy(self.dunning_policy_path)
-
-    @cached_property
-    def renderer(self) -> Renderer:
-        return Renderer(self.dunning, self.template_dir)
-
-    @cached_property
-    def credit_policy(self) -> CreditPolicy:
-        return load_policy(self.credit_policy_path)
-
-    def recover(self) -> None:
-        """After a database outage: drop the dead pooled connections at once (the event store's pool checks each
-        idle one and replaces the dead; the read models' pool closes its idle ones), so that the next requests do
-        not each meet one of them."""
-        self.database.drop_idle()
-        pool = getattr(getattr(self.app.recorder, "datastore", None), "pool", None)  # PostgreSQL's only
-        if pool is not None and not pool.closed:
-            pool.check()
-
-    def close(self) -> None:
-        self.database.close()
-        self.app.close()
 
 
 def fold_after_save(runner: ProjectionRunner) -> None:

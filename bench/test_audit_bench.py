@@ -19,7 +19,7 @@ from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.customer import account_id
 from ledger.instants import micros
-from ledger.loading import AggregateLoader
+from ledger.store.loading import AggregateLoader
 from replay.verify import verify
 
 START = datetime(2025, 1, 1, tzinfo=UTC)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from arledger.seed import seed_history
 from arledger.wiring import open_ledger
 from bench.conftest import record_ratio, time_reference
 from projections.aging import AgingQuery, aging_report
 from projections.receivables import micros
+from services.seed import seed_history
 
 DATA = Path(__file__).parent / ".data"
 END = date(2026, 10, 31)

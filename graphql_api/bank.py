@@ -1,4 +1,4 @@
-"""Bank reconciliation in GraphQL, thin over `arledger.bank_import`: `bankLines(openOnly)` (the exception queue,
+"""Bank reconciliation in GraphQL, thin over `services.bank_import`: `bankLines(openOnly)` (the exception queue,
 staff) and a person's decision on a line: `applyBankLine` / `ignoreBankLine` (admin, accountant)."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from arledger.bank_import import bank_lines
 from graphql_api.context import caller, command_context
 from graphql_api.inputs import AllocationInput, as_plain
 from graphql_api.types import UserError
 from ledger.bank import split_line_label
 from ledger.commands import ApplyBankLine, IgnoreBankLine, parse_allocations
 from ledger.errors import LedgerError
+from services.bank_import import bank_lines
 
 
 @strawberry.type

@@ -9,11 +9,11 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from arledger.wiring import Ledger
 from graphql_api import permissions
+from graphql_api.http.tokens import Principal, TokenStore
 from graphql_api.loaders import Loaders
-from graphql_api.tokens import Principal, TokenStore
 from ledger.context import CommandContext
+from services.books import Ledger
 
 
 @dataclass

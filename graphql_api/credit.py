@@ -11,7 +11,6 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from arledger.credit_service import assess_customer, parse_request
 from graphql_api import reports
 from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
@@ -24,6 +23,7 @@ from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
 from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
+from services.credit import assess_customer, parse_request
 
 
 @strawberry.type

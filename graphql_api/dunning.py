@@ -1,4 +1,4 @@
-"""Dunning and collections in GraphQL, thin over `arledger.dunning_run` and `projections.dunning`: notices,
+"""Dunning and collections in GraphQL, thin over `services.dunning_run` and `projections.dunning`: notices,
 deliveries and the collectors' worklist (staff), previews of what a level sends (staff), and `runDunning`,
 `setDunningPolicy`, `recordCollectionOutcome` (admin and collector)."""
 
@@ -11,7 +11,6 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from arledger.dunning_run import PreviewError, preview, run
 from graphql_api import reports
 from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
@@ -21,6 +20,7 @@ from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
 from ledger.errors import LedgerError, ValidationError
 from ledger.inputs import parse_date
 from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
+from services.dunning_run import PreviewError, preview, run
 
 
 def _one_of(name: str, value: Optional[str], choices: tuple[str, ...]) -> Optional[str]:

@@ -12,7 +12,7 @@ it may read (another customer's code is FORBIDDEN, another customer's document l
 
 from __future__ import annotations
 
-from graphql_api.tokens import ROLES
+from graphql_api.http.tokens import ROLES
 
 EVERYONE = ROLES
 STAFF = tuple(role for role in ROLES if role != "customer")

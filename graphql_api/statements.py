@@ -1,4 +1,4 @@
-"""Statements of account in GraphQL, thin over `arledger.statements`: `statements` (a customer token sees its own,
+"""Statements of account in GraphQL, thin over `services.statements`: `statements` (a customer token sees its own,
 staff all; with the customer's answer), `sendStatements` (admin, accountant), and `confirmStatement` /
 `disputeStatement` — a customer answers for itself (its token fixes the customer), staff on its behalf."""
 
@@ -10,13 +10,13 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from arledger.statements import reconciliation, send
 from graphql_api import reports
 from graphql_api.context import caller, command_context, scoped_customer
 from graphql_api.types import UserError
 from ledger.commands import parse_command
 from ledger.errors import LedgerError, ValidationError
 from ledger.inputs import parse_date
+from services.statements import reconciliation, send
 
 STATUSES = ("SENT", "CONFIRMED", "DISPUTED")
 

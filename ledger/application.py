@@ -17,7 +17,6 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, OperationalError, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
-from ledger.chain_index import UnindexedEvents
 from ledger.commands import Command
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
@@ -26,8 +25,9 @@ from ledger.errors import Conflict, LedgerError, UnindexedLog
 from ledger.handlers import APPLIED, Outcome, handle, references
 from ledger.instants import micros
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
-from ledger.loading import AggregateLoader
-from ledger.transcoder import OrjsonTranscoder
+from ledger.store.chain_index import UnindexedEvents
+from ledger.store.loading import AggregateLoader
+from ledger.store.transcoder import OrjsonTranscoder
 from ledger.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class LedgerApplication(Application):
 
         A concurrent writer touching the same accounts makes the save fail; the whole batch is then decided again
         from fresh state, so a refusal (such as CREDIT_LIMIT_EXCEEDED) always reflects committed facts. A log
-        holding events outside the hash chain refuses the whole batch with UnindexedLog (ledger/chain_index.py).
+        holding events outside the hash chain refuses the whole batch with UnindexedLog (ledger/store/chain_index.py).
         """
         loader = self.loader
         for attempt in range(COMMAND_RETRY_ATTEMPTS):

@@ -14,7 +14,7 @@ from ledger.context import CommandContext
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import NotFound
-from ledger.loading import AggregateLoader
+from ledger.store.loading import AggregateLoader
 
 
 class UnitOfWork:

@@ -16,14 +16,11 @@ from typing import Any
 
 import psycopg
 
-from arledger.config import is_postgres, store_env
+from ledger.store.availability import PoolExhausted
+from ledger.store.urls import is_postgres, store_env
 
 POOL_SIZE = 8  # connections per process for read models (PostgreSQL's max_connections is shared by every process)
 POOL_WAIT_S = 30.0
-
-
-class PoolExhausted(RuntimeError):
-    """Every connection stayed busy for POOL_WAIT_S seconds."""
 
 
 class Database:

@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from arledger.availability import is_unavailable
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
+from ledger.store.availability import is_unavailable
 from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS
 from projections.database import Database

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from arledger.eventlog import LoggedEvent
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import KINDS, document_key_id
 from ledger.instants import micros
+from replay.eventlog import LoggedEvent
 from replay.log_queries import events_at, matching_positions
 
 MAX_PAGE = 500

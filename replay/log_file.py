@@ -20,9 +20,9 @@ import orjson
 from eventsourcing.persistence import Notification
 
 from ledger.application import LedgerApplication
-from ledger.chain import GENESIS, event_facts, next_hash
 from ledger.instants import EPOCH, micros
-from ledger.recorders import IndexRow
+from ledger.store.chain import GENESIS, event_facts, next_hash
+from ledger.store.recorders import IndexRow
 from replay.verify import BATCH, Digest
 
 FORMAT, VERSION = "arledger-log", 1

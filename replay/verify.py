@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ledger.chain import GENESIS, event_facts, next_hash
-from ledger.chain_index import IndexRow
 from ledger.limits import VERIFY_MAX_FINDINGS
+from ledger.store.chain import GENESIS, event_facts, next_hash
+from ledger.store.chain_index import IndexRow
 
 BATCH = 2000
 LATEST = 2**62  # an instant after every recorded one (microseconds)

@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 
 ROLES = ("admin", "accountant", "collector", "auditor", "customer")
 

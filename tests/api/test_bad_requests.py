@@ -10,7 +10,7 @@ import orjson
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from graphql_api.server import MAX_REQUEST_BYTES
+from graphql_api.http.server import MAX_REQUEST_BYTES
 from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 UNEXPECTED = "Unexpected error."

@@ -15,8 +15,8 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from graphql_api.event_views import CUSTOMER_VIEWS
-from graphql_api.subscriptions import EVENT_TYPES
-from graphql_api.tokens import ROLES, TokenStore
+from graphql_api.http.subscriptions import EVENT_TYPES
+from graphql_api.http.tokens import ROLES, TokenStore
 from ledger.customer import CustomerAccount
 from projections.database import Database
 from replay.history import camel

@@ -5,7 +5,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 

@@ -67,7 +67,7 @@ def test_credit_is_for_the_admin_to_decide_and_for_staff_to_read(served):
 def test_alerts_are_listed_acknowledged_and_resolved_by_collectors(served):
     from datetime import date
 
-    from arledger.risk_scan import scan
+    from services.risk_scan import scan
 
     api = served.call
     api(REGISTER, {"input": customer(creditLimit="100.00")})

@@ -108,9 +108,9 @@ def test_the_bank_exception_queue_and_a_persons_decision(served):
     from datetime import date
     from decimal import Decimal
 
-    from arledger.bank_import import reconcile_file
     from ledger.bank_commands import payment_reference
     from ledger.commands import ImportBankLine
+    from services.bank_import import reconcile_file
 
     api = served.call
     _books(api)

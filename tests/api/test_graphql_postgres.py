@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 from projections.reconcile import reconcile
 from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 

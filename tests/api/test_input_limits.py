@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 AGING = 'query { aging(asOf: "2026-06-01") { rows { customerCode outstanding } totals { currency outstanding } } }'

@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 from tests.api.conftest import ISSUE, REGISTER, customer, invoice
 from tests.halting import fold_raising_on
 

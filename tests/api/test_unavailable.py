@@ -5,7 +5,7 @@ never a 500 or a masked "Unexpected error."; /healthz stays alive, /readyz says 
 import psycopg
 import pytest
 
-from graphql_api.unavailable import MESSAGE
+from graphql_api.http.unavailable import MESSAGE
 from tests.api.conftest import ISSUE, REGISTER, customer, invoice
 
 AGING = '{ aging(asOf: "2026-03-01", boundaries: [30]) { rows { customerCode } } }'

@@ -19,8 +19,8 @@ from types import SimpleNamespace
 from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
-from graphql_api.tokens import ROLES
+from graphql_api.http.server import build_app
+from graphql_api.http.tokens import ROLES
 from ledger.commands import ApplyRiskConditions, ClaimDelivery, ImportBankLine, RecordDeliveryOutcome
 from ledger.context import CommandContext
 from ledger.risk_rules import Condition

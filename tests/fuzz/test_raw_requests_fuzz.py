@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from arledger.wiring import Ledger, open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 from tests.fuzz.test_graphql_fuzz import Tracebacks
 

@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from arledger.eventlog import read_log
 from arledger.wiring import open_ledger
 from projections.aging import AgingQuery, aging_report
+from replay.eventlog import read_log
 from tests import oracle
 from tests.builders import Scenario, a_customer, a_payment, an_invoice
 

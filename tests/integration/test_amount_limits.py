@@ -16,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arledger.eventlog import read_log
 from arledger.wiring import Ledger, open_ledger
 from ledger.errors import LedgerError
 from ledger.money import WIDE, largest_amount
@@ -26,6 +25,7 @@ from projections.kpis import kpi_report
 from projections.reconcile import reconcile
 from projections.statement import statement
 from replay.books import balances, replay
+from replay.eventlog import read_log
 from tests import oracle
 from tests.builders import Scenario, a_customer, a_line, an_invoice
 from tests.conftest import PostgresDatabase

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from arledger.bank_import import BankFileError, read_camt053, read_csv, reconcile_file
+from adapters.bank_files import BankFileError, read_camt053, read_csv
 from arledger.cli import main
 from arledger.wiring import open_ledger
+from services.bank_import import reconcile_file
 from tests.builders import Scenario, a_customer, a_payment, an_invoice
 
 HEADER = "bankReference,bookedOn,valueOn,amount,currency,counterparty,reference,remittance\n"

@@ -113,8 +113,8 @@ def test_dso_at_month_ends_and_the_evidence_early_warnings_use(ledger):
 
 
 def test_the_scan_raises_each_alert_once_and_clears_by_rule(ledger):
-    from arledger.credit_policy import load_policy
-    from arledger.risk_scan import scan
+    from policies.credit import load_policy
+    from services.risk_scan import scan
 
     policy = load_policy()
     alerts = "SELECT alert_id, status FROM ar_alerts ORDER BY alert_id"

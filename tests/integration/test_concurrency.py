@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from arledger.eventlog import read_streams
 from arledger.wiring import build_application
 from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.customer import account_id
 from ledger.errors import LedgerError
+from replay.eventlog import read_streams
 from tests.builders import Scenario, a_customer, an_invoice
 
 WRITERS = 10

@@ -8,14 +8,14 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from arledger.dunning_run import plan, run
-from arledger.risk_scan import scan
 from arledger.wiring import open_ledger
 from ledger.commands import RecordCollectionOutcome, SetDunningPolicy, parse_command
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from projections.dunning import notices, worklist
 from projections.reconcile import reconcile
+from services.dunning_run import plan, run
+from services.risk_scan import scan
 from tests.builders import a_customer, a_payment, an_invoice
 
 

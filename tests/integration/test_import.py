@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from arledger.cli import main
-from arledger.eventlog import read_log
 from arledger.wiring import build_application
+from replay.eventlog import read_log
 from tests.builders import a_customer, a_payment, an_invoice
 
 

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta, timezone
 import orjson
 import pytest
 
-from arledger.seed import seed_history
 from arledger.wiring import open_ledger
 from replay.books import replay
 from replay.log_file import LogFileError, export_log, read_log_file
 from replay.verify import digest_at, verify
+from services.seed import seed_history
 
 KNOWN_AT = datetime(2026, 3, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=8)))
 

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 
-from arledger.dunning_run import run
-from arledger.outbox import Outbox, OutboxSettings
-from arledger.senders import SmtpSettings, email_sender, file_name, letter_writer, sms_sender
+from adapters.senders import SmtpSettings, email_sender, file_name, letter_writer, sms_sender
 from arledger.wiring import open_ledger
 from ledger.commands import ClaimDelivery, RecordDeliveryOutcome, parse_command
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
+from services.dunning_run import run
+from services.outbox import Outbox, OutboxSettings
 from tests.builders import a_customer, an_invoice
 from tests.receivers import Mailbox, SmsGateway, SmtpServer
 

@@ -10,11 +10,11 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from arledger.dunning_run import run
-from arledger.senders import message_id
+from adapters.senders import message_id
 from arledger.wiring import open_ledger
 from ledger.commands import SetDunningPolicy, parse_command
 from ledger.context import CommandContext
+from services.dunning_run import run
 from tests.builders import a_customer, an_invoice
 from tests.receivers import Mailbox, SmtpServer
 

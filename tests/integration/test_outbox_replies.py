@@ -2,8 +2,8 @@
 store cannot hold (a NUL from a mail server would otherwise be refused, or stop PostgreSQL's folds), on both
 stores, and the delivery's state is what happened."""
 
-from arledger.outbox import Outbox, OutboxSettings
-from arledger.senders import DeliveryError
+from adapters.senders import DeliveryError
+from services.outbox import Outbox, OutboxSettings
 from tests.integration.test_outbox import Clock, _states, books  # noqa: F401 (books is the fixture)
 
 

@@ -4,10 +4,10 @@ pinned, keys are global, and log positions follow the order in which facts were 
 from datetime import date, datetime
 from decimal import Decimal
 
-from arledger.eventlog import read_log
 from arledger.wiring import build_application
 from ledger.commands import parse_command
 from ledger.context import CommandContext
+from replay.eventlog import read_log
 from tests.builders import Scenario, a_customer, a_payment, an_invoice
 
 

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from arledger.seed import seed_history
 from arledger.wiring import open_ledger
 from projections.reconcile import reconcile
+from services.seed import seed_history
 from tests.builders import Scenario, a_customer, an_invoice
 
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arledger.eventlog import read_log
 from arledger.wiring import open_ledger
 from projections.aging import AgingQuery, aging_report
 from projections.reconcile import reconcile
 from projections.statement import CustomerNotFound, statement
+from replay.eventlog import read_log
 from tests import oracle
 from tests.builders import Scenario, a_customer, an_invoice
 from tests.integration.test_aging import T0

@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 
-from arledger.credit_policy import DEFAULT_POLICY
-from arledger.risk_scan import scan
-from arledger.risk_watch import WATCH, RiskWatcher
 from arledger.wiring import open_ledger
 from ledger.commands import ResolveRiskAlert, parse_command
 from ledger.context import CommandContext
+from policies.credit import DEFAULT_POLICY
 from projections.reconcile import reconcile
+from services.risk_scan import scan
+from services.risk_watch import WATCH, RiskWatcher
 from tests.builders import a_customer, a_payment, an_invoice
 
 TODAY = date(2026, 6, 1)

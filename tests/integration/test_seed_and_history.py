@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from arledger.cli import main
-from arledger.eventlog import read_log
-from arledger.seed import seed_actions
 from arledger.wiring import build_application
+from replay.eventlog import read_log
+from services.seed import seed_actions
 
 END = "2026-10-31"
 

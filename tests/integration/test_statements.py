@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from pypdf import PdfReader
 
-from arledger.outbox import Outbox, OutboxSettings
-from arledger.senders import SmtpSettings, email_sender
-from arledger.statements import attachments_for, reconciliation, send
+from adapters.senders import SmtpSettings, email_sender
 from arledger.wiring import open_ledger
 from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
+from services.outbox import Outbox, OutboxSettings
+from services.statements import attachments_for, reconciliation, send
 from tests.builders import a_customer, a_payment, an_invoice
 from tests.receivers import Mailbox, SmtpServer
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from arledger.seed import seed_history
 from arledger.wiring import open_ledger
 from replay.verify import Digest, digest_at, verify
+from services.seed import seed_history
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from arledger.wiring import open_ledger
 from graphql_api.context import Context
-from graphql_api.server import build_schema
-from graphql_api.tokens import Principal, TokenStore
+from graphql_api.http.server import build_schema
+from graphql_api.http.tokens import Principal, TokenStore
 from tests.builders import Scenario, a_customer
 from tests.integration.test_aging import T0
 from tests.integration.test_read_model_properties import _apply, operation
@@ -116,7 +116,7 @@ def test_the_cli_shows_a_document_as_known_then_and_now(tmp_path):
 
 def test_checkpointed_time_travel_equals_a_fold_from_the_first_event(tmp_path):
     from ledger.customer import account_id
-    from ledger.loading import CHECKPOINT_EVERY, AggregateLoader
+    from ledger.store.loading import CHECKPOINT_EVERY, AggregateLoader
 
     ledger = open_ledger(f"sqlite:///{tmp_path / 'long.db'}")
     books = Scenario(ledger.app, recorded_from=T0)

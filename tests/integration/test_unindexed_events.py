@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from arledger.asgi import create_app
 from arledger.cli import main
 from arledger.wiring import open_ledger
-from graphql_api.server import build_app
+from graphql_api.http.server import build_app
 from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.errors import UnindexedLog
@@ -162,8 +162,8 @@ def test_each_rewrite_is_named_at_its_own_position_and_the_walk_goes_on(ledger):
 
 def _retimestamp_with_its_entry(log, position):
     """Move an event's recorded instant and rewrite its index row to match, hash included."""
-    from ledger.chain import next_hash
-    from ledger.chain_index import index_rows
+    from ledger.store.chain import next_hash
+    from ledger.store.chain_index import index_rows
 
     originator, version, topic, state = log.row(position)
     edited = bytes(state).replace(b'"_data_":"20', b'"_data_":"19', 1)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from arledger.dunning_policy import DunningPolicyError, parse_dunning_policy
 from ledger.account_ceiling import ceiling
 from ledger.commands import IssueDunningNotice, RecordCreditAssessment
 from ledger.context import CommandContext
@@ -16,6 +15,7 @@ from ledger.dunning import interest
 from ledger.errors import AccountLimitExceeded, ValidationError
 from ledger.limits import MAX_ACCOUNT_TOTAL_MINOR
 from ledger.money import Money, largest_amount
+from policies.dunning import DunningPolicyError, parse_dunning_policy
 from tests.builders import Scenario, a_customer, a_line, a_payment, an_invoice
 
 LARGEST = {

@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from arledger.availability import StoppedWaiting, is_unavailable, when_available
+from ledger.store.availability import StoppedWaiting, is_unavailable, when_available
 from projections.database import PoolExhausted
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from arledger.dunning_policy import load_dunning_policy
-from arledger.dunning_templates import Contact, Renderer, TemplateError
+from adapters.message_templates import Contact, Renderer, TemplateError
 from ledger.dunning import OpenItem, decide
+from policies.dunning import load_dunning_policy
 
 CONFIG = load_dunning_policy()
 CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")

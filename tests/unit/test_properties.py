@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ledger.commands import InstallmentPlan
 from ledger.errors import ValidationError
 from ledger.invoice import split_installments
-from ledger.loading import AggregateLoader
+from ledger.store.loading import AggregateLoader
 from tests.builders import Scenario, a_customer, an_invoice
 
 START = date(2026, 1, 1)

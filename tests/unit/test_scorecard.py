@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from arledger.credit_policy import PolicyError, load_policy, parse_policy
 from ledger.scorecard import HIGHER, LOWER, RATING, Factor, GradePolicy, Scorecard, assess
+from policies.credit import PolicyError, load_policy, parse_policy
 
 GRADES = (
     GradePolicy("A", D(80), D("3.0"), 60),

@@ -7,7 +7,7 @@ from uuid import uuid4
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.transcoder import OrjsonTranscoder
+from ledger.store.transcoder import OrjsonTranscoder
 
 leaves = st.one_of(
     st.none(),

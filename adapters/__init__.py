@@ -1,0 +1,3 @@
+"""Adapters to the world outside the ledger: mail and SMS senders, PDF letters and statements, message
+templates, bank file readers. No business rule lives here.
+"""

@@ -1,0 +1,1 @@
+"""Policy files (credit scoring, dunning levels) and their strict readers."""
