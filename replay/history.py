@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -117,7 +118,7 @@ def _subject(app: LedgerApplication, name: str) -> tuple[set[UUID], Callable[[An
         if owner is not None:
             originators.add(account_id(owner))
             whole.add(document_key_id(kind, name))
-            tests.append(lambda event, kind=kind: _concerns(kind, name, event))
+            tests.append(partial(_concerns, kind, name))
     if not whole:
         return None
     return originators | whole, lambda event: event.originator_id in whole or any(test(event) for test in tests)
@@ -171,4 +172,5 @@ def history(app: LedgerApplication, number_or_code: str) -> list[dict[str, Any]]
         rows += page.rows
         if not page.has_next:
             return rows
+        assert page.end_cursor is not None  # a page with a next one has an end
         after = page.end_cursor

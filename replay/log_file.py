@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any, Optional
+from typing import IO, Any, Optional, cast
 from uuid import UUID
 
 import orjson
@@ -34,7 +34,8 @@ class LogFileError(ValueError):
 
 def export_log(app: LedgerApplication, known_at: datetime, out: IO[bytes]) -> Optional[Digest]:
     """Write the log up to the last position recorded at or before `known_at`; returns the head written."""
-    through = app.recorder.index_position_at(micros(known_at))
+    recorder: Any = app.recorder  # the indexed recorders of ledger/store
+    through = recorder.index_position_at(micros(known_at))
     out.write(
         orjson.dumps(
             {
@@ -49,8 +50,8 @@ def export_log(app: LedgerApplication, known_at: datetime, out: IO[bytes]) -> Op
     )
     head, count, start = None, 0, 1
     while through and start <= through:
-        events = app.recorder.select_notifications(start=start, limit=BATCH, stop=through)
-        index = {row.position: row for row in app.recorder.select_index(start, BATCH)}
+        events = recorder.select_notifications(start=start, limit=BATCH, stop=through)
+        index = {row.position: row for row in recorder.select_index(start, BATCH)}
         if not events:
             break
         for event in events:
@@ -107,7 +108,7 @@ class LogFile:
     def select_index(self, start: int, limit: int) -> list[IndexRow]:
         first = bisect_left(self.positions, start)
         return [
-            IndexRow(e.id, e.originator_id, e.originator_version, None, self.hashes[e.id])
+            IndexRow(e.id, cast(UUID, e.originator_id), e.originator_version, None, self.hashes[e.id])
             for e in self.events[first : first + limit]
         ]
 

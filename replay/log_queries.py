@@ -25,10 +25,11 @@ def _run(recorder: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
 
 def _tables(recorder: Any) -> tuple[str, str, str]:
     """(events table, index table, position column), qualified for the store."""
+    events, index = recorder.events_table_name, recorder.index_table
     if isinstance(recorder, PostgresApplicationRecorder):
         schema = recorder.datastore.schema
-        return (f'"{schema}"."{recorder.events_table_name}"', f'"{schema}"."{recorder.index_table}"', "notification_id")
-    return recorder.events_table_name, recorder.index_table, "rowid"
+        return (f'"{schema}"."{events}"', f'"{schema}"."{index}"', "notification_id")
+    return events, index, "rowid"
 
 
 def _originator(recorder: Any, originator_id: UUID) -> Any:
@@ -50,7 +51,8 @@ def matching_positions(
     `actor` matches the stored actor (`role:name`, `cli:user`, `seed`) exactly, or, without a colon, its name.
     """
     _events, index, _position = _tables(recorder)
-    where, params = ["position > ?"], [after]
+    where: list[str] = ["position > ?"]
+    params: list[Any] = [after]
     if originators is not None:
         if not originators:
             return []

@@ -183,6 +183,7 @@ def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
             event_seen = event is not None and (row is None or event.id <= row.position)
             row_seen = row is not None and (event is None or row.position <= event.id)
             if not row_seen:
+                assert event is not None  # one of the two is always seen
                 walk.add(
                     event.id,
                     INSERTED,
@@ -191,6 +192,7 @@ def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
                     f"{event.originator_version}, topic {event.topic}",
                 )
             elif not event_seen:
+                assert row is not None
                 walk.add(
                     row.position,
                     MISSING,
@@ -198,13 +200,16 @@ def verify(recorder: Any, digest: Optional[Digest] = None) -> Verification:
                     f"{row.originator_version}) but the event is missing (deleted?)",
                 )
             else:
+                assert event is not None and row is not None
                 expected = _hash(link[1], event)
                 _compare(walk, event, row, link, expected)
             if event_seen:  # while the stored chain and the recomputed one agree, one hash serves both
+                assert event is not None
                 recomputed = expected if row_seen and link[1] == recomputed else _hash(recomputed, event)
                 last_event, walk.events = event.id, walk.events + 1
                 event = next(events, None)
             if row_seen:
+                assert row is not None
                 link, walk.entries = (row.position, row.hash), walk.entries + 1
                 row = next(index, None)
     except _Unreadable as error:

@@ -126,15 +126,17 @@ class AggregateLoader:
             return found
         if not hasattr(self.events.recorder, "events_table_name"):  # the in-memory store of unit tests
             for aggregate_id, aggregate in found.items():
-                for event in self.events.get(aggregate_id, gt=None if aggregate is None else aggregate.version):
+                events: Any = self.events.get(aggregate_id, gt=None if aggregate is None else aggregate.version)
+                for event in events:
                     aggregate = event.mutate(aggregate)
                 found[aggregate_id] = aggregate
             return found
         known = {aggregate_id: aggregate.version for aggregate_id, aggregate in found.items() if aggregate is not None}
         mapper = self.events.mapper
         for _position, stored in select_stored_events(self.events.recorder, ids, known):
-            originator_id = stored.originator_id
-            found[originator_id] = mapper.to_domain_event(stored).mutate(found[originator_id])
+            originator_id: Any = stored.originator_id
+            decoded: Any = mapper.to_domain_event(stored)
+            found[originator_id] = decoded.mutate(found[originator_id])
         return found
 
     def get_at(self, aggregate_id: UUID, version: int) -> Any | None:
@@ -149,7 +151,8 @@ class AggregateLoader:
         mapper = self.events.mapper
         round_version = version - version % CHECKPOINT_EVERY
         for stored in self.events.recorder.select_events(aggregate_id, gt=start or None, lte=version):
-            aggregate = mapper.to_domain_event(stored).mutate(aggregate)
+            event: Any = mapper.to_domain_event(stored)
+            aggregate = event.mutate(aggregate)
             if aggregate.version == round_version:
                 self.checkpoints.keep(aggregate_id, aggregate)
         return aggregate

@@ -132,7 +132,7 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
     def chain_started(self) -> bool:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.started)
-            return curs.fetchone()["started"]
+            return _one(curs)["started"]
 
     def index_head(self) -> int:
         with self.datastore.transaction(commit=False) as curs:
@@ -191,9 +191,16 @@ class IndexedPostgresRecorder(PostgresApplicationRecorder):
     def index_position_at(self, recorded_us: int) -> int:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.position_at, (recorded_us,))
-            return curs.fetchone()["max"]
+            return _one(curs)["max"]
 
     def version_known_at(self, originator_id: UUID, recorded_us: int) -> int | None:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.version_at, (originator_id, recorded_us))
-            return curs.fetchone()["max"]
+            return _one(curs)["max"]
+
+
+def _one(curs: Any) -> Any:
+    """The single row an aggregate query always returns."""
+    row = curs.fetchone()
+    assert row is not None, "an aggregate query returned no row"
+    return row

@@ -7,6 +7,7 @@ strings, which would lose their type on the way back, so dates and datetimes are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from eventsourcing.persistence import Transcoder
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def _envelope(name: str, data: str) -> dict[str, str]:
+def _envelope(name: str, data: Any) -> dict[str, Any]:
     return {"_type_": name, "_data_": data}
 
 
@@ -51,7 +52,7 @@ def _wrap_uuids(value: Any) -> Any:
     return value
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[Any], Any]] = {
     "decimal_str": Decimal,
     "datetime_iso": datetime.fromisoformat,
     "date_iso": date.fromisoformat,
