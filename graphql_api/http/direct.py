@@ -154,6 +154,7 @@ class DirectQueries:
         if validate(self.schema, document):
             return None
         root_type = self.schema.query_type
+        assert root_type is not None  # the schema always has a Query type
         fields = []
         for node in operation.selection_set.selections:
             if not isinstance(node, FieldNode) or node.directives or node.name.value not in ROOT_FIELDS:

@@ -28,6 +28,7 @@ from graphql import (
 MAX_QUERY_COST = 100_000
 MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 30
+MAX_QUERY_TOKENS = 5_000  # tokens in one document, counted by the parser before anything else runs
 # list fields whose size is set by `first`: field name -> (default, largest allowed)
 PAGED_FIELDS = {"customers": (50, 500), "invoices": (50, 500)}
 

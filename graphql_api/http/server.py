@@ -40,7 +40,7 @@ from graphql_api.http.caller_errors import CallerErrors, unexpected
 from graphql_api.http.direct import DirectQueries
 from graphql_api.http.halted import CODE as HALTED
 from graphql_api.http.halted import RECORDED, guard_query_fields, note_recorded
-from graphql_api.http.limits import MAX_ALIASES, QueryLimits
+from graphql_api.http.limits import MAX_ALIASES, MAX_QUERY_TOKENS, QueryLimits
 from graphql_api.http.observability import Metrics, Observe, endpoints
 from graphql_api.http.subscriptions import Subscription
 from graphql_api.http.tokens import TokenStore
@@ -53,7 +53,6 @@ from ledger.store.availability import is_unavailable, recovering
 from services.books import Ledger
 
 log = logging.getLogger(__name__)
-MAX_QUERY_TOKENS = 5_000
 MAX_REQUEST_BYTES = 1_048_576
 GRAPHIQL_EXAMPLE = """# arledger — accounts receivable over GraphQL
 #
@@ -187,7 +186,7 @@ def decode_request_json(data: str | bytes, what: str) -> object:
 JSON_KINDS = {type(None): "null", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 
 
-class LedgerGraphQL(GraphQL):
+class LedgerGraphQL(GraphQL[Context, None]):
     """Queries and mutations run in a worker thread (resolvers read the database synchronously, and the event loop
     must stay free for other requests and subscriptions); big reports take the direct path first."""
 
@@ -205,7 +204,7 @@ class LedgerGraphQL(GraphQL):
             build_schema(), graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         )
         self.ledger, self.tokens = ledger, tokens
-        self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)
+        self.direct = DirectQueries(self.schema._schema, MAX_QUERY_TOKENS, MAX_ALIASES)  # type: ignore[attr-defined]
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """strawberry's GraphiQL page, loading its scripts from this server instead of unpkg.com, opening on an

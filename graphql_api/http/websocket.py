@@ -14,6 +14,8 @@ from typing import Any
 from graphql import GraphQLError, parse
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
+from graphql_api.http.limits import MAX_QUERY_TOKENS
+
 MAX_OPERATION_ID_CHARS = 128
 MESSAGE_TYPES = ("connection_init", "ping", "pong", "subscribe", "complete")
 OPTIONAL_OBJECTS = ("variables", "extensions")
@@ -58,7 +60,7 @@ def message_problem(message: Any) -> str | None:
     return None
 
 
-class CheckedTransportWS(BaseGraphQLTransportWSHandler):
+class CheckedTransportWS(BaseGraphQLTransportWSHandler[Any, None]):
     """strawberry's graphql-transport-ws handler behind the message checks above (the view, LedgerGraphQL, gives
     the token limit a document is parsed under)."""
 
@@ -69,7 +71,7 @@ class CheckedTransportWS(BaseGraphQLTransportWSHandler):
             return
         if message["type"] == "subscribe" and self.connection_acknowledged and message["id"] not in self.operations:
             try:
-                parse(message["payload"]["query"], max_tokens=self.view.max_query_tokens)
+                parse(message["payload"]["query"], max_tokens=MAX_QUERY_TOKENS)
             except GraphQLError as error:
                 await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
                 return
