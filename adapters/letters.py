@@ -163,7 +163,7 @@ STATEMENT_WORDS = {
 def statement_pdf(
     company: Company, locale: str, customer_name: str, statement: dict, aging: dict | None, statement_id: str
 ) -> bytes:
-    """A statement of account (the CONTRACT's statement, with the aging at its last day) as PDF bytes."""
+    """A statement of account (docs/contract.md section 6, with the aging at its last day) as PDF bytes."""
     styles = _styles(locale)
     words = STATEMENT_WORDS["zh-CN" if locale == "zh-CN" else "en"]
     currency = statement["currency"]

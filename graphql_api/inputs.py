@@ -1,4 +1,4 @@
-"""GraphQL input types, field for field the contract's operation inputs (CONTRACT.md section 3).
+"""GraphQL input types, field for field the contract's operation inputs (docs/contract.md section 3).
 
 Amounts and dates are strings here and are checked by the same parser as import lines, so a bad amount or date
 comes back as a `VALIDATION` user error naming the field, exactly as an import line would report it.

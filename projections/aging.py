@@ -1,4 +1,4 @@
-"""The aging report exactly as CONTRACT.md section 5 defines it, for any business date as known at any instant.
+"""The aging report exactly as docs/contract.md section 5 defines it, for any business date as known at any instant.
 
 Two paths give the same answer: as of a date on or after every business date in the models and known now, the
 current open items are read directly (fast); otherwise each installment's outstanding is recomputed from the

@@ -1,4 +1,4 @@
-"""Statement of account exactly as CONTRACT.md section 6 defines it, as known at any instant.
+"""Statement of account exactly as docs/contract.md section 6 defines it, as known at any instant.
 
 Net balance = invoiced - paid - credited - written off + reversed, whatever the allocations. A voided invoice is
 left out from its voidedOn date: issued and voided within the period it shows no line; issued before the period

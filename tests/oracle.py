@@ -1,4 +1,4 @@
-"""A test oracle: aging and statement balances computed from the raw events by following CONTRACT.md sections 5
+"""A test oracle: aging and statement balances computed from the raw events by following docs/contract.md sections 5
 and 6 word for word, in plain Python with Decimal. Deliberately naive and independent of projections/."""
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def report_group() -> None:
 @formats("table", "json", "csv")
 @database_url_option
 def aging_command(as_of: date, known_at, basis, boundaries, customer, output_format, database_url) -> None:
-    """The aging report as of a date (CONTRACT.md section 5)."""
+    """The aging report as of a date (docs/contract.md section 5)."""
     ledger = open_ledger_for(database_url)
     ledger.runner.catch_up()
     query = AgingQuery(as_of, known_at, DUE_DATE if basis == "due" else ISSUE_DATE, boundaries, customer)
@@ -128,7 +128,7 @@ def aging_table(report: dict) -> Table:
 @formats("table", "json", "csv")
 @database_url_option
 def statement_command(customer, start, end, known_at, output_format, database_url) -> None:
-    """Statement of account for a customer and period (CONTRACT.md section 6)."""
+    """Statement of account for a customer and period (docs/contract.md section 6)."""
     if end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}")
     ledger = open_ledger_for(database_url)

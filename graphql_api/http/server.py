@@ -59,7 +59,7 @@ GRAPHIQL_EXAMPLE = """# arledger — accounts receivable over GraphQL
 # Put your token in the Headers pane below:  {"Authorization": "Bearer arl_..."}
 # (arledger demo prints one; arledger token create --role admin makes more).
 # Ctrl-Enter runs the query; Ctrl-Space completes; the Docs icon lists every
-# query and mutation (CONTRACT.md sections 3-6 give their meaning).
+# query and mutation (docs/contract.md sections 3-6 give their meaning).
 
 query Overview {
   customers(first: 5) {

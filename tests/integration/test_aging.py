@@ -1,4 +1,4 @@
-"""Aging exactly as CONTRACT.md section 5 words it: every boundary, both bases, both clocks, every document kind.
+"""Aging exactly as docs/contract.md section 5 words it: every boundary, both bases, both clocks, every document kind.
 Each case is checked against the read models and against the oracle that folds the raw events."""
 
 from datetime import date, datetime, timedelta, timezone

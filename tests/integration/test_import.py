@@ -1,4 +1,4 @@
-"""`arledger import` as CONTRACT.md section 3 words it, on both stores."""
+"""`arledger import` as docs/contract.md section 3 words it, on both stores."""
 
 import orjson
 import pytest

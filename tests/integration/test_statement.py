@@ -1,4 +1,4 @@
-"""Statement of account exactly as CONTRACT.md section 6 words it."""
+"""Statement of account exactly as docs/contract.md section 6 words it."""
 
 from datetime import date
 
