@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from projections.amounts import formatter
+from ledger.money import minor_formatter
 from projections.database import Database
 from projections.receivables import day, micros
 
@@ -153,7 +153,7 @@ def _unallocated_rows(
 
 
 def _amounts(currency: str, current: int, buckets: list[int], unallocated: int) -> dict[str, Any]:
-    money = formatter(currency)
+    money = minor_formatter(currency)
     return {
         "currency": currency,
         "outstanding": money(current + sum(buckets)),
