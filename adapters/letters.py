@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 
 from policies.dunning import Company
+from projections.aging import bucket_labels
 
 CHINESE_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(CHINESE_FONT))
@@ -205,8 +206,7 @@ def statement_pdf(
     ]
     if aging and aging["rows"]:
         row = aging["rows"][0]
-        edges = aging["boundaries"]
-        labels = [words["current"], *(f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)), f"{edges[-1]}+"]
+        labels = [words["current"], *bucket_labels(aging["basis"], aging["boundaries"])]
         story += [
             Paragraph(
                 escape(f"{words['aging']} {statement['to']}" + ("）" if locale == "zh-CN" else "")), styles["body"]

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from ledger.commands import language
 from ledger.dunning import Notice
 from ledger.money import format_amount
+from ledger.vocabulary import MESSAGE_CHANNELS
 from policies.dunning import DunningConfig
 
 SHIPPED_TEMPLATES = Path(__file__).with_name("templates") / "dunning"
@@ -120,7 +121,7 @@ class Renderer:
         values = self.context(notice, contact, locale)
         values["l"] = self.environment.get_template(f"_lines.{locale}.j2").module  # the table and totals macros
         context = template.new_context(values)
-        block = {"EMAIL": "email", "SMS": "sms", "LETTER": "letter"}.get(channel, "task")
+        block = channel.lower() if channel in MESSAGE_CHANNELS else "task"  # a template block per message channel
         try:
             subject = "".join(template.blocks["subject"](context)).strip()
             body = "".join(template.blocks[block](context)).strip()

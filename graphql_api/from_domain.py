@@ -9,14 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from graphql_api.types import Allocation, CreditNote, Customer, Installment, Invoice, Payment
-from ledger.currencies import minor_unit_exponent
 from ledger.customer import CustomerAccount
 from ledger.invoice import InvoiceState
+from ledger.money import format_amount as money  # the contract's decimal string; also imported from here
 from ledger.payment import CreditNoteState, PaymentState
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"{amount.quantize(Decimal(1).scaleb(-minor_unit_exponent(currency))):f}"
 
 
 def customer_from_account(account: CustomerAccount, known_at: datetime) -> Customer:

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from graphql import GraphQLError
 
 from graphql_api.context import Context, scoped_customer
-from ledger import inputs
+from ledger import inputs, instants
 from ledger.errors import ValidationError
 from projections.aging import DEFAULT_BOUNDARIES, AgingQuery, aging_report
 from projections.statement import CustomerNotFound
@@ -30,15 +30,13 @@ def parse_date(text: str, name: str) -> date:
 
 
 def parse_instant(text: Optional[str], name: str = "knownAt") -> Optional[datetime]:
+    """A report's instant argument (knownAt, recordedFrom, …), as every entry point parses instants."""
     if text is None:
         return None
     try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise bad_input(f"{name} must be an ISO-8601 instant with an offset, got {text!r}") from None
-    if instant.tzinfo is None:
-        raise bad_input(f"{name} {text!r} needs an offset, such as +08:00")
-    return instant
+        return instants.parse_instant(text, (name,), name)
+    except ValidationError as error:
+        raise bad_input(error.message) from None
 
 
 def aging(

@@ -21,10 +21,7 @@ from ledger.errors import ValidationError
 from ledger.inputs import Reader
 from ledger.money import decimal_places
 from ledger.risk_rules import Condition
-
-PAYMENT_METHODS = ("BANK_TRANSFER", "CARD", "ONLINE", "CASH", "CHEQUE", "OTHER")
-DUNNING_CHANNELS = ("EMAIL", "SMS", "LETTER", "PHONE", "VISIT", "AGENCY", "LEGAL")
-LOCALES = ("zh-CN", "en")
+from ledger.vocabulary import COLLECTION_OUTCOMES, DUNNING_CHANNELS, LOCALES, PAYMENT_METHODS
 
 
 def language(locale: object) -> str:
@@ -540,9 +537,6 @@ class RecordDeliveryOutcome(Command):
     delivered: bool
     detail: str
     retry_at: datetime | None
-
-
-COLLECTION_OUTCOMES = ("REACHED", "PROMISED", "DISPUTED", "NO_ANSWER", "HANDED_OVER")
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from typing import Optional
 
 from ledger.currencies import minor_unit_exponent
 from ledger.money import WIDE, quantum
+from ledger.vocabulary import MESSAGE_CHANNELS as MESSAGE_CHANNELS  # re-exported: callers import it from here
+from ledger.vocabulary import TASK_CHANNELS as TASK_CHANNELS
 
-MESSAGE_CHANNELS = ("EMAIL", "SMS", "LETTER")  # sent through the outbox
-TASK_CHANNELS = ("PHONE", "VISIT", "AGENCY", "LEGAL")  # work for a collector
 DAYS_PER_YEAR = Decimal(365)
 
 

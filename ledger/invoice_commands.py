@@ -100,17 +100,17 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
             {
                 "description": line.description,
                 "quantity": _text(line.quantity),
-                "unitPrice": _money(line.unit_price, currency),
+                "unitPrice": format_amount(line.unit_price, currency),
                 "taxRate": _text(line.tax_rate),
-                "net": _money(line.net, currency),
-                "tax": _money(line.tax, currency),
+                "net": format_amount(line.net, currency),
+                "tax": format_amount(line.tax, currency),
             }
             for line in lines
         ],
-        installments=[{"dueDate": due, "amount": _money(amount, currency)} for due, amount in installments],
-        net_total=_money(net_total, currency),
-        tax_total=_money(tax_total, currency),
-        total=_money(total, currency),
+        installments=[{"dueDate": due, "amount": format_amount(amount, currency)} for due, amount in installments],
+        net_total=format_amount(net_total, currency),
+        tax_total=format_amount(tax_total, currency),
+        total=format_amount(total, currency),
         fingerprint=command.fingerprint(),
     )
     if overridden:
@@ -118,9 +118,9 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
             CustomerAccount.CreditLimitOverridden,
             **context.event_meta(),
             invoice_number=command.number,
-            credit_limit=_money(account.credit_limit, currency),
-            exposure_before=_money(exposure_before, currency),
-            exposure_after=_money(exposure_before + total, currency),
+            credit_limit=format_amount(account.credit_limit, currency),
+            exposure_before=format_amount(exposure_before, currency),
+            exposure_after=format_amount(exposure_before + total, currency),
             reason=command.credit_override_reason,
         )
 
@@ -137,9 +137,9 @@ def _check_credit(account: CustomerAccount, total: Decimal, override_reason: str
             return True
         currency = account.currency
         raise CreditLimitExceeded(
-            f"invoice of {_money(total, currency)} {currency} would take customer {account.code}'s open exposure "
-            f"from {_money(exposure, currency)} to {_money(exposure + total, currency)}, above its credit limit "
-            f"{_money(account.credit_limit, currency)}",
+            f"invoice of {format_amount(total, currency)} {currency} would take customer {account.code}'s open exposure "
+            f"from {format_amount(exposure, currency)} to {format_amount(exposure + total, currency)}, above its credit limit "
+            f"{format_amount(account.credit_limit, currency)}",
             ("customerCode",),
         )
     return False
@@ -148,10 +148,6 @@ def _check_credit(account: CustomerAccount, total: Decimal, override_reason: str
 def _text(value: Decimal) -> str:
     normalized = value.normalize()
     return f"{normalized:f}"
-
-
-def _money(value: Decimal, currency: str) -> str:
-    return format_amount(value, currency)
 
 
 def void_invoice(account: CustomerAccount, command: VoidInvoice, context: CommandContext) -> None:
@@ -187,8 +183,8 @@ def write_off_invoice(account: CustomerAccount, command: WriteOffInvoice, contex
         amount = Money.of(command.amount, invoice.currency, ("amount",)).amount
         if amount > outstanding:
             raise OverAllocation(
-                f"write-off {_money(amount, invoice.currency)} exceeds invoice {invoice.number}'s "
-                f"outstanding {_money(outstanding, invoice.currency)}",
+                f"write-off {format_amount(amount, invoice.currency)} exceeds invoice {invoice.number}'s "
+                f"outstanding {format_amount(outstanding, invoice.currency)}",
                 ("amount",),
             )
     _not_before_issue(invoice, command.written_off_on, "writtenOffOn")
@@ -197,7 +193,7 @@ def write_off_invoice(account: CustomerAccount, command: WriteOffInvoice, contex
         **context.event_meta(),
         number=invoice.number,
         written_off_on=command.written_off_on,
-        amount=_money(amount, invoice.currency),
+        amount=format_amount(amount, invoice.currency),
         reason=command.reason,
         operation_key=context.operation_key,
     )
@@ -229,8 +225,8 @@ def record_promise_to_pay(account: CustomerAccount, command: RecordPromiseToPay,
     amount = Money.of(command.amount, invoice.currency, ("amount",)).amount
     if amount > invoice.outstanding:
         raise ValidationError(
-            f"promised {_money(amount, invoice.currency)} exceeds invoice {invoice.number}'s "
-            f"outstanding {_money(invoice.outstanding, invoice.currency)}",
+            f"promised {format_amount(amount, invoice.currency)} exceeds invoice {invoice.number}'s "
+            f"outstanding {format_amount(invoice.outstanding, invoice.currency)}",
             ("amount",),
         )
     _not_before_issue(invoice, command.promised_on, "promisedOn")
@@ -239,7 +235,7 @@ def record_promise_to_pay(account: CustomerAccount, command: RecordPromiseToPay,
         **context.event_meta(),
         invoice_number=invoice.number,
         promised_on=command.promised_on,
-        amount=_money(amount, invoice.currency),
+        amount=format_amount(amount, invoice.currency),
         operation_key=context.operation_key,
     )
 

@@ -1,5 +1,15 @@
 """Money: a Decimal amount in an ISO 4217 currency, kept at the currency's minor-unit scale, never a float.
 
+The one home of amounts, in three parts:
+- parsing: `parse_decimal` (a decimal string, within the digit limit), `check_currency`, `check_amount` and
+  `Money.of` (refuse more decimals than the currency allows, and amounts beyond `largest_amount`);
+- formatting: `format_amount` (a Decimal as the contract's decimal string, "120.50" CNY, "1200" JPY) and
+  `format_minor` / `minor_formatter` (the same string from integer minor units, as the read models keep them).
+  Letters, messages and the command line show that same string beside its currency code: there is no second,
+  locale-dependent display of an amount;
+- minor units: `minor_unit` (the step, 0.01), `at_scale`, `to_minor` and `from_minor` (Decimal <-> integer minor
+  units of a currency), over the exponents in `ledger.currencies`.
+
 Parsing is strict: amounts arrive as decimal strings, an amount with more decimals than the currency allows is
 refused (not rounded), and arithmetic across currencies is refused. Rounding happens only where the domain says
 so (tax, installment splits) and always half-up.
@@ -8,7 +18,7 @@ so (tax, installment splits) and always half-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_EVEN,
@@ -149,6 +159,52 @@ class Money:
 
 def format_amount(amount: Decimal, currency: str) -> str:
     """The contract's decimal string at the currency's scale: "120.50" (CNY), "1200" (JPY)."""
+    return f"{at_scale(amount, currency):f}"
+
+
+@cache
+def minor_formatter(currency: str) -> Callable[[int], str]:
+    """`format_minor` for one currency, with its scale looked up once (reports format tens of thousands of amounts):
+    the same string `format_amount` gives for the same amount, built with integer arithmetic."""
     places = minor_unit_exponent(currency)
+    factor = 10**places
+    zero = f"0.{'0' * places}" if places else "0"
+
+    def format_minor_units(minor: int) -> str:
+        if not minor:
+            return zero  # most buckets of most rows
+        sign = "-" if minor < 0 else ""
+        whole, fraction = divmod(abs(minor), factor)
+        return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
+
+    return format_minor_units
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """The contract's decimal string of an amount given in integer minor units: 12050 CNY -> "120.50"."""
+    return minor_formatter(currency)(minor)
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The currency's minor unit as a Decimal step: Decimal("0.01") for CNY, Decimal("1") for JPY."""
+    return quantum(minor_unit_exponent(currency))
+
+
+def at_scale(amount: Decimal, currency: str) -> Decimal:
+    """The amount written at the currency's scale ("120.5" -> "120.50"), for amounts already exact in it (parsed,
+    folded, summed from minor units); Money.rounded is for computed amounts that need rounding."""
     with localcontext(WIDE):  # a total across customers may have more digits than the default context keeps
-        return f"{amount.quantize(quantum(places)):f}"
+        return amount.quantize(minor_unit(currency))
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """A Decimal at the currency's scale from integer minor units: 12050 CNY -> Decimal("120.50")."""
+    return Decimal(minor).scaleb(-minor_unit_exponent(currency), WIDE)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Integer minor units of an amount exact at the currency's scale: Decimal("120.50") CNY -> 12050."""
+    with localcontext(WIDE):
+        minor = amount.scaleb(minor_unit_exponent(currency))
+        assert minor == minor.to_integral_value(), f"{amount} is finer than {currency}'s minor unit"
+        return int(minor)

@@ -11,8 +11,7 @@ from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRi
 from ledger.context import CommandContext
 from ledger.customer import CustomerAccount
 from ledger.errors import InvalidState, NotFound, ValidationError
-
-LIVE = ("OPEN", "ACKNOWLEDGED")
+from ledger.vocabulary import LIVE_ALERT_STATUSES as LIVE
 
 
 def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions, context: CommandContext) -> None:

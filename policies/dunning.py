@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from ledger.currencies import is_known_currency, minor_unit_exponent
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, DunningPolicy, Level
-from ledger.money import largest_amount, quantum
+from ledger.dunning import DunningPolicy, Level
+from ledger.money import at_scale, largest_amount
+from ledger.vocabulary import DUNNING_CHANNELS
 from policies.files import named_errors, read_toml
 
 DEFAULT_DUNNING_POLICY = Path(__file__).with_name("dunning_policy.toml")
-CHANNELS = MESSAGE_CHANNELS + TASK_CHANNELS
 
 
 class DunningPolicyError(ValueError):
@@ -59,9 +59,9 @@ def _decimal(value: Any, where: str) -> Decimal:
 
 def _level(spec: dict[str, Any], where: str) -> Level:
     channels = tuple(spec["channels"])
-    unknown = [channel for channel in channels if channel not in CHANNELS]
+    unknown = [channel for channel in channels if channel not in DUNNING_CHANNELS]
     if unknown or not channels:
-        raise DunningPolicyError(f"{where}.channels: {unknown or 'none'} — use {', '.join(CHANNELS)}")
+        raise DunningPolicyError(f"{where}.channels: {unknown or 'none'} — use {', '.join(DUNNING_CHANNELS)}")
     if len(set(channels)) != len(channels):
         raise DunningPolicyError(f"{where}.channels: {list(channels)} names a channel twice")
     fees = {}
@@ -75,7 +75,7 @@ def _level(spec: dict[str, Any], where: str) -> Level:
                 f"{where}.fee.{currency}: {amount!r} is beyond the largest amount, "
                 f"{largest_amount(currency)} {currency}"
             )
-        if fees[currency] != fees[currency].quantize(quantum(places)):
+        if fees[currency] != at_scale(fees[currency], currency):
             raise DunningPolicyError(
                 f"{where}.fee.{currency}: {amount!r} has more decimals than {currency} allows ({places})"
             )

@@ -7,11 +7,12 @@ two-clock journal. Amounts are summed as integer minor units in SQL and formatte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from projections.amounts import formatter
+from ledger.money import minor_formatter
 from projections.database import Database
 from projections.receivables import day, micros
 
@@ -42,6 +43,18 @@ class AgingQuery:
             )
         if self.known_at is not None and self.known_at.tzinfo is None:
             raise ValueError("knownAt must be an instant with an offset, such as 2026-03-31T23:59:59+08:00")
+
+
+def bucket_labels(basis: str, boundaries: Sequence[int]) -> list[str]:
+    """The label of each aging bucket, as the columns `_bucket_columns` sums (contract section 5): by due date,
+    bucket 1 holds ages 1..b1 (age 0 and below is "current"), by issue date 0..b1 (nothing is current); bucket k
+    holds b(k-1)+1..bk, and the last one every age above bn. So 30,60,90 by due date reads 1-30, 31-60, 61-90,
+    91+; by issue date 0-30, 31-60, 61-90, 91+. The CLI, letters and statements all label buckets with this."""
+    labels, low = [], 1 if basis == DUE_DATE else 0
+    for high in boundaries:
+        labels.append(f"{low}-{high}")
+        low = high + 1
+    return [*labels, f"{boundaries[-1] + 1}+"]
 
 
 def _bucket_columns(query: AgingQuery) -> tuple[str, list[int]]:
@@ -153,7 +166,7 @@ def _unallocated_rows(
 
 
 def _amounts(currency: str, current: int, buckets: list[int], unallocated: int) -> dict[str, Any]:
-    money = formatter(currency)
+    money = minor_formatter(currency)
     return {
         "currency": currency,
         "outstanding": money(current + sum(buckets)),

@@ -11,12 +11,11 @@ from typing import Any, Optional
 import orjson
 
 from ledger.credit_use import credit_use
-from ledger.currencies import minor_unit_exponent
-from projections.amounts import format_minor
+from ledger.money import format_minor, from_minor
+from ledger.vocabulary import ALERT_STATUSES, LIVE_ALERT_STATUSES
 from projections.database import Database, equal_filters
 
-STATUSES = ("OPEN", "ACKNOWLEDGED", "CLEARED", "RESOLVED")
-LIVE = ("OPEN", "ACKNOWLEDGED")
+STATUSES = ALERT_STATUSES  # the name callers of these queries import
 
 
 def alerts(
@@ -55,7 +54,7 @@ def alerts(
 
 def watchlist(database: Database, first: int = 50) -> list[dict[str, Any]]:
     """Customers with live alerts, the riskiest first (distinct rules, live alerts, utilisation; then code)."""
-    live = "status IN ('OPEN', 'ACKNOWLEDGED')"
+    live = f"status IN ({', '.join(repr(status) for status in LIVE_ALERT_STATUSES)})"  # constants, so inlined
     counts: dict[str, dict[str, int]] = {}
     for code, rule, count in database.execute(
         f"SELECT customer_code, rule, COUNT(*) FROM {{p}}alerts WHERE {live} GROUP BY customer_code, rule"
@@ -70,8 +69,7 @@ def watchlist(database: Database, first: int = 50) -> list[dict[str, Any]]:
     )
     entries = []
     for code, name, currency, limit, outstanding, hold, since, latest, grade in rows:
-        scale = -minor_unit_exponent(currency)
-        use = credit_use(None if limit is None else Decimal(limit).scaleb(scale), Decimal(outstanding).scaleb(scale))
+        use = credit_use(None if limit is None else from_minor(limit, currency), from_minor(outstanding, currency))
         rules = counts.get(code, {})
         entries.append(
             {

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from ledger.currencies import minor_unit_exponent
+from ledger.money import at_scale, format_minor, from_minor
 from projections.database import Database
 
 BEHAVIOUR_DAYS = 365
@@ -130,10 +130,9 @@ def _behaviour(database: Database, d: int, codes: list[str]) -> dict[str, Behavi
 
 
 def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: list[tuple]) -> Behaviour:
-    scale = Decimal(1).scaleb(-minor_unit_exponent(currency))
     window_start = d - BEHAVIOUR_DAYS  # exclusive
     invoiced = sum(i.total for i in invoices.values() if i.issue_day > window_start)
-    monthly = Decimal(invoiced) * scale / 12
+    monthly = from_minor(invoiced, currency) / 12
     settled = sorted(
         ((day, i) for i in invoices.values() if (day := i.settled_day()) is not None and window_start < day <= d),
         key=lambda pair: (pair[0], pair[1].due_day, pair[1].number),
@@ -155,7 +154,7 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
     overdue = [(i.total - i.paid_between(0, d), d - i.due_day) for i in invoices.values() if i.due_day < d]
     overdue = [(left, days) for left, days in overdue if left > 0]
     largest, largest_days = max(overdue, default=(0, 0))
-    largest_amount = Decimal(largest) * scale
+    largest_amount = from_minor(largest, currency)
     ratio = (largest_amount / monthly).quantize(Decimal("0.001")) if monthly else (RATIO_CAP if largest else Decimal(0))
     broken, promises = [], {}
     for number, kind, promised_day, amount, made_day in log:
@@ -169,8 +168,8 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
             promises[number] = {
                 "promisedOn": date.fromordinal(promised_day).isoformat(),
                 "madeOn": date.fromordinal(made_day).isoformat(),
-                "promised": str((Decimal(amount) * scale).quantize(scale)),
-                "paidByThen": str((Decimal(paid) * scale).quantize(scale)),
+                "promised": format_minor(amount, currency),
+                "paidByThen": format_minor(paid, currency),
             }
     disputes = sum(
         1 for _n, kind, _day, _amount, made_day in log if kind == "DISPUTE_OPENED" and made_day > window_start
@@ -184,20 +183,20 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
     return Behaviour(
         code,
         currency,
-        monthly.quantize(scale),
+        at_scale(monthly, currency),
         average,
         on_time,
         consecutive,
         largest_amount,
         min(ratio, RATIO_CAP),
         largest_days,
-        Decimal(sum(left for left, _days in overdue)) * scale,
+        from_minor(sum(left for left, _days in overdue), currency),
         len(broken),
         disputes,
         broken_promise_invoices=broken,
         broken_promise_evidence=promises,
         late_run=run,
-        exposure=Decimal(sum(i.total - i.paid_between(0, d) for i in invoices.values())) * scale,
+        exposure=from_minor(sum(i.total - i.paid_between(0, d) for i in invoices.values()), currency),
         overdue_days={
             i.number: d - i.due_day for i in invoices.values() if i.due_day < d and i.total > i.paid_between(0, d)
         },

@@ -10,8 +10,7 @@ from typing import Any, Optional
 import orjson
 
 from ledger.credit_use import credit_use, parse_expected_orders
-from ledger.currencies import minor_unit_exponent
-from projections.amounts import format_minor
+from ledger.money import format_minor, from_minor
 from projections.database import Database
 
 _LATEST = (
@@ -78,9 +77,8 @@ def credit_profile(
         return None
     currency, limit, outstanding, hold = rows[0]
     expected = Decimal(0) if expected_orders is None else parse_expected_orders(expected_orders, currency)
-    scale = -minor_unit_exponent(currency)
     use = credit_use(
-        None if limit is None else Decimal(limit).scaleb(scale), Decimal(outstanding).scaleb(scale), expected
+        None if limit is None else from_minor(limit, currency), from_minor(outstanding, currency), expected
     )
     history = assessments(database, customer_code)
     return {

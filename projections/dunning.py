@@ -16,10 +16,10 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.currencies import minor_unit_exponent
 from ledger.dunning import OpenItem
+from ledger.money import format_minor, from_minor
+from ledger.vocabulary import DELIVERY_STATUSES as DELIVERY_STATUSES  # re-exported: callers import it from here
 from projections.aging import installments_outstanding, installments_params
-from projections.amounts import format_minor
 from projections.database import Database, equal_filters
 
 GRADE_WEIGHTS = {
@@ -39,8 +39,6 @@ _OPEN = (
     + ") AS n WHERE n.outstanding > 0 ORDER BY n.customer_code, n.invoice_number, n.seq"
 )
 
-DELIVERY_STATUSES = ("PENDING", "SENDING", "RETRY", "DELIVERED", "FAILED")  # the states of an outbox delivery
-
 
 def open_items(
     database: Database, as_of: date, customer_codes: Optional[list[str]] = None
@@ -56,9 +54,7 @@ def open_items(
     rows = database.execute(_OPEN.replace("{where}", where), [*installments_params(d), *params])
     parts: dict[tuple[str, str, str], list[tuple[date, Decimal]]] = defaultdict(list)
     for code, number, currency, due, outstanding in rows:
-        parts[(code, number, currency)].append(
-            (date.fromordinal(due), Decimal(outstanding).scaleb(-minor_unit_exponent(currency)))
-        )
+        parts[(code, number, currency)].append((date.fromordinal(due), from_minor(outstanding, currency)))
     state = _collection_state(database, d, sorted({code for code, _number, _currency in parts}))
     found: dict[str, list[OpenItem]] = defaultdict(list)
     for (code, number, currency), unpaid in parts.items():
@@ -191,7 +187,7 @@ def worklist(
         grade,
     ) in rows:
         weight = GRADE_WEIGHTS.get(grade, UNASSESSED_WEIGHT)
-        value = Decimal(amount).scaleb(-minor_unit_exponent(currency))
+        value = from_minor(amount, currency)
         tasks.append(
             {
                 "taskId": task_id,

@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any, Optional
 
-from ledger.currencies import minor_unit_exponent
 from ledger.forecast import expect, week_span, weighted_absolute_percentage_error
-from ledger.money import WIDE, format_amount
+from ledger.money import WIDE, format_amount, from_minor
 from projections.behaviour import behaviour
 from projections.database import Database
 from projections.dunning import open_items
@@ -109,7 +108,7 @@ def _arrived(database: Database, as_of: date, weeks: int, invoices: list[str], c
             "NULL AND undone_day <= ?)",
             [*chunk, as_of.toordinal(), last, last],
         ):
-            arrived[(day - as_of.toordinal() - 1) // 7] += Decimal(amount).scaleb(-minor_unit_exponent(currency))
+            arrived[(day - as_of.toordinal() - 1) // 7] += from_minor(amount, currency)
     return arrived
 
 

@@ -15,9 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from typing import Any, Optional
 
-from ledger.currencies import minor_unit_exponent
 from ledger.kpis import Figures, Kpis, Period, kpis
-from ledger.money import WIDE
+from ledger.money import WIDE, format_amount, from_minor
 from projections.aging import installments_outstanding, installments_params
 from projections.database import Database
 
@@ -133,8 +132,7 @@ def figures(database: Database, as_of: date, customer_code: Optional[str] = None
     keys = set(now) | set(at_month_start) | set(at_year_start) | set(sales) | set(written_off) | set(hand_overs)
     found = {}
     for key in keys:
-        scale = -minor_unit_exponent(key[1])
-        money = lambda minor, scale=scale: Decimal(minor).scaleb(scale)
+        money = lambda minor, currency=key[1]: from_minor(minor, currency)
         total, current = now.get(key, (0, 0))
         by_period = sales.get(key, [0] * len(spans))
         found[key] = Figures(
@@ -172,10 +170,8 @@ def _row(f: Figures, k: Kpis, currency: str) -> dict[str, Any]:
     def text(value: Optional[Decimal]) -> Optional[str]:
         return None if value is None else f"{value:f}"
 
-    places = minor_unit_exponent(currency)
-
     def money(value: Decimal) -> str:
-        return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+        return format_amount(value, currency)
 
     return {
         "currency": currency,

@@ -20,7 +20,8 @@ import orjson
 from eventsourcing.persistence import Notification
 
 from ledger.application import LedgerApplication
-from ledger.instants import EPOCH, micros
+from ledger.errors import ValidationError
+from ledger.instants import EPOCH, micros, parse_instant
 from ledger.store.chain import GENESIS, event_facts, next_hash
 from ledger.store.recorders import IndexRow
 from replay.verify import BATCH, Digest
@@ -92,7 +93,7 @@ class LogFile:
         self.header, self.events, self.hashes, self.mapper = header, events, hashes, mapper
         self.positions = [event.id for event in events]
         self.recorder = self
-        self.known_at = datetime.fromisoformat(header["knownAt"])
+        self.known_at = parse_instant(header["knownAt"], ("knownAt",))  # read_log_file checked it
 
     def max_notification_id(self) -> int:
         return self.events[-1].id if self.events else 0
@@ -130,8 +131,8 @@ def read_log_file(stream: IO[bytes]) -> LogFile:
         raise LogFileError(f"line 1: not an {FORMAT} version {VERSION} export")
     header = first[1]
     try:
-        datetime.fromisoformat(str(header["knownAt"]))
-    except (KeyError, ValueError):
+        parse_instant(header.get("knownAt"), ("knownAt",))
+    except ValidationError:
         raise LogFileError("line 1: the header has no valid knownAt") from None
     events: list[Notification] = []
     hashes: dict[int, bytes] = {}

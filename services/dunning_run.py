@@ -18,11 +18,11 @@ from typing import Any, Optional
 from adapters.message_templates import Contact, Rendered
 from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest, language
 from ledger.context import CommandContext
-from ledger.currencies import minor_unit_exponent
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, decide, line
+from ledger.dunning import Notice, decide, line
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
-from ledger.money import format_amount, quantum
+from ledger.money import at_scale, format_amount
+from ledger.vocabulary import DUNNING_CHANNELS, MESSAGE_CHANNELS
 from projections.dunning import contacts, open_items
 from services.books import Ledger
 
@@ -80,7 +80,7 @@ def notice_command(ledger: Ledger, notice: Notice, contact: Contact) -> IssueDun
 
 
 def summary(notice: Notice) -> dict[str, Any]:
-    money = lambda amount: format_amount(amount, notice.currency)  # noqa: E731
+    money = lambda amount: format_amount(amount, notice.currency)
     return {
         "noticeId": notice.notice_id,
         "customerCode": notice.customer_code,
@@ -179,8 +179,8 @@ def preview(
             f"level {level}: policy {policy.name} has levels "
             f"{', '.join(str(candidate.level) for candidate in policy.levels)}"
         )
-    if channel is not None and channel not in (*MESSAGE_CHANNELS, *TASK_CHANNELS):
-        raise PreviewError(f"channel {channel!r}: use one of {', '.join((*MESSAGE_CHANNELS, *TASK_CHANNELS))}")
+    if channel is not None and channel not in DUNNING_CHANNELS:
+        raise PreviewError(f"channel {channel!r}: use one of {', '.join(DUNNING_CHANNELS)}")
     items = open_items(ledger.database, as_of, [customer_code]).get(customer_code, [])
     if not items:
         raise PreviewError(f"customer {customer_code} has nothing open as of {as_of}: a notice would have no lines")
@@ -193,7 +193,7 @@ def preview(
         target,
         as_of,
         lines,
-        target.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency))),
+        at_scale(target.fees.get(currency, Decimal(0)), currency),
     )
     contact = Contact(customer_code, name, email, phone, locale or customer_locale)
     return [

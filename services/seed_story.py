@@ -14,7 +14,8 @@ from decimal import ROUND_UP, Decimal
 
 from ledger.commands import InstallmentPlan, InvoiceLine
 from ledger.invoice import price_lines, split_installments
-from ledger.money import format_amount
+from ledger.money import format_amount, minor_unit
+from ledger.vocabulary import PAYMENT_METHODS
 
 TIMEZONE = timezone(timedelta(hours=8))
 HISTORY_DAYS = 560  # about 18.4 months
@@ -23,6 +24,7 @@ CURRENCIES = {"CNY": 70, "USD": 18, "EUR": 6, "JPY": 6}
 PRICE_FACTOR = {"CNY": Decimal(1), "USD": Decimal("0.14"), "EUR": Decimal("0.13"), "JPY": Decimal(21)}
 TAX_RATES = {"CNY": ["0.13", "0.13", "0.13", "0.09", "0.06", "0"], "USD": ["0"], "EUR": ["0.2", "0"], "JPY": ["0.1"]}
 METHODS = {"BANK_TRANSFER": 60, "ONLINE": 15, "CHEQUE": 10, "CARD": 10, "CASH": 5}
+assert set(METHODS) <= set(PAYMENT_METHODS)  # weights over some of the ledger's payment methods
 PRODUCTS = [
     "Steel fasteners",
     "Hydraulic pump",
@@ -134,11 +136,11 @@ def _registration(code: str, rng: random.Random, currency: str, terms: int, limi
 
 
 def _lines(story: Story, typical: Decimal) -> list[dict]:
-    rng, places = story.rng, 0 if story.currency == "JPY" else 2
+    rng = story.rng
     lines = []
     for _ in range(rng.randint(1, 4)):
         unit_price = (typical / rng.randint(5, 60) * Decimal(rng.uniform(0.5, 1.5))).quantize(
-            Decimal(1).scaleb(-places)
+            minor_unit(story.currency)
         )
         lines.append(
             {
@@ -188,9 +190,7 @@ def _invoice_life(story: Story, profile: str, day: date, terms: int, typical: De
         return installments[-1][0]
     outstanding = total
     if not plans and rng.random() < 0.06 and day + timedelta(days=4) <= story.end:
-        credit = (total * Decimal(rng.choice(["0.05", "0.1", "0.2"]))).quantize(
-            Decimal(1) if story.currency == "JPY" else Decimal("0.01")
-        )
+        credit = (total * Decimal(rng.choice(["0.05", "0.1", "0.2"]))).quantize(minor_unit(story.currency))
         story.add(
             day + timedelta(days=4),
             "issueCreditNote",
@@ -225,7 +225,7 @@ def _payment_plan(
     rng: random.Random, profile: str, issued: date, due: date, amount: Decimal, currency: str
 ) -> list[tuple[date, Decimal]]:
     def part(fraction: float) -> Decimal:
-        return (amount * Decimal(str(fraction))).quantize(Decimal(1) if currency == "JPY" else Decimal("0.01"))
+        return (amount * Decimal(str(fraction))).quantize(minor_unit(currency))
 
     earliest = issued + timedelta(days=1)
     if profile == "early":

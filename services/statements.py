@@ -22,7 +22,7 @@ from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.instants import EPOCH
-from projections.aging import AgingQuery, aging_report
+from projections.aging import AgingQuery, aging_report, bucket_labels
 from projections.amounts import format_minor
 from projections.database import equal_filters
 from projections.dunning import contacts
@@ -73,10 +73,7 @@ def documents(
     writer.writerow(["", "CLOSING", "", "", "", found["closingBalance"]])
     if aging["rows"]:
         row = aging["rows"][0]
-        edges = aging["boundaries"]
-        writer.writerow(
-            ["aging", "current", *(f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)), f"{edges[-1]}+"]
-        )
+        writer.writerow(["aging", "current", *bucket_labels(aging["basis"], aging["boundaries"])])
         writer.writerow(["", row["current"], *row["buckets"]])
     return pdf, text.getvalue().encode("utf-8-sig")  # with a BOM, so spreadsheet programs read Chinese right
 

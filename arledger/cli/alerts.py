@@ -18,11 +18,12 @@ from arledger.cli.common import (
 )
 from arledger.cli.risk import risk_group
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
-from projections.alerts import STATUSES, alerts, watchlist
+from ledger.vocabulary import ALERT_STATUSES
+from projections.alerts import alerts, watchlist
 
 
 @risk_group.command("alerts")
-@click.option("--status", type=click.Choice(STATUSES), default=None)
+@click.option("--status", type=click.Choice(ALERT_STATUSES), default=None)
 @click.option("--customer", default=None, help="customer code")
 @click.option("--rule", default=None, help="rule name, e.g. overdue_days")
 @click.option("--first", type=click.IntRange(1, 10_000), default=100, show_default=True)

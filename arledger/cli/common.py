@@ -23,6 +23,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from arledger.config import ConfigError, Settings, load_settings
 from arledger.wiring import open_ledger
+from ledger.errors import ValidationError
+from ledger.inputs import parse_date
+from ledger.instants import parse_instant
 from ledger.store.availability import is_unavailable, reason, when_available
 from ledger.store.chain_index import unindexed_problem
 from ledger.store.urls import redacted
@@ -37,13 +40,12 @@ class InstantParam(click.ParamType):
     name = "INSTANT"
 
     def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
         try:
-            instant = datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO-8601 instant such as 2026-03-31T23:59:59+08:00", param, ctx)
-        if instant.tzinfo is None:
-            self.fail(f"{value!r} has no offset: write it as 2026-03-31T23:59:59+08:00", param, ctx)
-        return instant
+            return parse_instant(value, (), "the instant")  # as GraphQL's knownAt and every other instant
+        except ValidationError as error:
+            self.fail(error.message, param, ctx)
 
 
 def formats(*choices: str) -> Callable[..., Any]:
@@ -169,9 +171,6 @@ class DateParam(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> date:
         if isinstance(value, date):
             return value
-        from ledger.errors import ValidationError
-        from ledger.inputs import parse_date
-
         try:
             return parse_date(value, (), "date")  # within the ledger's years, as every operation's dates
         except ValidationError as error:

@@ -25,10 +25,9 @@ from arledger.cli.common import (
     print_json,
     read_caught_up,
 )
-from ledger.commands import COLLECTION_OUTCOMES, LOCALES, language, parse_command
-from ledger.dunning import TASK_CHANNELS
+from ledger.commands import language, parse_command
 from ledger.errors import LedgerError
-from policies.dunning import CHANNELS
+from ledger.vocabulary import COLLECTION_OUTCOMES, DUNNING_CHANNELS, LOCALES, TASK_CHANNELS, TASK_STATUSES
 from projections.dunning import notices, worklist
 from services.dunning_run import PreviewError, preview, run
 
@@ -92,7 +91,7 @@ def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_form
 @click.option("--customer", required=True)
 @click.option("--level", type=int, required=True, help="the level to render (from the customer's policy)")
 @click.option("--as-of", type=DateParam(), default=None, help="business date (default: today)")
-@click.option("--channel", type=click.Choice(CHANNELS), default=None, help="one channel (default: the level's)")
+@click.option("--channel", type=click.Choice(DUNNING_CHANNELS), default=None, help="one channel (default: the level's)")
 @click.option("--locale", type=click.Choice(LOCALES), default=None, help="default: the customer's")
 @click.option(
     "--pdf",
@@ -185,7 +184,7 @@ def notices_command(customer: Optional[str], as_of: Optional[date], first: int, 
 
 
 @dunning_group.command("worklist")
-@click.option("--status", type=click.Choice(["OPEN", "DONE"]), default="OPEN", show_default=True)
+@click.option("--status", type=click.Choice(TASK_STATUSES), default="OPEN", show_default=True)
 @click.option("--kind", type=click.Choice(TASK_CHANNELS), default=None)
 @click.option("--first", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @format_option

@@ -23,9 +23,9 @@ from arledger.cli.common import (
     settings_for,
 )
 from arledger.logs import configure_logging
-from ledger.dunning import MESSAGE_CHANNELS
 from ledger.store.availability import StoppedWaiting, when_available
-from projections.dunning import DELIVERY_STATUSES, deliveries
+from ledger.vocabulary import DELIVERY_STATUSES, MESSAGE_CHANNELS
+from projections.dunning import deliveries
 from projections.halt import ReadModelsHalted
 from services.books import Ledger
 from services.halting import HaltWatch
@@ -76,7 +76,7 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
     settings = everything.outbox
     ledger = open_ledger_for(database_url, waiting=True)
     outbox = build_outbox(ledger, settings)
-    waiting = sorted({"EMAIL", "SMS", "LETTER"} - set(outbox.senders))
+    waiting = sorted(set(MESSAGE_CHANNELS) - set(outbox.senders))
     click.echo(
         f"outbox worker {outbox.worker}: sending {', '.join(sorted(outbox.senders))}"
         + (f"; {', '.join(waiting)} not configured: left waiting" if waiting else ""),

@@ -27,7 +27,7 @@ from arledger.cli.common import (
 )
 from arledger.logs import configure_logging
 from ledger.store.availability import StoppedWaiting, when_available
-from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report
+from projections.aging import DUE_DATE, ISSUE_DATE, AgingQuery, aging_report, bucket_labels
 from projections.halt import ReadModelsHalted
 from projections.reconcile import reconcile
 from projections.runner import PROJECTION
@@ -47,15 +47,6 @@ class BoundariesParam(click.ParamType):
         if any(b <= 0 for b in bounds) or list(bounds) != sorted(set(bounds)) or len(bounds) > 20:
             self.fail(f"{value!r}: boundaries must be 1 to 20 positive days in increasing order", param, ctx)
         return bounds
-
-
-def _bucket_labels(report: dict) -> list[str]:
-    bounds, labels = report["boundaries"], []
-    low = 1 if report["basis"] == DUE_DATE else 0
-    for high in bounds:
-        labels.append(f"{low}-{high}")
-        low = high + 1
-    return [*labels, f"{bounds[-1] + 1}+"]
 
 
 def _csv(rows: list[list[str]]) -> None:
@@ -95,7 +86,14 @@ def aging_command(as_of: date, known_at, basis, boundaries, customer, output_for
 
 
 def aging_rows(report: dict) -> tuple[list[str], list[list[str]], list[list[str]]]:
-    header = ["customerCode", "currency", "outstanding", "current", *_bucket_labels(report), "unallocatedCredit"]
+    header = [
+        "customerCode",
+        "currency",
+        "outstanding",
+        "current",
+        *bucket_labels(report["basis"], report["boundaries"]),
+        "unallocatedCredit",
+    ]
     body = [
         [r["customerCode"], r["currency"], r["outstanding"], r["current"], *r["buckets"], r["unallocatedCredit"]]
         for r in report["rows"]

@@ -24,8 +24,9 @@ from arledger.cli.common import (
     print_json,
     read_caught_up,
 )
-from ledger.commands import LOCALES, parse_command
+from ledger.commands import parse_command
 from ledger.errors import LedgerError
+from ledger.vocabulary import LOCALES, STATEMENT_STATUSES
 from projections.statement import CustomerNotFound
 from services.statements import documents, reconciliation, send, statement_id
 
@@ -122,9 +123,7 @@ def render_command(
 
 @statements_group.command("status")
 @click.option("--as-of", type=DateParam(), default=None, help="statements of this run date only")
-@click.option(
-    "--status", type=click.Choice(["SENT", "CONFIRMED", "DISPUTED"]), default=None, help="SENT: no answer yet"
-)
+@click.option("--status", type=click.Choice(STATEMENT_STATUSES), default=None, help="SENT: no answer yet")
 @format_option
 @database_url_option
 def status_command(as_of: Optional[date], status: Optional[str], output_format: str, database_url) -> None:
@@ -134,7 +133,7 @@ def status_command(as_of: Optional[date], status: Optional[str], output_format: 
     if output_format == "json":
         print_json(rows)
         return
-    counts = {state: sum(1 for row in rows if row["status"] == state) for state in ("CONFIRMED", "DISPUTED", "SENT")}
+    counts = {state: sum(1 for row in rows if row["status"] == state) for state in STATEMENT_STATUSES}
     table = Table(
         title=f"Statements: {counts['CONFIRMED']} confirmed, {counts['DISPUTED']} disputed, "
         f"{counts['SENT']} without an answer"

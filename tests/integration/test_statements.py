@@ -115,3 +115,17 @@ def test_an_empty_or_backwards_period_is_refused_or_skipped(ledger):
     assert send(ledger, date(2026, 3, 31), "statements:test").issued == []  # nothing happened before April
     assert "ST:C1:2026-05-31" in send(ledger, date(2026, 5, 31), "t", "C1", date(2026, 4, 1)).issued
     assert send(ledger, date(2026, 6, 30), "t", "C3").issued == []
+
+
+def test_the_statement_labels_its_aging_buckets_as_the_aging_report_does(ledger):
+    # As of 31 August, I2 is 83 days past its due date (61-90) and I1's 600.00 left 103 days: in the bucket of ages
+    # above 90, "91+" (the contract's last bucket holds ages above the last boundary), as `report aging` says.
+    send(ledger, date(2026, 8, 31), "statements:test", "C1")
+    files = {name: content for name, _type, content in attachments_for(ledger, "ST:C1:2026-08-31")}
+    rows = list(csv.reader(io.StringIO(files["ST_C1_2026-08-31.csv"].decode("utf-8-sig"))))
+    assert rows[-2:] == [
+        ["aging", "current", "1-30", "31-60", "61-90", "91+"],
+        ["", "0.00", "0.00", "0.00", "250.00", "600.00"],
+    ]
+    text = PdfReader(io.BytesIO(files["ST_C1_2026-08-31.pdf"])).pages[0].extract_text()
+    assert "\n91+\n" in text and "90+" not in text

@@ -5,7 +5,17 @@ from decimal import Decimal
 import pytest
 
 from ledger.errors import CurrencyMismatch, ValidationError
-from ledger.money import Money, check_currency, format_amount, parse_decimal
+from ledger.money import (
+    Money,
+    at_scale,
+    check_currency,
+    format_amount,
+    format_minor,
+    from_minor,
+    minor_unit,
+    parse_decimal,
+    to_minor,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +89,28 @@ def test_rounding_is_half_up_at_the_minor_unit():
     assert str(Money.rounded(Decimal("0.124"), "CNY")) == "0.12"
     assert str(Money.rounded(Decimal("2.5"), "JPY")) == "3"
     assert format_amount(Decimal("7"), "USD") == "7.00"
+
+
+@pytest.mark.parametrize(
+    "minor, currency, text",
+    [
+        (12050, "CNY", "120.50"),
+        (-12050, "CNY", "-120.50"),
+        (5, "CNY", "0.05"),
+        (0, "CNY", "0.00"),
+        (1200, "JPY", "1200"),
+        (0, "JPY", "0"),
+        (1234, "KWD", "1.234"),
+        (10**18 - 1, "CLF", "99999999999999.9999"),
+    ],
+)
+def test_minor_units_and_decimals_give_the_same_contract_string(minor, currency, text):
+    amount = from_minor(minor, currency)
+    assert format_minor(minor, currency) == format_amount(amount, currency) == text
+    assert str(amount) == text and to_minor(amount, currency) == minor
+    assert to_minor(Decimal(text.rstrip("0") if "." in text else text), currency) == minor  # "120.5" is 12050
+
+
+def test_at_scale_writes_an_exact_amount_at_its_currency_minor_unit():
+    assert (str(at_scale(Decimal("120.5"), "CNY")), str(at_scale(Decimal("1200"), "JPY"))) == ("120.50", "1200")
+    assert (minor_unit("CNY"), minor_unit("JPY"), minor_unit("KWD")) == (Decimal("0.01"), 1, Decimal("0.001"))

@@ -100,7 +100,8 @@ function show(currency) {
   $('[data-testid="alerts-count"]').textContent = data.riskAlerts.length >= 500 ? "500+" : String(data.riskAlerts.length);
   const aging = forCurrency(data.aging.totals);
   const edges = data.aging.boundaries;
-  const labels = ["current", ...edges.map((high, i) => `${(i ? edges[i - 1] : 0) + 1}-${high}`), `${edges.at(-1)}+`];
+  // due-date basis, as projections/aging.py bucket_labels: 1-30, 31-60, 61-90, 91+ (the last holds ages above 90)
+  const labels = ["current", ...edges.map((high, i) => `${(i ? edges[i - 1] : 0) + 1}-${high}`), `${edges.at(-1) + 1}+`];
   bars($("#aging"), labels, aging ? [aging.current, ...aging.buckets] : labels.map(() => "0"), "aging-bar");
   line($("#dso-trend"), data.kpiTrend.map((point) => point.asOf),
        data.kpiTrend.map((point) => (forCurrency(point.totals) || {}).dso ?? null), "dso-point");
