@@ -10,6 +10,9 @@ COPY ledger ./ledger
 COPY projections ./projections
 COPY graphql_api ./graphql_api
 COPY replay ./replay
+COPY services ./services
+COPY adapters ./adapters
+COPY policies ./policies
 COPY arledger ./arledger
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin arledger \
