@@ -122,12 +122,7 @@ def _profile_at(info: Info, code: str, known_at: Any, expected_orders: Optional[
         return None
     currency, limit = account.currency, account.credit_limit
     use = credit_use(limit, account.exposure, _expected(expected_orders, currency))
-    cutoff = micros(known_at)
-    rows = info.context.ledger.database.execute(
-        "SELECT position FROM {p}assessments WHERE customer_code = ? AND recorded_us <= ?", (code, cutoff)
-    )
-    known = {row[0] for row in rows}
-    history = [_assessment(row) for row in assessments(info.context.ledger.database, code) if row["position"] in known]
+    history = [_assessment(row) for row in assessments(info.context.ledger.database, code, micros(known_at))]
     return CreditProfile(
         customerCode=code,
         currency=currency,
