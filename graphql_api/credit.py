@@ -170,7 +170,6 @@ class CreditQuery:
     def assessmentsDue(self, info: Info, asOf: str) -> list[AssessmentDue]:
         caller(info)
         ledger = info.context.ledger
-        ledger.runner.catch_up()
         due = assessments_due(ledger.database, reports.parse_date(asOf, "asOf"), ledger.credit_policy.renew_after_days)
         return [AssessmentDue(**row) for row in due]
 
@@ -251,7 +250,6 @@ class RiskAlertQuery:
         page_size(first)
         if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
-        info.context.ledger.runner.catch_up()
         return [RiskAlert(**row) for row in alerts(info.context.ledger.database, status, customerCode, rule, first)]
 
     @strawberry.field(
@@ -262,7 +260,6 @@ class RiskAlertQuery:
     def riskWatchlist(self, info: Info, first: int = 50) -> list[WatchlistEntry]:
         caller(info)
         page_size(first)
-        info.context.ledger.runner.catch_up()
         return [
             WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
             for row in watchlist(info.context.ledger.database, first)

@@ -29,7 +29,8 @@ class UnmatchedLine:
 
 
 def unmatched_lines(database: Database) -> list[UnmatchedLine]:
-    """Lines nobody has proposed for, decided or set aside, oldest value date first."""
+    """Lines nobody has proposed for, decided or set aside (fresh ones, and older ones left without a proposal),
+    oldest value date first."""
     rows = database.execute(
         "SELECT account, bank_reference, amount_minor, currency, reference, remittance, counterparty FROM "
         "{p}bank_lines WHERE status = 'UNMATCHED' ORDER BY value_day, position"

@@ -4,6 +4,9 @@ searches.
 
 An open invoice has something outstanding: not voided, not wholly settled. `open_invoice()` is that rule over the
 invoices table, the one definition every query here uses (`documents.is_open` is the same rule over a document).
+Only an open invoice has installments with something outstanding (`receivables.RESETTLE`). What was open as of a
+past business date is another question, answered from the settlements effective by then (`aging.py`, which dunning
+shares).
 """
 
 from __future__ import annotations
