@@ -46,9 +46,7 @@ class BankQuery:
     @strawberry.field(description="Bank lines: the exception queue (openOnly, the default) or every line.")
     def bankLines(self, info: Info, openOnly: bool = True) -> list[BankLineRecord]:
         caller(info)
-        ledger = info.context.ledger
-        ledger.runner.catch_up()
-        return [BankLineRecord(**row) for row in bank_lines(ledger, openOnly)]
+        return [BankLineRecord(**row) for row in bank_lines(info.context.ledger, openOnly)]
 
 
 @strawberry.input

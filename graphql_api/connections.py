@@ -1,7 +1,8 @@
 """Relay-style connections for customers and invoices: `edges { cursor node }`, `pageInfo { hasNextPage endCursor }`.
 
 Cursors are opaque (base64 of the sort key); pages are read with a keyset query (`key > cursor ORDER BY key LIMIT
-first + 1`), so deep pages cost what the first one does. A customer token only ever pages through its own data.
+first + 1`, in `projections`), so deep pages cost what the first one does. A customer token only ever pages through
+its own data.
 """
 
 from __future__ import annotations
@@ -14,14 +15,9 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from graphql_api.context import caller, scoped_customer
-from graphql_api.types import (
-    _CUSTOMER_COLUMNS,
-    _INVOICE_COLUMNS,
-    Customer,
-    Invoice,
-    customer_from_row,
-    invoices_from_rows,
-)
+from graphql_api.types import Customer, Invoice
+from projections.customers import customer_page
+from projections.invoices import invoice_page
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -80,18 +76,10 @@ def customers(
     info: Info, first: int = DEFAULT_PAGE_SIZE, after: Optional[str] = None, onCreditHold: Optional[bool] = None
 ) -> Connection[Customer]:
     principal, size = caller(info), page_size(first)
-    where, params = ["customer_code > ?"], [decode_cursor(after)]
-    if principal.role == "customer":
-        where.append("customer_code = ?")
-        params.append(principal.customer_code)
-    if onCreditHold is not None:
-        where.append("on_credit_hold = ?")
-        params.append(int(onCreditHold))
-    rows = info.context.ledger.database.execute(
-        f"{_CUSTOMER_COLUMNS} WHERE {' AND '.join(where)} ORDER BY customer_code LIMIT ?", [*params, size + 1]
-    )
-    codes = tuple(row[0] for row in rows)
-    return _connection([customer_from_row(row, codes) for row in rows], list(codes), size)
+    only = principal.customer_code if principal.role == "customer" else None
+    found = customer_page(info.context.ledger.database, decode_cursor(after), size + 1, only, onCreditHold)
+    codes = tuple(customer.code for customer in found)
+    return _connection([Customer.from_domain(customer, codes) for customer in found], list(codes), size)
 
 
 def invoices(
@@ -102,14 +90,5 @@ def invoices(
     openOnly: bool = False,
 ) -> Connection[Invoice]:
     customerCode, size = scoped_customer(info.context, info.field_name, customerCode), page_size(first)
-    where, params = ["invoice_number > ?"], [decode_cursor(after)]
-    if customerCode is not None:
-        where.append("customer_code = ?")
-        params.append(customerCode)
-    if openOnly:
-        where.append("void_day IS NULL AND settled_minor < total_minor")
-    database = info.context.ledger.database
-    rows = database.execute(
-        f"{_INVOICE_COLUMNS} WHERE {' AND '.join(where)} ORDER BY invoice_number LIMIT ?", [*params, size + 1]
-    )
-    return _connection(invoices_from_rows(database, rows), [row[0] for row in rows], size)
+    found = invoice_page(info.context.ledger.database, decode_cursor(after), size + 1, customerCode, openOnly)
+    return _connection(Invoice.page(found), [invoice.number for invoice in found], size)

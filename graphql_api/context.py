@@ -1,12 +1,17 @@
-"""Per-request context: the ledger, the caller (from the bearer token), and the role checks, which ask the one
-table of role rules (graphql_api/permissions.py)."""
+"""Per-request context: the ledger, the caller (from the bearer token), the role checks, which ask the one
+table of role rules (graphql_api/permissions.py), and the one catch-up of the read models before an operation's
+first read of them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from graphql_api import permissions
@@ -32,6 +37,45 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.ledger.database, self.ledger.app)
+
+
+# Whether the running operation has brought the read models up to the end of the log: a list per operation, empty
+# until it has (None outside an operation: every catch-up then runs). Per operation, not per Context: a websocket
+# connection keeps one Context for all the operations it runs.
+CAUGHT_UP: ContextVar[list[bool] | None] = ContextVar("arledger_caught_up", default=None)
+
+
+@contextmanager
+def one_catch_up() -> Iterator[None]:
+    """Within this block, `catch_up_once` catches up at most once (successfully)."""
+    token = CAUGHT_UP.set([])
+    try:
+        yield
+    finally:
+        CAUGHT_UP.reset(token)
+
+
+class CatchUpOncePerOperation(SchemaExtension):
+    """Each operation (an HTTP request's, or each one a websocket runs) opens its own `one_catch_up` block."""
+
+    def on_operation(self) -> Iterator[None]:
+        with one_catch_up():
+            yield
+
+
+def catch_up_once(context: Context) -> None:
+    """Bring the read models up to the end of the log before the operation's first read of them; later reads in the
+    same operation see the same books without asking again. Called before every root query field that reads them
+    (graphql_api/http/halted.py) and by the direct report path: resolvers never decide it themselves. (A mutation
+    reads its own write back after catching up to that write's position.) Raises ReadModelsHalted while they are
+    halted (trying the fold again when this process's backoff allows); a catch-up that raised is tried again by the
+    next field."""
+    done = CAUGHT_UP.get()
+    if done:
+        return
+    context.ledger.runner.catch_up()
+    if done is not None:
+        done.append(True)
 
 
 def _error(message: str, code: str) -> GraphQLError:

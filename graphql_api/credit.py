@@ -14,13 +14,13 @@ from strawberry.types import Info
 from graphql_api import reports
 from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
-from graphql_api.from_domain import money
 from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
 from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from ledger.credit_use import credit_use, parse_expected_orders
 from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
+from ledger.money import format_amount as money
 from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
 from services.credit import assess_customer, parse_request
@@ -122,12 +122,7 @@ def _profile_at(info: Info, code: str, known_at: Any, expected_orders: Optional[
         return None
     currency, limit = account.currency, account.credit_limit
     use = credit_use(limit, account.exposure, _expected(expected_orders, currency))
-    cutoff = micros(known_at)
-    rows = info.context.ledger.database.execute(
-        "SELECT position FROM {p}assessments WHERE customer_code = ? AND recorded_us <= ?", (code, cutoff)
-    )
-    known = {row[0] for row in rows}
-    history = [_assessment(row) for row in assessments(info.context.ledger.database, code) if row["position"] in known]
+    history = [_assessment(row) for row in assessments(info.context.ledger.database, code, micros(known_at))]
     return CreditProfile(
         customerCode=code,
         currency=currency,
@@ -175,7 +170,6 @@ class CreditQuery:
     def assessmentsDue(self, info: Info, asOf: str) -> list[AssessmentDue]:
         caller(info)
         ledger = info.context.ledger
-        ledger.runner.catch_up()
         due = assessments_due(ledger.database, reports.parse_date(asOf, "asOf"), ledger.credit_policy.renew_after_days)
         return [AssessmentDue(**row) for row in due]
 
@@ -256,7 +250,6 @@ class RiskAlertQuery:
         page_size(first)
         if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
-        info.context.ledger.runner.catch_up()
         return [RiskAlert(**row) for row in alerts(info.context.ledger.database, status, customerCode, rule, first)]
 
     @strawberry.field(
@@ -267,7 +260,6 @@ class RiskAlertQuery:
     def riskWatchlist(self, info: Info, first: int = 50) -> list[WatchlistEntry]:
         caller(info)
         page_size(first)
-        info.context.ledger.runner.catch_up()
         return [
             WatchlistEntry(**{**row, "rules": [RuleHits(**hits) for hits in row["rules"]]})
             for row in watchlist(info.context.ledger.database, first)

@@ -125,7 +125,6 @@ class DunningQuery:
     ) -> list[DunningNotice]:
         caller(info)
         on = None if asOf is None else reports.parse_date(asOf, "asOf")
-        info.context.ledger.runner.catch_up()
         return [
             DunningNotice(**row) for row in notices(info.context.ledger.database, customerCode, on, page_size(first))
         ]
@@ -145,7 +144,6 @@ class DunningQuery:
         caller(info)
         _one_of("status", status, DELIVERY_STATUSES)
         _one_of("channel", channel, MESSAGE_CHANNELS)
-        info.context.ledger.runner.catch_up()
         return [
             Delivery(**row)
             for row in deliveries(info.context.ledger.database, status, channel, customerCode, page_size(first))
@@ -161,7 +159,6 @@ class DunningQuery:
         caller(info)
         _one_of("status", status, ("OPEN", "DONE"))
         _one_of("kind", kind, TASK_CHANNELS)
-        info.context.ledger.runner.catch_up()
         return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, page_size(first))]
 
     @strawberry.field(

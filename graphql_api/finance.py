@@ -78,7 +78,6 @@ class FinanceQuery:
     def kpis(self, info: Info, asOf: str, customerCode: Optional[str] = None, byCustomer: bool = False) -> KpiReport:
         caller(info)
         ledger = info.context.ledger
-        ledger.runner.catch_up()
         return _report(kpi_report(ledger.database, reports.parse_date(asOf, "asOf"), customerCode, byCustomer))
 
     @strawberry.field(description="The KPI totals at each of the last `months` month ends up to asOf (asOf last).")
@@ -87,7 +86,6 @@ class FinanceQuery:
         if not 1 <= months <= MAX_TREND_MONTHS:
             raise reports.bad_input(f"months must be between 1 and {MAX_TREND_MONTHS}, got {months}")
         ledger = info.context.ledger
-        ledger.runner.catch_up()
         return [
             _report(point)
             for point in kpi_trend(ledger.database, reports.parse_date(asOf, "asOf"), months, customerCode)
@@ -105,7 +103,6 @@ class FinanceQuery:
         if not 1 <= weeks <= MAX_FORECAST_WEEKS:
             raise reports.bad_input(f"weeks must be between 1 and {MAX_FORECAST_WEEKS}, got {weeks}")
         ledger = info.context.ledger
-        ledger.runner.catch_up()
         result = forecast(ledger.database, reports.parse_date(asOf, "asOf"), weeks, customerCode)
         return [
             CurrencyForecast(

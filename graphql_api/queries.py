@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import strawberry
 from strawberry.scalars import JSON
@@ -93,6 +94,11 @@ def _visible(info: Info, load, code_of):
     return found if found is not None and may_see(info, code_of(found)) else None
 
 
+def _past(found: Any, mapper: Callable[..., Any], *arguments: Any) -> Any:
+    """An object as known at an instant (None when it did not exist then), mapped like a current one."""
+    return None if found is None else mapper(found, *arguments)
+
+
 @strawberry.type
 class Query:
     customers: connections.Connection[Customer] = strawberry.field(resolver=connections.customers)
@@ -102,44 +108,39 @@ class Query:
     def customer(self, info: Info, code: str, knownAt: Optional[str] = None) -> Optional[Customer]:
         require_customer_scope(info, code)
         if knownAt is not None:
-            return info.context.loaders.customer_at(code, reports.parse_instant(knownAt))
+            instant = reports.parse_instant(knownAt)
+            return _past(info.context.loaders.customer_at(code, instant), Customer.from_domain, (), instant)
         return load_customer(info.context.ledger.database, code)
 
     @strawberry.field(description="An invoice now, or as known at `knownAt`.")
     def invoice(self, info: Info, number: str, knownAt: Optional[str] = None) -> Optional[Invoice]:
-        return _visible(
-            info,
-            lambda: (
-                load_invoice(info.context.ledger.database, number)
-                if knownAt is None
-                else info.context.loaders.invoice_at(number, reports.parse_instant(knownAt))
-            ),
-            lambda i: i.customerCode,
-        )
+        def load() -> Optional[Invoice]:
+            if knownAt is None:
+                return load_invoice(info.context.ledger.database, number)
+            instant = reports.parse_instant(knownAt)
+            return _past(info.context.loaders.invoice_at(number, instant), Invoice.from_domain, (), instant)
+
+        return _visible(info, load, lambda i: i.customerCode)
 
     @strawberry.field(description="A payment now, or as known at `knownAt`.")
     def payment(self, info: Info, reference: str, knownAt: Optional[str] = None) -> Optional[Payment]:
-        return _visible(
-            info,
-            lambda: (
-                load_payment(info.context.ledger.database, reference)
-                if knownAt is None
-                else info.context.loaders.payment_at(reference, reports.parse_instant(knownAt))
-            ),
-            lambda p: p.customerCode,
-        )
+        def load() -> Optional[Payment]:
+            if knownAt is None:
+                return load_payment(info.context.ledger.database, reference)
+            instant = reports.parse_instant(knownAt)
+            return _past(info.context.loaders.payment_at(reference, instant), Payment.from_domain, instant)
+
+        return _visible(info, load, lambda p: p.customerCode)
 
     @strawberry.field(description="A credit note now, or as known at `knownAt`.")
     def creditNote(self, info: Info, number: str, knownAt: Optional[str] = None) -> Optional[CreditNote]:
-        return _visible(
-            info,
-            lambda: (
-                load_credit_note(info.context.ledger.database, number)
-                if knownAt is None
-                else info.context.loaders.credit_note_at(number, reports.parse_instant(knownAt))
-            ),
-            lambda n: n.customerCode,
-        )
+        def load() -> Optional[CreditNote]:
+            if knownAt is None:
+                return load_credit_note(info.context.ledger.database, number)
+            instant = reports.parse_instant(knownAt)
+            return _past(info.context.loaders.credit_note_at(number, instant), CreditNote.from_domain, instant)
+
+        return _visible(info, load, lambda n: n.customerCode)
 
     @strawberry.field
     def aging(

@@ -1,5 +1,6 @@
-"""The aging report and statement of account for a GraphQL caller: arguments checked, scope enforced, read models
-caught up, the contract's JSON shape returned as plain dicts (the typed fields and the direct path share this)."""
+"""The aging report and statement of account for a GraphQL caller: arguments checked, scope enforced, the
+contract's JSON shape returned as plain dicts (the typed fields and the direct path share this; both have caught
+the read models up first, once per operation: `context.catch_up_once`)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,6 @@ def aging(
         )
     except ValueError as error:
         raise bad_input(str(error)) from None
-    context.ledger.runner.catch_up()
     return aging_report(context.ledger.database, query)
 
 
@@ -67,7 +67,6 @@ def statement(
 ) -> Optional[dict[str, Any]]:
     scoped_customer(context, "statement", customerCode)
     start, end, instant = parse_date(from_, "from"), parse_date(to, "to"), parse_instant(knownAt)
-    context.ledger.runner.catch_up()
     try:
         return statement_document(context.ledger.database, customerCode, start, end, instant)
     except CustomerNotFound:

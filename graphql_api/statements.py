@@ -55,7 +55,6 @@ class StatementQuery:
         if status is not None and status not in STATUSES:
             raise reports.bad_input(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         ledger = info.context.ledger
-        ledger.runner.catch_up()
         rows = reconciliation(
             ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status, customer_code=scope
         )

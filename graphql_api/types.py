@@ -1,4 +1,6 @@
-"""GraphQL object types and their mappers from read-model rows (amounts as decimal strings, dates ISO).
+"""GraphQL object types for customers and documents, each with its mapper (`from_domain`) from the frozen values
+`projections.documents` defines (amounts as decimal strings, dates ISO): the read models' current state and an
+account's past state (time travel) come as the same values and are shown alike.
 
 Nested objects (an invoice's customer, a customer's invoices, an allocation's invoice) are read through the
 request's loaders: each object built from a page remembers its siblings' keys (`_batch`), so the first nested read
@@ -14,8 +16,8 @@ import strawberry
 from strawberry.types import Info
 
 from ledger.errors import LedgerError
-from ledger.invoice import status_of
-from projections.amounts import format_minor
+from ledger.money import format_minor
+from projections import customers, documents, invoices, payments
 from projections.database import Database
 
 
@@ -29,6 +31,10 @@ class UserError:
     def of(refusal: LedgerError) -> UserError:
         """The payload's form of a ledger refusal: its contract code, message and field path."""
         return UserError(code=refusal.code, message=refusal.message, field=[str(part) for part in refusal.field])
+
+
+def _day(value: Optional[date]) -> Optional[str]:
+    return None if value is None else value.isoformat()
 
 
 @strawberry.type
@@ -49,7 +55,8 @@ def _customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Option
     if not _in_scope(info, code):
         return None
     loaders = info.context.loaders
-    return loaders.customer(code, batch) if known_at is None else loaders.customer_at(code, known_at)
+    found = loaders.customer(code, batch) if known_at is None else loaders.customer_at(code, known_at)
+    return None if found is None else Customer.from_domain(found, batch, known_at)
 
 
 @strawberry.type
@@ -70,6 +77,39 @@ class Invoice:
     @strawberry.field(description="The customer the invoice was issued to (as known at the same instant).")
     def customer(self, info: Info) -> Optional[Customer]:
         return _customer_of(info, self.customerCode, self._batch, self._known_at)
+
+    @staticmethod
+    def from_domain(
+        invoice: documents.Invoice, batch: tuple[str, ...] = (), known_at: Optional[datetime] = None
+    ) -> Invoice:
+        currency = invoice.currency
+        return Invoice(
+            number=invoice.number,
+            customerCode=invoice.customer_code,
+            currency=currency,
+            issueDate=invoice.issued_on.isoformat(),
+            dueDate=invoice.due_on.isoformat(),
+            total=format_minor(invoice.total_minor, currency),
+            outstanding=format_minor(invoice.outstanding_minor, currency),
+            status=invoice.status,
+            disputeOpen=invoice.dispute_open,
+            installments=[
+                Installment(
+                    dueDate=part.due_on.isoformat(),
+                    amount=format_minor(part.amount_minor, currency),
+                    outstanding=format_minor(part.outstanding_minor, currency),
+                )
+                for part in invoice.installments
+            ],
+            _batch=batch,
+            _known_at=known_at,
+        )
+
+    @staticmethod
+    def page(found: list[documents.Invoice], known_at: Optional[datetime] = None) -> list[Invoice]:
+        """A page of invoices, each knowing its siblings' customers (their nested reads are batched)."""
+        codes = tuple(dict.fromkeys(invoice.customer_code for invoice in found))
+        return [Invoice.from_domain(invoice, codes, known_at) for invoice in found]
 
 
 @strawberry.type
@@ -92,9 +132,30 @@ class Customer:
     def invoices(self, info: Info, first: int = 50, openOnly: bool = False) -> list[Invoice]:
         if not _in_scope(info, self.code):
             return []
+        loaders = info.context.loaders
         if self._known_at is not None:
-            return info.context.loaders.customer_invoices_at(self.code, self._known_at, first, openOnly)
-        return info.context.loaders.customer_invoices(self.code, self._batch, first, openOnly)
+            found = loaders.customer_invoices_at(self.code, self._known_at, first, openOnly)
+            return [Invoice.from_domain(invoice, (), self._known_at) for invoice in found]
+        found = loaders.customer_invoices(self.code, self._batch, first, openOnly)
+        return [Invoice.from_domain(invoice, self._batch) for invoice in found]
+
+    @staticmethod
+    def from_domain(
+        customer: documents.Customer, batch: tuple[str, ...] = (), known_at: Optional[datetime] = None
+    ) -> Customer:
+        currency, limit = customer.currency, customer.credit_limit_minor
+        return Customer(
+            code=customer.code,
+            name=customer.name,
+            currency=currency,
+            creditLimit=None if limit is None else format_minor(limit, currency),
+            onCreditHold=customer.on_credit_hold,
+            paymentTermsDays=customer.payment_terms_days,
+            outstanding=format_minor(customer.outstanding_minor, currency),
+            unallocatedCredit=format_minor(customer.unallocated_minor, currency),
+            _batch=batch,
+            _known_at=known_at,
+        )
 
 
 @strawberry.type
@@ -112,7 +173,26 @@ class Allocation:
             if self._known_at is None
             else loaders.invoice_at(self.invoiceNumber, self._known_at)
         )
-        return found if found is not None and _in_scope(info, found.customerCode) else None
+        if found is None or not _in_scope(info, found.customer_code):
+            return None
+        # A document's allocations are all to invoices of its own customer: that one customer is the batch.
+        return Invoice.from_domain(found, (found.customer_code,), self._known_at)
+
+    @staticmethod
+    def of_document(
+        found: tuple[documents.Allocation, ...], currency: str, known_at: Optional[datetime]
+    ) -> list[Allocation]:
+        # Time travel reads each invoice from the account as it was then: no batch to share.
+        batch = () if known_at is not None else tuple(allocation.invoice_number for allocation in found)
+        return [
+            Allocation(
+                invoiceNumber=allocation.invoice_number,
+                amount=format_minor(allocation.amount_minor, currency),
+                _batch=batch,
+                _known_at=known_at,
+            )
+            for allocation in found
+        ]
 
 
 _OWNER = "The customer this belongs to (as known at the same instant)."
@@ -136,6 +216,21 @@ class Payment:
     _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
     customer: Optional[Customer] = strawberry.field(resolver=_owner, description=_OWNER)
 
+    @staticmethod
+    def from_domain(payment: documents.Payment, known_at: Optional[datetime] = None) -> Payment:
+        currency = payment.currency
+        return Payment(
+            reference=payment.reference,
+            customerCode=payment.customer_code,
+            currency=currency,
+            amount=format_minor(payment.amount_minor, currency),
+            receivedOn=payment.received_on.isoformat(),
+            reversedOn=_day(payment.reversed_on),
+            unallocated=format_minor(payment.unallocated_minor, currency),
+            allocations=Allocation.of_document(payment.allocations, currency, known_at),
+            _known_at=known_at,
+        )
+
 
 @strawberry.type
 class CreditNote:
@@ -149,136 +244,38 @@ class CreditNote:
     _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
     customer: Optional[Customer] = strawberry.field(resolver=_owner, description=_OWNER)
 
-
-def _day(value: int | None) -> str | None:
-    return None if value is None else date.fromordinal(value).isoformat()
-
-
-_CUSTOMER_COLUMNS = (
-    "SELECT customer_code, name, currency, credit_limit_minor, on_credit_hold, payment_terms_days, "
-    "outstanding_minor, unallocated_minor FROM {p}customers"
-)
-
-
-def customer_from_row(row: tuple, batch: tuple[str, ...] = ()) -> Customer:
-    code, name, currency, limit, hold, terms, outstanding, unallocated = row
-    return Customer(
-        code=code,
-        name=name,
-        currency=currency,
-        creditLimit=None if limit is None else format_minor(limit, currency),
-        onCreditHold=bool(hold),
-        paymentTermsDays=terms,
-        outstanding=format_minor(outstanding, currency),
-        unallocatedCredit=format_minor(unallocated, currency),
-        _batch=batch,
-    )
-
-
-def load_customer(database: Database, code: str) -> Customer | None:
-    rows = database.execute(_CUSTOMER_COLUMNS + " WHERE customer_code = ?", (code,))
-    return customer_from_row(rows[0]) if rows else None
-
-
-INVOICE_FIELDS = (
-    "invoice_number, customer_code, currency, issue_day, due_day, total_minor, settled_minor, "
-    "written_off_minor, void_day, dispute_open"
-)
-_INVOICE_COLUMNS = f"SELECT {INVOICE_FIELDS} FROM {{p}}invoices"
-
-
-def invoices_from_rows(database: Database, rows: list[tuple]) -> list[Invoice]:
-    """Invoices for invoice rows, with all their installments read in one query (no read per row)."""
-    numbers = [row[0] for row in rows]
-    installments: dict[str, list[Installment]] = {number: [] for number in numbers}
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
-        for number, currency, due, amount, outstanding in database.execute(
-            "SELECT invoice_number, currency, due_day, amount_minor, outstanding_minor FROM {p}installments WHERE "
-            f"invoice_number IN ({','.join('?' * len(chunk))}) ORDER BY invoice_number, seq",
-            chunk,
-        ):
-            installments[number].append(
-                Installment(
-                    dueDate=_day(due),
-                    amount=format_minor(amount, currency),
-                    outstanding=format_minor(outstanding, currency),
-                )
-            )
-    result, codes = [], tuple(dict.fromkeys(row[1] for row in rows))
-    for number, code, currency, issued, due, total, settled, written_off, void_day, dispute in rows:
-        voided = void_day is not None
-        result.append(
-            Invoice(
-                number=number,
-                customerCode=code,
-                currency=currency,
-                issueDate=_day(issued),
-                dueDate=_day(due),
-                total=format_minor(total, currency),
-                outstanding=format_minor(0 if voided else total - settled, currency),
-                status=status_of(total, settled, written_off, voided),
-                disputeOpen=bool(dispute),
-                installments=installments[number],
-                _batch=codes,
-            )
+    @staticmethod
+    def from_domain(note: documents.CreditNote, known_at: Optional[datetime] = None) -> CreditNote:
+        currency = note.currency
+        return CreditNote(
+            number=note.number,
+            customerCode=note.customer_code,
+            currency=currency,
+            amount=format_minor(note.amount_minor, currency),
+            issueDate=note.issued_on.isoformat(),
+            unallocated=format_minor(note.unallocated_minor, currency),
+            allocations=Allocation.of_document(note.allocations, currency, known_at),
+            _known_at=known_at,
         )
-    return result
 
 
-def load_invoice(database: Database, number: str) -> Invoice | None:
-    found = invoices_from_rows(database, database.execute(_INVOICE_COLUMNS + " WHERE invoice_number = ?", (number,)))
-    return found[0] if found else None
+def _mapped(found: Any, mapper: Any) -> Any:
+    return None if found is None else mapper(found)
 
 
-def _allocations(database: Database, kind: str, source: str, currency: str) -> list[Allocation]:
-    rows = database.execute(
-        "SELECT invoice_number, amount_minor FROM {p}settlements WHERE kind = ? AND source = ? "
-        "AND undone_day IS NULL ORDER BY position",
-        (kind, source),
-    )
-    batch = tuple(number for number, _amount in rows)
-    return [
-        Allocation(invoiceNumber=number, amount=format_minor(amount, currency), _batch=batch) for number, amount in rows
-    ]
+# The current state of one object, for a query or a mutation's answer (read-your-writes).
+def load_customer(database: Database, code: str) -> Optional[Customer]:
+    return _mapped(customers.customer(database, code), Customer.from_domain)
 
 
-def load_payment(database: Database, reference: str) -> Payment | None:
-    rows = database.execute(
-        "SELECT customer_code, currency, amount_minor, date_day, reversed_day, allocated_minor FROM "
-        "{p}credits WHERE kind = 'PAYMENT' AND source = ?",
-        (reference,),
-    )
-    if not rows:
-        return None
-    code, currency, amount, received, reversed_day, allocated = rows[0]
-    return Payment(
-        reference=reference,
-        customerCode=code,
-        currency=currency,
-        amount=format_minor(amount, currency),
-        receivedOn=_day(received),
-        reversedOn=_day(reversed_day),
-        unallocated=format_minor(0 if reversed_day is not None else amount - allocated, currency),
-        allocations=_allocations(database, "PAYMENT", reference, currency),
-    )
+def load_invoice(database: Database, number: str) -> Optional[Invoice]:
+    found = invoices.invoice(database, number)
+    return None if found is None else Invoice.from_domain(found, (found.customer_code,))
 
 
-def load_credit_note(database: Database, number: str) -> CreditNote | None:
-    rows = database.execute(
-        "SELECT customer_code, currency, amount_minor, date_day, allocated_minor FROM {p}credits "
-        "WHERE kind = 'CREDIT_NOTE' AND source = ?",
-        (number,),
-    )
-    if not rows:
-        return None
-    code, currency, amount, issued, allocated = rows[0]
-    return CreditNote(
-        number=number,
-        customerCode=code,
-        currency=currency,
-        amount=format_minor(amount, currency),
-        issueDate=_day(issued),
-        unallocated=format_minor(amount - allocated, currency),
-        allocations=_allocations(database, "CREDIT_NOTE", number, currency),
-    )
+def load_payment(database: Database, reference: str) -> Optional[Payment]:
+    return _mapped(payments.payment(database, reference), Payment.from_domain)
+
+
+def load_credit_note(database: Database, number: str) -> Optional[CreditNote]:
+    return _mapped(payments.credit_note(database, number), CreditNote.from_domain)

@@ -4,6 +4,7 @@ then by live alerts and utilisation (currency-neutral), with their limit, exposu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
@@ -102,3 +103,14 @@ def alert_states(database: Database, customer_code: str) -> list[dict[str, str]]
             (customer_code,),
         )
     ]
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    raised: int  # every alert ever raised
+    cleared: int  # of those, the ones their rule has cleared
+
+
+def alert_counts(database: Database) -> AlertCounts:
+    rows = database.execute("SELECT COUNT(*), SUM(CASE WHEN status = 'CLEARED' THEN 1 ELSE 0 END) FROM {p}alerts")
+    return AlertCounts(rows[0][0] or 0, rows[0][1] or 0)

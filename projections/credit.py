@@ -54,12 +54,17 @@ def _assessment(row: tuple, currency: str) -> dict[str, Any]:
     }
 
 
-def assessments(database: Database, customer_code: str) -> list[dict[str, Any]]:
-    """Every assessment of a customer, oldest first."""
+def assessments(database: Database, customer_code: str, recorded_by_us: Optional[int] = None) -> list[dict[str, Any]]:
+    """Every assessment of a customer, oldest first; only those recorded by the instant `recorded_by_us` (microseconds
+    since the epoch) if given."""
     currency = database.execute("SELECT currency FROM {p}customers WHERE customer_code = ?", (customer_code,))
     if not currency:
         return []
-    rows = database.execute(_LATEST + " WHERE a.customer_code = ? ORDER BY a.position", (customer_code,))
+    where, params = " WHERE a.customer_code = ?", [customer_code]
+    if recorded_by_us is not None:
+        where += " AND a.recorded_us <= ?"
+        params.append(recorded_by_us)
+    rows = database.execute(_LATEST + where + " ORDER BY a.position", params)
     return [_assessment(row, currency[0][0]) for row in rows]
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ledger.money import format_minor
 from projections.aging import NEVER
-from projections.amounts import format_minor
 from projections.database import Database
 from projections.receivables import micros
 

@@ -15,26 +15,26 @@ from pathlib import Path
 from typing import Any
 
 from ledger.application import LedgerApplication
+from ledger.money import format_minor
 from projections.aging import DEFAULT_BOUNDARIES, DUE_DATE, AgingQuery, aging_report
-from projections.amounts import format_minor
 from projections.database import Database
 from projections.runner import ProjectionRunner
+from projections.totals import customer_totals
 from replay.history import camel
-
-BALANCE_COLUMNS = ("invoiced", "voided", "paid", "credited", "written_off", "reversed", "outstanding", "unallocated")
 
 
 def balances(database: Database) -> list[dict[str, Any]]:
     """Per customer: what was invoiced, voided, paid, credited, written off, reversed; outstanding; credit."""
-    rows = database.execute(
-        "SELECT customer_code, currency, on_credit_hold, "
-        + ", ".join(f"{column}_minor" for column in BALANCE_COLUMNS)
-        + " FROM {p}customers ORDER BY customer_code"
-    )
     result = []
-    for code, currency, hold, *amounts in rows:
-        entry: dict[str, Any] = {"customerCode": code, "currency": currency, "onCreditHold": bool(hold)}
-        entry.update({camel(name): format_minor(value, currency) for name, value in zip(BALANCE_COLUMNS, amounts)})
+    for totals in customer_totals(database):
+        entry: dict[str, Any] = {
+            "customerCode": totals.customer_code,
+            "currency": totals.currency,
+            "onCreditHold": totals.on_credit_hold,
+        }
+        entry.update(
+            {camel(name): format_minor(value, totals.currency) for name, value in totals.amounts_minor().items()}
+        )
         entry["unallocatedCredit"] = entry.pop("unallocated")
         result.append(entry)
     return result

@@ -13,22 +13,21 @@ The files themselves are read by adapters/bank_files.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
-
-import orjson
 
 from adapters.bank_files import BankFileError
 from ledger.bank import bank_line_id
 from ledger.bank_commands import line_fingerprint
-from ledger.bank_matching import Credit, Customer, OpenInvoice, propose
+from ledger.bank_matching import OpenInvoice, propose
 from ledger.commands import Allocation, ApplyBankLine, ImportBankLine, ProposeBankMatches
 from ledger.context import CommandContext
-from ledger.currencies import minor_unit_exponent
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
-from projections.amounts import format_minor
+from ledger.money import format_minor
+from projections.bank_lines import bank_lines as projected_bank_lines
+from projections.bank_lines import matching_customers, unmatched_lines
+from projections.invoices import open_invoices
 from services.books import Ledger
 
 DEFAULT_THRESHOLD = Decimal("0.95")
@@ -42,23 +41,6 @@ class ImportReport:
     debits_skipped: int = 0
     applied: list[dict[str, Any]] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)  # lines left for a person (labels)
-
-
-# Amounts and dates go through the project's own parsers: the same rules as every operation's input.
-def _open_invoices(ledger: Ledger) -> tuple[list[Customer], list[OpenInvoice]]:
-    customers = [
-        Customer(code, name, currency)
-        for code, name, currency in ledger.database.execute("SELECT customer_code, name, currency FROM {p}customers")
-    ]
-    scale = {c.code: -minor_unit_exponent(c.currency) for c in customers}
-    invoices = [
-        OpenInvoice(code, number, date.fromordinal(due), Decimal(outstanding).scaleb(scale[code]))
-        for number, code, due, outstanding in ledger.database.execute(
-            "SELECT invoice_number, customer_code, MIN(due_day), SUM(outstanding_minor) FROM {p}installments "
-            "WHERE outstanding_minor > 0 GROUP BY invoice_number, customer_code"
-        )
-    ]
-    return customers, invoices
 
 
 def _validate(ledger: Ledger, lines: list[ImportBankLine]) -> None:
@@ -79,21 +61,6 @@ def _validate(ledger: Ledger, lines: list[ImportBankLine]) -> None:
             raise BankFileError(f"{where} of {line.account} was imported before with other content")
 
 
-def _unmatched(ledger: Ledger) -> list[tuple[str, str, Credit]]:
-    """Lines nobody has proposed for, decided or set aside: fresh ones, and older ones left without a proposal."""
-    return [
-        (
-            account,
-            reference,
-            Credit(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, ref, remittance, counterparty),
-        )
-        for account, reference, amount, currency, ref, remittance, counterparty in ledger.database.execute(
-            "SELECT account, bank_reference, amount_minor, currency, reference, remittance, counterparty FROM "
-            "{p}bank_lines WHERE status = 'UNMATCHED' ORDER BY value_day, position"
-        )
-    ]
-
-
 def reconcile_file(
     ledger: Ledger, lines: list[ImportBankLine], debits: int, actor: str, threshold: Decimal = DEFAULT_THRESHOLD
 ) -> ImportReport:
@@ -109,8 +76,9 @@ def reconcile_file(
         else:
             report.already_imported += 1
     ledger.runner.catch_up()
-    customers, invoices = _open_invoices(ledger)
-    for account, reference, credit in _unmatched(ledger):
+    customers, invoices = matching_customers(ledger.database), open_invoices(ledger.database)
+    for line in unmatched_lines(ledger.database):
+        account, reference, credit = line.account, line.bank_reference, line.credit
         label = f"{account}:{reference}"
         proposals = propose(credit, customers, invoices)
         best = proposals[0] if proposals else None
@@ -165,39 +133,26 @@ def bank_lines(
     ledger: Ledger, open_only: bool = True, first: int = 200, label: Optional[str] = None
 ) -> list[dict[str, Any]]:
     """The exception queue (open lines, oldest first), or every line (or the one named ACCOUNT:BANK_REFERENCE)."""
-    where, params = [], []
-    if open_only:
-        where.append("status IN ('UNMATCHED', 'PROPOSED')")
-    if label is not None:
-        where.append("label = ?")
-        params.append(label)
-    rows = ledger.database.execute(
-        "SELECT label, account, bank_reference, booked_day, value_day, amount_minor, currency, counterparty, "
-        "remittance, reference, status, customer_code, payment_reference, rule, confidence, proposals, reason, "
-        f"decided_by FROM {{p}}bank_lines {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY value_day, "
-        "position LIMIT ?",
-        (*params, first),
-    )
     return [
         {
-            "line": r[0],
-            "account": r[1],
-            "bankReference": r[2],
-            "bookedOn": date.fromordinal(r[3]).isoformat(),
-            "valueOn": date.fromordinal(r[4]).isoformat(),
-            "amount": format_minor(r[5], r[6]),
-            "currency": r[6],
-            "counterparty": r[7],
-            "remittance": r[8],
-            "reference": r[9],
-            "status": r[10],
-            "customerCode": r[11],
-            "paymentReference": r[12],
-            "rule": r[13],
-            "confidence": r[14],
-            "proposals": orjson.loads(r[15]) if r[15] else [],
-            "reason": r[16],
-            "decidedBy": r[17],
+            "line": line.label,
+            "account": line.account,
+            "bankReference": line.bank_reference,
+            "bookedOn": line.booked_on.isoformat(),
+            "valueOn": line.value_on.isoformat(),
+            "amount": format_minor(line.amount_minor, line.currency),
+            "currency": line.currency,
+            "counterparty": line.counterparty,
+            "remittance": line.remittance,
+            "reference": line.reference,
+            "status": line.status,
+            "customerCode": line.customer_code,
+            "paymentReference": line.payment_reference,
+            "rule": line.rule,
+            "confidence": line.confidence,
+            "proposals": list(line.proposals),
+            "reason": line.reason,
+            "decidedBy": line.decided_by,
         }
-        for r in rows
+        for line in projected_bank_lines(ledger.database, open_only, first, label)
     ]

@@ -17,7 +17,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from adapters.senders import DeliveryError, Outgoing
 from ledger.commands import ClaimDelivery, RecordDeliveryOutcome
@@ -26,6 +26,7 @@ from ledger.errors import LedgerError
 from ledger.instants import micros
 from ledger.store.availability import when_available
 from ledger.text import printable
+from projections.outbox import due_deliveries
 from services.books import Ledger
 
 log = logging.getLogger(__name__)
@@ -68,21 +69,24 @@ class Outbox:
     def due(self, now: datetime) -> list[tuple[Outgoing, int, str]]:
         """Deliveries to attempt now, oldest first, with the attempts already made and their status."""
         self.ledger.runner.catch_up()
-        channels = sorted(self.senders)
-        if not channels:
-            return []
-        marks = ",".join("?" * len(channels))
-        rows = self.ledger.database.execute(
-            "SELECT d.delivery_id, d.customer_code, d.channel, d.recipient, d.subject, d.body, d.locale, d.attempts, "
-            "COALESCE(n.as_of_day, s.as_of_day), d.status, d.notice_id FROM {p}deliveries d LEFT JOIN {p}notices n "
-            "ON n.notice_id = d.notice_id LEFT JOIN {p}statements s ON s.statement_id = d.notice_id "
-            f"WHERE d.channel IN ({marks}) AND (d.status = 'PENDING' OR (d.status = 'RETRY' AND d.retry_us <= ?) "
-            "OR (d.status = 'SENDING' AND d.lease_us <= ?)) ORDER BY d.position LIMIT ?",
-            [*channels, micros(now), micros(now), self.settings.batch],
-        )
+        found = due_deliveries(self.ledger.database, sorted(self.senders), micros(now), self.settings.batch)
         return [
-            (Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromordinal(r[8]).isoformat(), r[10]), r[7], r[9])
-            for r in rows
+            (
+                Outgoing(
+                    due.delivery_id,
+                    due.customer_code,
+                    due.channel,
+                    due.recipient,
+                    due.subject,
+                    due.body,
+                    due.locale,
+                    due.requested_on.isoformat(),
+                    due.source_id,
+                ),
+                due.attempts,
+                due.status,
+            )
+            for due in found
         ]
 
     def step(self) -> StepReport:

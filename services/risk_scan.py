@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ledger.commands import ApplyRiskConditions
@@ -15,7 +15,11 @@ from ledger.currencies import minor_unit_exponent
 from ledger.errors import Conflict, LedgerError
 from ledger.risk_rules import Evidence, conditions
 from policies.credit import CreditPolicy
+from projections.alerts import alert_counts
 from projections.behaviour import BEHAVIOUR_DAYS, Behaviour, behaviour
+from projections.customers import credit_limits
+from projections.database import Database
+from projections.payments import reversed_payments
 from services.books import Ledger
 
 BATCH_CUSTOMERS = 500
@@ -54,60 +58,43 @@ def evidence(seen: Behaviour, as_of: date, credit_limit: Decimal | None, bounced
     )
 
 
-def _alert_counts(ledger: Ledger) -> tuple[int, int]:
-    rows = ledger.database.execute(
-        "SELECT COUNT(*), SUM(CASE WHEN status = 'CLEARED' THEN 1 ELSE 0 END) FROM {p}alerts"
-    )
-    return rows[0][0] or 0, rows[0][1] or 0
-
-
 def scan(
     ledger: Ledger, policy: CreditPolicy, as_of: date, customers: Sequence[str] | None = None, actor: str = "risk:scan"
 ) -> ScanReport:
     """Every customer's conditions as of `as_of`, or only those of `customers` (codes)."""
     ledger.runner.catch_up()
     database = ledger.database
-    if customers is None:
-        rows = database.execute(
-            "SELECT customer_code, credit_limit_minor, currency FROM {p}customers ORDER BY customer_code"
-        )
-    else:
-        rows = []
-        for start in range(0, len(customers), BATCH_CUSTOMERS):
-            chunk = list(customers[start : start + BATCH_CUSTOMERS])
-            rows += database.execute(
-                "SELECT customer_code, credit_limit_minor, currency FROM {p}customers WHERE "
-                f"customer_code IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        rows.sort()
-    before = _alert_counts(ledger)
+    limits = credit_limits(database, customers)
+    before = alert_counts(database)
     failed, conflicted = [], False
-    for start in range(0, len(rows), BATCH_CUSTOMERS):
-        chunk = rows[start : start + BATCH_CUSTOMERS]
-        codes = [row[0] for row in chunk]
+    for start in range(0, len(limits), BATCH_CUSTOMERS):
+        chunk = limits[start : start + BATCH_CUSTOMERS]
+        codes = [each.customer_code for each in chunk]
         seen = behaviour(database, as_of, codes)
-        bounced: dict[str, dict[str, dict]] = {}
-        for code, reference, amount, currency, received, reversed_day in database.execute(
-            "SELECT customer_code, source, amount_minor, currency, date_day, reversed_day FROM {p}credits "
-            "WHERE kind = 'PAYMENT' AND reversed_day IS NOT NULL "
-            f"AND reversed_day > ? AND reversed_day <= ? AND customer_code IN ({','.join('?' * len(codes))})",
-            [as_of.toordinal() - BEHAVIOUR_DAYS, as_of.toordinal(), *codes],
-        ):
-            bounced.setdefault(code, {})[reference] = {
-                "amount": str(Decimal(amount).scaleb(-minor_unit_exponent(currency))),
-                "receivedOn": date.fromordinal(received).isoformat(),
-                "reversedOn": date.fromordinal(reversed_day).isoformat(),
-            }
+        bounced = _bounced(database, codes, as_of)
         commands = []
-        for code, limit, currency in chunk:
-            limit_amount = None if limit is None else Decimal(limit).scaleb(-minor_unit_exponent(currency))
-            held = conditions(policy.rules, evidence(seen[code], as_of, limit_amount, bounced.get(code, {})))
+        for each in chunk:
+            scale = -minor_unit_exponent(each.currency)
+            limit = None if each.credit_limit_minor is None else Decimal(each.credit_limit_minor).scaleb(scale)
+            code = each.customer_code
+            held = conditions(policy.rules, evidence(seen[code], as_of, limit, bounced.get(code, {})))
             commands.append((ApplyRiskConditions(code, as_of, tuple(held)), CommandContext(actor=actor)))
         for (command, _context), result in zip(commands, ledger.app.execute_many(commands)):
             if isinstance(result, LedgerError):
                 failed.append(f"{command.customer_code}: {result.code} {result.message}")
                 conflicted = conflicted or isinstance(result, Conflict)
     ledger.runner.catch_up()
-    after = _alert_counts(ledger)
-    return ScanReport(len(rows), after[0] - before[0], after[1] - before[1], failed, conflicted)
+    after = alert_counts(database)
+    return ScanReport(len(limits), after.raised - before.raised, after.cleared - before.cleared, failed, conflicted)
+
+
+def _bounced(database: Database, codes: list[str], as_of: date) -> dict[str, dict[str, dict]]:
+    """customer -> payment reference -> the facts of each payment reversed in the behaviour window up to `as_of`."""
+    bounced: dict[str, dict[str, dict]] = {}
+    for reversal in reversed_payments(database, codes, as_of - timedelta(days=BEHAVIOUR_DAYS), as_of):
+        bounced.setdefault(reversal.customer_code, {})[reversal.reference] = {
+            "amount": str(Decimal(reversal.amount_minor).scaleb(-minor_unit_exponent(reversal.currency))),
+            "receivedOn": reversal.received_on.isoformat(),
+            "reversedOn": reversal.reversed_on.isoformat(),
+        }
+    return bounced

@@ -19,7 +19,9 @@ from datetime import date
 
 from ledger.customer import CustomerAccount
 from ledger.store.availability import is_unavailable, reason, recovering
+from projections.customers import codes_of_accounts
 from projections.halt import ReadModelsHalted
+from projections.tracking import advance_tracking, start_tracking, tracked_position
 from services.books import Ledger
 from services.risk_scan import ScanReport, scan
 
@@ -45,10 +47,10 @@ class RiskWatcher:
         self.ledger = ledger
         self.today = today
         self.actor = actor
-        ledger.database.execute("INSERT INTO {p}tracking VALUES (?, 0) ON CONFLICT (projection) DO NOTHING", (WATCH,))
+        start_tracking(ledger.database, WATCH)
 
     def position(self) -> int:
-        return self.ledger.database.execute("SELECT position FROM {p}tracking WHERE projection = ?", (WATCH,))[0][0]
+        return tracked_position(self.ledger.database, WATCH)
 
     def changed_customers(self, start: int, end: int) -> list[str] | None:
         """Codes of the customers with events in (start, end], not counting alert events; None: all of them."""
@@ -62,18 +64,7 @@ class RiskWatcher:
                 break
             accounts.update(n.originator_id.hex for n in notifications if n.topic not in QUIET_TOPICS)
             start = notifications[-1].id
-        ids = sorted(accounts)
-        codes = []
-        for offset in range(0, len(ids), BATCH_EVENTS):
-            chunk = ids[offset : offset + BATCH_EVENTS]  # natural-key claims are not accounts: they match nothing
-            codes += [
-                row[0]
-                for row in self.ledger.database.execute(
-                    f"SELECT customer_code FROM {{p}}customers WHERE account_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-            ]
-        return sorted(codes)
+        return codes_of_accounts(self.ledger.database, accounts)  # natural-key claims are not accounts: none match
 
     def step(self) -> ScanReport | None:
         """Evaluate the customers changed since the last step; None when the log has not moved.
@@ -97,9 +88,7 @@ class RiskWatcher:
             )
         if report.conflicted:
             return report
-        self.ledger.database.execute(
-            "UPDATE {p}tracking SET position = ? WHERE projection = ? AND position < ?", (end, WATCH, end)
-        )
+        advance_tracking(self.ledger.database, WATCH, end)
         return report
 
 

@@ -22,10 +22,11 @@ from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.instants import EPOCH
+from ledger.money import format_minor
 from projections.aging import AgingQuery, aging_report, bucket_labels
-from projections.amounts import format_minor
-from projections.database import equal_filters
+from projections.customers import customer_codes
 from projections.dunning import contacts
+from projections.sent_statements import issued_statement, sent_statements
 from projections.statement import statement
 from services.books import Ledger
 
@@ -80,17 +81,19 @@ def documents(
 
 def attachments_for(ledger: Ledger, source_id: str) -> list[tuple[str, str, bytes]]:
     """The statement's PDF and CSV for an outbox e-mail whose source is a statement (none for other sources)."""
-    rows = ledger.database.execute(
-        "SELECT s.customer_code, s.from_day, s.to_day, s.recorded_us, c.name, c.locale FROM {p}statements s JOIN "
-        "{p}customers c ON c.customer_code = s.customer_code WHERE s.statement_id = ?",
-        (source_id,),
-    )
-    if not rows:
+    issued = issued_statement(ledger.database, source_id)
+    if issued is None:
         return []
-    code, first, last, recorded_us, name, locale = rows[0]
-    known_at = EPOCH + timedelta(microseconds=recorded_us)  # as known when the statement was issued
+    known_at = EPOCH + timedelta(microseconds=issued.recorded_us)  # as known when the statement was issued
     pdf, text = documents(
-        ledger, code, date.fromordinal(first), date.fromordinal(last), known_at, locale or "en", name, source_id
+        ledger,
+        issued.customer_code,
+        issued.period_from,
+        issued.period_to,
+        known_at,
+        issued.locale or "en",
+        issued.customer_name,
+        source_id,
     )
     base = source_id.replace(":", "_")
     return [(f"{base}.pdf", "application/pdf", pdf), (f"{base}.csv", "text/csv", text)]
@@ -112,13 +115,7 @@ def send(
     a line in the period (or one), each with its e-mail; a second run for D issues nothing."""
     ledger.runner.catch_up()
     first = period_from or as_of.replace(day=1)
-    codes = (
-        [customer_code]
-        if customer_code
-        else [
-            row[0] for row in ledger.database.execute("SELECT customer_code FROM {p}customers ORDER BY customer_code")
-        ]
-    )
+    codes = [customer_code] if customer_code else customer_codes(ledger.database)
     known = contacts(ledger.database, codes)
     report, commands = SendReport(as_of), []
     for code in codes:
@@ -175,34 +172,22 @@ def reconciliation(
 ) -> list[dict[str, Any]]:
     """Statements (of one run date, or all, or one; of one customer or all) with the customer's answer: SENT (no
     answer yet), CONFIRMED, DISPUTED."""
-    where, params = equal_filters(
-        (
-            ("s.as_of_day", None if as_of is None else as_of.toordinal()),
-            ("s.status", status),
-            ("s.statement_id", statement_id),
-            ("s.customer_code", customer_code),
-        )
-    )
-    rows = ledger.database.execute(
-        "SELECT s.statement_id, s.customer_code, c.name, s.as_of_day, s.from_day, s.to_day, s.currency, "
-        "s.closing_minor, s.status, s.note, s.their_balance_minor, s.responded_by FROM {p}statements s JOIN "
-        f"{{p}}customers c ON c.customer_code = s.customer_code WHERE {where} ORDER BY s.position",
-        params,
-    )
     return [
         {
-            "statementId": r[0],
-            "customerCode": r[1],
-            "customerName": r[2],
-            "asOf": date.fromordinal(r[3]).isoformat(),
-            "from": date.fromordinal(r[4]).isoformat(),
-            "to": date.fromordinal(r[5]).isoformat(),
-            "currency": r[6],
-            "closingBalance": format_minor(r[7], r[6]),
-            "status": r[8],
-            "note": r[9],
-            "theirBalance": None if r[10] is None else format_minor(r[10], r[6]),
-            "respondedBy": r[11],
+            "statementId": sent.statement_id,
+            "customerCode": sent.customer_code,
+            "customerName": sent.customer_name,
+            "asOf": sent.as_of.isoformat(),
+            "from": sent.period_from.isoformat(),
+            "to": sent.period_to.isoformat(),
+            "currency": sent.currency,
+            "closingBalance": format_minor(sent.closing_minor, sent.currency),
+            "status": sent.status,
+            "note": sent.note,
+            "theirBalance": None
+            if sent.their_balance_minor is None
+            else format_minor(sent.their_balance_minor, sent.currency),
+            "respondedBy": sent.responded_by,
         }
-        for r in rows
+        for sent in sent_statements(ledger.database, as_of, status, statement_id, customer_code)
     ]

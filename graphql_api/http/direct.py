@@ -33,7 +33,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from graphql_api import reports
-from graphql_api.context import Context
+from graphql_api.context import Context, catch_up_once
 from projections.halt import ReadModelsHalted
 
 log = logging.getLogger(__name__)
@@ -192,6 +192,7 @@ class DirectQueries:
                 name: (value.value if isinstance(value, enum.Enum) else value) for name, value in values.items()
             }
             try:
+                catch_up_once(context)  # as the general path does before a root field reads the read models
                 report = field.compute(context, **arguments)
             except (GraphQLError, ReadModelsHalted):
                 return None  # the general path reports it in the usual shape

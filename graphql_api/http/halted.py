@@ -22,6 +22,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
 
+from graphql_api.context import catch_up_once
 from projections.halt import Halt, ReadModelsHalted
 
 CODE = "READ_MODELS_HALTED"
@@ -90,19 +91,18 @@ def needs_read_models(field: str, arguments: dict[str, Any]) -> bool:
 def _guarded(field: str, resolve: Callable[..., Any]) -> Callable[..., Any]:
     def resolver(source: Any, info: Any, **arguments: Any) -> Any:
         if needs_read_models(field, arguments):
-            runner = info.context.ledger.runner
-            if runner.halt() is not None:
-                # Raises ReadModelsHalted at once, or after trying the fold again when this process's backoff
-                # allows: a process deployed with a fixed fold clears the halt at its first such query.
-                runner.catch_up()
+            # Up to the end of the log, once per operation. While halted it raises ReadModelsHalted at once, or
+            # after trying the fold again when this process's backoff allows: a process deployed with a fixed fold
+            # clears the halt at its first such query.
+            catch_up_once(info.context)
         return resolve(source, info, **arguments)
 
     return resolver
 
 
 def guard_query_fields(schema: GraphQLSchema) -> None:
-    """Refuse every root query field that reads the read models while they are halted (one small read per such
-    field: the halt row)."""
+    """Before every root query field that reads the read models: bring them up to the end of the log (once per
+    operation), which refuses the field while they are halted."""
     for name, field in (schema.query_type.fields if schema.query_type else {}).items():
         if field.resolve is not None:
             field.resolve = _guarded(name, field.resolve)

@@ -33,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from ledger.context import CORRELATION
 from ledger.store.availability import is_unavailable
 from ledger.store.chain_index import unindexed_problem
+from projections.outbox import delivery_counts
 from projections.runner import PROJECTION
 from services.books import Ledger
 from services.halting import RECOVERY
@@ -59,7 +60,7 @@ class LedgerCollector:
             log_position = self.ledger.app.recorder.max_notification_id() or 0
             folded = self.ledger.runner.position()
             halt = self.ledger.runner.halt()
-            rows = self.ledger.database.execute("SELECT status, COUNT(*) FROM {p}deliveries GROUP BY status")
+            backlog_by_status = delivery_counts(self.ledger.database)
         except Exception as error:
             if not is_unavailable(error):
                 raise
@@ -90,7 +91,7 @@ class LedgerCollector:
         where.add_metric([PROJECTION], halt.position if halt else 0)
         yield where
         backlog = GaugeMetricFamily("arledger_outbox_deliveries", "Outbox deliveries by state.", labels=["status"])
-        for status, count in rows:
+        for status, count in backlog_by_status.items():
             backlog.add_metric([status], count)
         yield backlog
 

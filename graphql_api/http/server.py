@@ -32,7 +32,7 @@ from strawberry.types.unset import UNSET
 
 from graphql_api.audit import AuditQuery
 from graphql_api.bank import BankMutation, BankQuery
-from graphql_api.context import Context
+from graphql_api.context import CatchUpOncePerOperation, Context, one_catch_up
 from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
 from graphql_api.dunning import DunningMutation, DunningQuery
 from graphql_api.finance import FinanceQuery
@@ -118,6 +118,7 @@ def build_schema() -> strawberry.Schema:
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
             CallerErrors,
+            CatchUpOncePerOperation,
         ],
     )
     guard_query_fields(schema._schema)
@@ -313,7 +314,10 @@ class LedgerGraphQL(GraphQL[Context, None]):
         self, request_data: GraphQLRequestData, context: Context, root_value: Any, allowed: Any
     ) -> ExecutionResult:
         if OperationType.QUERY in allowed:
-            data = self.direct.execute(request_data.query, request_data.variables, request_data.operation_name, context)
+            with one_catch_up():
+                data = self.direct.execute(
+                    request_data.query, request_data.variables, request_data.operation_name, context
+                )
             if data is not None:
                 return ExecutionResult(data=data, errors=None)
         return self.schema.execute_sync(

@@ -27,8 +27,9 @@ from graphql_api.event_views import view, visible_types
 from graphql_api.http.tokens import Principal
 from ledger import collection_events, statement_events  # noqa: F401  (their event classes count among the types)
 from ledger.customer import CustomerAccount
+from ledger.money import format_minor
 from ledger.store.availability import is_unavailable
-from projections.amounts import format_minor
+from projections.customers import balances_of
 from replay.eventlog import LoggedEvent
 from replay.history import as_row
 
@@ -81,19 +82,10 @@ def _next_events(
             row = view(principal, as_row(LoggedEvent(notification.id, event)))
             if row is not None:
                 picked.append((code, row))
-    codes = sorted({code for code, _row in picked})
-    outstanding = (
-        {
-            code: format_minor(amount, currency)
-            for code, currency, amount in ledger.database.execute(
-                f"SELECT customer_code, currency, outstanding_minor FROM {{p}}customers WHERE customer_code IN "
-                f"({','.join('?' * len(codes))})",
-                codes,
-            )
-        }
-        if codes
-        else {}
-    )
+    balances = balances_of(ledger.database, sorted({code for code, _row in picked}))
+    outstanding = {
+        code: format_minor(balance.outstanding_minor, balance.currency) for code, balance in balances.items()
+    }
     events = [
         LedgerEvent(
             position=row["position"],
