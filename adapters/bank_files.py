@@ -120,7 +120,9 @@ def read_camt053(content: bytes, account: Optional[str]) -> tuple[list[ImportBan
         transactions = Camt053Parser(content).get_transactions()
     except Exception as error:  # lxml's syntax errors and pycamt's own: the file is not a statement
         raise BankFileError(f"not a CAMT.053 statement: {error}") from None
-    lines, debits, seen = [], 0, {}
+    lines: list[ImportBankLine] = []
+    debits = 0
+    seen: dict[str, int] = {}  # transactions so far per entry reference
     for index, tx in enumerate(transactions, start=1):
         where = f"entry {index}"
         if (

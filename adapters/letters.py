@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -130,7 +130,21 @@ def _grid(rows: list[list[str]], font: str, numeric_from: int) -> Table:
     return table
 
 
-STATEMENT_WORDS = {
+class StatementWords(TypedDict):
+    """The words of a statement of account in one language."""
+
+    title: str
+    period: str
+    opening: str
+    closing: str
+    head: list[str]  # the column headings of the lines
+    aging: str
+    current: str
+    confirm: str
+    kinds: NotRequired[dict[str, str]]  # a line's kind in words; languages without it show the kind's code
+
+
+STATEMENT_WORDS: dict[str, StatementWords] = {
     "en": {
         "title": "Statement of account",
         "period": "Period",

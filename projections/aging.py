@@ -185,7 +185,8 @@ def aging_report(database: Database, query: AgingQuery, prefix: str = "ar_") -> 
         lines[(code, currency)] = [int(current), [int(b) for b in buckets], 0]
     for key, unallocated in _unallocated_rows(database, query, prefix, open_items).items():
         lines.setdefault(key, [0, [0] * width, 0])[2] = unallocated
-    rows, totals = [], {}
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, list] = {}  # currency -> [current, buckets, unallocated]
     for (code, currency), (current, buckets, unallocated) in sorted(lines.items()):
         if current == 0 and not any(buckets) and unallocated == 0:
             continue

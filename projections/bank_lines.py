@@ -88,7 +88,26 @@ def bank_lines(
 
 
 def _line(row: tuple) -> BankLine:
-    label, account, bank_reference, booked, value, amount, currency, *texts, proposals, reason, decided_by = row
+    (
+        label,
+        account,
+        bank_reference,
+        booked,
+        value,
+        amount,
+        currency,
+        counterparty,
+        remittance,
+        reference,
+        status,
+        customer_code,
+        payment_reference,
+        rule,
+        confidence,
+        proposals,
+        reason,
+        decided_by,
+    ) = row
     return BankLine(
         label,
         account,
@@ -97,7 +116,14 @@ def _line(row: tuple) -> BankLine:
         date.fromordinal(value),
         amount,
         currency,
-        *texts,  # counterparty, remittance, reference, status, customer code, payment reference, rule, confidence
+        counterparty,
+        remittance,
+        reference,
+        status,
+        customer_code,
+        payment_reference,
+        rule,
+        confidence,
         tuple(orjson.loads(proposals)) if proposals else (),
         reason,
         decided_by,

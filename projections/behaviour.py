@@ -145,12 +145,13 @@ def _one(code: str, currency: str, d: int, invoices: dict[str, _Invoice], log: l
         if settled
         else None
     )
-    consecutive, run = 0, []
-    for day, invoice in reversed(settled):
-        if day <= invoice.due_day:
+    consecutive = 0
+    run: list[str] = []  # numbers of the latest invoices settled late, oldest first
+    for day, settled_invoice in reversed(settled):
+        if day <= settled_invoice.due_day:
             break
         consecutive += 1
-        run.insert(0, invoice.number)
+        run.insert(0, settled_invoice.number)
     overdue = [(i.total - i.paid_between(0, d), d - i.due_day) for i in invoices.values() if i.due_day < d]
     overdue = [(left, days) for left, days in overdue if left > 0]
     largest, largest_days = max(overdue, default=(0, 0))

@@ -60,7 +60,8 @@ def assessments(database: Database, customer_code: str, recorded_by_us: Optional
     currency = database.execute("SELECT currency FROM {p}customers WHERE customer_code = ?", (customer_code,))
     if not currency:
         return []
-    where, params = " WHERE a.customer_code = ?", [customer_code]
+    where = " WHERE a.customer_code = ?"
+    params: list[object] = [customer_code]
     if recorded_by_us is not None:
         where += " AND a.recorded_us <= ?"
         params.append(recorded_by_us)

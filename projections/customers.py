@@ -39,7 +39,7 @@ def customer(database: Database, code: str) -> Optional[Customer]:
 
 def customers_by_code(database: Database, codes: Sequence[str]) -> dict[str, Customer]:
     """The customers of `codes` that exist, by code (one query per CHUNK codes)."""
-    found = {}
+    found: dict[str, Customer] = {}
     for chunk in chunks(codes):
         rows = database.execute(f"{_COLUMNS} WHERE customer_code IN ({placeholders(chunk)})", chunk)
         found.update((row[0], _customer(row)) for row in rows)
@@ -51,7 +51,8 @@ def customer_page(
 ) -> list[Customer]:
     """At most `limit` customers with codes after `after`, by code (keyset paging): only `only_code` if given, only
     those on (or off) credit hold if asked."""
-    where, params = ["customer_code > ?"], [after]
+    where = ["customer_code > ?"]
+    params: list[object] = [after]
     if only_code is not None:
         where.append("customer_code = ?")
         params.append(only_code)

@@ -120,7 +120,10 @@ def backtest(database: Database, origins: list[date], weeks: int = 13) -> dict[s
 
 
 def _backtest(database: Database, origins: list[date], weeks: int) -> dict[str, Any]:
-    results, overall, baseline = [], defaultdict(list), defaultdict(list)
+    results: list[dict[str, Any]] = []
+    # currency -> (forecast, arrived) per week over every origin, for the forecast and for the naive baseline
+    overall: defaultdict[str, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    baseline: defaultdict[str, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for origin in origins:
         found = expected_receipts(database, origin, weeks)
         for currency, bucket in sorted(found.items()):

@@ -78,7 +78,7 @@ def invoice(database: Database, number: str) -> Optional[Invoice]:
 
 def invoices_by_number(database: Database, numbers: Sequence[str]) -> dict[str, Invoice]:
     """The invoices of `numbers` that exist, by number."""
-    found = {}
+    found: dict[str, Invoice] = {}
     for chunk in chunks(numbers):
         rows = database.execute(f"{_COLUMNS} WHERE invoice_number IN ({placeholders(chunk)})", chunk)
         found.update((each.number, each) for each in _invoices(database, rows))

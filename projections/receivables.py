@@ -146,7 +146,7 @@ def _registered(e: A.CustomerRegistered, position: int, code: str) -> list[State
 
 def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[Statement]:
     total = minor(e.total)
-    statements = [
+    statements: list[Statement] = [
         (
             "INSERT INTO {p}invoices VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0,0,0)",
             (e.number, code, e.currency, day(e.issue_date), day(e.due_date), total, micros(e.timestamp), position),

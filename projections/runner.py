@@ -14,10 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
+
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
 
 from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
@@ -35,7 +39,7 @@ PROJECTION = "receivables"
 SCHEMA_LOCK_KEY = 0x61726C6564676573  # serialises read-model schema creation across processes
 BATCH_EVENTS = 1000
 FOLDS = {**RECEIVABLES_FOLDS, **COLLECTION_FOLDS, **BANK_FOLDS}
-FOLDED_TOPICS = frozenset(event_class.TOPIC for event_class in FOLDS)
+FOLDED_TOPICS = frozenset(get_topic(event_class) for event_class in FOLDS)  # the pinned TOPIC of each
 
 
 def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
@@ -237,7 +241,7 @@ class ProjectionRunner:
         self.last_folded = folded or self.last_folded
         return len(notifications)
 
-    def _fold(self, notifications: list[Any]) -> tuple[list[Statement], int]:
+    def _fold(self, notifications: Sequence[Notification]) -> tuple[list[Statement], int]:
         """The row operations of a batch, and the last position folded (0: none); FoldFailed names the event
         whose fold raised."""
         statements: list[Statement] = []
@@ -247,7 +251,8 @@ class ProjectionRunner:
             if notification.topic not in FOLDED_TOPICS:  # skip decoding what the fold ignores (key claims, …)
                 continue
             try:
-                event = mapper.to_domain_event(notification)
+                # the mapper's type is a protocol without `timestamp`; every folded topic is one of FOLDS' classes
+                event = cast(DomainEvent, mapper.to_domain_event(notification))
                 if self.known_at is None or event.timestamp <= self.known_at:
                     code = self.code_of(event) if isinstance(event, CustomerAccount.Event) else ""
                     statements += evolve(event, notification.id, code)
