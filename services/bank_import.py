@@ -77,8 +77,8 @@ def reconcile_file(
             report.already_imported += 1
     ledger.runner.catch_up()
     customers, invoices = matching_customers(ledger.database), open_invoices(ledger.database)
-    for line in unmatched_lines(ledger.database):
-        account, reference, credit = line.account, line.bank_reference, line.credit
+    for unmatched in unmatched_lines(ledger.database):
+        account, reference, credit = unmatched.account, unmatched.bank_reference, unmatched.credit
         label = f"{account}:{reference}"
         proposals = propose(credit, customers, invoices)
         best = proposals[0] if proposals else None

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import date
+from uuid import UUID
 
 from ledger.customer import CustomerAccount
 from ledger.store.availability import is_unavailable, reason, recovering
@@ -56,13 +57,17 @@ class RiskWatcher:
         """Codes of the customers with events in (start, end], not counting alert events; None: all of them."""
         if start == 0:
             return None  # the first look at a log: every customer is new to the watcher
-        accounts = set()
+        accounts: set[str] = set()  # hex ids
         recorder = self.ledger.app.recorder
         while start < end:
             notifications = recorder.select_notifications(start=start + 1, limit=BATCH_EVENTS, stop=end)
             if not notifications:
                 break
-            accounts.update(n.originator_id.hex for n in notifications if n.topic not in QUIET_TOPICS)
+            for notification in notifications:
+                if notification.topic not in QUIET_TOPICS:
+                    # the library types ids as UUID or text; our stores keep the default, UUID columns
+                    assert isinstance(notification.originator_id, UUID)
+                    accounts.add(notification.originator_id.hex)
             start = notifications[-1].id
         return codes_of_accounts(self.ledger.database, accounts)  # natural-key claims are not accounts: none match
 
