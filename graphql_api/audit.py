@@ -68,6 +68,7 @@ class AuditQuery:
     ) -> Replay:
         caller(info)
         instant = reports.parse_instant(knownAt)
+        assert instant is not None  # only a missing text gives None, and knownAt is required
         try:
             books = replay(
                 info.context.ledger.app,

@@ -77,25 +77,27 @@ class Loaders:
         account = self.account_at(code, known_at)
         return None if account is None else documents_at.customer_of(account)
 
-    def _document_at(self, kind: str, number: str, known_at: datetime) -> tuple[str, Any] | tuple[None, None]:
+    def _document_at(self, kind: str, number: str, known_at: datetime) -> tuple[str, Any] | None:
+        """The owner's code and the document's state at `known_at`; None if it did not exist then."""
         owner = self.app.document_owner(kind, number)
         account = None if owner is None else self.account_at(owner, known_at)
-        if account is None:
-            return None, None
+        if owner is None or account is None:
+            return None
         documents = {"invoice": account.invoices, "payment": account.payments, "credit_note": account.credit_notes}
-        return owner, documents[kind].get(number)
+        state = documents[kind].get(number)
+        return None if state is None else (owner, state)
 
     def invoice_at(self, number: str, known_at: datetime) -> Invoice | None:
-        owner, state = self._document_at("invoice", number, known_at)
-        return None if state is None else documents_at.invoice_of(owner, state)
+        found = self._document_at("invoice", number, known_at)
+        return None if found is None else documents_at.invoice_of(*found)
 
     def payment_at(self, reference: str, known_at: datetime) -> Payment | None:
-        owner, state = self._document_at("payment", reference, known_at)
-        return None if state is None else documents_at.payment_of(owner, state)
+        found = self._document_at("payment", reference, known_at)
+        return None if found is None else documents_at.payment_of(*found)
 
     def credit_note_at(self, number: str, known_at: datetime) -> CreditNote | None:
-        owner, state = self._document_at("credit_note", number, known_at)
-        return None if state is None else documents_at.credit_note_of(owner, state)
+        found = self._document_at("credit_note", number, known_at)
+        return None if found is None else documents_at.credit_note_of(*found)
 
     def customer_invoices_at(self, code: str, known_at: datetime, first: int, open_only: bool) -> list[Invoice]:
         _check_first(first)

@@ -41,7 +41,8 @@ TOPIC_PREFIX = "arledger:"  # an event's type is its topic without it
 
 
 def _event_types(base: type) -> frozenset[str]:
-    return frozenset(name for sub in base.__subclasses__() for name in (sub.__name__, *_event_types(sub)))
+    subclasses: list[type] = base.__subclasses__()  # mypy reads typeshed's self-typed result as list[type[Never]]
+    return frozenset(name for sub in subclasses for name in (sub.__name__, *_event_types(sub)))
 
 
 EVENT_TYPES = _event_types(CustomerAccount.Event)
@@ -112,7 +113,7 @@ async def _close_revoked(context: Context) -> None:
         await context.request.close(code=REVOKED_CLOSE_CODE, reason="token revoked")
 
 
-async def _watch_token(context: Context) -> None:
+async def _watch_token(context: Context, principal: Principal) -> None:
     """Close the connection once its token is revoked: asked every REVOCATION_CHECK_S, in its own task, so a long
     read or a slow client does not delay it. A database outage is not a revocation: it asks again."""
     while True:
@@ -124,7 +125,7 @@ async def _watch_token(context: Context) -> None:
                 raise
             continue
         if not valid:
-            log.info("closing a subscription of a revoked token (%s)", context.principal.actor)
+            log.info("closing a subscription of a revoked token (%s)", principal.actor)
             await _close_revoked(context)
             return
 
@@ -166,7 +167,9 @@ class Subscription:
     ) -> AsyncGenerator[LedgerEvent, None]:
         context = info.context
         principal = caller(info)
-        scope = scoped_customer(context, info.field_name, customerCode, info.path.typename)
+        root_type = info.path.typename
+        assert root_type is not None  # graphql-core names the parent type in a field's path (only list items have none)
+        scope = scoped_customer(context, info.field_name, customerCode, root_type)
         if after is not None and after < 0:
             raise GraphQLError(
                 f"after must be a log position (0 or more), got {after}", extensions={"code": "VALIDATION"}
@@ -181,7 +184,7 @@ class Subscription:
             if after is not None
             else await asyncio.to_thread(lambda: ledger.app.recorder.max_notification_id() or 0)
         )
-        watch = asyncio.create_task(_watch_token(context))
+        watch = asyncio.create_task(_watch_token(context, principal))
         try:
             while not watch.done():
                 position, events = await asyncio.to_thread(_next_events, ledger, position, scope, kinds, principal)

@@ -102,4 +102,7 @@ class TokenStore:
         rows = self.database.execute(
             "SELECT name, role, customer_code FROM {p}tokens WHERE token_hash = ? AND revoked_us IS NULL", (token_hash,)
         )
-        return Principal(*rows[0], token_id=token_id(token_hash)) if rows else None
+        if not rows:
+            return None
+        name, role, customer_code = rows[0]
+        return Principal(name, role, customer_code, token_id=token_id(token_hash))
