@@ -16,14 +16,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
-from ledger.application import LedgerApplication
 from ledger.customer import CustomerAccount
 from ledger.store.availability import is_unavailable
 from projections.bank import BANK_FOLDS
@@ -48,11 +47,29 @@ def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
     return fold(event, position, customer_code) if fold else []
 
 
+class NotificationLog(Protocol):
+    """The notifications in log order, as the runner reads them."""
+
+    def max_notification_id(self) -> int | None: ...
+
+    def select_notifications(self, start: int, limit: int, stop: int | None = None) -> Sequence[Notification]: ...
+
+
+class EventSource(Protocol):
+    """What the runner folds from: the ledger application, or an exported log read back (replay/log_file.py)."""
+
+    @property
+    def recorder(self) -> NotificationLog: ...
+
+    @property
+    def mapper(self) -> Mapper[UUID]: ...
+
+
 class ProjectionRunner:
     """Folds the event log into the read models under one table prefix."""
 
     def __init__(
-        self, app: LedgerApplication, database: Database, prefix: str = "ar_", known_at: datetime | None = None
+        self, app: EventSource, database: Database, prefix: str = "ar_", known_at: datetime | None = None
     ) -> None:
         self.app = app
         self.database = database

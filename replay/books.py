@@ -14,11 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ledger.application import LedgerApplication
 from ledger.money import format_minor
 from projections.aging import DEFAULT_BOUNDARIES, DUE_DATE, AgingQuery, aging_report
 from projections.database import Database
-from projections.runner import ProjectionRunner
+from projections.runner import EventSource, ProjectionRunner
 from projections.totals import customer_totals
 from replay.history import camel
 
@@ -41,7 +40,7 @@ def balances(database: Database) -> list[dict[str, Any]]:
 
 
 def replay(
-    app: LedgerApplication,
+    app: EventSource,
     known_at: datetime,
     as_of: date | None = None,
     basis: str = DUE_DATE,
@@ -49,7 +48,8 @@ def replay(
     customer_code: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Balances (as known at `known_at`) and aging as of `as_of` (default: `known_at`'s own date)."""
+    """Balances (as known at `known_at`) and aging as of `as_of` (default: `known_at`'s own date), from the
+    application's log or an exported one read back."""
     as_of = as_of or known_at.date()
     query = AgingQuery(as_of, None, basis, boundaries, customer_code)  # checks the arguments before any work
     with tempfile.TemporaryDirectory(prefix="arledger-replay-") as folder:

@@ -27,6 +27,7 @@ from arledger.cli.common import (
 from arledger.cli.reports import BoundariesParam, aging_table
 from ledger.instants import micros
 from projections.aging import DUE_DATE, ISSUE_DATE
+from projections.runner import EventSource
 from replay.books import replay
 from replay.log_file import LogFile, LogFileError, export_log, read_log_file
 from replay.verify import DIGEST, Digest, Verification, digest_at, verify
@@ -56,7 +57,7 @@ class DigestParam(click.ParamType):
 def verify_command(digests: tuple[Digest, ...], from_file: Any, output: str, database_url: str | None) -> None:
     """Recompute the tamper-evident hash chain over the whole log; exit 1 naming the first broken position."""
     ledger = None if from_file is not None else open_ledger_for(database_url)
-    recorder = _log_file(from_file) if from_file is not None else ledger.app.recorder
+    recorder = _log_file(from_file) if ledger is None else ledger.app.recorder
     results = [verify(recorder)] + [verify(recorder, digest) for digest in digests]
     failed = next((result for result in results if not result.intact), None)
     if output == "json":
@@ -153,14 +154,16 @@ def replay_command(
 ) -> None:
     """Audit replay from the event log itself (not the read models): balances and aging as known at an instant."""
     ledger = None
+    source: EventSource
     if from_file is not None:
-        source = _log_file(from_file)
-        if known_at is not None and known_at > source.known_at:
+        log_file = _log_file(from_file)
+        if known_at is not None and known_at > log_file.known_at:
             raise click.UsageError(
-                f"the file holds the log as known at {source.known_at.isoformat()}; "
+                f"the file holds the log as known at {log_file.known_at.isoformat()}; "
                 f"--known-at {known_at.isoformat()} is later"
             )
-        known_at = known_at or source.known_at
+        known_at = known_at or log_file.known_at
+        source = log_file
     elif known_at is None:
         raise click.UsageError("give --known-at (or --from-file)")
     else:
@@ -276,12 +279,14 @@ def show_command(number_or_code: str, known_at: datetime | None, output_format: 
         )
         if result.errors:
             raise click.ClickException(result.errors[0].message)
+        assert result.data is not None  # a query without errors has data
         found.update({key: value for key, value in result.data.items() if value is not None})
     ledger.close()
     if output_format == "json":
         print_json({"knownAt": known_at.isoformat() if known_at else None, **found})
         return
     if not found:
+        assert known_at is not None  # it exists now (kinds above): only an earlier instant can miss it
         click.echo(f"{number_or_code} was not known yet at {known_at.isoformat()}", err=True)
         sys.exit(1)
     console = Console(width=200)

@@ -74,6 +74,7 @@ def run_command(once: bool, poll_interval: float, database_url) -> None:
     everything = settings_for(database_url)
     configure_logging(everything.log_format, everything.log_level)
     settings = everything.outbox
+    assert settings is not None  # load_settings always reads the outbox's variables
     ledger = open_ledger_for(database_url, waiting=True)
     outbox = build_outbox(ledger, settings)
     waiting = sorted(set(MESSAGE_CHANNELS) - set(outbox.senders))

@@ -125,6 +125,7 @@ def history_command(
         sys.exit(1)
     rows += page.rows
     while everything and page.has_next:
+        assert page.end_cursor is not None  # a page with a next one has an end
         page = history_page(app, replace(query, after=page.end_cursor))
         rows += page.rows
     if page.has_next:

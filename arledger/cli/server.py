@@ -14,6 +14,8 @@ from arledger.config import Settings
 from arledger.logs import configure_logging
 from graphql_api.http.tokens import ROLES, TokenStore
 from ledger.store.chain_index import UnindexedEvents
+from ledger.store.recorder_postgres import IndexedPostgresRecorder
+from ledger.store.recorder_sqlite import BatchSQLiteRecorder
 from replay.verify import digest_at
 from services.books import Ledger
 
@@ -93,7 +95,7 @@ def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
 def _index_unindexed(ledger: Ledger, accept: bool) -> str:
     """The explicit step that indexes events without a chain entry (nothing else ever does); what it did."""
     recorder = ledger.app.recorder
-    if not hasattr(recorder, "index_tail"):
+    if not isinstance(recorder, (BatchSQLiteRecorder, IndexedPostgresRecorder)):  # only ours keep the chain
         return "none (an in-memory store)"
     try:
         indexed = recorder.index_tail(accept=accept)
