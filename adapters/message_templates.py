@@ -13,8 +13,8 @@ from typing import Any, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
-from ledger.commands import language
-from ledger.dunning import Notice
+from ledger.collections.dunning import Notice
+from ledger.customers.commands import language
 from ledger.money import format_amount
 from policies.dunning import DunningConfig
 

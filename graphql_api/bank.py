@@ -13,9 +13,10 @@ from strawberry.types import Info
 from graphql_api.context import caller, command_context
 from graphql_api.inputs import AllocationInput, as_plain
 from graphql_api.types import UserError
-from ledger.bank import split_line_label
-from ledger.commands import ApplyBankLine, IgnoreBankLine, parse_allocations
+from ledger.bank.commands import ApplyBankLine, IgnoreBankLine
+from ledger.bank.line import split_line_label
 from ledger.errors import LedgerError
+from ledger.payments.commands import parse_allocations
 from services.bank_import import bank_lines
 
 

@@ -17,10 +17,10 @@ from graphql_api.context import caller, command_context
 from graphql_api.from_domain import money
 from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
-from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
-from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.credit.use import credit_use, parse_expected_orders
 from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
+from ledger.risk.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
 from services.credit import assess_customer, parse_request

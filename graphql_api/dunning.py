@@ -15,10 +15,10 @@ from graphql_api import reports
 from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
 from graphql_api.types import UserError
-from ledger.commands import parse_command
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
+from ledger.collections.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
 from ledger.errors import LedgerError, ValidationError
 from ledger.inputs import parse_date
+from ledger.operations import parse_command
 from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
 from services.dunning_run import PreviewError, preview, run
 

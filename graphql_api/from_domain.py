@@ -9,10 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from graphql_api.types import Allocation, CreditNote, Customer, Installment, Invoice, Payment
+from ledger.account import CustomerAccount
 from ledger.currencies import minor_unit_exponent
-from ledger.customer import CustomerAccount
-from ledger.invoice import InvoiceState
-from ledger.payment import CreditNoteState, PaymentState
+from ledger.invoicing.invoice import InvoiceState
+from ledger.payments.payment import CreditNoteState, PaymentState
 
 
 def money(amount: Decimal, currency: str) -> str:

@@ -24,8 +24,8 @@ from graphql_api.types import (
     load_invoice,
     load_payment,
 )
-from ledger.commands import parse_command
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 
 OBJECTS = {
     "customer": (Customer, load_customer),

@@ -13,9 +13,9 @@ from strawberry.types import Info
 from graphql_api import reports
 from graphql_api.context import caller, command_context, scoped_customer
 from graphql_api.types import UserError
-from ledger.commands import parse_command
 from ledger.errors import LedgerError, ValidationError
 from ledger.inputs import parse_date
+from ledger.operations import parse_command
 from services.statements import reconciliation, send
 
 STATUSES = ("SENT", "CONFIRMED", "DISPUTED")

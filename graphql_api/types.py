@@ -14,7 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from ledger.errors import LedgerError
-from ledger.invoice import status_of
+from ledger.invoicing.invoice import status_of
 from projections.amounts import format_minor
 from projections.database import Database
 

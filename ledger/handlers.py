@@ -8,21 +8,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ledger import (
-    bank_commands,
-    collection_commands,
-    credit_commands,
-    customer_commands,
-    invoice_commands,
-    payment_commands,
-    risk_commands,
-    statement_commands,
-)
-from ledger import commands as c
+from ledger.account import CustomerAccount
+from ledger.bank import commands as bank
+from ledger.bank import decisions as bank_decisions
+from ledger.collections import commands as collections
+from ledger.collections import decisions as collection_decisions
+from ledger.collections import deliveries, invoice_actions, notice_commands, notices
 from ledger.command_text import check_command_text
+from ledger.commands import Command
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount
+from ledger.credit import assessment
+from ledger.credit import commands as credit
+from ledger.credit import decisions as credit_decisions
+from ledger.customers import commands as customers
+from ledger.customers.decisions import register_customer
 from ledger.errors import Duplicate
+from ledger.invoicing import commands as invoicing
+from ledger.invoicing import decisions as invoice_decisions
+from ledger.invoicing.issue import issue_invoice
+from ledger.payments import commands as payments
+from ledger.payments import credit_notes
+from ledger.payments import decisions as payment_decisions
+from ledger.risk import commands as risk
+from ledger.risk import decisions as risk_decisions
+from ledger.statements import commands as statements
+from ledger.statements import decisions as statement_decisions
 from ledger.unit_of_work import UnitOfWork
 
 APPLIED = "applied"
@@ -41,13 +51,13 @@ class Outcome:
     position: int | None = None  # the log position by which the events are saved (None: nothing was written)
 
 
-def _register_customer(uow: UnitOfWork, command: c.RegisterCustomer, context: CommandContext) -> Outcome:
+def _register_customer(uow: UnitOfWork, command: customers.RegisterCustomer, context: CommandContext) -> Outcome:
     existing = uow.account(command.code)
     if existing is not None:
         if existing.fingerprint == command.fingerprint():
             return Outcome(command.op, DUPLICATE, "customer", command.code, command.code)
         raise Duplicate(f"customer {command.code} already exists with different details", ("code",))
-    uow.add_account(customer_commands.register_customer(command, context))
+    uow.add_account(register_customer(command, context))
     return Outcome(command.op, APPLIED, "customer", command.code, command.code)
 
 
@@ -115,8 +125,8 @@ _invoice_by_invoice_number = _by_document("invoice", "invoice_number", "invoiceN
 _payment = _by_document("payment", "reference", "reference")
 
 
-def _import_bank_line(uow: UnitOfWork, command: c.ImportBankLine, context: CommandContext) -> Outcome:
-    recorded = bank_commands.import_bank_line(uow, command, context)
+def _import_bank_line(uow: UnitOfWork, command: bank.ImportBankLine, context: CommandContext) -> Outcome:
+    recorded = bank_decisions.import_bank_line(uow, command, context)
     return Outcome(command.op, APPLIED if recorded else DUPLICATE, "bank_line", command.bank_reference, "")
 
 
@@ -128,92 +138,100 @@ def _bank_decision(decide: Callable[..., None]) -> Callable[..., Outcome]:
     return handle
 
 
-def _apply_bank_line(uow: UnitOfWork, command: c.ApplyBankLine, context: CommandContext) -> Outcome:
-    reference = bank_commands.apply_bank_line(uow, command, context)
+def _apply_bank_line(uow: UnitOfWork, command: bank.ApplyBankLine, context: CommandContext) -> Outcome:
+    reference = bank_decisions.apply_bank_line(uow, command, context)
     return Outcome(command.op, APPLIED, "payment", reference, command.customer_code)
 
 
 HANDLERS: dict[type, Callable[..., Outcome]] = {
-    c.RegisterCustomer: _register_customer,
-    c.ChangeCreditLimit: _keyless(_by_customer, "customer", _customer_key, customer_commands.change_credit_limit),
-    c.PlaceCreditHold: _keyless(_by_customer, "customer", _customer_key, customer_commands.place_credit_hold),
-    c.ReleaseCreditHold: _keyless(_by_customer, "customer", _customer_key, customer_commands.release_credit_hold),
-    c.IssueInvoice: _new_document(invoice_commands.issue_invoice),
-    c.VoidInvoice: _keyless(_invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_commands.void_invoice),
-    c.WriteOffInvoice: _keyless(
-        _invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_commands.write_off_invoice
+    customers.RegisterCustomer: _register_customer,
+    credit.ChangeCreditLimit: _keyless(_by_customer, "customer", _customer_key, credit_decisions.change_credit_limit),
+    credit.PlaceCreditHold: _keyless(_by_customer, "customer", _customer_key, credit_decisions.place_credit_hold),
+    credit.ReleaseCreditHold: _keyless(_by_customer, "customer", _customer_key, credit_decisions.release_credit_hold),
+    invoicing.IssueInvoice: _new_document(issue_invoice),
+    invoicing.VoidInvoice: _keyless(
+        _invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_decisions.void_invoice
     ),
-    c.RecordDunningAction: _keyless(
-        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.record_dunning_action
+    invoicing.WriteOffInvoice: _keyless(
+        _invoice_by_number, "invoice", lambda cmd: cmd.number, invoice_decisions.write_off_invoice
     ),
-    c.RecordPromiseToPay: _keyless(
-        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.record_promise_to_pay
+    collections.RecordDunningAction: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_actions.record_dunning_action
     ),
-    c.OpenDispute: _keyless(
-        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.open_dispute
+    collections.RecordPromiseToPay: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_actions.record_promise_to_pay
     ),
-    c.ResolveDispute: _keyless(
-        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_commands.resolve_dispute
+    collections.OpenDispute: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_actions.open_dispute
     ),
-    c.RecordPayment: _new_document(payment_commands.record_payment),
-    c.AllocatePayment: _keyless(_payment, "payment", lambda cmd: cmd.reference, payment_commands.allocate_payment),
-    c.ReversePayment: _keyless(_payment, "payment", lambda cmd: cmd.reference, payment_commands.reverse_payment),
-    c.IssueCreditNote: _new_document(payment_commands.issue_credit_note),
-    c.AllocateCreditNote: _keyless(
+    collections.ResolveDispute: _keyless(
+        _invoice_by_invoice_number, "invoice", lambda cmd: cmd.invoice_number, invoice_actions.resolve_dispute
+    ),
+    payments.RecordPayment: _new_document(payment_decisions.record_payment),
+    payments.AllocatePayment: _keyless(
+        _payment, "payment", lambda cmd: cmd.reference, payment_decisions.allocate_payment
+    ),
+    payments.ReversePayment: _keyless(
+        _payment, "payment", lambda cmd: cmd.reference, payment_decisions.reverse_payment
+    ),
+    payments.IssueCreditNote: _new_document(credit_notes.issue_credit_note),
+    payments.AllocateCreditNote: _keyless(
         _by_document("credit_note", "number", "number"),
         "credit_note",
         lambda cmd: cmd.number,
-        payment_commands.allocate_credit_note,
+        credit_notes.allocate_credit_note,
     ),
-    c.RecordCreditAssessment: _keyless(
-        _by_customer, "customer", _customer_key, credit_commands.record_credit_assessment
+    credit.RecordCreditAssessment: _keyless(
+        _by_customer, "customer", _customer_key, assessment.record_credit_assessment
     ),
-    c.ApplyRiskConditions: _keyless(_by_customer, "customer", _customer_key, risk_commands.apply_risk_conditions),
-    c.AcknowledgeRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.acknowledge_risk_alert),
-    c.ResolveRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_commands.resolve_risk_alert),
-    c.SetDunningPolicy: _keyless(_by_customer, "customer", _customer_key, collection_commands.set_dunning_policy),
-    c.IssueDunningNotice: _keyless(
-        _by_customer, "notice", lambda cmd: cmd.notice_id, collection_commands.issue_dunning_notice
+    risk.ApplyRiskConditions: _keyless(_by_customer, "customer", _customer_key, risk_decisions.apply_risk_conditions),
+    risk.AcknowledgeRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_decisions.acknowledge_risk_alert),
+    risk.ResolveRiskAlert: _keyless(_by_customer, "customer", _customer_key, risk_decisions.resolve_risk_alert),
+    collections.SetDunningPolicy: _keyless(
+        _by_customer, "customer", _customer_key, collection_decisions.set_dunning_policy
     ),
-    c.ClaimDelivery: _keyless(
-        _by_customer, "delivery", lambda cmd: cmd.delivery_id, collection_commands.claim_delivery
+    notice_commands.IssueDunningNotice: _keyless(
+        _by_customer, "notice", lambda cmd: cmd.notice_id, notices.issue_dunning_notice
     ),
-    c.RecordDeliveryOutcome: _keyless(
-        _by_customer, "delivery", lambda cmd: cmd.delivery_id, collection_commands.record_delivery_outcome
+    notice_commands.ClaimDelivery: _keyless(
+        _by_customer, "delivery", lambda cmd: cmd.delivery_id, deliveries.claim_delivery
     ),
-    c.RecordCollectionOutcome: _keyless(
-        _by_customer, "task", lambda cmd: cmd.task_id, collection_commands.record_collection_outcome
+    notice_commands.RecordDeliveryOutcome: _keyless(
+        _by_customer, "delivery", lambda cmd: cmd.delivery_id, deliveries.record_delivery_outcome
     ),
-    c.IssueStatement: _keyless(
-        _by_customer, "statement", lambda cmd: cmd.statement_id, statement_commands.issue_statement
+    collections.RecordCollectionOutcome: _keyless(
+        _by_customer, "task", lambda cmd: cmd.task_id, collection_decisions.record_collection_outcome
     ),
-    c.RespondToStatement: _keyless(
-        _by_customer, "statement", lambda cmd: cmd.statement_id, statement_commands.respond_to_statement
+    statements.IssueStatement: _keyless(
+        _by_customer, "statement", lambda cmd: cmd.statement_id, statement_decisions.issue_statement
     ),
-    c.ImportBankLine: _import_bank_line,
-    c.ProposeBankMatches: _bank_decision(bank_commands.propose_bank_matches),
-    c.ApplyBankLine: _apply_bank_line,
-    c.IgnoreBankLine: _bank_decision(bank_commands.ignore_bank_line),
+    statements.RespondToStatement: _keyless(
+        _by_customer, "statement", lambda cmd: cmd.statement_id, statement_decisions.respond_to_statement
+    ),
+    bank.ImportBankLine: _import_bank_line,
+    bank.ProposeBankMatches: _bank_decision(bank_decisions.propose_bank_matches),
+    bank.ApplyBankLine: _apply_bank_line,
+    bank.IgnoreBankLine: _bank_decision(bank_decisions.ignore_bank_line),
 }
 
 
 _NAMED_DOCUMENT = {  # keyless command -> (document kind, attribute holding its number)
-    c.VoidInvoice: ("invoice", "number"),
-    c.WriteOffInvoice: ("invoice", "number"),
-    c.RecordDunningAction: ("invoice", "invoice_number"),
-    c.RecordPromiseToPay: ("invoice", "invoice_number"),
-    c.OpenDispute: ("invoice", "invoice_number"),
-    c.ResolveDispute: ("invoice", "invoice_number"),
-    c.AllocatePayment: ("payment", "reference"),
-    c.ReversePayment: ("payment", "reference"),
-    c.AllocateCreditNote: ("credit_note", "number"),
+    invoicing.VoidInvoice: ("invoice", "number"),
+    invoicing.WriteOffInvoice: ("invoice", "number"),
+    collections.RecordDunningAction: ("invoice", "invoice_number"),
+    collections.RecordPromiseToPay: ("invoice", "invoice_number"),
+    collections.OpenDispute: ("invoice", "invoice_number"),
+    collections.ResolveDispute: ("invoice", "invoice_number"),
+    payments.AllocatePayment: ("payment", "reference"),
+    payments.ReversePayment: ("payment", "reference"),
+    payments.AllocateCreditNote: ("credit_note", "number"),
 }
 
 
-def references(command: c.Command) -> list[tuple[str, str]]:
+def references(command: Command) -> list[tuple[str, str]]:
     """The ("customer", code) and (kind, number) names a command will load, for prefetching a batch."""
     named: list[tuple[str, str]] = []
-    if isinstance(command, c.RegisterCustomer):
+    if isinstance(command, customers.RegisterCustomer):
         named.append(("customer", command.code))
     code = getattr(command, "customer_code", None)
     if code is not None:
@@ -227,7 +245,7 @@ def references(command: c.Command) -> list[tuple[str, str]]:
     return named
 
 
-def handle(uow: UnitOfWork, command: c.Command, context: CommandContext) -> Outcome:
+def handle(uow: UnitOfWork, command: Command, context: CommandContext) -> Outcome:
     """Decide one command inside a unit of work; raises a LedgerError before changing anything on refusal."""
     check_command_text(command, context)
     return HANDLERS[type(command)](uow, command, context)

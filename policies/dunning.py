@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ledger.collections.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, DunningPolicy, Level
 from ledger.currencies import is_known_currency, minor_unit_exponent
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, DunningPolicy, Level
 from ledger.money import largest_amount, quantum
 from policies.files import named_errors, read_toml
 

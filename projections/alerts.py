@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.credit_use import credit_use
+from ledger.credit.use import credit_use
 from ledger.currencies import minor_unit_exponent
 from projections.amounts import format_minor
 from projections.database import Database, equal_filters

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.credit.use import credit_use, parse_expected_orders
 from ledger.currencies import minor_unit_exponent
 from projections.amounts import format_minor
 from projections.database import Database
@@ -67,7 +67,7 @@ def assessments(database: Database, customer_code: str) -> list[dict[str, Any]]:
 def credit_profile(
     database: Database, customer_code: str, expected_orders: Optional[str] = None
 ) -> Optional[dict[str, Any]]:
-    """Latest assessment beside the actual limit and its use (`ledger.credit_use`): exposure counts the
+    """Latest assessment beside the actual limit and its use (`ledger.credit.use`): exposure counts the
     `expected_orders` amount if given. Raises ValidationError for a malformed `expected_orders`."""
     rows = database.execute(
         "SELECT currency, credit_limit_minor, outstanding_minor, on_credit_hold FROM {p}customers "

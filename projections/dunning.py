@@ -16,8 +16,8 @@ from typing import Any, Optional
 
 import orjson
 
+from ledger.collections.dunning import OpenItem
 from ledger.currencies import minor_unit_exponent
-from ledger.dunning import OpenItem
 from projections.aging import installments_outstanding, installments_params
 from projections.amounts import format_minor
 from projections.database import Database, equal_filters

@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from ledger.account import CustomerAccount
 from ledger.application import LedgerApplication
-from ledger.customer import CustomerAccount
 from ledger.store.availability import is_unavailable
 from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS

@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ledger import limits
-from ledger.commands import RecordCreditAssessment
 from ledger.context import CommandContext
+from ledger.credit.commands import RecordCreditAssessment
+from ledger.credit.scorecard import Result, assess
 from ledger.errors import NotFound, ValidationError
 from ledger.handlers import Outcome
 from ledger.inputs import Reader
-from ledger.scorecard import Result, assess
 from policies.credit import CreditPolicy
 from projections.behaviour import Behaviour, behaviour
 from services.books import Ledger

@@ -1,5 +1,5 @@
 """The dunning run: from the read models as of a date, the notices each customer's policy calls for (one per
-customer and level, `ledger.dunning.decide`), rendered for every channel of the level, and recorded — each notice
+customer and level, `ledger.collections.dunning.decide`), rendered for every channel of the level, and recorded — each notice
 with its per-invoice `DunningActionRecorded`, its outbox deliveries and its collectors' tasks — in one
 transaction per batch of customers. Nothing is sent here: the outbox worker sends what was recorded.
 
@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from adapters.message_templates import Contact, Rendered
-from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest, language
+from ledger.collections.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, decide, line
+from ledger.collections.notice_commands import DeliveryRequest, IssueDunningNotice, TaskRequest
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS, Notice, decide, line
+from ledger.customers.commands import language
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.money import format_amount, quantum

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
-from ledger.customer import CustomerAccount
+from ledger import events
 from ledger.store.availability import is_unavailable, reason, recovering
 from projections.halt import ReadModelsHalted
 from services.books import Ledger
@@ -30,10 +30,10 @@ BATCH_EVENTS = 1000
 QUIET_TOPICS = frozenset(
     event_class.TOPIC
     for event_class in (
-        CustomerAccount.RiskAlertRaised,
-        CustomerAccount.RiskAlertAcknowledged,
-        CustomerAccount.RiskAlertCleared,
-        CustomerAccount.RiskConditionsEnded,
+        events.RiskAlertRaised,
+        events.RiskAlertAcknowledged,
+        events.RiskAlertCleared,
+        events.RiskConditionsEnded,
     )
 )
 

@@ -17,11 +17,13 @@ from typing import Any, Optional
 
 from adapters.letters import statement_pdf
 from adapters.message_templates import Contact
-from ledger.commands import DeliveryRequest, IssueStatement, language
+from ledger.collections.notice_commands import DeliveryRequest
 from ledger.context import CommandContext
+from ledger.customers.commands import language
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.instants import EPOCH
+from ledger.statements.commands import IssueStatement
 from projections.aging import AgingQuery, aging_report
 from projections.amounts import format_minor
 from projections.database import equal_filters

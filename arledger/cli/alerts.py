@@ -17,7 +17,7 @@ from arledger.cli.common import (
     read_caught_up,
 )
 from arledger.cli.risk import risk_group
-from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
+from ledger.risk.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from projections.alerts import STATUSES, alerts, watchlist
 
 

@@ -23,10 +23,11 @@ from arledger.cli.common import (
     print_json,
     read_caught_up,
 )
-from ledger.bank import split_line_label
-from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
+from ledger.bank.commands import ApplyBankLine, IgnoreBankLine
+from ledger.bank.line import split_line_label
 from ledger.errors import ValidationError
 from ledger.money import parse_decimal
+from ledger.payments.commands import Allocation
 from services.bank_import import DEFAULT_THRESHOLD, bank_lines, reconcile_file
 
 

@@ -25,9 +25,11 @@ from arledger.cli.common import (
     print_json,
     read_caught_up,
 )
-from ledger.commands import COLLECTION_OUTCOMES, LOCALES, language, parse_command
-from ledger.dunning import TASK_CHANNELS
+from ledger.collections.commands import COLLECTION_OUTCOMES
+from ledger.collections.dunning import TASK_CHANNELS
+from ledger.customers.commands import LOCALES, language
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from policies.dunning import CHANNELS
 from projections.dunning import notices, worklist
 from services.dunning_run import PreviewError, preview, run

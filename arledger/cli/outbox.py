@@ -23,7 +23,7 @@ from arledger.cli.common import (
     settings_for,
 )
 from arledger.logs import configure_logging
-from ledger.dunning import MESSAGE_CHANNELS
+from ledger.collections.dunning import MESSAGE_CHANNELS
 from ledger.store.availability import StoppedWaiting, when_available
 from projections.dunning import DELIVERY_STATUSES, deliveries
 from projections.halt import ReadModelsHalted

@@ -24,8 +24,9 @@ from arledger.cli.common import (
     print_json,
     read_caught_up,
 )
-from ledger.commands import LOCALES, parse_command
+from ledger.customers.commands import LOCALES
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from projections.statement import CustomerNotFound
 from services.statements import documents, reconciliation, send, statement_id
 

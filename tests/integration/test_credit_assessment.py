@@ -130,8 +130,8 @@ def test_the_cli_assesses_and_lists_who_is_due(tmp_path):
 
 def test_alerts_are_folded_into_their_read_model_in_any_batch_order(database_url):
     from arledger.wiring import open_ledger
-    from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
-    from ledger.risk_rules import Condition
+    from ledger.risk.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
+    from ledger.risk.rules import Condition
     from projections.reconcile import reconcile
 
     opened = open_ledger(database_url)

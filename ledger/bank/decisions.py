@@ -7,14 +7,15 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from ledger.bank import BankLine, bank_line_id
+from ledger.bank.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, ProposeBankMatches
+from ledger.bank.line import BankLine, bank_line_id
 from ledger.command_text import check_fields_text
-from ledger.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, ProposeBankMatches, RecordPayment
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
 from ledger.errors import Duplicate, InvalidState, NotFound, ValidationError
 from ledger.money import Money, check_currency, format_amount
-from ledger.payment_commands import record_payment
+from ledger.payments.commands import RecordPayment
+from ledger.payments.decisions import record_payment
 from ledger.unit_of_work import UnitOfWork
 
 OPEN = ("UNMATCHED", "PROPOSED")
