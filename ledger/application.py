@@ -23,9 +23,10 @@ from ledger.commands import Command
 from ledger.context import CommandContext
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import Conflict, LedgerError, UnindexedLog
-from ledger.handlers import APPLIED, Outcome, handle, references
+from ledger.handlers import APPLIED, Outcome
 from ledger.instants import micros
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
+from ledger.operations import handle, references
 from ledger.store.chain_index import UnindexedEvents
 from ledger.store.loading import AggregateLoader
 from ledger.store.transcoder import OrjsonTranscoder

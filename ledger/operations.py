@@ -1,42 +1,62 @@
-"""The contract's operations by name: the strict parser of each, shared by GraphQL mutations and import lines, so
-both refuse the same inputs with the same messages."""
+"""Every operation of the ledger, collected from the features' declarations (`ledger/<feature>/operations.py`),
+and what is derived from them: the strict parsers shared by import lines and GraphQL (so both refuse the same
+inputs with the same messages), the handler of each command and what a batch prefetches for it, the keyed
+operations, and for the GraphQL side the roles of each mutation and the operations its generic mutation serves.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ledger.collections import commands as collections
+from ledger.bank.operations import OPERATIONS as BANK
+from ledger.collections.operations import OPERATIONS as COLLECTIONS
+from ledger.command_text import check_command_text
 from ledger.commands import Command
-from ledger.credit import commands as credit
-from ledger.customers import commands as customers
+from ledger.context import CommandContext
+from ledger.credit.operations import OPERATIONS as CREDIT
+from ledger.customers.operations import OPERATIONS as CUSTOMERS
 from ledger.errors import ValidationError
+from ledger.handlers import Handler, Outcome, handler
 from ledger.inputs import Reader
-from ledger.invoicing import commands as invoicing
-from ledger.payments import commands as payments
-from ledger.statements import commands as statements
+from ledger.invoicing.operations import OPERATIONS as INVOICING
+from ledger.operation import ByDocument, Locator, Operation
+from ledger.payments.operations import OPERATIONS as PAYMENTS
+from ledger.risk.operations import OPERATIONS as RISK
+from ledger.statements.operations import OPERATIONS as STATEMENTS
+from ledger.unit_of_work import UnitOfWork
 
-PARSERS: dict[str, Callable[[Reader], Command]] = {
-    "registerCustomer": customers.parse_register_customer,
-    "changeCreditLimit": credit.parse_change_credit_limit,
-    "placeCreditHold": credit.parse_place_credit_hold,
-    "releaseCreditHold": credit.parse_release_credit_hold,
-    "issueInvoice": invoicing.parse_issue_invoice,
-    "voidInvoice": invoicing.parse_void_invoice,
-    "recordPayment": payments.parse_record_payment,
-    "allocatePayment": payments.parse_allocate_payment,
-    "reversePayment": payments.parse_reverse_payment,
-    "issueCreditNote": payments.parse_issue_credit_note,
-    "allocateCreditNote": payments.parse_allocate_credit_note,
-    "writeOffInvoice": invoicing.parse_write_off_invoice,
-    "recordDunningAction": collections.parse_record_dunning_action,
-    "recordPromiseToPay": collections.parse_record_promise_to_pay,
-    "openDispute": collections.parse_open_dispute,
-    "resolveDispute": collections.parse_resolve_dispute,
-    "setDunningPolicy": collections.parse_set_dunning_policy,
-    "confirmStatement": statements.parse_confirm_statement,
-    "disputeStatement": statements.parse_dispute_statement,
-    "recordCollectionOutcome": collections.parse_record_collection_outcome,
-}
+OPERATIONS: tuple[Operation, ...] = (
+    *CUSTOMERS,
+    *CREDIT,
+    *INVOICING,
+    *COLLECTIONS,
+    *PAYMENTS,
+    *RISK,
+    *STATEMENTS,
+    *BANK,
+)
+BY_NAME: dict[str, Operation] = {operation.name: operation for operation in OPERATIONS}
+assert len(BY_NAME) == len(OPERATIONS), "two operations share a name"
+
+PARSERS: dict[str, Callable[[Reader], Command]] = {op.name: op.parse for op in OPERATIONS if op.parse is not None}
+# Operations whose events remember the operation key (by the command's own operation name).
+KEYED_OPERATIONS = frozenset(operation.command.op for operation in OPERATIONS if operation.keyed)
+GENERIC_MUTATIONS = tuple(operation for operation in OPERATIONS if operation.payload is not None)
+
+
+def _by_command(operations: tuple[Operation, ...]) -> dict[type, Operation]:
+    """The declaration deciding each command type (two operations may share one: confirm and dispute a statement
+    are one answer)."""
+    found: dict[type, Operation] = {}
+    for operation in operations:
+        other = found.setdefault(operation.command, operation)
+        assert (other.decide, other.locate) == (operation.decide, operation.locate), operation.name
+    return found
+
+
+_DECLARED = _by_command(OPERATIONS)
+HANDLERS: dict[type, Handler] = {command: handler(operation) for command, operation in _DECLARED.items()}
+_LOCATORS: dict[type, Locator] = {command: operation.locate for command, operation in _DECLARED.items()}
 
 
 def parse_command(op: object, data: object) -> Command:
@@ -47,3 +67,34 @@ def parse_command(op: object, data: object) -> Command:
     command = PARSERS[op](reader)
     reader.done()
     return command
+
+
+def references(command: Command) -> list[tuple[str, str]]:
+    """The ("customer", code) and (kind, number) names a command will load, for prefetching a batch."""
+    named: list[tuple[str, str]] = []
+    key = command.natural_key()
+    if key is not None:
+        named.append(key)
+    code = getattr(command, "customer_code", None)
+    if code is not None:
+        named.append(("customer", code))
+    locate = _LOCATORS[type(command)]
+    if isinstance(locate, ByDocument):
+        named.append((locate.kind, getattr(command, locate.attribute)))
+    return named
+
+
+def handle(uow: UnitOfWork, command: Command, context: CommandContext) -> Outcome:
+    """Decide one command inside a unit of work; raises a LedgerError before changing anything on refusal."""
+    check_command_text(command, context)
+    return HANDLERS[type(command)](uow, command, context)
+
+
+def mutation_roles() -> dict[str, tuple[str, ...]]:
+    """Who may run each operation a GraphQL mutation of the same name serves."""
+    return {operation.name: operation.roles for operation in OPERATIONS if operation.roles}
+
+
+def input_roles() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(operation, input field) -> the roles that may give that field a value."""
+    return {(operation.name, name): roles for operation in OPERATIONS for name, roles in operation.input_roles}
