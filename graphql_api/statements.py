@@ -13,7 +13,7 @@ from strawberry.types import Info
 from graphql_api import reports
 from graphql_api.context import caller, command_context, scoped_customer
 from graphql_api.types import UserError
-from ledger.errors import LedgerError, ValidationError
+from ledger.errors import LedgerError
 from ledger.inputs import parse_date
 from ledger.operations import parse_command
 from services.statements import reconciliation, send
@@ -92,9 +92,9 @@ class StatementAnswerPayload:
     statement: Optional[StatementRecord]
 
 
-def _refused(code: str, field: str, message: str) -> SendStatementsPayload:
+def _refused(refusal: LedgerError) -> SendStatementsPayload:
     return SendStatementsPayload(
-        userErrors=[UserError(code=code, message=message, field=[field])],
+        userErrors=[UserError.of(refusal)],
         issued=[],
         alreadyIssued=0,
         withoutEmail=[],
@@ -142,13 +142,9 @@ class StatementMutation:
         try:
             as_of = parse_date(input.asOf, ("asOf",), "asOf")
             start = None if input.start is None else parse_date(input.start, ("start",), "start")
-        except ValidationError as error:
-            return _refused("VALIDATION", error.field[0], error.message)
-        if start is not None and start > as_of:
-            return _refused("VALIDATION", "start", f"start {start} is after asOf {as_of}")
-        if input.customerCode and ledger.app.account(input.customerCode) is None:
-            return _refused("NOT_FOUND", "customerCode", f"customer {input.customerCode} not found")
-        report = send(ledger, as_of, principal.actor, input.customerCode, start)
+            report = send(ledger, as_of, principal.actor, input.customerCode, start)
+        except LedgerError as refusal:
+            return _refused(refusal)
         return SendStatementsPayload(
             userErrors=[],
             issued=report.issued,

@@ -26,6 +26,7 @@ from ledger.handlers import APPLIED
 from ledger.money import format_amount, quantum
 from projections.dunning import contacts, open_items
 from services.books import Ledger
+from services.checks import require_customer
 
 BATCH_NOTICES = 200
 
@@ -131,6 +132,10 @@ def plan(
 def run(
     ledger: Ledger, as_of: date, actor: str, dry_run: bool = False, customer_code: Optional[str] = None
 ) -> RunReport:
+    """Issue (or with `dry_run` only decide) the notices due on `as_of`, for every customer or one. Raises NotFound
+    for a customer that is not registered."""
+    if customer_code:
+        require_customer(ledger, customer_code)
     commands, report = plan(ledger, as_of, customer_code)
     if dry_run:
         return report

@@ -30,6 +30,7 @@ from projections.database import equal_filters
 from projections.dunning import contacts
 from projections.statement import statement
 from services.books import Ledger
+from services.checks import require_customer, require_period
 
 BATCH = 200
 
@@ -114,7 +115,11 @@ def send(
     ledger: Ledger, as_of: date, actor: str, customer_code: Optional[str] = None, period_from: Optional[date] = None
 ) -> SendReport:
     """Issue the statement for [period_from (default: the 1st of D's month), D] to every customer with a balance or
-    a line in the period (or one), each with its e-mail; a second run for D issues nothing."""
+    a line in the period (or one), each with its e-mail; a second run for D issues nothing. Raises ValidationError
+    for a period starting after D, NotFound for a customer that is not registered."""
+    require_period(period_from, as_of)
+    if customer_code:
+        require_customer(ledger, customer_code)
     ledger.runner.catch_up()
     first = period_from or as_of.replace(day=1)
     codes = (

@@ -12,6 +12,20 @@ from ledger.roles import DOCUMENTS
 OPERATIONS = (
     Operation("importBankLine", c.ImportBankLine, import_bank_line, OwnHandler()),
     Operation("proposeBankMatches", c.ProposeBankMatches, propose_bank_matches, OwnHandler()),
-    Operation("applyBankLine", c.ApplyBankLine, apply_bank_line, OwnHandler(), roles=DOCUMENTS),
-    Operation("ignoreBankLine", c.IgnoreBankLine, ignore_bank_line, OwnHandler(), roles=DOCUMENTS),
+    Operation(
+        "applyBankLine",
+        c.ApplyBankLine,
+        apply_bank_line,
+        OwnHandler(),
+        parse=c.parse_apply_bank_line,
+        roles=DOCUMENTS,
+    ),
+    Operation(
+        "ignoreBankLine",
+        c.IgnoreBankLine,
+        ignore_bank_line,
+        OwnHandler(),
+        parse=c.parse_ignore_bank_line,
+        roles=DOCUMENTS,
+    ),
 )

@@ -84,15 +84,10 @@ def read_allocations(r: Reader, required: bool) -> tuple[Allocation, ...] | None
         return None
     allocations = []
     for item in readers:
-        allocations.append(Allocation(code(item, "invoiceNumber"), item.positive_decimal("amount")))
+        amount = item.positive_decimal("amount", what="allocation amount")
+        allocations.append(Allocation(code(item, "invoiceNumber"), amount))
         item.done()
     return tuple(allocations)
-
-
-def parse_allocations(items: object) -> tuple[Allocation, ...] | None:
-    """Allocations read as every operation reads them (invoice numbers, positive amounts; fields named on refusal),
-    for a decision that carries them outside a contract operation (a person applying a bank line)."""
-    return read_allocations(Reader({"allocations": items} if items else {}), required=False)
 
 
 def parse_record_payment(r: Reader) -> RecordPayment:

@@ -1,5 +1,5 @@
 """Risk commands: the conditions a scan found holding (built by the risk scan), and a person's decision on one
-alert."""
+alert, with the strict parsers of its two operations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from datetime import date
 from typing import ClassVar
 
 from ledger.commands import Command
+from ledger.fields import code, identifier, reason
+from ledger.inputs import Reader
 from ledger.risk.rules import Condition
 
 
@@ -39,3 +41,16 @@ class AcknowledgeRiskAlert(RiskAlertDecision):
 @dataclass(frozen=True)
 class ResolveRiskAlert(RiskAlertDecision):
     op: ClassVar[str] = "resolveRiskAlert"
+
+
+def parse_acknowledge_risk_alert(r: Reader) -> AcknowledgeRiskAlert:
+    return AcknowledgeRiskAlert(*_alert_decision(r))
+
+
+def parse_resolve_risk_alert(r: Reader) -> ResolveRiskAlert:
+    return ResolveRiskAlert(*_alert_decision(r))
+
+
+def _alert_decision(r: Reader) -> tuple[str, str, str]:
+    # A blank reason is left to the decision, whose refusal says what the reason is for.
+    return code(r, "customerCode"), identifier(r, "alertId"), reason(r, allow_empty=True)

@@ -10,6 +10,20 @@ from ledger.roles import COLLECTION
 
 OPERATIONS = (
     Operation("applyRiskConditions", c.ApplyRiskConditions, apply_risk_conditions, ByCustomer()),
-    Operation("acknowledgeRiskAlert", c.AcknowledgeRiskAlert, acknowledge_risk_alert, ByCustomer(), roles=COLLECTION),
-    Operation("resolveRiskAlert", c.ResolveRiskAlert, resolve_risk_alert, ByCustomer(), roles=COLLECTION),
+    Operation(
+        "acknowledgeRiskAlert",
+        c.AcknowledgeRiskAlert,
+        acknowledge_risk_alert,
+        ByCustomer(),
+        parse=c.parse_acknowledge_risk_alert,
+        roles=COLLECTION,
+    ),
+    Operation(
+        "resolveRiskAlert",
+        c.ResolveRiskAlert,
+        resolve_risk_alert,
+        ByCustomer(),
+        parse=c.parse_resolve_risk_alert,
+        roles=COLLECTION,
+    ),
 )

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from ledger.context import CommandContext
+from ledger.credit.request import parse_assessment_request as parse_request
 from ledger.errors import LedgerError
 from policies.credit import parse_policy
 from projections.credit import assessments, assessments_due, credit_profile
 from replay.history import history
-from services.credit import assess_customer, parse_request
+from services.credit import assess_customer
 from tests.integration.test_behaviour import _on, ledger  # noqa: F401  (the hand-computed history)
 
 POLICY = parse_policy(
