@@ -14,6 +14,7 @@ from graphql_api.http.tokens import Principal, TokenStore
 from graphql_api.loaders import Loaders
 from ledger.context import CommandContext
 from ledger.operations import KEYED_OPERATIONS
+from ledger.roles import CUSTOMER
 from services.books import Ledger
 
 
@@ -106,7 +107,7 @@ def scoped_customer(context: Context, what: str, customer_code: str | None, kind
     """The customer filter a caller of root field `what` may use: staff any (or none), a customer token only its
     own."""
     principal = authorize(context, what, kind)
-    if principal.role != "customer":
+    if principal.role != CUSTOMER:
         return customer_code
     if customer_code is not None and not principal.may_see(customer_code):
         raise _error("a customer token can only ask about its own customer", "FORBIDDEN")

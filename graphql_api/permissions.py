@@ -15,7 +15,7 @@ it may read (another customer's code is FORBIDDEN, another customer's document l
 from __future__ import annotations
 
 from ledger.operations import input_roles, mutation_roles
-from ledger.roles import AUDIT, COLLECTION, DOCUMENTS, EVERYONE, ROLES, STAFF
+from ledger.roles import AUDIT, COLLECTION, CUSTOMER, DOCUMENTS, EVERYONE, ROLES, STAFF
 
 QUERY: dict[str, tuple[str, ...]] = {
     # a customer token reads these for its own customer only
@@ -76,7 +76,7 @@ def input_rules(operation: str) -> list[tuple[str, tuple[str, ...]]]:
 def _mark(roles: tuple[str, ...], role: str) -> str:
     if role not in roles:
         return ""
-    return "own" if role == "customer" else "yes"
+    return "own" if role == CUSTOMER else "yes"
 
 
 def markdown_table() -> str:

@@ -16,6 +16,7 @@ from graphql_api.types import UserError
 from ledger.errors import LedgerError
 from ledger.inputs import parse_date
 from ledger.operations import parse_command
+from ledger.roles import CUSTOMER
 from services.statements import reconciliation, send
 
 STATUSES = ("SENT", "CONFIRMED", "DISPUTED")
@@ -104,8 +105,8 @@ def _refused(refusal: LedgerError) -> SendStatementsPayload:
 
 def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswerPayload:  # noqa: A002
     principal = caller(info)
-    code = principal.customer_code if principal.role == "customer" else input.customerCode
-    if principal.role == "customer" and input.customerCode not in (None, code):
+    code = principal.customer_code if principal.role == CUSTOMER else input.customerCode
+    if principal.role == CUSTOMER and input.customerCode not in (None, code):
         raise GraphQLError("a customer token answers only for its own customer", extensions={"code": "FORBIDDEN"})
     data = {"customerCode": code, "statementId": input.statementId}
     if op == "confirmStatement" and input.note is not None:
