@@ -65,8 +65,8 @@ def _resolver(op: str, field: str, key: str, input_type: type, payload_type: typ
 
 def build_mutation_type() -> type:
     fields = {}
-    for operation in GENERIC_MUTATIONS:
-        op, field, key = operation.name, operation.payload.field, operation.payload.key  # type: ignore[union-attr]
+    for op, payload in GENERIC_MUTATIONS:
+        field, key = payload.field, payload.key
         input_type = getattr(inputs, op[0].upper() + op[1:] + "Input")
         payload_type = _payload_type(op, field)
         fields[op] = strawberry.mutation(resolver=_resolver(op, field, key, input_type, payload_type))

@@ -19,7 +19,7 @@ from ledger.errors import ValidationError
 from ledger.handlers import Handler, Outcome, handler
 from ledger.inputs import Reader
 from ledger.invoicing.operations import OPERATIONS as INVOICING
-from ledger.operation import ByDocument, Locator, Operation
+from ledger.operation import ByDocument, Locator, Operation, Payload
 from ledger.payments.operations import OPERATIONS as PAYMENTS
 from ledger.risk.operations import OPERATIONS as RISK
 from ledger.statements.operations import OPERATIONS as STATEMENTS
@@ -36,12 +36,16 @@ OPERATIONS: tuple[Operation, ...] = (
     *BANK,
 )
 BY_NAME: dict[str, Operation] = {operation.name: operation for operation in OPERATIONS}
-assert len(BY_NAME) == len(OPERATIONS), "two operations share a name"
+if len(BY_NAME) != len(OPERATIONS):  # checked under python -O too: a name would route to the wrong operation
+    raise AssertionError("two operations share a name")
 
 PARSERS: dict[str, Callable[[Reader], Command]] = {op.name: op.parse for op in OPERATIONS if op.parse is not None}
 # Operations whose events remember the operation key (by the command's own operation name).
 KEYED_OPERATIONS = frozenset(operation.command.op for operation in OPERATIONS if operation.keyed)
-GENERIC_MUTATIONS = tuple(operation for operation in OPERATIONS if operation.payload is not None)
+# (operation, how it answers) for the operations the generic GraphQL mutation serves.
+GENERIC_MUTATIONS: tuple[tuple[str, Payload], ...] = tuple(
+    (operation.name, operation.payload) for operation in OPERATIONS if operation.payload is not None
+)
 
 
 def _by_command(operations: tuple[Operation, ...]) -> dict[type, Operation]:
@@ -50,7 +54,8 @@ def _by_command(operations: tuple[Operation, ...]) -> dict[type, Operation]:
     found: dict[type, Operation] = {}
     for operation in operations:
         other = found.setdefault(operation.command, operation)
-        assert (other.decide, other.locate) == (operation.decide, operation.locate), operation.name
+        if (other.decide, other.locate) != (operation.decide, operation.locate):
+            raise AssertionError(f"{operation.name} and {other.name} decide one command differently")
     return found
 
 
