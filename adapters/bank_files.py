@@ -20,7 +20,7 @@ from typing import Optional
 
 from pycamt.parser import Camt053Parser
 
-from ledger.commands import ImportBankLine
+from ledger.bank.commands import ImportBankLine
 from ledger.errors import ValidationError
 from ledger.inputs import parse_date
 from ledger.limits import EARLIEST_DATE_YEAR, LATEST_DATE_YEAR, MAX_AMOUNT_DIGITS

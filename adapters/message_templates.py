@@ -13,10 +13,9 @@ from typing import Any, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
-from ledger.commands import language
-from ledger.dunning import Notice
+from ledger.collections.dunning import Notice
 from ledger.money import format_amount
-from ledger.vocabulary import MESSAGE_CHANNELS
+from ledger.vocabulary import MESSAGE_CHANNELS, language
 from policies.dunning import DunningConfig
 
 SHIPPED_TEMPLATES = Path(__file__).with_name("templates") / "dunning"

@@ -15,10 +15,10 @@ import orjson
 
 from arledger.wiring import open_ledger
 from bench.conftest import record_ratio, time_reference
-from ledger.commands import parse_command
+from ledger.account import account_id
 from ledger.context import CommandContext
-from ledger.customer import account_id
 from ledger.instants import micros
+from ledger.operations import parse_command
 from ledger.store.loading import AggregateLoader
 from replay.verify import verify
 

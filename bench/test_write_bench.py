@@ -13,8 +13,8 @@ import orjson
 from arledger.wiring import build_application
 from bench.conftest import record_ratio, time_reference
 from bench.raw import RawPostgres, RawSqlite, fresh_rows
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from services.importer import run_import
 from tests.builders import Scenario, a_customer, a_payment, an_invoice
 

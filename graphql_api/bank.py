@@ -3,7 +3,6 @@ staff) and a person's decision on a line: `applyBankLine` / `ignoreBankLine` (ad
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Optional
 
 import strawberry
@@ -13,9 +12,8 @@ from strawberry.types import Info
 from graphql_api.context import caller, command_context
 from graphql_api.inputs import AllocationInput, as_plain
 from graphql_api.types import UserError
-from ledger.bank import split_line_label
-from ledger.commands import ApplyBankLine, IgnoreBankLine, parse_allocations
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from services.bank_import import bank_lines
 
 
@@ -68,23 +66,16 @@ class BankDecisionPayload:
     line: Optional[BankLineRecord]
 
 
-def _decide(info: Info, label: str, make) -> BankDecisionPayload:
-    principal = caller(info)  # before anything of the input is looked at
-    parts = split_line_label(label)
-    if parts is None:
-        return BankDecisionPayload(
-            userErrors=[
-                UserError(code="VALIDATION", field=["line"], message=f"line {label!r}: give ACCOUNT:BANK_REFERENCE")
-            ],
-            line=None,
-        )
+def _decide(info: Info, op: str, input: ApplyBankLineInput | IgnoreBankLineInput) -> BankDecisionPayload:  # noqa: A002
+    principal = caller(info)  # before anything of the input is looked at: a refused role learns nothing of its faults
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(make(*parts), command_context(info, principal))
+        command = parse_command(op, as_plain(input))
+        outcome = ledger.app.execute(command, command_context(info, principal, command))
     except LedgerError as refusal:
         return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
     ledger.runner.catch_up(outcome.position)
-    found = bank_lines(ledger, open_only=False, first=1, label=label)
+    found = bank_lines(ledger, open_only=False, first=1, label=input.line)
     return BankDecisionPayload(userErrors=[], line=BankLineRecord(**found[0]) if found else None)
 
 
@@ -92,19 +83,8 @@ def _decide(info: Info, label: str, make) -> BankDecisionPayload:
 class BankMutation:
     @strawberry.mutation(description="Apply a bank line as a payment of a customer (a person's decision).")
     def applyBankLine(self, info: Info, input: ApplyBankLineInput) -> BankDecisionPayload:  # noqa: A002
-        caller(info)  # a refused role learns nothing of its input's faults
-        try:
-            allocations = parse_allocations(as_plain(input.allocations))
-        except LedgerError as refusal:
-            return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
-        return _decide(
-            info,
-            input.line,
-            lambda account, reference: ApplyBankLine(
-                account, reference, input.customerCode, allocations, "MANUAL", Decimal(1)
-            ),
-        )
+        return _decide(info, "applyBankLine", input)
 
     @strawberry.mutation(description="Set a bank line aside as not a customer payment, with the reason.")
     def ignoreBankLine(self, info: Info, input: IgnoreBankLineInput) -> BankDecisionPayload:  # noqa: A002
-        return _decide(info, input.line, lambda account, reference: IgnoreBankLine(account, reference, input.reason))
+        return _decide(info, "ignoreBankLine", input)

@@ -18,6 +18,8 @@ from graphql_api import permissions
 from graphql_api.http.tokens import Principal, TokenStore
 from graphql_api.loaders import Loaders
 from ledger.context import CommandContext
+from ledger.operations import KEYED_OPERATIONS
+from ledger.roles import CUSTOMER
 from services.books import Ledger
 
 
@@ -121,33 +123,15 @@ def may_see(info: Info, customer_code: str) -> bool:
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
-# Operations without a number whose events remember the key (numbered documents are recognised by their number;
-# the rest — assessments, alert and statement answers, bank decisions — are refused as already done on a repeat).
-KEYED_OPERATIONS = frozenset(
-    {
-        "changeCreditLimit",
-        "placeCreditHold",
-        "releaseCreditHold",
-        "voidInvoice",
-        "writeOffInvoice",
-        "recordDunningAction",
-        "recordPromiseToPay",
-        "openDispute",
-        "resolveDispute",
-        "allocatePayment",
-        "reversePayment",
-        "allocateCreditNote",
-        "setDunningPolicy",
-        "recordCollectionOutcome",
-    }
-)
 
 
 def command_context(info: Info, principal: Principal, command: Any = None) -> CommandContext:
     """The operation's context. With an `Idempotency-Key` header, a keyed operation sent again with the same key
     and the same content is recognised as the one already recorded. The key is scoped to the caller's token, to the
     field's place in the document, and to the operation and its content: reused for anything else, it does not
-    stand for an operation that was not recorded (it is a new one)."""
+    stand for an operation that was not recorded (it is a new one). Which operations are keyed, their
+    declarations say (numbered documents are recognised by their number; the rest — assessments, alert and statement
+    answers, bank decisions — are refused as already done on a repeat)."""
     request = info.context.request
     key = request.headers.get(IDEMPOTENCY_HEADER) if request is not None else None
     if key is None:
@@ -167,7 +151,7 @@ def scoped_customer(context: Context, what: str, customer_code: str | None, kind
     """The customer filter a caller of root field `what` may use: staff any (or none), a customer token only its
     own."""
     principal = authorize(context, what, kind)
-    if principal.role != "customer":
+    if principal.role != CUSTOMER:
         return customer_code
     if customer_code is not None and not principal.may_see(customer_code):
         raise _error("a customer token can only ask about its own customer", "FORBIDDEN")

@@ -16,14 +16,15 @@ from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
 from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
-from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
-from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.credit.request import parse_assessment_request
+from ledger.credit.use import credit_use, parse_expected_orders
 from ledger.errors import LedgerError, ValidationError
 from ledger.instants import micros
 from ledger.money import format_amount as money
+from ledger.operations import parse_command
 from projections.alerts import STATUSES, alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
-from services.credit import assess_customer, parse_request
+from services.credit import assess_customer
 
 
 @strawberry.type
@@ -184,7 +185,7 @@ class CreditMutation:
         principal = caller(info)
         ledger = info.context.ledger
         try:
-            request = parse_request(as_plain(input))
+            request = parse_assessment_request(as_plain(input))
             done = assess_customer(ledger, ledger.credit_policy, request, command_context(info, principal))
         except LedgerError as refusal:
             return AssessCreditPayload(userErrors=[UserError.of(refusal)], assessment=None)
@@ -279,17 +280,16 @@ class RiskAlertPayload:
     alert: Optional[RiskAlert]
 
 
-def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> RiskAlertPayload:  # noqa: A002
+def _decide(info: Info, input: RiskAlertDecisionInput, op: str) -> RiskAlertPayload:  # noqa: A002
     principal = caller(info)
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(
-            command_type(input.customerCode, input.alertId, input.reason), command_context(info, principal)
-        )
+        command = parse_command(op, as_plain(input))
+        outcome = ledger.app.execute(command, command_context(info, principal, command))
     except LedgerError as refusal:
         return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)
     ledger.runner.catch_up(outcome.position)
-    found = alerts(ledger.database, customer_code=input.customerCode, alert_id=input.alertId, first=1)
+    found = alerts(ledger.database, customer_code=command.customer_code, alert_id=command.alert_id, first=1)
     return RiskAlertPayload(userErrors=[], alert=RiskAlert(**found[0]) if found else None)
 
 
@@ -297,11 +297,11 @@ def _decide(info: Info, input: RiskAlertDecisionInput, command_type: Any) -> Ris
 class RiskAlertMutation:
     @strawberry.mutation(description="Acknowledge an open risk alert (it stays open; admin or collector).")
     def acknowledgeRiskAlert(self, info: Info, input: RiskAlertDecisionInput) -> RiskAlertPayload:  # noqa: A002
-        return _decide(info, input, AcknowledgeRiskAlert)
+        return _decide(info, input, "acknowledgeRiskAlert")
 
     @strawberry.mutation(
         description="Resolve a risk alert with a reason (admin or collector); the same condition "
         "raises no new alert until it has stopped holding once."
     )
     def resolveRiskAlert(self, info: Info, input: RiskAlertDecisionInput) -> RiskAlertPayload:  # noqa: A002
-        return _decide(info, input, ResolveRiskAlert)
+        return _decide(info, input, "resolveRiskAlert")

@@ -14,12 +14,15 @@ from strawberry.types import Info
 from graphql_api import reports
 from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
+from graphql_api.inputs import as_plain
 from graphql_api.types import UserError
-from ledger.commands import parse_command
-from ledger.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
-from ledger.errors import LedgerError, ValidationError
+from ledger.collections.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
+from ledger.errors import LedgerError
 from ledger.inputs import parse_date
+from ledger.operations import parse_command
+from ledger.vocabulary import LOCALES, TASK_STATUSES
 from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
+from services.dunning_policies import assign_policy
 from services.dunning_run import PreviewError, preview, run
 
 
@@ -157,7 +160,7 @@ class DunningQuery:
         self, info: Info, status: Optional[str] = "OPEN", kind: Optional[str] = None, first: int = 100
     ) -> list[CollectionTask]:
         caller(info)
-        _one_of("status", status, ("OPEN", "DONE"))
+        _one_of("status", status, TASK_STATUSES)
         _one_of("kind", kind, TASK_CHANNELS)
         return [CollectionTask(**row) for row in worklist(info.context.ledger.database, status, kind, page_size(first))]
 
@@ -175,7 +178,7 @@ class DunningQuery:
         locale: Optional[str] = None,
     ) -> list[RenderedMessage]:
         caller(info)
-        _one_of("locale", locale, ("zh-CN", "en"))
+        _one_of("locale", locale, LOCALES)
         on = date.today() if asOf is None else reports.parse_date(asOf, "asOf")
         try:
             rendered = preview(info.context.ledger, customerCode, level, on, channel, locale)
@@ -228,10 +231,6 @@ class RecordCollectionOutcomePayload:
     task: Optional[CollectionTask]
 
 
-def _error(field: str, message: str) -> list[UserError]:
-    return [UserError(code="VALIDATION", message=message, field=[field])]
-
-
 @strawberry.type
 class DunningMutation:
     @strawberry.mutation(
@@ -244,18 +243,9 @@ class DunningMutation:
         ledger = info.context.ledger
         try:
             as_of = parse_date(input.asOf, ("asOf",), "asOf")
-        except ValidationError as error:
-            return RunDunningPayload(userErrors=[UserError.of(error)], report=None)
-        if input.customerCode and ledger.app.account(input.customerCode) is None:
-            return RunDunningPayload(
-                userErrors=[
-                    UserError(
-                        code="NOT_FOUND", field=["customerCode"], message=f"customer {input.customerCode} not found"
-                    )
-                ],
-                report=None,
-            )
-        done = run(ledger, as_of, principal.actor, bool(input.dryRun), input.customerCode)
+            done = run(ledger, as_of, principal.actor, bool(input.dryRun), input.customerCode)
+        except LedgerError as refusal:
+            return RunDunningPayload(userErrors=[UserError.of(refusal)], report=None)
         return RunDunningPayload(
             userErrors=[],
             report=DunningRunReport(
@@ -276,33 +266,18 @@ class DunningMutation:
     def setDunningPolicy(self, info: Info, input: SetDunningPolicyInput) -> SetDunningPolicyPayload:  # noqa: A002
         principal = caller(info)
         ledger = info.context.ledger
-        if input.policy is not None and input.policy not in ledger.dunning.policies:
-            return SetDunningPolicyPayload(
-                userErrors=_error(
-                    "policy", f"policy {input.policy!r} is not one of {', '.join(ledger.dunning.policies)}"
-                ),
-                customerCode=None,
-                policy=None,
-                excluded=None,
-            )
-        data = {
-            "customerCode": input.customerCode,
-            "reason": input.reason,
-            "excluded": bool(input.excluded),
-            **({"policy": input.policy} if input.policy is not None else {}),
-        }
         try:
-            command = parse_command("setDunningPolicy", data)
-            ledger.app.execute(command, command_context(info, principal, command))
+            command = parse_command("setDunningPolicy", as_plain(input))
+            assign_policy(ledger, command, command_context(info, principal, command))
         except LedgerError as refusal:
             return SetDunningPolicyPayload(
                 userErrors=[UserError.of(refusal)], customerCode=None, policy=None, excluded=None
             )
         return SetDunningPolicyPayload(
             userErrors=[],
-            customerCode=input.customerCode,
-            excluded=bool(input.excluded),
-            policy=None if input.excluded else input.policy or ledger.dunning.default_policy,
+            customerCode=command.customer_code,
+            excluded=command.excluded,
+            policy=None if command.excluded else command.policy or ledger.dunning.default_policy,
         )
 
     @strawberry.mutation(
@@ -316,18 +291,11 @@ class DunningMutation:
     ) -> RecordCollectionOutcomePayload:
         principal = caller(info)
         ledger = info.context.ledger
-        data = {
-            "customerCode": input.customerCode,
-            "taskId": input.taskId,
-            "outcome": input.outcome,
-            "note": input.note,
-            **({"promisedOn": input.promisedOn} if input.promisedOn is not None else {}),
-        }
         try:
-            command = parse_command("recordCollectionOutcome", data)
+            command = parse_command("recordCollectionOutcome", as_plain(input))
             outcome = ledger.app.execute(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)
         ledger.runner.catch_up(outcome.position)
-        found = worklist(ledger.database, None, None, 1, input.taskId)
+        found = worklist(ledger.database, None, None, 1, command.task_id)
         return RecordCollectionOutcomePayload(userErrors=[], task=CollectionTask(**found[0]) if found else None)

@@ -1,7 +1,9 @@
-"""One mutation per contract operation, each `op(input: <Op>Input): <Op>Payload { userErrors, <object> }`.
+"""The generic mutations: one per operation whose declaration names a payload (`ledger/<feature>/operations.py`),
+each `op(input: <Op>Input): <Op>Payload { userErrors, <object> }`.
 
 Thin by design: the input becomes the same plain dict an import line carries, the shared parser and one
-application call decide, and the affected object is read back from the read models (read-your-writes).
+application call decide, and the affected object is read back from the read models (read-your-writes). Who may
+run each, and which input fields need a narrower role, comes from the same declaration (graphql_api/permissions.py).
 """
 
 from __future__ import annotations
@@ -24,34 +26,14 @@ from graphql_api.types import (
     load_invoice,
     load_payment,
 )
-from ledger.commands import parse_command
 from ledger.errors import LedgerError
+from ledger.operations import GENERIC_MUTATIONS, parse_command
 
 OBJECTS = {
     "customer": (Customer, load_customer),
     "invoice": (Invoice, load_invoice),
     "payment": (Payment, load_payment),
     "creditNote": (CreditNote, load_credit_note),
-}
-# operation -> (object field on the payload, input attribute naming that object); who may run each, and which
-# input fields need a narrower role: graphql_api/permissions.py
-OPERATIONS = {
-    "registerCustomer": ("customer", "code"),
-    "changeCreditLimit": ("customer", "customerCode"),
-    "placeCreditHold": ("customer", "customerCode"),
-    "releaseCreditHold": ("customer", "customerCode"),
-    "issueInvoice": ("invoice", "number"),
-    "voidInvoice": ("invoice", "number"),
-    "writeOffInvoice": ("invoice", "number"),
-    "recordDunningAction": ("invoice", "invoiceNumber"),
-    "recordPromiseToPay": ("invoice", "invoiceNumber"),
-    "openDispute": ("invoice", "invoiceNumber"),
-    "resolveDispute": ("invoice", "invoiceNumber"),
-    "recordPayment": ("payment", "reference"),
-    "allocatePayment": ("payment", "reference"),
-    "reversePayment": ("payment", "reference"),
-    "issueCreditNote": ("creditNote", "number"),
-    "allocateCreditNote": ("creditNote", "number"),
 }
 
 
@@ -83,7 +65,8 @@ def _resolver(op: str, field: str, key: str, input_type: type, payload_type: typ
 
 def build_mutation_type() -> type:
     fields = {}
-    for op, (field, key) in OPERATIONS.items():
+    for op, payload in GENERIC_MUTATIONS:
+        field, key = payload.field, payload.key
         input_type = getattr(inputs, op[0].upper() + op[1:] + "Input")
         payload_type = _payload_type(op, field)
         fields[op] = strawberry.mutation(resolver=_resolver(op, field, key, input_type, payload_type))

@@ -1,9 +1,11 @@
 """Who may do what over GraphQL: the one table of role rules.
 
 Every root field of the schema (query, mutation, subscription) names the roles that may run it, and `INPUTS` names
-the input fields that need a narrower role than their operation. Resolvers consult it through
-`graphql_api.context.caller` / `authorize` / `authorize_inputs`; tests walk the whole schema against it over HTTP,
-and the README's table is generated from it (`python -m graphql_api.permissions`) and checked against it.
+the input fields that need a narrower role than their operation. The mutations' roles and input rules come from the
+operations' declarations (`ledger/<feature>/operations.py`), besides the few use cases that run many operations;
+the queries' and subscriptions' are written here. Resolvers consult it through `graphql_api.context.caller` /
+`authorize` / `authorize_inputs`; tests walk the whole schema against it over HTTP, and the README's table is
+generated from it (`python -m graphql_api.permissions`) and checked against it.
 
 Roles say which operations a token may run; the `customer` role is, besides, scoped to its own customer wherever
 it may read (another customer's code is FORBIDDEN, another customer's document looks absent): that scope is
@@ -12,15 +14,8 @@ it may read (another customer's code is FORBIDDEN, another customer's document l
 
 from __future__ import annotations
 
-from graphql_api.http.tokens import ROLES
-
-EVERYONE = ROLES
-STAFF = tuple(role for role in ROLES if role != "customer")
-ADMIN = ("admin",)
-AUDIT = ("admin", "auditor")
-DOCUMENTS = ("admin", "accountant")  # customers, invoices, payments, credit notes, write-offs, bank decisions
-COLLECTION = ("admin", "collector")  # dunning actions, promises, disputes, dunning runs, risk alert decisions
-ANSWERING = ("admin", "accountant", "collector", "customer")  # a statement's answer: the customer, or staff for it
+from ledger.operations import input_roles, mutation_roles
+from ledger.roles import AUDIT, COLLECTION, CUSTOMER, DOCUMENTS, EVERYONE, ROLES, STAFF
 
 QUERY: dict[str, tuple[str, ...]] = {
     # a customer token reads these for its own customer only
@@ -50,35 +45,12 @@ QUERY: dict[str, tuple[str, ...]] = {
     "verify": AUDIT,
     "digest": AUDIT,
 }
-MUTATION: dict[str, tuple[str, ...]] = {
-    "registerCustomer": DOCUMENTS,
-    "issueInvoice": DOCUMENTS,
-    "voidInvoice": DOCUMENTS,
-    "writeOffInvoice": DOCUMENTS,
-    "recordPayment": DOCUMENTS,
-    "allocatePayment": DOCUMENTS,
-    "reversePayment": DOCUMENTS,
-    "issueCreditNote": DOCUMENTS,
-    "allocateCreditNote": DOCUMENTS,
-    "sendStatements": DOCUMENTS,
-    "applyBankLine": DOCUMENTS,
-    "ignoreBankLine": DOCUMENTS,
-    "changeCreditLimit": ADMIN,
-    "placeCreditHold": ADMIN,
-    "releaseCreditHold": ADMIN,
-    "assessCredit": ADMIN,
-    "recordDunningAction": COLLECTION,
-    "recordPromiseToPay": COLLECTION,
-    "openDispute": COLLECTION,
-    "resolveDispute": COLLECTION,
-    "runDunning": COLLECTION,
-    "setDunningPolicy": COLLECTION,
-    "recordCollectionOutcome": COLLECTION,
-    "acknowledgeRiskAlert": COLLECTION,
-    "resolveRiskAlert": COLLECTION,
-    "confirmStatement": ANSWERING,
-    "disputeStatement": ANSWERING,
+# Use cases that run many operations (services/): their roles are the mutation's, not one operation's.
+USE_CASES: dict[str, tuple[str, ...]] = {
+    "sendStatements": DOCUMENTS,  # issues each customer's statement
+    "runDunning": COLLECTION,  # issues the notices due
 }
+MUTATION: dict[str, tuple[str, ...]] = {**mutation_roles(), **USE_CASES}
 SUBSCRIPTION: dict[str, tuple[str, ...]] = {
     # a customer token streams only its own customer's events, and only what its queries show of them
     # (graphql_api/event_views.py); staff see what `history` shows
@@ -87,10 +59,7 @@ SUBSCRIPTION: dict[str, tuple[str, ...]] = {
 FIELDS = {"Query": QUERY, "Mutation": MUTATION, "Subscription": SUBSCRIPTION}
 
 # (mutation, input field) -> the roles that may give that field a value (absent or null is always allowed)
-INPUTS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("registerCustomer", "creditLimit"): ADMIN,  # credit limits are the admin's decision, from the first one
-    ("issueInvoice", "creditOverrideReason"): ADMIN,  # issuing above the limit is the admin's decision
-}
+INPUTS: dict[tuple[str, str], tuple[str, ...]] = input_roles()
 
 
 def roles_for(kind: str, field: str) -> tuple[str, ...]:
@@ -107,7 +76,7 @@ def input_rules(operation: str) -> list[tuple[str, tuple[str, ...]]]:
 def _mark(roles: tuple[str, ...], role: str) -> str:
     if role not in roles:
         return ""
-    return "own" if role == "customer" else "yes"
+    return "own" if role == CUSTOMER else "yes"
 
 
 def markdown_table() -> str:

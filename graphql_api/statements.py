@@ -13,12 +13,14 @@ from strawberry.types import Info
 from graphql_api import reports
 from graphql_api.context import caller, command_context, scoped_customer
 from graphql_api.types import UserError
-from ledger.commands import parse_command
-from ledger.errors import LedgerError, ValidationError
+from ledger.errors import LedgerError
 from ledger.inputs import parse_date
+from ledger.operations import parse_command
+from ledger.roles import CUSTOMER
+from ledger.vocabulary import STATEMENT_STATUSES
 from services.statements import reconciliation, send
 
-STATUSES = ("SENT", "CONFIRMED", "DISPUTED")
+STATUSES = STATEMENT_STATUSES
 
 
 @strawberry.type
@@ -91,9 +93,9 @@ class StatementAnswerPayload:
     statement: Optional[StatementRecord]
 
 
-def _refused(code: str, field: str, message: str) -> SendStatementsPayload:
+def _refused(refusal: LedgerError) -> SendStatementsPayload:
     return SendStatementsPayload(
-        userErrors=[UserError(code=code, message=message, field=[field])],
+        userErrors=[UserError.of(refusal)],
         issued=[],
         alreadyIssued=0,
         withoutEmail=[],
@@ -103,8 +105,8 @@ def _refused(code: str, field: str, message: str) -> SendStatementsPayload:
 
 def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswerPayload:  # noqa: A002
     principal = caller(info)
-    code = principal.customer_code if principal.role == "customer" else input.customerCode
-    if principal.role == "customer" and input.customerCode not in (None, code):
+    code = principal.customer_code if principal.role == CUSTOMER else input.customerCode
+    if principal.role == CUSTOMER and input.customerCode not in (None, code):
         raise GraphQLError("a customer token answers only for its own customer", extensions={"code": "FORBIDDEN"})
     data = {"customerCode": code, "statementId": input.statementId}
     if op == "confirmStatement" and input.note is not None:
@@ -141,13 +143,9 @@ class StatementMutation:
         try:
             as_of = parse_date(input.asOf, ("asOf",), "asOf")
             start = None if input.start is None else parse_date(input.start, ("start",), "start")
-        except ValidationError as error:
-            return _refused("VALIDATION", error.field[0], error.message)
-        if start is not None and start > as_of:
-            return _refused("VALIDATION", "start", f"start {start} is after asOf {as_of}")
-        if input.customerCode and ledger.app.account(input.customerCode) is None:
-            return _refused("NOT_FOUND", "customerCode", f"customer {input.customerCode} not found")
-        report = send(ledger, as_of, principal.actor, input.customerCode, start)
+            report = send(ledger, as_of, principal.actor, input.customerCode, start)
+        except LedgerError as refusal:
+            return _refused(refusal)
         return SendStatementsPayload(
             userErrors=[],
             issued=report.issued,

@@ -24,7 +24,7 @@ from ledger.limits import MAX_ACCOUNT_TOTAL_MINOR
 from ledger.money import format_amount
 
 if TYPE_CHECKING:
-    from ledger.customer import CustomerAccount
+    from ledger.account import CustomerAccount
 
 # The running totals CustomerAccount folds (attribute -> what it counts).
 LIFETIME_TOTALS = {

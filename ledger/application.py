@@ -17,14 +17,16 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, OperationalError, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
+import ledger.events  # noqa: F401  (registers every pinned topic: stored events load by topic)
+from ledger.account import CustomerAccount, account_id
 from ledger.commands import Command
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import Conflict, LedgerError, UnindexedLog
-from ledger.handlers import APPLIED, Outcome, handle, references
+from ledger.handlers import APPLIED, Outcome
 from ledger.instants import micros
 from ledger.limits import COMMAND_RETRY_ATTEMPTS
+from ledger.operations import handle, references
 from ledger.store.chain_index import UnindexedEvents
 from ledger.store.loading import AggregateLoader
 from ledger.store.transcoder import OrjsonTranscoder

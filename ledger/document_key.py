@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from eventsourcing.domain import Aggregate
 
-from ledger.customer import NAMESPACE
+from ledger.account import NAMESPACE
 
 KINDS = ("invoice", "credit_note", "payment")
 

@@ -85,12 +85,15 @@ class Reader:
             return None
         return parse_decimal(value, self.field(name), what=what or name)
 
-    def positive_decimal(self, name: str, *, max_places: int | None = None, required: bool = True) -> Decimal | None:
-        value = self.decimal(name, required=required)
+    def positive_decimal(
+        self, name: str, *, max_places: int | None = None, required: bool = True, what: str | None = None
+    ) -> Decimal | None:
+        """A decimal above zero; `what` names it in messages where its field name alone would not say what it is."""
+        value = self.decimal(name, required=required, what=what)
         if value is None:
             return None
         if value <= 0:
-            raise ValidationError(f"{name} must be positive, got {value}", self.field(name))
+            raise ValidationError(f"{what or name} must be positive, got {value}", self.field(name))
         if max_places is not None and decimal_places(value.normalize()) > max_places:
             raise ValidationError(f"{name} {value} has more than {max_places} decimal places", self.field(name))
         return value

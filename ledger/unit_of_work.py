@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from ledger.account import CustomerAccount, account_id
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import DocumentKey, document_key_id
 from ledger.errors import NotFound
 from ledger.store.loading import AggregateLoader

@@ -19,6 +19,12 @@ DUNNING_CHANNELS = MESSAGE_CHANNELS + TASK_CHANNELS
 # The languages letters, messages and statements are written in (a customer's `locale`).
 LOCALES = ("zh-CN", "en")
 
+
+def language(locale: object) -> str:
+    """The locale messages are written in: the customer's when it is one of LOCALES, English otherwise."""
+    return locale if locale in LOCALES else "en"  # type: ignore[return-value]
+
+
 # What a collector records for a task (recordCollectionOutcome's `outcome`); NO_ANSWER leaves the task open.
 COLLECTION_OUTCOMES = ("REACHED", "PROMISED", "DISPUTED", "NO_ANSWER", "HANDED_OVER")
 

@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ledger.risk_rules import DATED_RULES, RULES, Rule
-from ledger.scorecard import Factor, GradePolicy, Scorecard
+from ledger.credit.scorecard import Factor, GradePolicy, Scorecard
+from ledger.risk.rules import DATED_RULES, RULES, Rule
 from policies.files import named_errors, read_toml
 
 DEFAULT_POLICY = Path(__file__).with_name("credit_policy.toml")

@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ledger.collections.dunning import DunningPolicy, Level
 from ledger.currencies import is_known_currency, minor_unit_exponent
-from ledger.dunning import DunningPolicy, Level
 from ledger.money import at_scale, largest_amount
 from ledger.vocabulary import DUNNING_CHANNELS
 from policies.files import named_errors, read_toml

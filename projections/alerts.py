@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.credit_use import credit_use
+from ledger.credit.use import credit_use
 from ledger.money import format_minor, from_minor
 from ledger.vocabulary import ALERT_STATUSES, LIVE_ALERT_STATUSES
 from projections.database import Database, equal_filters

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from ledger.bank import BankLine as B
+from ledger.bank.line import BankLine as B
 from ledger.instants import micros
 from projections.receivables import Statement, day, minor
 

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.bank_matching import Credit, Customer
+from ledger.bank.matching import Credit, Customer
 from ledger.currencies import minor_unit_exponent
 from projections.database import Database
 

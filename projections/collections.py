@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from ledger import collection_events as c
-from ledger import statement_events as s
+from ledger import events as c
+from ledger import events as s
 from ledger.instants import micros
 from projections.receivables import Statement, day, minor
 

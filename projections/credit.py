@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.credit.use import credit_use, parse_expected_orders
 from ledger.money import format_minor, from_minor
 from projections.database import Database
 
@@ -72,7 +72,7 @@ def assessments(database: Database, customer_code: str, recorded_by_us: Optional
 def credit_profile(
     database: Database, customer_code: str, expected_orders: Optional[str] = None
 ) -> Optional[dict[str, Any]]:
-    """Latest assessment beside the actual limit and its use (`ledger.credit_use`): exposure counts the
+    """Latest assessment beside the actual limit and its use (`ledger.credit.use`): exposure counts the
     `expected_orders` amount if given. Raises ValidationError for a malformed `expected_orders`."""
     rows = database.execute(
         "SELECT currency, credit_limit_minor, outstanding_minor, on_credit_hold FROM {p}customers "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from ledger.invoice import status_of
+from ledger.invoicing.invoice import status_of
 
 
 @dataclass(frozen=True)

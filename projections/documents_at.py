@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ledger.account import CustomerAccount
 from ledger.currencies import minor_unit_exponent
-from ledger.customer import CustomerAccount
-from ledger.invoice import InvoiceState
+from ledger.invoicing.invoice import InvoiceState
 from ledger.money import quantum
-from ledger.payment import CreditNoteState, PaymentState
+from ledger.payments.payment import CreditNoteState, PaymentState
 from projections.documents import Allocation, CreditNote, Customer, Installment, Invoice, Payment
 
 

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ledger.dunning import OpenItem
+from ledger.collections.dunning import OpenItem
 from ledger.money import format_minor, from_minor
 from ledger.vocabulary import DELIVERY_STATUSES as DELIVERY_STATUSES  # re-exported: callers import it from here
 from projections.aging import installments_outstanding, installments_params

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from ledger.bank_matching import OpenInvoice
+from ledger.bank.matching import OpenInvoice
 from ledger.currencies import minor_unit_exponent
 from projections.customers import chunks, placeholders
 from projections.database import Database

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from ledger.customer import CustomerAccount as A
+from ledger import events as A
 from ledger.instants import micros
 
 Statement = tuple[str, tuple[Any, ...]]

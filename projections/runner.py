@@ -23,7 +23,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
-from ledger.customer import CustomerAccount
+from ledger.account import CustomerAccount
 from ledger.store.availability import is_unavailable
 from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS

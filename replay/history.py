@@ -17,8 +17,9 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from ledger import events
+from ledger.account import account_id
 from ledger.application import LedgerApplication
-from ledger.customer import CustomerAccount, account_id
 from ledger.document_key import KINDS, document_key_id
 from ledger.instants import micros
 from replay.eventlog import LoggedEvent
@@ -29,15 +30,15 @@ DEFAULT_PAGE = 100
 SCAN_BATCH = 1000
 
 _META_FIELDS = {"originator_id", "originator_version", "timestamp", "actor", "correlation_id", "originator_topic"}
-_INVOICE_OWN_EVENTS = (CustomerAccount.InvoiceIssued, CustomerAccount.InvoiceVoided, CustomerAccount.InvoiceWrittenOff)
-_CREDIT_NOTE_EVENTS = (CustomerAccount.CreditNoteIssued, CustomerAccount.CreditNoteAllocated)
+_INVOICE_OWN_EVENTS = (events.InvoiceIssued, events.InvoiceVoided, events.InvoiceWrittenOff)
+_CREDIT_NOTE_EVENTS = (events.CreditNoteIssued, events.CreditNoteAllocated)
 
 
 def _concerns(kind: str, number: str, event: Any) -> bool:
     if kind == "invoice":
         if isinstance(event, _INVOICE_OWN_EVENTS):
             return event.number == number
-        if isinstance(event, CustomerAccount.PaymentReversed):
+        if isinstance(event, events.PaymentReversed):
             return any(item["invoiceNumber"] == number for item in event.undone_allocations)
         return getattr(event, "invoice_number", None) == number
     if kind == "payment":

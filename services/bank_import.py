@@ -1,5 +1,5 @@
 """Bank reconciliation: read a bank file (the documented CSV layout, or CAMT.053 XML through `pycamt`), record each
-credit line once, run the matcher (`ledger.bank_matching`) and apply as payments only the proposals at or above
+credit line once, run the matcher (`ledger.bank.matching`) and apply as payments only the proposals at or above
 the threshold; the rest wait, with their proposals, in the exception queue a person works through.
 
 A file with a malformed line — or a bank reference twice with different content, or one imported before with
@@ -17,14 +17,15 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from adapters.bank_files import BankFileError
-from ledger.bank import bank_line_id
-from ledger.bank_commands import line_fingerprint
-from ledger.bank_matching import OpenInvoice, propose
-from ledger.commands import Allocation, ApplyBankLine, ImportBankLine, ProposeBankMatches
+from ledger.bank.commands import ApplyBankLine, ImportBankLine, ProposeBankMatches
+from ledger.bank.decisions import line_fingerprint
+from ledger.bank.line import bank_line_id
+from ledger.bank.matching import OpenInvoice, propose
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.money import format_minor
+from ledger.payments.commands import Allocation
 from projections.bank_lines import bank_lines as projected_bank_lines
 from projections.bank_lines import matching_customers, unmatched_lines
 from projections.invoices import open_invoices

@@ -1,5 +1,5 @@
 """The dunning run: from the read models as of a date, the notices each customer's policy calls for (one per
-customer and level, `ledger.dunning.decide`), rendered for every channel of the level, and recorded — each notice
+customer and level, `ledger.collections.dunning.decide`), rendered for every channel of the level, and recorded — each notice
 with its per-invoice `DunningActionRecorded`, its outbox deliveries and its collectors' tasks — in one
 transaction per batch of customers. Nothing is sent here: the outbox worker sends what was recorded.
 
@@ -16,15 +16,16 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from adapters.message_templates import Contact, Rendered
-from ledger.commands import DeliveryRequest, IssueDunningNotice, TaskRequest, language
+from ledger.collections.dunning import Notice, decide, line
+from ledger.collections.notice_commands import DeliveryRequest, IssueDunningNotice, TaskRequest
 from ledger.context import CommandContext
-from ledger.dunning import Notice, decide, line
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.money import at_scale, format_amount
-from ledger.vocabulary import DUNNING_CHANNELS, MESSAGE_CHANNELS
+from ledger.vocabulary import DUNNING_CHANNELS, MESSAGE_CHANNELS, language
 from projections.dunning import contacts, open_items
 from services.books import Ledger
+from services.checks import require_customer
 
 BATCH_NOTICES = 200
 
@@ -130,6 +131,10 @@ def plan(
 def run(
     ledger: Ledger, as_of: date, actor: str, dry_run: bool = False, customer_code: Optional[str] = None
 ) -> RunReport:
+    """Issue (or with `dry_run` only decide) the notices due on `as_of`, for every customer or one. Raises NotFound
+    for a customer that is not registered."""
+    if customer_code:
+        require_customer(ledger, customer_code)
     commands, report = plan(ledger, as_of, customer_code)
     if dry_run:
         return report

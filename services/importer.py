@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 import orjson
 
 from ledger.application import LedgerApplication
-from ledger.commands import Command, parse_command
+from ledger.commands import Command
 from ledger.context import CommandContext
 from ledger.errors import LedgerError, ValidationError
 from ledger.handlers import DUPLICATE
 from ledger.limits import IMPORT_BATCH_LINES, MAX_CODE_LENGTH, MAX_IMPORT_LINE_BYTES
+from ledger.operations import parse_command
 
 _LINE_KEYS = {"op", "input", "key"}
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from adapters.senders import DeliveryError, Outgoing
-from ledger.commands import ClaimDelivery, RecordDeliveryOutcome
+from ledger.collections.notice_commands import ClaimDelivery, RecordDeliveryOutcome
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.instants import micros

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ledger.commands import ApplyRiskConditions
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
 from ledger.errors import Conflict, LedgerError
-from ledger.risk_rules import Evidence, conditions
+from ledger.risk.commands import ApplyRiskConditions
+from ledger.risk.rules import Evidence, conditions
 from policies.credit import CreditPolicy
 from projections.alerts import alert_counts
 from projections.behaviour import BEHAVIOUR_DAYS, Behaviour, behaviour

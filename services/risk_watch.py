@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
-from ledger.customer import CustomerAccount
+from ledger import events
 from ledger.store.availability import is_unavailable, reason, recovering
 from projections.customers import codes_of_accounts
 from projections.halt import ReadModelsHalted
@@ -33,10 +33,10 @@ BATCH_EVENTS = 1000
 QUIET_TOPICS = frozenset(
     event_class.TOPIC
     for event_class in (
-        CustomerAccount.RiskAlertRaised,
-        CustomerAccount.RiskAlertAcknowledged,
-        CustomerAccount.RiskAlertCleared,
-        CustomerAccount.RiskConditionsEnded,
+        events.RiskAlertRaised,
+        events.RiskAlertAcknowledged,
+        events.RiskAlertCleared,
+        events.RiskConditionsEnded,
     )
 )
 

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from ledger.application import LedgerApplication
-from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.limits import IMPORT_BATCH_LINES
+from ledger.operations import parse_command
 from services.importer import ImportReport
 from services.seed_story import Action, customer_story
 

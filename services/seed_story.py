@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_UP, Decimal
 
-from ledger.commands import InstallmentPlan, InvoiceLine
-from ledger.invoice import price_lines, split_installments
+from ledger.invoicing.commands import InstallmentPlan, InvoiceLine
+from ledger.invoicing.invoice import price_lines, split_installments
 from ledger.money import format_amount, minor_unit
 from ledger.vocabulary import PAYMENT_METHODS
 

@@ -17,18 +17,21 @@ from typing import Any, Optional
 
 from adapters.letters import statement_pdf
 from adapters.message_templates import Contact
-from ledger.commands import DeliveryRequest, IssueStatement, language
+from ledger.collections.notice_commands import DeliveryRequest
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
 from ledger.handlers import APPLIED
 from ledger.instants import EPOCH
 from ledger.money import format_minor
+from ledger.statements.commands import IssueStatement
+from ledger.vocabulary import language
 from projections.aging import AgingQuery, aging_report, bucket_labels
 from projections.customers import customer_codes
 from projections.dunning import contacts
 from projections.sent_statements import issued_statement, sent_statements
 from projections.statement import statement
 from services.books import Ledger
+from services.checks import require_customer, require_period
 
 BATCH = 200
 
@@ -112,7 +115,11 @@ def send(
     ledger: Ledger, as_of: date, actor: str, customer_code: Optional[str] = None, period_from: Optional[date] = None
 ) -> SendReport:
     """Issue the statement for [period_from (default: the 1st of D's month), D] to every customer with a balance or
-    a line in the period (or one), each with its e-mail; a second run for D issues nothing."""
+    a line in the period (or one), each with its e-mail; a second run for D issues nothing. Raises ValidationError
+    for a period starting after D, NotFound for a customer that is not registered."""
+    require_period(period_from, as_of)
+    if customer_code:
+        require_customer(ledger, customer_code)
     ledger.runner.catch_up()
     first = period_from or as_of.replace(day=1)
     codes = [customer_code] if customer_code else customer_codes(ledger.database)

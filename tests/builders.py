@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from ledger.account import CustomerAccount
 from ledger.application import LedgerApplication
-from ledger.commands import parse_command
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount
 from ledger.errors import LedgerError
 from ledger.handlers import Outcome
+from ledger.operations import parse_command
 
 
 def a_customer(code: str = "C1", **overrides: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from ledger.customer import CustomerAccount
+from ledger.invoicing.events import InvoiceIssued
 from projections import runner as runner_module
 
 UNFOLDABLE_TOTAL = "9" * 23 + ".00"  # 10^25 minor units: beyond any BIGINT column (and SQLite's 64-bit integers)
@@ -44,14 +44,14 @@ def slip_in_unfoldable_invoice(ledger: Any, number: str = "INV-HUGE") -> int:
 
 def fold_raising_on(monkeypatch: Any, number: str, message: str = "fold bug: cannot fold this invoice") -> None:
     """Make the InvoiceIssued fold raise for invoice `number` (the others fold as usual)."""
-    original = runner_module.FOLDS[CustomerAccount.InvoiceIssued]
+    original = runner_module.FOLDS[InvoiceIssued]
 
     def failing(event: Any, position: int, code: str) -> list:
         if event.number == number:
             raise ValueError(message)
         return original(event, position, code)
 
-    monkeypatch.setitem(runner_module.FOLDS, CustomerAccount.InvoiceIssued, failing)
+    monkeypatch.setitem(runner_module.FOLDS, InvoiceIssued, failing)
 
 
 def run_with_a_fold_failing_while(marker: str, number: str, arguments: list[str]) -> None:
@@ -63,12 +63,12 @@ def run_with_a_fold_failing_while(marker: str, number: str, arguments: list[str]
 
     from arledger.cli import main
 
-    original = runner_module.FOLDS[CustomerAccount.InvoiceIssued]
+    original = runner_module.FOLDS[InvoiceIssued]
 
     def failing(event: Any, position: int, code: str) -> list:
         if event.number == number and os.path.exists(marker):
             raise ValueError("fold bug: cannot fold this invoice")
         return original(event, position, code)
 
-    runner_module.FOLDS[CustomerAccount.InvoiceIssued] = failing
+    runner_module.FOLDS[InvoiceIssued] = failing
     main(arguments, prog_name="arledger")

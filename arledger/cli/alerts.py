@@ -13,11 +13,11 @@ from arledger.cli.common import (
     execute_or_exit,
     format_option,
     open_ledger_for,
+    parse_or_exit,
     print_json,
     read_caught_up,
 )
 from arledger.cli.risk import risk_group
-from ledger.commands import AcknowledgeRiskAlert, ResolveRiskAlert
 from ledger.vocabulary import ALERT_STATUSES
 from projections.alerts import alerts, watchlist
 
@@ -89,26 +89,27 @@ def watchlist_command(first, output_format, database_url) -> None:
     Console(width=160).print(table)
 
 
-def _decision(verb: str, command_type: type, done: str, help_text: str) -> None:
+def _decision(verb: str, op: str, done: str, help_text: str) -> None:
     @risk_group.command(verb, help=help_text)
     @click.option("--customer", required=True, help="customer code")
     @click.option("--alert", "alert_id", required=True, help="alert id, e.g. overdue_days:INV-7:1")
     @click.option("--reason", required=True, help="why (recorded with the decision)")
     @database_url_option
     def command(customer, alert_id, reason, database_url) -> None:
-        execute_or_exit(open_ledger_for(database_url), command_type(customer, alert_id, reason))
+        command = parse_or_exit(op, {"customerCode": customer, "alertId": alert_id, "reason": reason})
+        execute_or_exit(open_ledger_for(database_url), command)
         click.echo(f"{alert_id} of {customer}: {done}")
 
 
 _decision(
     "acknowledge",
-    AcknowledgeRiskAlert,
+    "acknowledgeRiskAlert",
     "acknowledged",
     "Acknowledge an open risk alert, with a reason (it stays live).",
 )
 _decision(
     "resolve",
-    ResolveRiskAlert,
+    "resolveRiskAlert",
     "resolved",
     "Resolve a risk alert, with a reason: the same condition raises no new alert until it has stopped holding once.",
 )

@@ -20,13 +20,10 @@ from arledger.cli.common import (
     format_option,
     main,
     open_ledger_for,
+    parse_or_exit,
     print_json,
     read_caught_up,
 )
-from ledger.bank import split_line_label
-from ledger.commands import Allocation, ApplyBankLine, IgnoreBankLine
-from ledger.errors import ValidationError
-from ledger.money import parse_decimal
 from services.bank_import import DEFAULT_THRESHOLD, bank_lines, reconcile_file
 
 
@@ -122,13 +119,6 @@ def exceptions_command(everything: bool, first: int, output_format: str, databas
     Console(width=170).print(table)
 
 
-def _split(line: str) -> tuple[str, str]:
-    parts = split_line_label(line)
-    if parts is None:
-        raise click.UsageError(f"--line {line!r}: give ACCOUNT:BANK_REFERENCE as `bank exceptions` shows it")
-    return parts
-
-
 @bank_group.command("apply")
 @click.option("--line", "label", required=True, help="ACCOUNT:BANK_REFERENCE")
 @click.option("--customer", required=True)
@@ -136,20 +126,15 @@ def _split(line: str) -> tuple[str, str]:
 @database_url_option
 def apply_command(label: str, customer: str, allocate: tuple[str, ...], database_url) -> None:
     """Apply a bank line as a payment of the customer (a person's decision, rule MANUAL)."""
-    account, reference = _split(label)
     allocations = []
     for item in allocate:
         number, equals, amount = item.partition("=")
-        try:
-            allocations.append(Allocation(number, parse_decimal(amount, ())))  # the domain refuses the rest by name
-        except ValidationError as refusal:
-            raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT ({refusal.message})") from None
         if not number or not equals:
             raise click.UsageError(f"--allocate {item!r}: give INVOICE=AMOUNT")
-    outcome = execute_or_exit(
-        open_ledger_for(database_url),
-        ApplyBankLine(account, reference, customer, tuple(allocations) or None, "MANUAL", Decimal(1)),
-    )
+        allocations.append({"invoiceNumber": number, "amount": amount})  # the parser refuses the rest by name
+    data = {"line": label, "customerCode": customer, **({"allocations": allocations} if allocations else {})}
+    command = parse_or_exit("applyBankLine", data)
+    outcome = execute_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{label}: applied as payment {outcome.key} of {customer}")
 
 
@@ -159,6 +144,6 @@ def apply_command(label: str, customer: str, allocate: tuple[str, ...], database
 @database_url_option
 def ignore_command(label: str, reason: str, database_url) -> None:
     """Set a bank line aside as not a customer payment, with the reason."""
-    account, reference = _split(label)
-    execute_or_exit(open_ledger_for(database_url), IgnoreBankLine(account, reference, reason))
+    command = parse_or_exit("ignoreBankLine", {"line": label, "reason": reason})
+    execute_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{label}: ignored")

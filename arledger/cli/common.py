@@ -125,18 +125,44 @@ def read_caught_up(database_url: str | None, read: Callable[[Ledger], T]) -> T:
         ledger.close()
 
 
-def execute_or_exit(ledger: Ledger, command: Any) -> Any:
-    """Apply one command as the CLI's user, closing the ledger; a refusal is printed (code: message) and exits 1."""
-    from ledger.context import CommandContext
+def parse_or_exit(op: str, data: dict[str, Any]) -> Any:
+    """The command for an operation, through its strict parser (as an import line's or a GraphQL input's); a
+    malformed value is reported by name and exits 1."""
+    from ledger.errors import LedgerError
+    from ledger.operations import parse_command
+
+    try:
+        return parse_command(op, data)
+    except LedgerError as refusal:
+        report_refusal(refusal)
+        sys.exit(1)
+
+
+def decide_or_exit(ledger: Ledger, decide: Callable[[Ledger], T]) -> T:
+    """Run a write (one operation, or a use case of services/) on the ledger, closing it; a refusal is printed and
+    exits 1."""
     from ledger.errors import LedgerError
 
     try:
-        return ledger.app.execute(command, CommandContext(actor=cli_actor()))
+        return decide(ledger)
     except LedgerError as refusal:
-        click.echo(f"{refusal.code}: {refusal.message}", err=True)
+        report_refusal(refusal)
         sys.exit(1)
     finally:
         ledger.close()
+
+
+def execute_or_exit(ledger: Ledger, command: Any) -> Any:
+    """Apply one command as the CLI's user, closing the ledger; a refusal is printed and exits 1."""
+    from ledger.context import CommandContext
+
+    return decide_or_exit(ledger, lambda books: books.app.execute(command, CommandContext(actor=cli_actor())))
+
+
+def report_refusal(refusal: Any) -> None:
+    """A ledger refusal on stderr: its code, its message and the input field it names, if any."""
+    where = f" ({'.'.join(refusal.field)})" if refusal.field else ""
+    click.echo(f"{refusal.code}: {refusal.message}{where}", err=True)
 
 
 def cli_actor() -> str:

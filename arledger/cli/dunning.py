@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import click
 from rich.console import Console
@@ -18,17 +18,20 @@ from arledger.cli.common import (
     DateParam,
     cli_actor,
     database_url_option,
+    decide_or_exit,
     execute_or_exit,
     format_option,
     main,
     open_ledger_for,
+    parse_or_exit,
     print_json,
     read_caught_up,
 )
-from ledger.commands import language, parse_command
-from ledger.errors import LedgerError
-from ledger.vocabulary import COLLECTION_OUTCOMES, DUNNING_CHANNELS, LOCALES, TASK_CHANNELS, TASK_STATUSES
+from ledger.context import CommandContext
+from ledger.vocabulary import COLLECTION_OUTCOMES, DUNNING_CHANNELS, LOCALES, TASK_CHANNELS, TASK_STATUSES, language
 from projections.dunning import notices, worklist
+from services.books import Ledger
+from services.dunning_policies import assign_policy
 from services.dunning_run import PreviewError, preview, run
 
 
@@ -46,11 +49,9 @@ def dunning_group() -> None:
 def run_command(as_of: date, dry_run: bool, customer: Optional[str], output_format: str, database_url) -> None:
     """Issue the notices due on a date: one per customer and level, each invoice one level up at most. Running it
     twice for a date issues nothing the second time. The outbox worker (`outbox run`) sends the messages."""
-    ledger = open_ledger_for(database_url)
-    if customer and ledger.app.account(customer) is None:
-        raise click.UsageError(f"--customer {customer}: no such customer is registered")
-    report = run(ledger, as_of, f"dunning:{cli_actor()}", dry_run, customer)
-    ledger.close()
+    report = decide_or_exit(
+        open_ledger_for(database_url), lambda ledger: run(ledger, as_of, f"dunning:{cli_actor()}", dry_run, customer)
+    )
     if output_format == "json":
         print_json(
             {
@@ -138,15 +139,6 @@ def preview_command(
         click.echo(f"letter written to {pdf_path}", err=True)
 
 
-def _parsed(op: str, data: dict) -> Any:
-    """The command for an operation, through the shared parser; a malformed value is reported (exit 1) by name."""
-    try:
-        return parse_command(op, data)
-    except LedgerError as refusal:
-        click.echo(f"{refusal.code}: {refusal.message} ({'.'.join(refusal.field)})", err=True)
-        sys.exit(1)
-
-
 @dunning_group.command("assign")
 @click.option("--customer", required=True)
 @click.option("--policy", default=None, help="a policy of the dunning configuration")
@@ -160,14 +152,14 @@ def assign_command(
     """Put a customer on a dunning policy, back on the default, or out of dunning (with a reason)."""
     if sum((policy is not None, exclude, use_default)) != 1:
         raise click.UsageError("give exactly one of --policy P, --exclude, --default")
-    ledger = open_ledger_for(database_url)
-    if policy is not None and policy not in ledger.dunning.policies:
-        raise click.UsageError(f"--policy {policy}: not one of {', '.join(ledger.dunning.policies)}")
     data = {"customerCode": customer, "reason": reason, "excluded": exclude, **({"policy": policy} if policy else {})}
-    execute_or_exit(ledger, _parsed("setDunningPolicy", data))
-    click.echo(
-        f"{customer}: {'excluded from dunning' if exclude else f'dunning policy {policy or ledger.dunning.default_policy}'}"
-    )
+    command = parse_or_exit("setDunningPolicy", data)
+
+    def assign(ledger: Ledger) -> str:
+        assign_policy(ledger, command, CommandContext(actor=cli_actor()))
+        return "excluded from dunning" if exclude else f"dunning policy {policy or ledger.dunning.default_policy}"
+
+    click.echo(f"{customer}: {decide_or_exit(open_ledger_for(database_url), assign)}")
 
 
 @dunning_group.command("notices")
@@ -231,5 +223,6 @@ def outcome_command(
         "note": note,
         **({"promisedOn": promised_on.isoformat()} if promised_on else {}),
     }
-    execute_or_exit(open_ledger_for(database_url), _parsed("recordCollectionOutcome", data))
+    command = parse_or_exit("recordCollectionOutcome", data)
+    execute_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{task_id}: {outcome}")

@@ -20,9 +20,10 @@ from arledger.cli.common import (
     read_caught_up,
 )
 from ledger.context import CommandContext
+from ledger.credit.request import ANALYST_INPUTS, parse_assessment_request
 from ledger.errors import LedgerError, ValidationError
 from projections.credit import assessments_due, credit_profile
-from services.credit import ANALYST_INPUTS, assess_customer, parse_request
+from services.credit import assess_customer
 from services.risk_scan import scan
 
 
@@ -69,7 +70,9 @@ def assess_command(
         data["note"] = note
     ledger = open_ledger_for(database_url)
     try:
-        done = assess_customer(ledger, ledger.credit_policy, parse_request(data), CommandContext(actor=cli_actor()))
+        done = assess_customer(
+            ledger, ledger.credit_policy, parse_assessment_request(data), CommandContext(actor=cli_actor())
+        )
     except LedgerError as refusal:
         click.echo(f"{refusal.code}: {refusal.message}", err=True)
         sys.exit(1)

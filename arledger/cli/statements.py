@@ -17,15 +17,15 @@ from arledger.cli.common import (
     DateParam,
     cli_actor,
     database_url_option,
+    decide_or_exit,
     execute_or_exit,
     format_option,
     main,
     open_ledger_for,
+    parse_or_exit,
     print_json,
     read_caught_up,
 )
-from ledger.commands import parse_command
-from ledger.errors import LedgerError
 from ledger.vocabulary import LOCALES, STATEMENT_STATUSES
 from projections.statement import CustomerNotFound
 from services.statements import documents, reconciliation, send, statement_id
@@ -47,13 +47,10 @@ def send_command(
 ) -> None:
     """Issue each customer's statement (with a balance or a line in the period) and queue its e-mail, with the PDF
     and CSV attached, for the outbox worker. A second run for the date issues nothing."""
-    ledger = open_ledger_for(database_url)
-    if customer and ledger.app.account(customer) is None:
-        raise click.UsageError(f"--customer {customer}: no such customer is registered")
-    if period_from and period_from > as_of:
-        raise click.UsageError(f"--from {period_from} is after --as-of {as_of}")
-    report = send(ledger, as_of, f"statements:{cli_actor()}", customer, period_from)
-    ledger.close()
+    report = decide_or_exit(
+        open_ledger_for(database_url),
+        lambda ledger: send(ledger, as_of, f"statements:{cli_actor()}", customer, period_from),
+    )
     if output_format == "json":
         print_json(
             {
@@ -153,11 +150,7 @@ def status_command(as_of: Optional[date], status: Optional[str], output_format: 
 
 
 def _answer(op: str, data: dict, database_url) -> None:
-    try:
-        command = parse_command(op, data)
-    except LedgerError as refusal:
-        click.echo(f"{refusal.code}: {refusal.message}", err=True)
-        sys.exit(1)
+    command = parse_or_exit(op, data)
     execute_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{data['statementId']}: {'confirmed' if op == 'confirmStatement' else 'disputed'}")
 

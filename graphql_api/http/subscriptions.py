@@ -25,8 +25,7 @@ from strawberry.types import Info
 from graphql_api.context import Context, caller, scoped_customer
 from graphql_api.event_views import view, visible_types
 from graphql_api.http.tokens import Principal
-from ledger import collection_events, statement_events  # noqa: F401  (their event classes count among the types)
-from ledger.customer import CustomerAccount
+from ledger.events import CustomerAccount  # the index of every event: all of them count among the types
 from ledger.money import format_minor
 from ledger.store.availability import is_unavailable
 from projections.customers import balances_of

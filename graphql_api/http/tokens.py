@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass
 
 from ledger.errors import ValidationError
+from ledger.roles import ROLES
 from ledger.text import IDENTIFIER, LINE, check_text
 from projections.database import Database
 
-ROLES = ("admin", "accountant", "collector", "auditor", "customer")
 TABLE = """CREATE TABLE IF NOT EXISTS {p}tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
     customer_code TEXT, created_us BIGINT NOT NULL, revoked_us BIGINT)"""
 

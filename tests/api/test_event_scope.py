@@ -17,7 +17,7 @@ from starlette.websockets import WebSocketDisconnect
 from graphql_api.event_views import CUSTOMER_VIEWS
 from graphql_api.http.subscriptions import EVENT_TYPES
 from graphql_api.http.tokens import ROLES, TokenStore
-from ledger.customer import CustomerAccount
+from ledger.account import CustomerAccount
 from projections.database import Database
 from replay.history import camel
 from tests.api.world import SECRET, open_copy

@@ -108,8 +108,8 @@ def test_the_bank_exception_queue_and_a_persons_decision(served):
     from datetime import date
     from decimal import Decimal
 
-    from ledger.bank_commands import payment_reference
-    from ledger.commands import ImportBankLine
+    from ledger.bank.commands import ImportBankLine
+    from ledger.bank.decisions import payment_reference
     from services.bank_import import reconcile_file
 
     api = served.call

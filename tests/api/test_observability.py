@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 from arledger.logs import configure_logging
 from arledger.wiring import open_ledger
 from graphql_api.http.server import build_app
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from tests.api.conftest import REGISTER, customer
 
 

@@ -21,9 +21,11 @@ from starlette.testclient import TestClient
 from arledger.wiring import open_ledger
 from graphql_api.http.server import build_app
 from graphql_api.http.tokens import ROLES
-from ledger.commands import ApplyRiskConditions, ClaimDelivery, ImportBankLine, RecordDeliveryOutcome
+from ledger.bank.commands import ImportBankLine
+from ledger.collections.notice_commands import ClaimDelivery, RecordDeliveryOutcome
 from ledger.context import CommandContext
-from ledger.risk_rules import Condition
+from ledger.risk.commands import ApplyRiskConditions
+from ledger.risk.rules import Condition
 
 SECRET = "SECRET"
 NAMES = {

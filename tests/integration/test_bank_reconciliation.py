@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from arledger.cli import main
-from ledger.bank_commands import payment_reference
+from ledger.bank.decisions import payment_reference
 from tests.builders import a_customer, an_invoice
 
 CSV = """bankReference,bookedOn,valueOn,amount,currency,counterparty,reference,remittance

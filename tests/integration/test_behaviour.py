@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from projections.behaviour import behaviour
 from tests.builders import a_customer, a_payment, an_invoice
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from arledger.wiring import build_application
-from ledger.commands import parse_command
+from ledger.account import account_id
 from ledger.context import CommandContext
-from ledger.customer import account_id
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from replay.eventlog import read_streams
 from tests.builders import Scenario, a_customer, an_invoice
 

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from ledger.context import CommandContext
+from ledger.credit.request import parse_assessment_request as parse_request
 from ledger.errors import LedgerError
 from policies.credit import parse_policy
 from projections.credit import assessments, assessments_due, credit_profile
 from replay.history import history
-from services.credit import assess_customer, parse_request
+from services.credit import assess_customer
 from tests.integration.test_behaviour import _on, ledger  # noqa: F401  (the hand-computed history)
 
 POLICY = parse_policy(
@@ -130,8 +131,8 @@ def test_the_cli_assesses_and_lists_who_is_due(tmp_path):
 
 def test_alerts_are_folded_into_their_read_model_in_any_batch_order(database_url):
     from arledger.wiring import open_ledger
-    from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
-    from ledger.risk_rules import Condition
+    from ledger.risk.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
+    from ledger.risk.rules import Condition
     from projections.reconcile import reconcile
 
     opened = open_ledger(database_url)

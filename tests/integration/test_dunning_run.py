@@ -9,9 +9,10 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import RecordCollectionOutcome, SetDunningPolicy, parse_command
+from ledger.collections.commands import RecordCollectionOutcome, SetDunningPolicy
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from projections.dunning import notices, worklist
 from projections.reconcile import reconcile
 from services.dunning_run import plan, run

@@ -8,8 +8,8 @@ import psycopg
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from projections import runner as runner_module
 from projections.database import Database
 from projections.halt import RETRY_FIRST_S, ReadModelsHalted

@@ -5,8 +5,8 @@ lock deadlocked against the event store's writers until the pool's 5 s timeout b
 import threading
 
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 
 THREADS = 40
 ROUNDS = 6

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from projections.forecast import backtest, forecast
 from tests.builders import a_customer, a_payment, an_invoice
 

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from arledger.cli import main
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from tests.halting import slip_in_unfoldable_invoice
 
 CONTEXT = CommandContext(actor="test")

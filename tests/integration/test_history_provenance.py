@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from replay.history import HistoryQuery, history, history_page
 from tests.builders import a_customer, an_invoice
 from tests.integration.test_aging import T0

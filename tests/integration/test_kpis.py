@@ -6,8 +6,9 @@ from decimal import Decimal as D
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import IssueDunningNotice, TaskRequest, parse_command
+from ledger.collections.notice_commands import IssueDunningNotice, TaskRequest
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from projections.kpis import kpi_report, kpi_trend
 from tests.builders import a_customer, a_payment, an_invoice
 

@@ -9,9 +9,10 @@ from pypdf import PdfReader
 
 from adapters.senders import SmtpSettings, email_sender, file_name, letter_writer, sms_sender
 from arledger.wiring import open_ledger
-from ledger.commands import ClaimDelivery, RecordDeliveryOutcome, parse_command
+from ledger.collections.notice_commands import ClaimDelivery, RecordDeliveryOutcome
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from services.dunning_run import run
 from services.outbox import Outbox, OutboxSettings
 from tests.builders import a_customer, an_invoice

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from adapters.senders import message_id
 from arledger.wiring import open_ledger
-from ledger.commands import SetDunningPolicy, parse_command
+from ledger.collections.commands import SetDunningPolicy
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from services.dunning_run import run
 from tests.builders import a_customer, an_invoice
 from tests.receivers import Mailbox, SmtpServer

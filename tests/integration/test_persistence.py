@@ -5,8 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from arledger.wiring import build_application
-from ledger.commands import parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
 from replay.eventlog import read_log
 from tests.builders import Scenario, a_customer, a_payment, an_invoice
 

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from arledger.wiring import open_ledger
-from ledger.commands import ResolveRiskAlert, parse_command
 from ledger.context import CommandContext
+from ledger.operations import parse_command
+from ledger.risk.commands import ResolveRiskAlert
 from policies.credit import DEFAULT_POLICY
 from projections.reconcile import reconcile
 from services.risk_scan import scan

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from adapters.senders import SmtpSettings, email_sender
 from arledger.wiring import open_ledger
-from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
+from ledger.operations import parse_command
 from services.outbox import Outbox, OutboxSettings
 from services.statements import attachments_for, reconciliation, send
 from tests.builders import a_customer, a_payment, an_invoice

@@ -115,7 +115,7 @@ def test_the_cli_shows_a_document_as_known_then_and_now(tmp_path):
 
 
 def test_checkpointed_time_travel_equals_a_fold_from_the_first_event(tmp_path):
-    from ledger.customer import account_id
+    from ledger.account import account_id
     from ledger.store.loading import CHECKPOINT_EVERY, AggregateLoader
 
     ledger = open_ledger(f"sqlite:///{tmp_path / 'long.db'}")

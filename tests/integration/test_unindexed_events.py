@@ -17,9 +17,9 @@ from arledger.asgi import create_app
 from arledger.cli import main
 from arledger.wiring import open_ledger
 from graphql_api.http.server import build_app
-from ledger.commands import parse_command
 from ledger.context import CommandContext
 from ledger.errors import UnindexedLog
+from ledger.operations import parse_command
 from replay.verify import digest_at, verify
 from tests.api.conftest import REGISTER, customer
 from tests.e2e.test_server_process import free_port

@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 
 from ledger.account_ceiling import ceiling
-from ledger.commands import IssueDunningNotice, RecordCreditAssessment
+from ledger.collections.dunning import interest
+from ledger.collections.notice_commands import IssueDunningNotice
 from ledger.context import CommandContext
-from ledger.dunning import interest
+from ledger.credit.commands import RecordCreditAssessment
 from ledger.errors import AccountLimitExceeded, ValidationError
 from ledger.limits import MAX_ACCOUNT_TOTAL_MINOR
 from ledger.money import Money, largest_amount

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal as D
 
-from ledger.bank_matching import Credit, Customer, OpenInvoice, propose
+from ledger.bank.matching import Credit, Customer, OpenInvoice, propose
 
 CUSTOMERS = [
     Customer("C1", "Acme Trading Co., Ltd.", "CNY"),

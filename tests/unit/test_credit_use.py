@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from ledger.credit_use import credit_use, parse_expected_orders
+from ledger.credit.use import credit_use, parse_expected_orders
 from ledger.errors import ValidationError
 
 

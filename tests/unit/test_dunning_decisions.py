@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from ledger.dunning import OpenItem, decide, interest, next_level
+from ledger.collections.dunning import OpenItem, decide, interest, next_level
 from policies.dunning import DunningPolicyError, load_dunning_policy, parse_dunning_policy
 
 POLICY = load_dunning_policy().policy("standard")  # -3 reminder, +1, +15, +30 (fee, 12%), +60 agency, +90 legal

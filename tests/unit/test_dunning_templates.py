@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from adapters.message_templates import Contact, Renderer, TemplateError
-from ledger.dunning import OpenItem, decide
+from ledger.collections.dunning import OpenItem, decide
 from policies.dunning import load_dunning_policy
 
 CONFIG = load_dunning_policy()

@@ -7,16 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.commands import (
-    AcknowledgeRiskAlert,
-    IgnoreBankLine,
-    ImportBankLine,
-    RecordDeliveryOutcome,
-    SetDunningPolicy,
-    parse_command,
-)
+from ledger.bank.commands import IgnoreBankLine, ImportBankLine
+from ledger.collections.commands import SetDunningPolicy
+from ledger.collections.notice_commands import RecordDeliveryOutcome
 from ledger.context import CommandContext
 from ledger.errors import ValidationError
+from ledger.operations import parse_command
+from ledger.risk.commands import AcknowledgeRiskAlert
 from ledger.text import FREE, IDENTIFIER, LINE, check_text, printable
 from tests.builders import Scenario, a_customer, a_line, an_invoice
 

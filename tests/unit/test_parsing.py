@@ -2,8 +2,8 @@
 
 import pytest
 
-from ledger.commands import parse_command
 from ledger.errors import ValidationError
+from ledger.operations import parse_command
 from tests.builders import a_customer, a_payment, an_invoice
 
 

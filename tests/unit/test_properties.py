@@ -6,9 +6,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.commands import InstallmentPlan
 from ledger.errors import ValidationError
-from ledger.invoice import split_installments
+from ledger.invoicing.commands import InstallmentPlan
+from ledger.invoicing.invoice import split_installments
 from ledger.store.loading import AggregateLoader
 from tests.builders import Scenario, a_customer, an_invoice
 

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
 from ledger.context import CommandContext
 from ledger.errors import LedgerError
-from ledger.risk_rules import Condition
+from ledger.risk.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
+from ledger.risk.rules import Condition
 from tests.builders import Scenario, a_customer
 
 LATE = Condition("consecutive_late", "", {"count": 3}, False)

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from ledger.risk_rules import Evidence, Rule, conditions
+from ledger.risk.rules import Evidence, Rule, conditions
 
 RULES = {
     "consecutive_late": Rule("consecutive_late", D(3)),

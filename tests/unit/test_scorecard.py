@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from ledger.scorecard import HIGHER, LOWER, RATING, Factor, GradePolicy, Scorecard, assess
+from ledger.credit.scorecard import HIGHER, LOWER, RATING, Factor, GradePolicy, Scorecard, assess
 from policies.credit import PolicyError, load_policy, parse_policy
 
 GRADES = (
@@ -102,7 +102,7 @@ def test_a_broken_policy_file_is_named(tmp_path):
 
 
 def test_the_shipped_policy_names_every_early_warning_rule_and_refuses_unknown_ones():
-    from ledger.risk_rules import RULES
+    from ledger.risk.rules import RULES
 
     policy = load_policy()
     assert set(policy.rules) == set(RULES) and not any(rule.hold for rule in policy.rules.values())

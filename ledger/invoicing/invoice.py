@@ -18,9 +18,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from ledger.commands import InstallmentPlan, InvoiceLine
 from ledger.currencies import minor_unit_exponent
 from ledger.errors import ValidationError
+from ledger.invoicing.commands import InstallmentPlan, InvoiceLine
 from ledger.money import WIDE, check_amount, quantum
 
 STATUS_OPEN = "OPEN"

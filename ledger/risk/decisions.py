@@ -7,10 +7,12 @@ until it has stopped holding once. Applying the same conditions twice records no
 
 from __future__ import annotations
 
-from ledger.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
+from ledger.account import CustomerAccount
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount
+from ledger.credit.events import CreditHoldPlaced
 from ledger.errors import InvalidState, NotFound, ValidationError
+from ledger.risk.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
+from ledger.risk.events import RiskAlertAcknowledged, RiskAlertCleared, RiskAlertRaised, RiskConditionsEnded
 from ledger.vocabulary import LIVE_ALERT_STATUSES as LIVE
 
 
@@ -32,7 +34,7 @@ def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions
     for key, alert_id in sorted(live.items()):
         if key not in holding:
             account.trigger_event(
-                CustomerAccount.RiskAlertCleared,
+                RiskAlertCleared,
                 **context.event_meta(),
                 alert_id=alert_id,
                 as_of=command.as_of,
@@ -41,16 +43,14 @@ def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions
             )
     ended = sorted(key for key in account.suppressed if key not in holding)
     if ended:
-        account.trigger_event(
-            CustomerAccount.RiskConditionsEnded, **context.event_meta(), conditions=[list(key) for key in ended]
-        )
+        account.trigger_event(RiskConditionsEnded, **context.event_meta(), conditions=[list(key) for key in ended])
     holds = []
     for key, condition in sorted(holding.items()):
         if key in live or key in account.suppressed:
             continue
         alert_id = f"{condition.rule}:{condition.subject}:{account.raised_count.get(key, 0) + 1}"
         account.trigger_event(
-            CustomerAccount.RiskAlertRaised,
+            RiskAlertRaised,
             **context.event_meta(),
             alert_id=alert_id,
             rule=condition.rule,
@@ -63,7 +63,7 @@ def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions
             holds.append(alert_id)
     if holds and not account.on_credit_hold:
         account.trigger_event(
-            CustomerAccount.CreditHoldPlaced,
+            CreditHoldPlaced,
             **context.event_meta(),
             reason=f"risk alert {', '.join(holds)}",
             operation_key=None,
@@ -86,7 +86,7 @@ def acknowledge_risk_alert(account: CustomerAccount, command: AcknowledgeRiskAle
     if _live_alert(account, command.alert_id, command.reason)["status"] == "ACKNOWLEDGED":
         raise InvalidState(f"risk alert {command.alert_id} is already acknowledged", ("alertId",))
     account.trigger_event(
-        CustomerAccount.RiskAlertAcknowledged, **context.event_meta(), alert_id=command.alert_id, reason=command.reason
+        RiskAlertAcknowledged, **context.event_meta(), alert_id=command.alert_id, reason=command.reason
     )
 
 
@@ -94,7 +94,7 @@ def resolve_risk_alert(account: CustomerAccount, command: ResolveRiskAlert, cont
     """Raises ValidationError (no reason), NotFound, InvalidState (already cleared or resolved)."""
     _live_alert(account, command.alert_id, command.reason)
     account.trigger_event(
-        CustomerAccount.RiskAlertCleared,
+        RiskAlertCleared,
         **context.event_meta(),
         alert_id=command.alert_id,
         as_of=None,

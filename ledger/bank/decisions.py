@@ -7,14 +7,16 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from ledger.bank import BankLine, bank_line_id
+from ledger.bank.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, ProposeBankMatches
+from ledger.bank.line import BankLine, bank_line_id
 from ledger.command_text import check_fields_text
-from ledger.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, ProposeBankMatches, RecordPayment
 from ledger.context import CommandContext
 from ledger.currencies import minor_unit_exponent
 from ledger.errors import Duplicate, InvalidState, NotFound, ValidationError
+from ledger.handlers import APPLIED, DUPLICATE, Outcome
 from ledger.money import Money, check_currency, format_amount
-from ledger.payment_commands import record_payment
+from ledger.payments.commands import RecordPayment
+from ledger.payments.decisions import record_payment
 from ledger.unit_of_work import UnitOfWork
 
 OPEN = ("UNMATCHED", "PROPOSED")
@@ -47,15 +49,15 @@ def line_fingerprint(command: ImportBankLine) -> str:
     )
 
 
-def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandContext) -> bool:
-    """True when recorded, False for a line already imported with the same content; raises Duplicate for the
-    same bank reference with other content, ValidationError (amount not positive, unknown currency)."""
+def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandContext) -> Outcome:
+    """Applied when recorded, a duplicate for a line already imported with the same content; raises Duplicate for
+    the same bank reference with other content, ValidationError (amount not positive, unknown currency)."""
     fingerprint = line_fingerprint(command)
     amount = Money.of(command.amount, command.currency, ("amount",)).amount
     existing = uow.other(bank_line_id(command.account, command.bank_reference))
     if existing is not None:
         if existing.fingerprint == fingerprint:
-            return False
+            return Outcome(command.op, DUPLICATE, "bank_line", command.bank_reference, "")
         raise Duplicate(
             f"bank line {command.bank_reference} of {command.account} was imported with other content",
             ("bankReference",),
@@ -76,7 +78,7 @@ def import_bank_line(uow: UnitOfWork, command: ImportBankLine, context: CommandC
         fingerprint=fingerprint,
     )
     uow.add_other(line)
-    return True
+    return _decided(command)
 
 
 def _open_line(uow: UnitOfWork, account: str, bank_reference: str) -> BankLine:
@@ -88,7 +90,7 @@ def _open_line(uow: UnitOfWork, account: str, bank_reference: str) -> BankLine:
     return line
 
 
-def propose_bank_matches(uow: UnitOfWork, command: ProposeBankMatches, context: CommandContext) -> None:
+def propose_bank_matches(uow: UnitOfWork, command: ProposeBankMatches, context: CommandContext) -> Outcome:
     line = _open_line(uow, command.account, command.bank_reference)
     line.trigger_event(
         BankLine.BankLineProposed,
@@ -105,10 +107,11 @@ def propose_bank_matches(uow: UnitOfWork, command: ProposeBankMatches, context: 
             for code, allocations, rule, confidence in command.proposals
         ],
     )
+    return _decided(command)
 
 
-def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandContext) -> str:
-    """The payment's reference. Raises NotFound (line, customer), InvalidState (matched or ignored), Duplicate
+def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandContext) -> Outcome:
+    """The payment recorded (its reference is the outcome's key). Raises NotFound (line, customer), InvalidState (matched or ignored), Duplicate
     (the payment reference taken) and the payment's own refusals (currency, over-allocation)."""
     line = _open_line(uow, command.account, command.bank_reference)
     account = uow.require_account(command.customer_code, "customerCode")
@@ -138,12 +141,18 @@ def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandCon
         rule=command.rule,
         confidence=f"{command.confidence:f}",
     )
-    return reference
+    return Outcome(command.op, APPLIED, "payment", reference, command.customer_code)
 
 
-def ignore_bank_line(uow: UnitOfWork, command: IgnoreBankLine, context: CommandContext) -> None:
+def ignore_bank_line(uow: UnitOfWork, command: IgnoreBankLine, context: CommandContext) -> Outcome:
     """Raises ValidationError (no reason), NotFound, InvalidState (matched or ignored)."""
     if not command.reason.strip():
         raise ValidationError("reason is required: say why the bank line is not a customer payment", ("reason",))
     line = _open_line(uow, command.account, command.bank_reference)
     line.trigger_event(BankLine.BankLineIgnored, **context.event_meta(), reason=command.reason)
+    return _decided(command)
+
+
+def _decided(command: ImportBankLine | ProposeBankMatches | IgnoreBankLine) -> Outcome:
+    """A bank line decided on: no customer's account changed."""
+    return Outcome(command.op, APPLIED, "bank_line", command.bank_reference, "")

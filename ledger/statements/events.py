@@ -1,14 +1,12 @@
 """Periodic statements of account (对账) on the customer account: a statement is issued (and e-mailed through the
 outbox as a `DeliveryRequested` whose source is the statement), then the customer confirms its balance or
-disputes it. A statement with neither is "no answer". Guards live in `ledger/statement_commands.py`."""
+disputes it. A statement with neither is "no answer". Guards live in `ledger/statements/decisions.py`."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from eventsourcing.utils import register_topic
-
-from ledger.customer import CustomerAccount
+from ledger.account import CustomerAccount, register_events
 
 Event = CustomerAccount.Event
 
@@ -53,5 +51,4 @@ class StatementBalanceDisputed(Event):
         account.statements[self.statement_id] = "DISPUTED"
 
 
-for _event_class in (StatementIssued, StatementBalanceConfirmed, StatementBalanceDisputed):
-    register_topic(_event_class.TOPIC, _event_class)
+register_events(StatementIssued, StatementBalanceConfirmed, StatementBalanceDisputed)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ledger.invoice import InvoiceState
+from ledger.invoicing.invoice import InvoiceState
 
 
 @dataclass

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ledger.collection_events import DeliveryRequested
-from ledger.commands import IssueStatement, RespondToStatement
+from ledger.account import CustomerAccount
+from ledger.collections.delivery_events import DeliveryRequested
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount
 from ledger.errors import InvalidState, NotFound, ValidationError
 from ledger.money import Money, format_amount
-from ledger.statement_events import StatementBalanceConfirmed, StatementBalanceDisputed, StatementIssued
+from ledger.statements.commands import IssueStatement, RespondToStatement
+from ledger.statements.events import StatementBalanceConfirmed, StatementBalanceDisputed, StatementIssued
 
 
 def issue_statement(account: CustomerAccount, command: IssueStatement, context: CommandContext) -> None:

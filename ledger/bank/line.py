@@ -1,7 +1,7 @@
 """A bank credit as the ledger knows it: one aggregate per line of a bank statement (its id derives from the bank
 account and the bank's own reference, so importing the same file twice records nothing new), and what was decided
 about it — proposed matches, matched to a customer as a payment, or set aside with a reason. Every decision is an
-event; guards live in `ledger/bank_commands.py`."""
+event; guards live in `ledger/bank/decisions.py`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 
 from eventsourcing.domain import Aggregate
 
-from ledger.customer import NAMESPACE
+from ledger.account import NAMESPACE
 
 
 def split_line_label(label: str) -> tuple[str, str] | None:

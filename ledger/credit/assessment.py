@@ -3,9 +3,10 @@ recommended limit when asked."""
 
 from __future__ import annotations
 
-from ledger.commands import RecordCreditAssessment
+from ledger.account import CustomerAccount
 from ledger.context import CommandContext
-from ledger.customer import CustomerAccount
+from ledger.credit.commands import RecordCreditAssessment
+from ledger.credit.events import CreditAssessed, CreditLimitChanged
 from ledger.errors import ValidationError
 from ledger.money import format_amount, largest_amount
 
@@ -25,7 +26,7 @@ def record_credit_assessment(
     # (the grade's multiple of a very large monthly invoicing can be; the limit column must hold it).
     recommended = format_amount(min(command.recommended_limit, largest_amount(currency)), currency)
     account.trigger_event(
-        CustomerAccount.CreditAssessed,
+        CreditAssessed,
         **context.event_meta(),
         assessed_on=command.assessed_on,
         policy_version=command.policy_version,
@@ -45,7 +46,7 @@ def record_credit_assessment(
     if command.apply_recommendation:
         previous = None if account.credit_limit is None else format_amount(account.credit_limit, currency)
         account.trigger_event(
-            CustomerAccount.CreditLimitChanged,
+            CreditLimitChanged,
             **context.event_meta(),
             credit_limit=recommended,
             previous_limit=previous,
