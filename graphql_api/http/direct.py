@@ -32,8 +32,8 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
-from graphql_api import reports
 from graphql_api.context import Context, catch_up_once
+from graphql_api.reports import plain as reports
 from projections.halt import ReadModelsHalted
 
 log = logging.getLogger(__name__)

@@ -30,12 +30,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
-from graphql_api.audit import AuditQuery
-from graphql_api.bank import BankMutation, BankQuery
+from graphql_api.audit.queries import AuditQuery
+from graphql_api.bank.mutations import BankMutation, BankQuery
+from graphql_api.collections.queries import DunningMutation, DunningQuery
 from graphql_api.context import CatchUpOncePerOperation, Context, one_catch_up
-from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
-from graphql_api.dunning import DunningMutation, DunningQuery
-from graphql_api.finance import FinanceQuery
+from graphql_api.credit.queries import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
+from graphql_api.documents.mutations import build_mutation_type
+from graphql_api.documents.queries import Query
+from graphql_api.finance.queries import FinanceQuery
 from graphql_api.http.caller_errors import CallerErrors, unexpected
 from graphql_api.http.direct import DirectQueries
 from graphql_api.http.halted import CODE as HALTED
@@ -43,12 +45,10 @@ from graphql_api.http.halted import RECORDED, guard_query_fields, note_recorded
 from graphql_api.http.limits import MAX_ALIASES, MAX_QUERY_TOKENS, QueryLimits
 from graphql_api.http.observability import Metrics, Observe, endpoints
 from graphql_api.http.subscriptions import Subscription
-from graphql_api.http.tokens import TokenStore
 from graphql_api.http.unavailable import HEADERS, Unavailable, as_unavailable, unavailable
 from graphql_api.http.websocket import CheckedTransportWS
-from graphql_api.mutations import build_mutation_type
-from graphql_api.queries import Query
-from graphql_api.statements import StatementMutation, StatementQuery
+from graphql_api.statements.mutations import StatementMutation, StatementQuery
+from graphql_api.tokens import TokenStore
 from ledger.store.availability import is_unavailable, recovering
 from services.books import Ledger
 

@@ -22,9 +22,9 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graphql_api.audit.event_views import view, visible_types
 from graphql_api.context import Context, caller, scoped_customer
-from graphql_api.event_views import view, visible_types
-from graphql_api.http.tokens import Principal
+from graphql_api.tokens import Principal
 from ledger.events import CustomerAccount  # the index of every event: all of them count among the types
 from ledger.money import format_minor
 from ledger.store.availability import is_unavailable

@@ -10,9 +10,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from graphql_api import connections, reports
 from graphql_api.context import caller, may_see, require_customer_scope
-from graphql_api.types import (
+from graphql_api.documents import connections
+from graphql_api.documents.types import (
     CreditNote,
     Customer,
     Invoice,
@@ -22,6 +22,7 @@ from graphql_api.types import (
     load_invoice,
     load_payment,
 )
+from graphql_api.reports import plain as reports
 from replay.history import HistoryQuery, history_page
 
 

@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from graphql_api.context import caller, scoped_customer
-from graphql_api.types import Customer, Invoice
+from graphql_api.documents.types import Customer, Invoice
 from projections.customers import customer_page
 from projections.invoices import invoice_page
 

@@ -8,8 +8,8 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
-from graphql_api import reports
 from graphql_api.context import caller
+from graphql_api.reports import plain as reports
 from projections.forecast import forecast
 from projections.kpis import kpi_report, kpi_trend
 

@@ -10,9 +10,9 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from graphql_api import reports
 from graphql_api.context import caller, command_context, scoped_customer
-from graphql_api.types import UserError
+from graphql_api.documents.types import UserError
+from graphql_api.reports import plain as reports
 from ledger.errors import LedgerError
 from ledger.inputs import parse_date
 from ledger.operations import parse_command

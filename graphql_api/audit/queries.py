@@ -9,9 +9,9 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
-from graphql_api import reports
 from graphql_api.context import caller
-from graphql_api.queries import AgingAmounts, AgingBasis, AgingReport, AgingRow
+from graphql_api.documents.queries import AgingAmounts, AgingBasis, AgingReport, AgingRow
+from graphql_api.reports import plain as reports
 from ledger.instants import micros
 from projections.aging import DEFAULT_BOUNDARIES
 from replay.books import replay

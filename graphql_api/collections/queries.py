@@ -11,11 +11,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from graphql_api import reports
-from graphql_api.connections import page_size
 from graphql_api.context import caller, command_context
-from graphql_api.inputs import as_plain
-from graphql_api.types import UserError
+from graphql_api.documents.connections import page_size
+from graphql_api.documents.inputs import as_plain
+from graphql_api.documents.types import UserError
+from graphql_api.reports import plain as reports
 from ledger.collections.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
 from ledger.errors import LedgerError
 from ledger.inputs import parse_date

@@ -10,8 +10,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from graphql_api.context import caller, command_context
-from graphql_api.inputs import AllocationInput, as_plain
-from graphql_api.types import UserError
+from graphql_api.documents.inputs import AllocationInput, as_plain
+from graphql_api.documents.types import UserError
 from ledger.errors import LedgerError
 from ledger.operations import parse_command
 from services.bank_import import bank_lines

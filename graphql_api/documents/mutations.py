@@ -13,9 +13,9 @@ from typing import Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from graphql_api import inputs
 from graphql_api.context import authorize_inputs, caller, command_context
-from graphql_api.types import (
+from graphql_api.documents import inputs
+from graphql_api.documents.types import (
     CreditNote,
     Customer,
     Invoice,
