@@ -1,5 +1,5 @@
-"""GraphQL object types for customers and documents, each with its mapper (`from_domain`) from the frozen values
-`projections.documents` defines (amounts as decimal strings, dates ISO): the read models' current state and an
+"""GraphQL object types for customers and invoices (payments and credit notes: `payment_types`), each with its
+mapper (`from_domain`) from the frozen values `projections.documents` defines (amounts as decimal strings, dates ISO): the read models' current state and an
 account's past state (time travel) come as the same values and are shown alike.
 
 Nested objects (an invoice's customer, a customer's invoices, an allocation's invoice) are read through the
@@ -9,32 +9,15 @@ loads the whole page's worth in one query and the rest come from the request's c
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Optional
+from datetime import datetime
+from typing import Optional
 
 import strawberry
 from strawberry.types import Info
 
-from ledger.errors import LedgerError
 from ledger.money import format_minor
-from projections import customers, documents, invoices, payments
+from projections import customers, documents, invoices
 from projections.database import Database
-
-
-@strawberry.type
-class UserError:
-    code: str
-    message: str
-    field: list[str]
-
-    @staticmethod
-    def of(refusal: LedgerError) -> UserError:
-        """The payload's form of a ledger refusal: its contract code, message and field path."""
-        return UserError(code=refusal.code, message=refusal.message, field=[str(part) for part in refusal.field])
-
-
-def _day(value: Optional[date]) -> Optional[str]:
-    return None if value is None else value.isoformat()
 
 
 @strawberry.type
@@ -44,15 +27,15 @@ class Installment:
     outstanding: str
 
 
-def _in_scope(info: Info, customer_code: str) -> bool:
+def in_scope(info: Info, customer_code: str) -> bool:
     """Defence in depth for nested reads (the parent was already scoped): a customer token never gets another
     customer's object."""
     principal = info.context.principal
     return principal is not None and principal.may_see(customer_code)
 
 
-def _customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Optional[datetime]) -> Optional[Customer]:
-    if not _in_scope(info, code):
+def customer_of(info: Info, code: str, batch: tuple[str, ...], known_at: Optional[datetime]) -> Optional[Customer]:
+    if not in_scope(info, code):
         return None
     loaders = info.context.loaders
     found = loaders.customer(code, batch) if known_at is None else loaders.customer_at(code, known_at)
@@ -76,7 +59,7 @@ class Invoice:
 
     @strawberry.field(description="The customer the invoice was issued to (as known at the same instant).")
     def customer(self, info: Info) -> Optional[Customer]:
-        return _customer_of(info, self.customerCode, self._batch, self._known_at)
+        return customer_of(info, self.customerCode, self._batch, self._known_at)
 
     @staticmethod
     def from_domain(
@@ -130,7 +113,7 @@ class Customer:
         "with the top-level `invoices(customerCode:)` connection)."
     )
     def invoices(self, info: Info, first: int = 50, openOnly: bool = False) -> list[Invoice]:
-        if not _in_scope(info, self.code):
+        if not in_scope(info, self.code):
             return []
         loaders = info.context.loaders
         if self._known_at is not None:
@@ -158,124 +141,12 @@ class Customer:
         )
 
 
-@strawberry.type
-class Allocation:
-    invoiceNumber: str
-    amount: str
-    _batch: strawberry.Private[tuple[str, ...]] = ()  # the invoice numbers allocated to by the same document
-    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
-
-    @strawberry.field(description="The invoice this amount was allocated to (as known at the same instant).")
-    def invoice(self, info: Info) -> Optional[Invoice]:
-        loaders = info.context.loaders
-        found = (
-            loaders.invoice(self.invoiceNumber, self._batch)
-            if self._known_at is None
-            else loaders.invoice_at(self.invoiceNumber, self._known_at)
-        )
-        if found is None or not _in_scope(info, found.customer_code):
-            return None
-        # A document's allocations are all to invoices of its own customer: that one customer is the batch.
-        return Invoice.from_domain(found, (found.customer_code,), self._known_at)
-
-    @staticmethod
-    def of_document(
-        found: tuple[documents.Allocation, ...], currency: str, known_at: Optional[datetime]
-    ) -> list[Allocation]:
-        # Time travel reads each invoice from the account as it was then: no batch to share.
-        batch = () if known_at is not None else tuple(allocation.invoice_number for allocation in found)
-        return [
-            Allocation(
-                invoiceNumber=allocation.invoice_number,
-                amount=format_minor(allocation.amount_minor, currency),
-                _batch=batch,
-                _known_at=known_at,
-            )
-            for allocation in found
-        ]
-
-
-_OWNER = "The customer this belongs to (as known at the same instant)."
-
-
-def _owner(root: Any, info: Info) -> Optional[Customer]:
-    """The customer of a payment or credit note (one resolver for both)."""
-    return _customer_of(info, root.customerCode, (), root._known_at)
-
-
-@strawberry.type
-class Payment:
-    reference: str
-    customerCode: str
-    currency: str
-    amount: str
-    receivedOn: str
-    reversedOn: Optional[str]
-    unallocated: str
-    allocations: list[Allocation]
-    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
-    customer: Optional[Customer] = strawberry.field(resolver=_owner, description=_OWNER)
-
-    @staticmethod
-    def from_domain(payment: documents.Payment, known_at: Optional[datetime] = None) -> Payment:
-        currency = payment.currency
-        return Payment(
-            reference=payment.reference,
-            customerCode=payment.customer_code,
-            currency=currency,
-            amount=format_minor(payment.amount_minor, currency),
-            receivedOn=payment.received_on.isoformat(),
-            reversedOn=_day(payment.reversed_on),
-            unallocated=format_minor(payment.unallocated_minor, currency),
-            allocations=Allocation.of_document(payment.allocations, currency, known_at),
-            _known_at=known_at,
-        )
-
-
-@strawberry.type
-class CreditNote:
-    number: str
-    customerCode: str
-    currency: str
-    amount: str
-    issueDate: str
-    unallocated: str
-    allocations: list[Allocation]
-    _known_at: strawberry.Private[Optional[datetime]] = None  # set on a past state (time travel)
-    customer: Optional[Customer] = strawberry.field(resolver=_owner, description=_OWNER)
-
-    @staticmethod
-    def from_domain(note: documents.CreditNote, known_at: Optional[datetime] = None) -> CreditNote:
-        currency = note.currency
-        return CreditNote(
-            number=note.number,
-            customerCode=note.customer_code,
-            currency=currency,
-            amount=format_minor(note.amount_minor, currency),
-            issueDate=note.issued_on.isoformat(),
-            unallocated=format_minor(note.unallocated_minor, currency),
-            allocations=Allocation.of_document(note.allocations, currency, known_at),
-            _known_at=known_at,
-        )
-
-
-def _mapped(found: Any, mapper: Any) -> Any:
-    return None if found is None else mapper(found)
-
-
 # The current state of one object, for a query or a mutation's answer (read-your-writes).
 def load_customer(database: Database, code: str) -> Optional[Customer]:
-    return _mapped(customers.customer(database, code), Customer.from_domain)
+    found = customers.customer(database, code)
+    return None if found is None else Customer.from_domain(found)
 
 
 def load_invoice(database: Database, number: str) -> Optional[Invoice]:
     found = invoices.invoice(database, number)
     return None if found is None else Invoice.from_domain(found, (found.customer_code,))
-
-
-def load_payment(database: Database, reference: str) -> Optional[Payment]:
-    return _mapped(payments.payment(database, reference), Payment.from_domain)
-
-
-def load_credit_note(database: Database, number: str) -> Optional[CreditNote]:
-    return _mapped(payments.credit_note(database, number), CreditNote.from_domain)
