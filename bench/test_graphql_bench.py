@@ -22,8 +22,8 @@ from starlette.responses import Response
 from arledger.wiring import open_ledger
 from bench.conftest import record_ratio, time_reference
 from bench.test_read_bench import END, SIZES, seeded_sqlite
+from graphql_api.documents.types import load_customer
 from graphql_api.http.server import build_app
-from graphql_api.types import load_customer
 from projections.aging import AgingQuery, aging_report
 
 CUSTOMER_FIELDS = (

@@ -27,7 +27,7 @@ import pytest
 from arledger.wiring import open_ledger
 from bench.conftest import LOAD_ROWS
 from bench.load import raw_insert_rate
-from graphql_api.http.tokens import TokenStore
+from graphql_api.tokens import TokenStore
 from projections.reconcile import reconcile
 from tests.conftest import PostgresDatabase, require_postgres
 from tests.e2e.test_server_process import free_port

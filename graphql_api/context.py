@@ -15,8 +15,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from graphql_api import permissions
-from graphql_api.http.tokens import Principal, TokenStore
 from graphql_api.loaders import Loaders
+from graphql_api.tokens import Principal, TokenStore
 from ledger.context import CommandContext
 from ledger.operations import KEYED_OPERATIONS
 from ledger.roles import CUSTOMER

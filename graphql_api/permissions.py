@@ -53,7 +53,7 @@ USE_CASES: dict[str, tuple[str, ...]] = {
 MUTATION: dict[str, tuple[str, ...]] = {**mutation_roles(), **USE_CASES}
 SUBSCRIPTION: dict[str, tuple[str, ...]] = {
     # a customer token streams only its own customer's events, and only what its queries show of them
-    # (graphql_api/event_views.py); staff see what `history` shows
+    # (graphql_api/audit/event_views.py); staff see what `history` shows
     "ledgerEvents": EVERYONE,
 }
 FIELDS = {"Query": QUERY, "Mutation": MUTATION, "Subscription": SUBSCRIPTION}

@@ -58,7 +58,7 @@ Locator = Union[ByCustomer, ByDocument, NewDocument, OwnHandler]
 @dataclass(frozen=True)
 class Payload:
     """How the generic GraphQL mutation answers: the payload field holding the affected object (customer, invoice,
-    payment, creditNote: graphql_api/mutations.py) and the input key naming it."""
+    payment, creditNote: graphql_api/documents/mutations.py) and the input key naming it."""
 
     field: str
     key: str
@@ -73,7 +73,7 @@ class Operation:
     import line run again, or a GraphQL retry with the same Idempotency-Key, is recognised as a duplicate (numbered
     documents are recognised by their number instead). `roles`: who may run it over GraphQL (empty: no caller runs
     it directly); `input_roles`: input fields only narrower roles may give a value. `payload`: set when the generic
-    GraphQL mutation serves it (then graphql_api/inputs.py has its `<Name>Input`)."""
+    GraphQL mutation serves it (then graphql_api/documents/inputs.py has its `<Name>Input`)."""
 
     name: str
     command: type[Command]

@@ -257,8 +257,8 @@ def show_command(number_or_code: str, known_at: datetime | None, output_format: 
     """A customer, invoice, payment or credit note now, or as it was known at an instant (the same answer as
     GraphQL's `customer(code, knownAt)` and friends)."""
     from graphql_api.context import Context
-    from graphql_api.http.server import build_schema
-    from graphql_api.http.tokens import Principal, TokenStore
+    from graphql_api.schema import build_schema
+    from graphql_api.tokens import Principal, TokenStore
 
     ledger = open_ledger_for(database_url)
     kinds = (["customer"] if ledger.app.account(number_or_code) else []) + [

@@ -12,7 +12,7 @@ import click
 from arledger.cli.common import DateParam, database_url_option, main, open_ledger_for, refuse_unindexed, settings_for
 from arledger.config import Settings
 from arledger.logs import configure_logging
-from graphql_api.http.tokens import ROLES, TokenStore
+from graphql_api.tokens import ROLES, TokenStore
 from ledger.store.chain_index import UnindexedEvents
 from ledger.store.recorder_postgres import IndexedPostgresRecorder
 from ledger.store.recorder_sqlite import BatchSQLiteRecorder

@@ -1,3 +1,3 @@
 """The HTTP machinery around the schema: the Starlette app, request limits, the direct report path,
-health and metrics, tokens, subscriptions over websockets, and the mapping of caller mistakes and outages.
+health and metrics, subscriptions over websockets, and the mapping of caller mistakes and outages.
 """

@@ -32,14 +32,14 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
-from graphql_api import reports
 from graphql_api.context import Context, catch_up_once
+from graphql_api.reports.plain import aging
 from projections.halt import ReadModelsHalted
 
 log = logging.getLogger(__name__)
 
 # root field -> the function computing its plain-dict answer from the context and the coerced arguments
-ROOT_FIELDS: dict[str, Callable[..., dict[str, Any]]] = {"aging": reports.aging}
+ROOT_FIELDS: dict[str, Callable[..., dict[str, Any]]] = {"aging": aging}
 PLAN_CACHE_SIZE = 256
 
 

@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql (GraphiQL in a browser), health at /healthz."""
+"""The ASGI application: the schema (graphql_api/schema.py) served at /graphql (GraphiQL in a browser), health at
+/healthz."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import strawberry
 from cross_web import HTTPException
-from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -20,35 +19,23 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.http import GraphQLRequestData
-from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
-from graphql_api.audit import AuditQuery
-from graphql_api.bank import BankMutation, BankQuery
-from graphql_api.context import CatchUpOncePerOperation, Context, one_catch_up
-from graphql_api.credit import CreditMutation, CreditQuery, RiskAlertMutation, RiskAlertQuery
-from graphql_api.dunning import DunningMutation, DunningQuery
-from graphql_api.finance import FinanceQuery
-from graphql_api.http.caller_errors import CallerErrors, unexpected
+from graphql_api.context import Context, one_catch_up
 from graphql_api.http.direct import DirectQueries
 from graphql_api.http.halted import CODE as HALTED
-from graphql_api.http.halted import RECORDED, guard_query_fields, note_recorded
-from graphql_api.http.limits import MAX_ALIASES, MAX_QUERY_TOKENS, QueryLimits
+from graphql_api.http.halted import RECORDED, note_recorded
+from graphql_api.http.limits import MAX_ALIASES, MAX_QUERY_TOKENS
 from graphql_api.http.observability import Metrics, Observe, endpoints
-from graphql_api.http.subscriptions import Subscription
-from graphql_api.http.tokens import TokenStore
 from graphql_api.http.unavailable import HEADERS, Unavailable, as_unavailable, unavailable
 from graphql_api.http.websocket import CheckedTransportWS
-from graphql_api.mutations import build_mutation_type
-from graphql_api.queries import Query
-from graphql_api.statements import StatementMutation, StatementQuery
+from graphql_api.schema import build_schema
+from graphql_api.tokens import TokenStore
 from ledger.store.availability import is_unavailable, recovering
 from services.books import Ledger
 
@@ -74,55 +61,6 @@ query Overview {
 """
 assert "`" not in GRAPHIQL_EXAMPLE and "${" not in GRAPHIQL_EXAMPLE  # it goes into a JavaScript template literal
 ASSETS = "/graphiql/assets"  # GraphiQL's scripts and styles, vendored (static/graphiql/README.md)
-
-
-# Our own limits rule (depth, aliases, cost: linear in the document, where strawberry's depth and alias limiters
-# follow fragment spreads exponentially); one class for every request, so the validation cache keeps hitting.
-LIMIT_RULES = (QueryLimits,)
-
-
-class LedgerSchema(strawberry.Schema):
-    """Logs only unexpected errors (with their traceback); the caller's own mistakes are answers, not incidents."""
-
-    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        unexpected_errors = [error for error in errors if unexpected(error)]
-        if unexpected_errors:
-            super().process_errors(unexpected_errors, execution_context)
-
-
-def build_schema() -> strawberry.Schema:
-    # Factories, one extension per request; the parser and validation caches live at module level in strawberry,
-    # so they are shared across requests all the same.
-    # CallerErrors runs after process_errors has logged the real message: callers see "Unexpected error." only.
-    schema = LedgerSchema(
-        query=merge_types(
-            "Query",
-            (Query, AuditQuery, CreditQuery, RiskAlertQuery, DunningQuery, FinanceQuery, StatementQuery, BankQuery),
-        ),
-        mutation=merge_types(
-            "Mutation",
-            (
-                build_mutation_type(),
-                CreditMutation,
-                RiskAlertMutation,
-                DunningMutation,
-                StatementMutation,
-                BankMutation,
-            ),
-        ),
-        subscription=Subscription,
-        config=StrawberryConfig(auto_camel_case=False),
-        extensions=[
-            lambda: ParserCache(maxsize=1000),
-            lambda: ValidationCache(maxsize=1000),
-            lambda: AddValidationRules(list(LIMIT_RULES)),
-            lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-            CallerErrors,
-            CatchUpOncePerOperation,
-        ],
-    )
-    guard_query_fields(schema._schema)
-    return schema
 
 
 class RequestSizeLimit:

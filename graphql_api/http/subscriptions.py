@@ -1,6 +1,6 @@
 """Live updates over websockets (graphql-transport-ws): new ledger events as they are recorded, limited to the
 caller's scope — a customer token sees only its own customer's events, and of those only what its queries show
-(graphql_api/event_views.py) — each with the customer's outstanding balance once the batch of events it arrived
+(graphql_api/audit/event_views.py) — each with the customer's outstanding balance once the batch of events it arrived
 in is in the read models. Blocking reads run in a worker thread, one query per batch for the balances, never one
 per event.
 
@@ -22,9 +22,9 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graphql_api.audit.event_views import view, visible_types
 from graphql_api.context import Context, caller, scoped_customer
-from graphql_api.event_views import view, visible_types
-from graphql_api.http.tokens import Principal
+from graphql_api.tokens import Principal
 from ledger.events import CustomerAccount  # the index of every event: all of them count among the types
 from ledger.money import format_minor
 from ledger.store.availability import is_unavailable

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from arledger.wiring import open_ledger
 from graphql_api.context import Context
 from graphql_api.http.server import MAX_ALIASES, build_app
-from graphql_api.http.tokens import Principal
+from graphql_api.tokens import Principal
 from services.seed import seed_history
 
 ROWS = "rows { customerCode currency outstanding current buckets unallocatedCredit }"

@@ -14,9 +14,9 @@ import time
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from graphql_api.event_views import CUSTOMER_VIEWS
+from graphql_api.audit.event_views import CUSTOMER_VIEWS
 from graphql_api.http.subscriptions import EVENT_TYPES
-from graphql_api.http.tokens import ROLES, TokenStore
+from graphql_api.tokens import ROLES, TokenStore
 from ledger.account import CustomerAccount
 from projections.database import Database
 from replay.history import camel

@@ -129,7 +129,7 @@ def test_an_unexpected_fault_is_masked_for_the_caller_and_logged(one_customer, m
     def broken(*_args):
         raise RuntimeError("connection to 10.0.0.7 lost: password=hunter2")
 
-    monkeypatch.setattr("graphql_api.queries.load_customer", broken)
+    monkeypatch.setattr("graphql_api.documents.queries.load_customer", broken)
     with caplog.at_level(logging.ERROR):
         answer = one_customer.call('{ customer(code: "C1") { code } }')
     assert answer["errors"][0]["message"] == "Unexpected error."

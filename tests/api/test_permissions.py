@@ -24,8 +24,8 @@ from graphql import (
 )
 
 from graphql_api import permissions
-from graphql_api.http.server import build_schema
-from graphql_api.http.tokens import ROLES
+from graphql_api.schema import build_schema
+from graphql_api.tokens import ROLES
 from tests.api.world import BANK_LINES, OPEN_ALERT, OPEN_TASK, SENT_STATEMENT, open_copy
 
 SCHEMA = build_schema()._schema

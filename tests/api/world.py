@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from arledger.wiring import open_ledger
 from graphql_api.http.server import build_app
-from graphql_api.http.tokens import ROLES
+from graphql_api.tokens import ROLES
 from ledger.bank.commands import ImportBankLine
 from ledger.collections.notice_commands import ClaimDelivery, RecordDeliveryOutcome
 from ledger.context import CommandContext

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from arledger.wiring import open_ledger
-from graphql_api.http.tokens import TokenStore
+from graphql_api.tokens import TokenStore
 from projections.reconcile import reconcile
 from tests.e2e.test_server_process import free_port, wait_healthy
 

@@ -28,7 +28,8 @@ from schemathesis.config import SchemathesisConfig
 from starlette.testclient import TestClient
 
 from arledger.wiring import Ledger, open_ledger
-from graphql_api.http.server import build_app, build_schema
+from graphql_api.http.server import build_app
+from graphql_api.schema import build_schema
 from tests.api.conftest import ISSUE, PAY, REGISTER, customer, invoice
 
 EXAMPLES = int(os.environ.get("ARLEDGER_FUZZ_EXAMPLES", "15"))

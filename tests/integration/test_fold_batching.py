@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from arledger.cli import main
 from arledger.wiring import open_ledger
-from graphql_api.http.tokens import TokenStore
+from graphql_api.tokens import TokenStore
 from projections.aging import AgingQuery, aging_report
 from projections.reconcile import reconcile
 from tests.builders import a_customer, a_payment, an_invoice

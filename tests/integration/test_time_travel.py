@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from arledger.wiring import open_ledger
 from graphql_api.context import Context
-from graphql_api.http.server import build_schema
-from graphql_api.http.tokens import Principal, TokenStore
+from graphql_api.schema import build_schema
+from graphql_api.tokens import Principal, TokenStore
 from tests.builders import Scenario, a_customer
 from tests.integration.test_aging import T0
 from tests.integration.test_read_model_properties import _apply, operation

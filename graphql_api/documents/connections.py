@@ -11,15 +11,15 @@ import base64
 from typing import Generic, Optional, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
+from graphql_api.arguments import page_size
 from graphql_api.context import caller, scoped_customer
-from graphql_api.types import Customer, Invoice
+from graphql_api.documents.types import Customer, Invoice
+from graphql_api.errors import bad_input
 from projections.customers import customer_page
 from projections.invoices import invoice_page
 
-MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 Node = TypeVar("Node")
 
@@ -52,17 +52,7 @@ def decode_cursor(cursor: Optional[str]) -> str:
     try:
         return base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError):
-        raise GraphQLError(
-            f"after: {cursor!r} is not a cursor from this API", extensions={"code": "VALIDATION"}
-        ) from None
-
-
-def page_size(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE_SIZE:
-        raise GraphQLError(
-            f"first must be between 1 and {MAX_PAGE_SIZE}, got {first}", extensions={"code": "VALIDATION"}
-        )
-    return first
+        raise bad_input(f"after: {cursor!r} is not a cursor from this API") from None
 
 
 def _connection(nodes: list, keys: list[str], first: int) -> Connection:

@@ -13,19 +13,12 @@ from typing import Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from graphql_api import inputs
+from graphql_api.arguments import as_plain
 from graphql_api.context import authorize_inputs, caller, command_context
-from graphql_api.types import (
-    CreditNote,
-    Customer,
-    Invoice,
-    Payment,
-    UserError,
-    load_credit_note,
-    load_customer,
-    load_invoice,
-    load_payment,
-)
+from graphql_api.documents import inputs
+from graphql_api.documents.payment_types import CreditNote, Payment, load_credit_note, load_payment
+from graphql_api.documents.types import Customer, Invoice, load_customer, load_invoice
+from graphql_api.errors import UserError
 from ledger.errors import LedgerError
 from ledger.operations import GENERIC_MUTATIONS, parse_command
 
@@ -49,7 +42,7 @@ def _resolver(op: str, field: str, key: str, input_type: type, payload_type: typ
     def resolve(info: Info, input: Any) -> Any:  # noqa: A002  (the contract names the argument `input`)
         principal = caller(info)
         ledger = info.context.ledger
-        data = inputs.as_plain(input)
+        data = as_plain(input)
         authorize_inputs(info, principal, data)  # e.g. a credit limit or an override: the admin's decision
         try:
             command = parse_command(op, data)

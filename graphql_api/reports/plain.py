@@ -4,40 +4,14 @@ the read models up first, once per operation: `context.catch_up_once`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any, Optional
 
-from graphql import GraphQLError
-
+from graphql_api.arguments import parse_date, parse_instant
 from graphql_api.context import Context, scoped_customer
-from ledger import inputs, instants
-from ledger.errors import ValidationError
+from graphql_api.errors import bad_input
 from projections.aging import DEFAULT_BOUNDARIES, AgingQuery, aging_report
 from projections.statement import CustomerNotFound
 from projections.statement import statement as statement_document
-
-
-def bad_input(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "VALIDATION"})
-
-
-def parse_date(text: str, name: str) -> date:
-    """A report's date argument: YYYY-MM-DD within the ledger's years, as for every operation's dates (outside
-    them, the date arithmetic of KPIs and forecasts would overflow)."""
-    try:
-        return inputs.parse_date(text, (name,), name)
-    except ValidationError as error:
-        raise bad_input(error.message) from None
-
-
-def parse_instant(text: Optional[str], name: str = "knownAt") -> Optional[datetime]:
-    """A report's instant argument (knownAt, recordedFrom, …), as every entry point parses instants."""
-    if text is None:
-        return None
-    try:
-        return instants.parse_instant(text, (name,), name)
-    except ValidationError as error:
-        raise bad_input(error.message) from None
 
 
 def aging(

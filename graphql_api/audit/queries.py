@@ -1,6 +1,6 @@
-"""Audit queries (admin and auditor roles): replay from the event log, the hash chain's verification and digests.
-
-They read the whole log, so they are kept from the roles that do not need them."""
+"""Audit queries: `history`, events with their provenance (staff), and, for the admin and auditor roles, replay from
+the event log, the hash chain's verification and digests (they read the whole log, so they are kept from the roles
+that do not need them)."""
 
 from __future__ import annotations
 
@@ -9,50 +9,52 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
-from graphql_api import reports
+from graphql_api.aging import AgingBasis, AgingReport
+from graphql_api.arguments import parse_date, parse_instant
+from graphql_api.audit.types import HistoryEntry, Replay, ReplayBalance, Verification
 from graphql_api.context import caller
-from graphql_api.queries import AgingAmounts, AgingBasis, AgingReport, AgingRow
+from graphql_api.errors import bad_input
 from ledger.instants import micros
 from projections.aging import DEFAULT_BOUNDARIES
 from replay.books import replay
+from replay.history import HistoryQuery, history_page
 from replay.verify import Digest, digest_at, verify
 
 
 @strawberry.type
-class Verification:
-    intact: bool
-    checked: int
-    head: Optional[str]
-    brokenPosition: Optional[int]
-    problem: Optional[str]
-
-
-@strawberry.type
-class ReplayBalance:
-    customerCode: str
-    currency: str
-    invoiced: str
-    voided: str
-    paid: str
-    credited: str
-    writtenOff: str
-    reversed: str
-    outstanding: str
-    unallocatedCredit: str
-    onCreditHold: bool
-
-
-@strawberry.type
-class Replay:
-    knownAt: str
-    asOf: str
-    foldedThrough: int
-    balances: list[ReplayBalance]
-    aging: AgingReport
-
-
-@strawberry.type
 class AuditQuery:
+    @strawberry.field(
+        description="Events with provenance (recorded instant, actor, reason, correlation id) of a "
+        "document or customer (`number`), or of the whole log; filtered by customer, actor "
+        "(`role:name`, or a name) and recorded time; in log order, `first` (1-500) after the "
+        "position `after` (page on with the last entry's position)."
+    )
+    def history(
+        self,
+        info: Info,
+        number: Optional[str] = None,
+        customerCode: Optional[str] = None,
+        actor: Optional[str] = None,
+        recordedFrom: Optional[str] = None,
+        recordedTo: Optional[str] = None,
+        first: int = 500,
+        after: Optional[int] = None,
+    ) -> list[HistoryEntry]:
+        caller(info)
+        try:
+            query = HistoryQuery(
+                number,
+                customerCode,
+                actor,
+                parse_instant(recordedFrom, "recordedFrom"),
+                parse_instant(recordedTo, "recordedTo"),
+                after or 0,
+                first,
+            )
+        except ValueError as error:
+            raise bad_input(str(error)) from None
+        return [HistoryEntry(**row) for row in history_page(info.context.ledger.app, query).rows]
+
     @strawberry.field(
         description="The books as known at `knownAt`, folded from the event log itself (not the read "
         "models): balances then, and the aging as of `asOf` (default: knownAt's date)."
@@ -67,34 +69,25 @@ class AuditQuery:
         customerCode: Optional[str] = None,
     ) -> Replay:
         caller(info)
-        instant = reports.parse_instant(knownAt)
+        instant = parse_instant(knownAt)
         assert instant is not None  # only a missing text gives None, and knownAt is required
         try:
             books = replay(
                 info.context.ledger.app,
                 instant,
-                reports.parse_date(asOf, "asOf") if asOf else None,
+                parse_date(asOf, "asOf") if asOf else None,
                 basis.value,
                 tuple(boundaries) if boundaries else DEFAULT_BOUNDARIES,
                 customerCode,
             )
         except ValueError as error:
-            raise reports.bad_input(str(error)) from None
-        report = books["aging"]
-        aging = AgingReport(
-            asOf=report["asOf"],
-            knownAt=report["knownAt"],
-            basis=AgingBasis(report["basis"]),
-            boundaries=report["boundaries"],
-            rows=[AgingRow(**row) for row in report["rows"]],
-            totals=[AgingAmounts(**total) for total in report["totals"]],
-        )
+            raise bad_input(str(error)) from None
         return Replay(
             knownAt=books["knownAt"],
             asOf=books["asOf"],
             foldedThrough=books["foldedThrough"],
             balances=[ReplayBalance(**balance) for balance in books["balances"]],
-            aging=aging,
+            aging=AgingReport.of(books["aging"]),
         )
 
     @strawberry.field(
@@ -106,7 +99,7 @@ class AuditQuery:
         try:
             kept = Digest.parse(digest) if digest is not None else None
         except ValueError as error:
-            raise reports.bad_input(str(error)) from None
+            raise bad_input(str(error)) from None
         result = verify(info.context.ledger.app.recorder, kept)
         return Verification(
             intact=result.intact,
@@ -123,7 +116,7 @@ class AuditQuery:
     def digest(self, info: Info, position: Optional[int] = None, knownAt: Optional[str] = None) -> Optional[str]:
         caller(info)
         if position is not None and knownAt is not None:
-            raise reports.bad_input("give position or knownAt, not both")
-        instant = reports.parse_instant(knownAt)
+            raise bad_input("give position or knownAt, not both")
+        instant = parse_instant(knownAt)
         found = digest_at(info.context.ledger.app.recorder, position, micros(instant) if instant else None)
         return str(found) if found else None

@@ -1,50 +1,20 @@
-"""Bank reconciliation in GraphQL, thin over `services.bank_import`: `bankLines(openOnly)` (the exception queue,
-staff) and a person's decision on a line: `applyBankLine` / `ignoreBankLine` (admin, accountant)."""
+"""Bank reconciliation in GraphQL, thin over `services.bank_import`: a person's decision on a bank line,
+`applyBankLine` / `ignoreBankLine` (admin, accountant)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graphql_api.arguments import AllocationInput, as_plain
+from graphql_api.bank.types import BankLineRecord
 from graphql_api.context import caller, command_context
-from graphql_api.inputs import AllocationInput, as_plain
-from graphql_api.types import UserError
+from graphql_api.errors import UserError
 from ledger.errors import LedgerError
 from ledger.operations import parse_command
 from services.bank_import import bank_lines
-
-
-@strawberry.type
-class BankLineRecord:
-    line: str  # ACCOUNT:BANK_REFERENCE
-    account: str
-    bankReference: str
-    bookedOn: str
-    valueOn: str
-    amount: str
-    currency: str
-    counterparty: Optional[str]
-    remittance: Optional[str]
-    reference: Optional[str]
-    status: str  # UNMATCHED, PROPOSED, MATCHED, IGNORED
-    customerCode: Optional[str]
-    paymentReference: Optional[str]
-    rule: Optional[str]
-    confidence: Optional[str]
-    proposals: JSON  # [{customerCode, allocations: [{invoiceNumber, amount}], rule, confidence}]
-    reason: Optional[str]
-    decidedBy: str
-
-
-@strawberry.type
-class BankQuery:
-    @strawberry.field(description="Bank lines: the exception queue (openOnly, the default) or every line.")
-    def bankLines(self, info: Info, openOnly: bool = True) -> list[BankLineRecord]:
-        caller(info)
-        return [BankLineRecord(**row) for row in bank_lines(info.context.ledger, openOnly)]
 
 
 @strawberry.input

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from graphql_api import permissions
-from graphql_api.http.tokens import Principal
+from graphql_api.tokens import Principal
 
 
 @dataclass(frozen=True)

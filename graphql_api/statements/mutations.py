@@ -1,6 +1,6 @@
-"""Statements of account in GraphQL, thin over `services.statements`: `statements` (a customer token sees its own,
-staff all; with the customer's answer), `sendStatements` (admin, accountant), and `confirmStatement` /
-`disputeStatement` — a customer answers for itself (its token fixes the customer), staff on its behalf."""
+"""Statements of account in GraphQL, thin over `services.statements`: `sendStatements` (admin, accountant), and
+`confirmStatement` / `disputeStatement` — a customer answers for itself (its token fixes the customer), staff on its
+behalf."""
 
 from __future__ import annotations
 
@@ -10,57 +10,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from graphql_api import reports
-from graphql_api.context import caller, command_context, scoped_customer
-from graphql_api.types import UserError
+from graphql_api.context import caller, command_context
+from graphql_api.errors import UserError
+from graphql_api.statements.types import StatementRecord, record_of
 from ledger.errors import LedgerError
 from ledger.inputs import parse_date
 from ledger.operations import parse_command
 from ledger.roles import CUSTOMER
-from ledger.vocabulary import STATEMENT_STATUSES
 from services.statements import reconciliation, send
-
-STATUSES = STATEMENT_STATUSES
-
-
-@strawberry.type
-class StatementRecord:
-    statementId: str
-    customerCode: str
-    customerName: str
-    asOf: str
-    start: str
-    end: str
-    currency: str
-    closingBalance: str
-    status: str  # SENT (no answer yet), CONFIRMED, DISPUTED
-    note: Optional[str]
-    theirBalance: Optional[str]
-    respondedBy: Optional[str]
-
-
-def _record(row: dict) -> StatementRecord:
-    fields = {key: value for key, value in row.items() if key not in ("from", "to")}
-    return StatementRecord(**fields, start=row["from"], end=row["to"])
-
-
-@strawberry.type
-class StatementQuery:
-    @strawberry.field(
-        description="Statements of account sent, with the customer's answer (SENT: none yet): staff "
-        "see all, a customer token its own. Filter by run date and status."
-    )
-    def statements(
-        self, info: Info, asOf: Optional[str] = None, status: Optional[str] = None, customerCode: Optional[str] = None
-    ) -> list[StatementRecord]:
-        scope = scoped_customer(info.context, info.field_name, customerCode)
-        if status is not None and status not in STATUSES:
-            raise reports.bad_input(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-        ledger = info.context.ledger
-        rows = reconciliation(
-            ledger, None if asOf is None else reports.parse_date(asOf, "asOf"), status, customer_code=scope
-        )
-        return [_record(row) for row in rows]
 
 
 @strawberry.input
@@ -127,7 +84,7 @@ def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswer
         )
     ledger.runner.catch_up(outcome.position)
     found = reconciliation(ledger, statement_id=input.statementId)
-    return StatementAnswerPayload(userErrors=[], statement=_record(found[0]) if found else None)
+    return StatementAnswerPayload(userErrors=[], statement=record_of(found[0]) if found else None)
 
 
 @strawberry.type

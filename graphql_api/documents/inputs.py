@@ -1,17 +1,17 @@
 """GraphQL input types, field for field the contract's operation inputs (docs/contract.md section 3).
 
 Amounts and dates are strings here and are checked by the same parser as import lines, so a bad amount or date
-comes back as a `VALIDATION` user error naming the field, exactly as an import line would report it.
+comes back as a `VALIDATION` user error naming the field, exactly as an import line would report it. The generic
+mutations (`mutations`) find each operation's `<Op>Input` here by name.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Optional
+from typing import Optional
 
 import strawberry
 
-UNSET: Any = strawberry.UNSET
+from graphql_api.arguments import UNSET, AllocationInput
 
 
 @strawberry.input
@@ -26,12 +26,6 @@ class InvoiceLineInput:
 class InstallmentInput:
     dueDate: str
     portion: str
-
-
-@strawberry.input
-class AllocationInput:
-    invoiceNumber: str
-    amount: str
 
 
 @strawberry.input
@@ -163,16 +157,3 @@ class OpenDisputeInput:
 class ResolveDisputeInput:
     invoiceNumber: str
     reason: str
-
-
-def as_plain(value: Any) -> Any:
-    """An input object as the plain dict an import line carries (unset fields left out)."""
-    if isinstance(value, list):
-        return [as_plain(item) for item in value]
-    if dataclasses.is_dataclass(value):
-        return {
-            f.name: as_plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if getattr(value, f.name) is not UNSET
-        }
-    return value

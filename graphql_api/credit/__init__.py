@@ -1,0 +1,1 @@
+"""Credit in GraphQL: credit profiles and assessments, and risk alerts and the watchlist."""

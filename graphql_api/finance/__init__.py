@@ -1,0 +1,1 @@
+"""Finance views in GraphQL: receivables KPIs, their trend, and the cash forecast."""

@@ -1,0 +1,1 @@
+"""The receivables reports in GraphQL: the aging report and the statement of account (contract shapes)."""
