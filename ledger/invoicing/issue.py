@@ -82,6 +82,7 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
         fingerprint=command.fingerprint(),
     )
     if overridden:
+        assert account.credit_limit is not None, "only a limit can be overridden"
         account.trigger_event(
             CreditLimitOverridden,
             **context.event_meta(),
