@@ -75,10 +75,16 @@ class Reader:
         """One-line text (a name), or with `multiline` free text that may hold line breaks and tabs; never a
         control character (see ledger/text.py)."""
         return self._text(
-            name, required=required, max_length=max_length, allow_empty=allow_empty, kind=FREE if multiline else LINE
+            name,
+            required=required,
+            max_length=max_length,
+            allow_empty=allow_empty,
+            text_rule=FREE if multiline else LINE,
         )
 
-    def _text(self, name: str, *, required: bool, max_length: int, allow_empty: bool = False, kind: str) -> str | None:
+    def _text(
+        self, name: str, *, required: bool, max_length: int, allow_empty: bool = False, text_rule: str
+    ) -> str | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
@@ -88,7 +94,7 @@ class Reader:
             raise ValidationError(f"{name} must not be empty", self.field(name))
         if len(value) > max_length:
             raise ValidationError(f"{name} is longer than {max_length} characters", self.field(name))
-        return check_text(value, self.field(name), name, kind)
+        return check_text(value, self.field(name), name, text_rule)
 
     @overload
     def code(self, name: str, *, required: Literal[True] = True, max_length: int) -> str: ...
@@ -97,10 +103,10 @@ class Reader:
 
     def code(self, name: str, *, required: bool = True, max_length: int) -> str | None:
         """An identifier: no surrounding spaces, no control, invisible formatting or line-break characters."""
-        return self._text(name, required=required, max_length=max_length, kind=IDENTIFIER)
+        return self._text(name, required=required, max_length=max_length, text_rule=IDENTIFIER)
 
     def email(self, name: str, *, max_length: int) -> str | None:
-        value = self._text(name, required=False, max_length=max_length, kind=IDENTIFIER)
+        value = self._text(name, required=False, max_length=max_length, text_rule=IDENTIFIER)
         if value is not None and not _EMAIL_TEXT.fullmatch(value):
             raise ValidationError(f"{name} {value!r} is not an email address", self.field(name))
         return value
