@@ -103,6 +103,7 @@ def authorize(context: Context, field: str, kind: str = "Query") -> Principal:
 
 def caller(info: Info) -> Principal:
     """The authenticated caller of the root field being resolved, if the permissions table allows its role."""
+    assert info.path.typename is not None, "a root field's path names its type (Query, Mutation, Subscription)"
     return authorize(info.context, info.field_name, info.path.typename)
 
 

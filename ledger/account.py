@@ -18,14 +18,26 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ledger.invoicing.invoice import InvoiceState
     from ledger.payments.payment import CreditNoteState, PaymentState
+
+    class RiskAlert(TypedDict):
+        rule: str
+        subject: str
+        status: str  # OPEN, ACKNOWLEDGED, RESOLVED or CLEARED
+
+    class CollectorTask(TypedDict):
+        status: str  # OPEN or DONE
+        invoices: tuple[str, ...]
+
 
 NAMESPACE = uuid.UUID("6f1b2c1e-5a43-4c8e-9d0f-2b7a9e1c4d55")
 
@@ -88,18 +100,51 @@ class CustomerAccount(Aggregate):
 
     Created = CustomerRegistered
 
-    # State is set by CustomerRegistered.apply (the library builds the aggregate from its first event; class-level
-    # annotations would make the library generate an __init__): code, name, currency, credit_limit (Decimal or
-    # None), payment_terms_days, email, phone, locale, fingerprint, on_credit_hold, invoices, payments,
-    # credit_notes (dicts keyed by number/reference), open_invoice_numbers and operation_keys (sets),
-    # last_assessed_on and grade (None until a credit assessment: ledger/credit), alerts (id -> rule, subject,
-    # status), raised_count ((rule, subject) -> alerts raised), suppressed ((rule, subject) resolved by a person
-    # while their condition still held), risk_as_of (the latest date an alert was raised or cleared by rule as
-    # of): ledger/risk; dunning_policy and dunning_excluded, dunning_levels (invoice -> highest level reached),
-    # notices (ids issued), deliveries (id -> status, attempts, retry_at, lease_until) and tasks (id -> status
-    # OPEN or DONE, invoices): ledger/collections; statements (id -> SENT, CONFIRMED or DISPUTED):
-    # ledger/statements; invoiced_lifetime, received_lifetime and credited_lifetime (gross totals, never
-    # reduced): ledger/account_ceiling.py.
+    if TYPE_CHECKING:
+        # The state CustomerRegistered.apply sets up and the features' events fold, declared for the type checker
+        # only: the library builds the aggregate from its first event, and class-level annotations at run time
+        # would make it generate an __init__ (under TYPE_CHECKING they never run, so the class is unchanged).
+        code: str
+        name: str
+        currency: str
+        credit_limit: Decimal | None
+        payment_terms_days: int
+        email: str | None
+        phone: str | None
+        locale: str | None
+        fingerprint: str
+        on_credit_hold: bool
+        invoices: dict[str, InvoiceState]  # by invoice number
+        payments: dict[str, PaymentState]  # by payment reference
+        credit_notes: dict[str, CreditNoteState]  # by credit-note number
+        open_invoice_numbers: set[str]
+        operation_keys: set[str]
+        # ledger/credit: None until a credit assessment.
+        last_assessed_on: date | None
+        grade: str | None
+        # ledger/risk: alerts by id (rule, subject, status); alerts raised per (rule, subject); the (rule, subject)
+        # pairs a person resolved while their condition still held; the latest date an alert was raised or
+        # cleared by rule as of.
+        alerts: dict[str, RiskAlert]
+        raised_count: dict[tuple[str, str], int]
+        suppressed: set[tuple[str, str]]
+        risk_as_of: date | None
+        # ledger/collections: the policy and exclusion, the highest level reached per invoice number, the notices
+        # issued (ids), deliveries by id and collectors' tasks by id.
+        dunning_policy: str | None
+        dunning_excluded: bool
+        dunning_levels: dict[str, int]
+        notices: set[str]
+        # id -> status, attempts, retry_at, lease_until; its events update a record by keyword, which a TypedDict
+        # does not allow, so its values stay Any.
+        deliveries: dict[str, dict[str, Any]]
+        tasks: dict[str, CollectorTask]
+        # ledger/statements: statement id -> SENT, CONFIRMED or DISPUTED.
+        statements: dict[str, str]
+        # ledger/account_ceiling.py: gross lifetime totals, never reduced.
+        invoiced_lifetime: Decimal
+        received_lifetime: Decimal
+        credited_lifetime: Decimal
 
     def remember(self, operation_key: str | None) -> None:
         if operation_key:

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ledger.currencies import minor_unit_exponent
 from ledger.errors import AccountLimitExceeded
 from ledger.limits import MAX_ACCOUNT_TOTAL_MINOR
-from ledger.money import format_amount
+from ledger.money import format_amount, from_minor
 
 if TYPE_CHECKING:
     from ledger.account import CustomerAccount
@@ -36,7 +35,7 @@ LIFETIME_TOTALS = {
 
 def ceiling(currency: str) -> Decimal:
     """MAX_ACCOUNT_TOTAL_MINOR minor units as an amount: 9999999999999999.99 CNY, 999999999999999999 JPY."""
-    return Decimal(MAX_ACCOUNT_TOTAL_MINOR).scaleb(-minor_unit_exponent(currency))
+    return from_minor(MAX_ACCOUNT_TOTAL_MINOR, currency)
 
 
 def check_lifetime_total(account: CustomerAccount, total: str, amount: Decimal, field: Sequence[str | int]) -> None:

@@ -29,6 +29,7 @@ from ledger.limits import COMMAND_RETRY_ATTEMPTS
 from ledger.operations import handle, references
 from ledger.store.chain_index import UnindexedEvents
 from ledger.store.loading import AggregateLoader
+from ledger.store.recorders import BatchSQLiteRecorder, IndexedPostgresRecorder
 from ledger.store.transcoder import OrjsonTranscoder
 from ledger.unit_of_work import UnitOfWork
 
@@ -140,7 +141,9 @@ class LedgerApplication(Application):
     def account_known_at(self, code: str, known_at: datetime) -> CustomerAccount | None:
         """The customer's account as it was known at an instant: the last version recorded at or before it (found
         through the log index), or None if the customer was not registered yet."""
-        version = self.recorder.version_known_at(account_id(code), micros(known_at))
+        recorder = self.recorder
+        assert isinstance(recorder, (BatchSQLiteRecorder, IndexedPostgresRecorder)), "time travel needs the log index"
+        version = recorder.version_known_at(account_id(code), micros(known_at))
         return None if version is None else self.reader.get_at(account_id(code), version)
 
     def document_owner(self, kind: str, number: str) -> str | None:

@@ -45,7 +45,7 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _kind(name: str | None) -> str:
+def _text_rule(name: str | None) -> str:
     if name in FREE_TEXT_FIELDS:
         return FREE
     return IDENTIFIER if name in IDENTIFIER_FIELDS else LINE
@@ -53,7 +53,7 @@ def _kind(name: str | None) -> str:
 
 def _walk(value: Any, path: tuple[str | int, ...], name: str | None) -> None:
     if isinstance(value, str):
-        check_text(value, path, camel(name) if name else ".".join(map(str, path)) or "text", _kind(name))
+        check_text(value, path, camel(name) if name else ".".join(map(str, path)) or "text", _text_rule(name))
     elif isinstance(value, (tuple, list)):
         for index, item in enumerate(value):
             _walk(item, (*path, index), name)

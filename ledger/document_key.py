@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
 
@@ -27,6 +28,13 @@ class DocumentKey(Aggregate):
     """The claim of a document number by a customer account."""
 
     TOPIC = "arledger:DocumentKey"
+
+    if TYPE_CHECKING:
+        # Set by DocumentNumberClaimed.apply, declared for the type checker only: class-level annotations at run
+        # time would make the library generate an __init__ (see ledger/account.py).
+        kind: str
+        number: str
+        customer_code: str
 
     class Event(Aggregate.Event):
         TOPIC = "arledger:DocumentKey.Event"

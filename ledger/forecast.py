@@ -16,8 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from ledger.currencies import minor_unit_exponent
-from ledger.money import quantum
+from ledger.money import round_to_currency
 
 COLLECTION_PROBABILITY = {
     "A": Decimal("0.99"),
@@ -53,7 +52,7 @@ def expect(
     probability = COLLECTION_PROBABILITY.get(grade or "", UNASSESSED_PROBABILITY)
     if (as_of - due).days > LONG_OVERDUE_DAYS and grade != "CERTAIN":
         probability *= LONG_OVERDUE_FACTOR
-    amount = (outstanding * probability).quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
+    amount = round_to_currency(outstanding * probability, currency)
     week = (on - as_of).days // 7 + (1 if (on - as_of).days % 7 else 0)
     return Expected(week if week <= weeks else None, on, amount)
 

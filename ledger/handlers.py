@@ -25,8 +25,8 @@ class Outcome:
 
     op: str
     status: str
-    kind: str  # customer, invoice, payment, credit_note, notice, delivery, task, statement, bank_line
-    key: str  # the affected object's code, number or reference
+    subject_type: str  # customer, invoice, payment, credit_note, notice, delivery, task, statement, bank_line
+    subject_id: str  # the affected object's code, number or reference
     customer_code: str
     position: int | None = None  # the log position by which the events are saved (None: nothing was written)
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from ledger.errors import ValidationError
 from ledger.limits import EARLIEST_DATE_YEAR, LATEST_DATE_YEAR
@@ -48,16 +48,43 @@ class Reader:
             return None
         return value
 
+    @overload
+    def text(
+        self,
+        name: str,
+        *,
+        required: Literal[True] = True,
+        max_length: int,
+        allow_empty: bool = False,
+        multiline: bool = False,
+    ) -> str: ...
+    @overload
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool,
+        max_length: int,
+        allow_empty: bool = False,
+        multiline: bool = False,
+    ) -> str | None: ...
+
     def text(
         self, name: str, *, required: bool = True, max_length: int, allow_empty: bool = False, multiline: bool = False
     ) -> str | None:
         """One-line text (a name), or with `multiline` free text that may hold line breaks and tabs; never a
         control character (see ledger/text.py)."""
         return self._text(
-            name, required=required, max_length=max_length, allow_empty=allow_empty, kind=FREE if multiline else LINE
+            name,
+            required=required,
+            max_length=max_length,
+            allow_empty=allow_empty,
+            text_rule=FREE if multiline else LINE,
         )
 
-    def _text(self, name: str, *, required: bool, max_length: int, allow_empty: bool = False, kind: str) -> str | None:
+    def _text(
+        self, name: str, *, required: bool, max_length: int, allow_empty: bool = False, text_rule: str
+    ) -> str | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
@@ -67,17 +94,27 @@ class Reader:
             raise ValidationError(f"{name} must not be empty", self.field(name))
         if len(value) > max_length:
             raise ValidationError(f"{name} is longer than {max_length} characters", self.field(name))
-        return check_text(value, self.field(name), name, kind)
+        return check_text(value, self.field(name), name, text_rule)
+
+    @overload
+    def code(self, name: str, *, required: Literal[True] = True, max_length: int) -> str: ...
+    @overload
+    def code(self, name: str, *, required: bool, max_length: int) -> str | None: ...
 
     def code(self, name: str, *, required: bool = True, max_length: int) -> str | None:
         """An identifier: no surrounding spaces, no control, invisible formatting or line-break characters."""
-        return self._text(name, required=required, max_length=max_length, kind=IDENTIFIER)
+        return self._text(name, required=required, max_length=max_length, text_rule=IDENTIFIER)
 
     def email(self, name: str, *, max_length: int) -> str | None:
-        value = self._text(name, required=False, max_length=max_length, kind=IDENTIFIER)
+        value = self._text(name, required=False, max_length=max_length, text_rule=IDENTIFIER)
         if value is not None and not _EMAIL_TEXT.fullmatch(value):
             raise ValidationError(f"{name} {value!r} is not an email address", self.field(name))
         return value
+
+    @overload
+    def decimal(self, name: str, *, required: Literal[True] = True, what: str | None = None) -> Decimal: ...
+    @overload
+    def decimal(self, name: str, *, required: bool, what: str | None = None) -> Decimal | None: ...
 
     def decimal(self, name: str, *, required: bool = True, what: str | None = None) -> Decimal | None:
         value = self.raw(name, required=required)
@@ -85,18 +122,33 @@ class Reader:
             return None
         return parse_decimal(value, self.field(name), what=what or name)
 
+    @overload
+    def positive_decimal(
+        self, name: str, *, required: Literal[True] = True, max_places: int | None = None, what: str | None = None
+    ) -> Decimal: ...
+    @overload
+    def positive_decimal(
+        self, name: str, *, required: bool, max_places: int | None = None, what: str | None = None
+    ) -> Decimal | None: ...
+
     def positive_decimal(
         self, name: str, *, max_places: int | None = None, required: bool = True, what: str | None = None
     ) -> Decimal | None:
         """A decimal above zero; `what` names it in messages where its field name alone would not say what it is."""
-        value = self.decimal(name, required=required, what=what)
-        if value is None:
+        raw = self.raw(name, required=required)
+        if raw is None:
             return None
+        value = parse_decimal(raw, self.field(name), what=what or name)
         if value <= 0:
             raise ValidationError(f"{what or name} must be positive, got {value}", self.field(name))
         if max_places is not None and decimal_places(value.normalize()) > max_places:
             raise ValidationError(f"{name} {value} has more than {max_places} decimal places", self.field(name))
         return value
+
+    @overload
+    def integer(self, name: str, *, required: Literal[True] = True, minimum: int, maximum: int) -> int: ...
+    @overload
+    def integer(self, name: str, *, required: bool, minimum: int, maximum: int) -> int | None: ...
 
     def integer(self, name: str, *, required: bool = True, minimum: int, maximum: int) -> int | None:
         value = self.raw(name, required=required)
@@ -108,6 +160,11 @@ class Reader:
             raise ValidationError(f"{name} must be between {minimum} and {maximum}, got {value}", self.field(name))
         return value
 
+    @overload
+    def boolean(self, name: str, *, required: Literal[True] = True) -> bool: ...
+    @overload
+    def boolean(self, name: str, *, required: bool) -> bool | None: ...
+
     def boolean(self, name: str, *, required: bool = True) -> bool | None:
         value = self.raw(name, required=required)
         if value is None:
@@ -116,17 +173,32 @@ class Reader:
             raise ValidationError(f"{name} must be true or false, got {value!r}", self.field(name))
         return value
 
+    @overload
+    def date(self, name: str, *, required: Literal[True] = True) -> date: ...
+    @overload
+    def date(self, name: str, *, required: bool) -> date | None: ...
+
     def date(self, name: str, *, required: bool = True) -> date | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
         return parse_date(value, self.field(name), name)
 
+    @overload
+    def currency(self, name: str, *, required: Literal[True] = True) -> str: ...
+    @overload
+    def currency(self, name: str, *, required: bool) -> str | None: ...
+
     def currency(self, name: str, *, required: bool = True) -> str | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
         return check_currency(value, self.field(name))
+
+    @overload
+    def choice(self, name: str, choices: Sequence[str], *, required: Literal[True] = True) -> str: ...
+    @overload
+    def choice(self, name: str, choices: Sequence[str], *, required: bool) -> str | None: ...
 
     def choice(self, name: str, choices: Sequence[str], *, required: bool = True) -> str | None:
         value = self.raw(name, required=required)
@@ -135,6 +207,13 @@ class Reader:
         if value not in choices:
             raise ValidationError(f"{name} must be one of {', '.join(choices)}, got {value!r}", self.field(name))
         return value
+
+    @overload
+    def objects(
+        self, name: str, *, required: Literal[True] = True, max_items: int, min_items: int = 0
+    ) -> list[Reader]: ...
+    @overload
+    def objects(self, name: str, *, required: bool, max_items: int, min_items: int = 0) -> list[Reader] | None: ...
 
     def objects(self, name: str, *, required: bool = True, max_items: int, min_items: int = 0) -> list[Reader] | None:
         value = self.raw(name, required=required)

@@ -7,8 +7,9 @@ The one home of amounts, in three parts:
   `format_minor` / `minor_formatter` (the same string from integer minor units, as the read models keep them).
   Letters, messages and the command line show that same string beside its currency code: there is no second,
   locale-dependent display of an amount;
-- minor units: `minor_unit` (the step, 0.01), `at_scale`, `to_minor` and `from_minor` (Decimal <-> integer minor
-  units of a currency), over the exponents in `ledger.currencies`.
+- minor units: `minor_unit` (the step, 0.01), `at_scale`, `round_to_currency` (half-up, for computed amounts),
+  `to_minor` and `from_minor` (Decimal <-> integer minor units of a currency), over the exponents in
+  `ledger.currencies`.
 
 Parsing is strict: amounts arrive as decimal strings, an amount with more decimals than the currency allows is
 refused (not rounded), and arithmetic across currencies is refused. Rounding happens only where the domain says
@@ -130,8 +131,7 @@ class Money:
     @classmethod
     def rounded(cls, amount: Decimal, currency: str) -> Money:
         """Money rounded half-up to the currency's minor unit (for computed amounts such as tax)."""
-        with localcontext(WIDE):
-            return cls(amount.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP), currency)
+        return cls(round_to_currency(amount, currency), currency)
 
     def _same_currency(self, other: Money) -> None:
         if self.currency != other.currency:
@@ -195,6 +195,13 @@ def at_scale(amount: Decimal, currency: str) -> Decimal:
     folded, summed from minor units); Money.rounded is for computed amounts that need rounding."""
     with localcontext(WIDE):  # a total across customers may have more digits than the default context keeps
         return amount.quantize(minor_unit(currency))
+
+
+def round_to_currency(amount: Decimal, currency: str) -> Decimal:
+    """A computed amount (tax, a share, interest) rounded half-up to the currency's minor unit: the one rounding
+    rule of the ledger."""
+    with localcontext(WIDE):
+        return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def from_minor(minor: int, currency: str) -> Decimal:

@@ -7,6 +7,7 @@ operations, and for the GraphQL side the roles of each mutation and the operatio
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from ledger.bank.operations import OPERATIONS as BANK
 from ledger.collections.operations import OPERATIONS as COLLECTIONS
@@ -71,6 +72,17 @@ def parse_command(op: object, data: object) -> Command:
     reader = Reader(data)
     command = PARSERS[op](reader)
     reader.done()
+    return command
+
+
+C = TypeVar("C", bound=Command)
+
+
+def parse_as(command_type: type[C], op: str, data: object) -> C:
+    """`parse_command` for a caller that knows which command the operation parses to (and says so to the type
+    checker): the declaration's command type, checked."""
+    command = parse_command(op, data)
+    assert isinstance(command, command_type), f"{op} parses to {type(command).__name__}, not {command_type.__name__}"
     return command
 
 

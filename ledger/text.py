@@ -49,39 +49,41 @@ def describe(character: str) -> str:
     return f"U+{ord(character):04X} {name}"
 
 
-def first_forbidden(value: str, kind: str) -> int | None:
-    """The index of the first character `kind` text may not hold, or None when every character is allowed."""
-    if kind == IDENTIFIER:
+def first_forbidden(value: str, text_rule: str) -> int | None:
+    """The index of the first character text under `text_rule` may not hold, or None when every character may
+    be held."""
+    if text_rule == IDENTIFIER:
         for index, character in enumerate(value):
             if unicodedata.category(character) in _FORBIDDEN_CATEGORIES:
                 return index
         return None
-    found = (_FORBIDDEN_IN_FREE_TEXT if kind == FREE else _FORBIDDEN_IN_LINE).search(value)
+    found = (_FORBIDDEN_IN_FREE_TEXT if text_rule == FREE else _FORBIDDEN_IN_LINE).search(value)
     return None if found is None else found.start()
 
 
-def check_text(value: str, field: Sequence[str | int], name: str, kind: str = LINE) -> str:
-    """The value when it may be stored as `kind` text; ValidationError naming the field, the value and the
-    character otherwise."""
-    index = first_forbidden(value, kind)
+def check_text(value: str, field: Sequence[str | int], name: str, text_rule: str = LINE) -> str:
+    """The value when it may be stored as text under `text_rule`; ValidationError naming the field, the value and
+    the character otherwise."""
+    index = first_forbidden(value, text_rule)
     if index is not None:
         shown = value if len(value) <= _QUOTED_LENGTH else value[:_QUOTED_LENGTH] + "…"
         raise ValidationError(
-            f"{name} {shown!r} contains {describe(value[index])} at position {index}: {_RULES[kind]}", field
+            f"{name} {shown!r} contains {describe(value[index])} at position {index}: {_RULES[text_rule]}", field
         )
-    if kind == IDENTIFIER and value and (value[0].isspace() or value[-1].isspace()):
+    if text_rule == IDENTIFIER and value and (value[0].isspace() or value[-1].isspace()):
         raise ValidationError(f"{name} {value!r} must not have leading or trailing spaces", field)
     return value
 
 
-def printable(value: str, kind: str = FREE) -> str:
+def printable(value: str, text_rule: str = FREE) -> str:
     """Text from outside the ledger's inputs (a mail server's reply, an exception's message) made storable: each
-    character `kind` text may not hold is replaced by its escape ("\\x00"), so nothing is lost from view."""
+    character text under `text_rule` may not hold is replaced by its escape ("\\x00"), so nothing is lost from
+    view."""
 
     def escape(character: str) -> str:
         return character.encode("unicode_escape").decode("ascii")
 
-    if kind == IDENTIFIER:
+    if text_rule == IDENTIFIER:
         return "".join(escape(c) if unicodedata.category(c) in _FORBIDDEN_CATEGORIES else c for c in value)
-    pattern = _FORBIDDEN_IN_FREE_TEXT if kind == FREE else _FORBIDDEN_IN_LINE
+    pattern = _FORBIDDEN_IN_FREE_TEXT if text_rule == FREE else _FORBIDDEN_IN_LINE
     return pattern.sub(lambda found: escape(found.group()), value)

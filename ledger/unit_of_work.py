@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import DomainEventProtocol
+
 from ledger.account import CustomerAccount, account_id
 from ledger.context import CommandContext
 from ledger.document_key import DocumentKey, document_key_id
@@ -27,8 +29,8 @@ class UnitOfWork:
         self.accounts: dict[str, CustomerAccount | None] = {}
         self.keys: dict[tuple[str, str], DocumentKey | None] = {}
         self.others: dict[UUID, Any] = {}  # aggregates that are neither accounts nor keys (bank lines)
-        self.claimed: list[object] = []  # claim events not yet collected
-        self.recorded: list[object] = []  # every collected event, in decision order
+        self.claimed: list[DomainEventProtocol[UUID]] = []  # claim events not yet collected
+        self.recorded: list[DomainEventProtocol[UUID]] = []  # every collected event, in decision order
 
     def prefetch(self, references: Iterable[tuple[str, str]]) -> None:
         """Read up front, in two queries, the accounts and document keys a batch names, then the keys' owners.
@@ -105,14 +107,14 @@ class UnitOfWork:
         self.loaded[key.id] = key
         self.claimed.extend(key.collect_events())
 
-    def collect(self, customer_code: str | None = None) -> list[object]:
+    def collect(self, customer_code: str | None = None) -> list[DomainEventProtocol[UUID]]:
         """Take the events decided since the last call, in the order they were decided.
 
         Saving events in decision order (not aggregate by aggregate) keeps log positions in the order facts were
         decided, also when one transaction holds hundreds of operations on many accounts. An operation changes at
         most one account; naming it spares a look at every account of a large batch.
         """
-        fresh: list[object] = []
+        fresh: list[DomainEventProtocol[UUID]] = []
         accounts = self.accounts.values() if customer_code is None else [self.accounts.get(customer_code)]
         for account in accounts:
             if account is not None and account.pending_events:

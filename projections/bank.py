@@ -11,7 +11,7 @@ import orjson
 
 from ledger.bank.line import BankLine as B
 from ledger.instants import micros
-from projections.receivables import Statement, day, minor
+from projections.receivables import RowChange, day, minor
 
 LINE_STATE = (
     "UPDATE {p}bank_lines SET status = ?, customer_code = COALESCE(?, customer_code), payment_reference = "
@@ -25,7 +25,7 @@ def line_id(account: str, bank_reference: str) -> str:
     return f"{account}:{bank_reference}"
 
 
-def _state(e: Any, status: str, **values: Any) -> Statement:
+def _state(e: Any, status: str, **values: Any) -> RowChange:
     return (
         LINE_STATE,
         (
@@ -43,7 +43,7 @@ def _state(e: Any, status: str, **values: Any) -> Statement:
     )
 
 
-BANK_FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
+BANK_FOLDS: dict[type, Callable[[Any, int, str], list[RowChange]]] = {
     B.BankLineImported: lambda e, p, _code: [
         (
             "INSERT INTO {p}bank_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'UNMATCHED', NULL, NULL, NULL, NULL, NULL, "

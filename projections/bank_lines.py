@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any, Optional
 
 import orjson
 
 from ledger.bank.matching import Credit, Customer
-from ledger.currencies import minor_unit_exponent
+from ledger.money import from_minor
 from projections.database import Database
 
 
@@ -39,7 +38,7 @@ def unmatched_lines(database: Database) -> list[UnmatchedLine]:
         UnmatchedLine(
             account,
             bank_reference,
-            Credit(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, reference, remittance, payer),
+            Credit(from_minor(amount, currency), currency, reference, remittance, payer),
         )
         for account, bank_reference, amount, currency, reference, remittance, payer in rows
     ]

@@ -15,7 +15,7 @@ import orjson
 from ledger import events as c
 from ledger import events as s
 from ledger.instants import micros
-from projections.receivables import Statement, day, minor
+from projections.receivables import RowChange, day, minor
 
 DELIVERY_STATE = (
     "UPDATE {p}deliveries SET status = ?, attempts = {greatest}(attempts, ?), retry_us = ?, lease_us = ?, "
@@ -43,7 +43,7 @@ def _delivery(
     error: Any = None,
     detail: Any = None,
     worker: Any = None,
-) -> Statement:
+) -> RowChange:
     return (
         DELIVERY_STATE,
         (
@@ -60,7 +60,7 @@ def _delivery(
     )
 
 
-COLLECTION_FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
+COLLECTION_FOLDS: dict[type, Callable[[Any, int, str], list[RowChange]]] = {
     c.DunningPolicySet: lambda e, p, code: [
         (
             "INSERT INTO {p}dunning_settings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (customer_code) DO UPDATE SET "

@@ -7,17 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ledger.account import CustomerAccount
-from ledger.currencies import minor_unit_exponent
 from ledger.invoicing.invoice import InvoiceState
-from ledger.money import quantum
+from ledger.money import at_scale, to_minor
 from ledger.payments.payment import CreditNoteState, PaymentState
 from projections.documents import Allocation, CreditNote, Customer, Installment, Invoice, Payment
 
 
 def minor(amount: Decimal, currency: str) -> int:
     """An amount in integer minor units of its currency (at the currency's scale, as it is shown)."""
-    places = minor_unit_exponent(currency)
-    return int(amount.quantize(quantum(places)).scaleb(places))
+    return to_minor(at_scale(amount, currency), currency)
 
 
 def customer_of(account: CustomerAccount) -> Customer:

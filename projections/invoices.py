@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Optional
 
 from ledger.bank.matching import OpenInvoice
-from ledger.currencies import minor_unit_exponent
+from ledger.money import from_minor
 from projections.customers import chunks, placeholders
 from projections.database import Database
 from projections.documents import Installment, Invoice, invoice_amounts
@@ -127,6 +126,6 @@ def open_invoices(database: Database) -> list[OpenInvoice]:
         "GROUP BY i.invoice_number, i.customer_code, i.currency ORDER BY i.invoice_number"
     )
     return [
-        OpenInvoice(code, number, date.fromordinal(due), Decimal(outstanding).scaleb(-minor_unit_exponent(currency)))
+        OpenInvoice(code, number, date.fromordinal(due), from_minor(outstanding, currency))
         for number, code, currency, due, outstanding in rows
     ]

@@ -18,7 +18,7 @@ import orjson
 from ledger import events as A
 from ledger.instants import micros
 
-Statement = tuple[str, tuple[Any, ...]]
+RowChange = tuple[str, tuple[Any, ...]]  # an SQL text and its parameters: one change to read-model rows
 
 
 def minor(amount: str) -> int:
@@ -59,7 +59,7 @@ def _collection(
     level: int | None = None,
     channel: str | None = None,
     note: str | None = None,
-) -> Statement:
+) -> RowChange:
     """A collection fact: `on` is the promised date, the action date, or (disputes) the day it was recorded."""
     return (
         _COLLECTION,
@@ -80,9 +80,9 @@ def _collection(
 
 
 def phase(sql: str) -> int:
-    """When a statement may run within a batch. The runner runs each distinct SQL text as one executemany, phase by
-    phase, keeping the order of statements that share a text. That is safe because inserts come before the
-    statements that read them, every update of one column either adds (and additions commute) or sets a value
+    """When a row change may run within a batch. The runner runs each distinct SQL text as one executemany, phase by
+    phase, keeping the order of changes that share a text. That is safe because inserts come before the changes
+    that read them, every update of one column either adds (and additions commute) or sets a value
     through a single SQL text (whose order is kept), and installments are re-settled last from the final totals.
     """
     if sql.startswith("INSERT INTO {p}customers"):
@@ -110,7 +110,7 @@ def phase(sql: str) -> int:
     return 3
 
 
-def _horizon(on: date) -> Statement:
+def _horizon(on: date) -> RowChange:
     """Remember the latest business date in the models: aging as of a later date can use current open items."""
     return (
         "INSERT INTO {p}meta VALUES ('horizon', ?) ON CONFLICT (name) DO UPDATE SET "
@@ -119,11 +119,11 @@ def _horizon(on: date) -> Statement:
     )
 
 
-def _customer(column_changes: str, code: str, *values: Any) -> Statement:
+def _customer(column_changes: str, code: str, *values: Any) -> RowChange:
     return (f"UPDATE {{p}}customers SET {column_changes} WHERE customer_code = ?", (*values, code))
 
 
-def _registered(e: A.CustomerRegistered, position: int, code: str) -> list[Statement]:
+def _registered(e: A.CustomerRegistered, position: int, code: str) -> list[RowChange]:
     limit = None if e.credit_limit is None else minor(e.credit_limit)
     return [
         (
@@ -144,9 +144,9 @@ def _registered(e: A.CustomerRegistered, position: int, code: str) -> list[State
     ]
 
 
-def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[Statement]:
+def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[RowChange]:
     total = minor(e.total)
-    statements: list[Statement] = [
+    changes: list[RowChange] = [
         (
             "INSERT INTO {p}invoices VALUES (?,?,?,?,?,?,?,?,NULL,NULL,0,0,0)",
             (e.number, code, e.currency, day(e.issue_date), day(e.due_date), total, micros(e.timestamp), position),
@@ -155,21 +155,21 @@ def _invoice_issued(e: A.InvoiceIssued, position: int, code: str) -> list[Statem
     before = 0
     for seq, item in enumerate(e.installments):
         amount = minor(item["amount"])
-        statements.append(
+        changes.append(
             (
                 "INSERT INTO {p}installments VALUES (?,?,?,?,?,?,?,?,?)",
                 (e.number, seq, code, e.currency, day(e.issue_date), day(item["dueDate"]), amount, before, amount),
             )
         )
         before += amount
-    statements.append(
+    changes.append(
         _customer("invoiced_minor = invoiced_minor + ?, outstanding_minor = outstanding_minor + ?", code, total, total)
     )
-    statements.append(_horizon(e.issue_date))
-    return statements
+    changes.append(_horizon(e.issue_date))
+    return changes
 
 
-def _invoice_voided(e: A.InvoiceVoided, position: int, code: str) -> list[Statement]:
+def _invoice_voided(e: A.InvoiceVoided, position: int, code: str) -> list[RowChange]:
     return [
         (
             "UPDATE {p}invoices SET void_day = ?, void_recorded_us = ? WHERE invoice_number = ?",
@@ -187,7 +187,7 @@ def _invoice_voided(e: A.InvoiceVoided, position: int, code: str) -> list[Statem
 
 def _credit_received(
     kind: str, source: str, amount: str, currency: str, on: date, e: Any, position: int, code: str, column: str
-) -> list[Statement]:
+) -> list[RowChange]:
     value = minor(amount)
     return [
         (
@@ -199,7 +199,7 @@ def _credit_received(
     ]
 
 
-def _allocated(kind: str, source: str, e: Any, position: int, code: str) -> list[Statement]:
+def _allocated(kind: str, source: str, e: Any, position: int, code: str) -> list[RowChange]:
     value = minor(e.amount)
     return [
         (
@@ -233,9 +233,9 @@ def _allocated(kind: str, source: str, e: Any, position: int, code: str) -> list
     ]
 
 
-def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[Statement]:
+def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[RowChange]:
     undone_total = sum(minor(item["amount"]) for item in e.undone_allocations)
-    statements: list[Statement] = [
+    changes: list[RowChange] = [
         (
             "UPDATE {p}settlements SET undone_day = ?, undone_recorded_us = ? WHERE kind = 'PAYMENT' AND source = ? "
             "AND undone_day IS NULL",
@@ -259,17 +259,17 @@ def _payment_reversed(e: A.PaymentReversed, position: int, code: str) -> list[St
         _horizon(e.reversed_on),
     ]
     for item in e.undone_allocations:
-        statements.append(
+        changes.append(
             (
                 "UPDATE {p}invoices SET settled_minor = settled_minor - ? WHERE invoice_number = ?",
                 (minor(item["amount"]), item["invoiceNumber"]),
             )
         )
-        statements.append((RESETTLE, (item["invoiceNumber"], item["invoiceNumber"])))
-    return statements
+        changes.append((RESETTLE, (item["invoiceNumber"], item["invoiceNumber"])))
+    return changes
 
 
-def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[Statement]:
+def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[RowChange]:
     value = minor(e.amount)
     return [
         (
@@ -289,7 +289,7 @@ def _written_off(e: A.InvoiceWrittenOff, position: int, code: str) -> list[State
     ]
 
 
-FOLDS: dict[type, Callable[[Any, int, str], list[Statement]]] = {
+FOLDS: dict[type, Callable[[Any, int, str], list[RowChange]]] = {
     A.CustomerRegistered: _registered,
     A.CreditLimitChanged: lambda e, p, code: [_customer("credit_limit_minor = ?", code, minor(e.credit_limit))],
     A.CreditHoldPlaced: lambda e, p, code: [_customer("on_credit_hold = ?", code, 1)],

@@ -30,7 +30,7 @@ from projections.collections import COLLECTION_FOLDS
 from projections.database import Database
 from projections.halt import Backoff, FoldFailed, Halt, ReadModelsHalted, clear_halt, read_halt, write_halt
 from projections.receivables import FOLDS as RECEIVABLES_FOLDS
-from projections.receivables import RESETTLE, Statement, phase
+from projections.receivables import RESETTLE, RowChange, phase
 from projections.schema import HALTS, INDEXES, SCHEMA_VERSION, TABLES, TRACKING
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ FOLDS = {**RECEIVABLES_FOLDS, **COLLECTION_FOLDS, **BANK_FOLDS}
 FOLDED_TOPICS = frozenset(get_topic(event_class) for event_class in FOLDS)  # the pinned TOPIC of each
 
 
-def evolve(event: Any, position: int, customer_code: str) -> list[Statement]:
+def evolve(event: Any, position: int, customer_code: str) -> list[RowChange]:
     """Row operations for one event (none for events the read models do not track)."""
     fold = FOLDS.get(type(event))
     return fold(event, position, customer_code) if fold else []
@@ -89,8 +89,8 @@ class ProjectionRunner:
             # (seen in CI): batches hold this lock shared, schema creation exclusively.
             if self.database.postgres:
                 self.database.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK_KEY,))
-            for statement in [*TABLES.values(), *INDEXES, TRACKING, HALTS]:
-                self.database.execute(statement, prefix=self.prefix)
+            for definition in [*TABLES.values(), *INDEXES, TRACKING, HALTS]:
+                self.database.execute(definition, prefix=self.prefix)
             # The tracking row exists from the start, so two runners always serialise on it (SELECT ... FOR UPDATE
             # locks nothing when there is no row: two first batches would fold at once and deadlock).
             self.database.execute(
@@ -239,10 +239,10 @@ class ProjectionRunner:
                 self.database.execute("SELECT pg_advisory_xact_lock_shared(?)", (SCHEMA_LOCK_KEY,))
             if self._locked_position() != position:
                 return 0  # another runner folded meanwhile: read again from where it got to
-            statements, folded = self._fold(notifications)
+            changes, folded = self._fold(notifications)
             try:
                 with self.database.pipeline():
-                    self._write(statements)
+                    self._write(changes)
             except Exception as error:
                 if is_unavailable(error):
                     raise
@@ -258,10 +258,10 @@ class ProjectionRunner:
         self.last_folded = folded or self.last_folded
         return len(notifications)
 
-    def _fold(self, notifications: Sequence[Notification]) -> tuple[list[Statement], int]:
+    def _fold(self, notifications: Sequence[Notification]) -> tuple[list[RowChange], int]:
         """The row operations of a batch, and the last position folded (0: none); FoldFailed names the event
         whose fold raised."""
-        statements: list[Statement] = []
+        changes: list[RowChange] = []
         folded = 0
         mapper = self.app.mapper
         for index, notification in enumerate(notifications):
@@ -272,18 +272,18 @@ class ProjectionRunner:
                 event = cast(DomainEvent, mapper.to_domain_event(notification))
                 if self.known_at is None or event.timestamp <= self.known_at:
                     code = self.code_of(event) if isinstance(event, CustomerAccount.Event) else ""
-                    statements += evolve(event, notification.id, code)
+                    changes += evolve(event, notification.id, code)
                     folded = notification.id
             except Exception as error:
                 if is_unavailable(error):
                     raise
                 raise FoldFailed(notification, index, len(notifications), notification.id, error) from error
-        return statements, folded
+        return changes, folded
 
-    def _write(self, statements: list[Statement]) -> None:
+    def _write(self, changes: list[RowChange]) -> None:
         """Each distinct SQL text as one executemany, in the phases `receivables.phase` defines."""
         groups: dict[str, list[tuple]] = {}
-        for sql, params in statements:
+        for sql, params in changes:
             groups.setdefault(sql, []).append(params)
         if RESETTLE in groups:  # once per invoice, from its final settled total
             groups[RESETTLE] = list(dict.fromkeys(groups[RESETTLE]))

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ledger.context import CommandContext
-from ledger.currencies import minor_unit_exponent
 from ledger.errors import Conflict, LedgerError
+from ledger.money import from_minor
 from ledger.risk.commands import ApplyRiskConditions
 from ledger.risk.rules import Evidence, conditions
 from policies.credit import CreditPolicy
@@ -74,8 +74,7 @@ def scan(
         bounced = _bounced(database, codes, as_of)
         commands = []
         for each in chunk:
-            scale = -minor_unit_exponent(each.currency)
-            limit = None if each.credit_limit_minor is None else Decimal(each.credit_limit_minor).scaleb(scale)
+            limit = None if each.credit_limit_minor is None else from_minor(each.credit_limit_minor, each.currency)
             code = each.customer_code
             held = conditions(policy.rules, evidence(seen[code], as_of, limit, bounced.get(code, {})))
             commands.append((ApplyRiskConditions(code, as_of, tuple(held)), CommandContext(actor=actor)))
@@ -93,7 +92,7 @@ def _bounced(database: Database, codes: list[str], as_of: date) -> dict[str, dic
     bounced: dict[str, dict[str, dict]] = {}
     for reversal in reversed_payments(database, codes, as_of - timedelta(days=BEHAVIOUR_DAYS), as_of):
         bounced.setdefault(reversal.customer_code, {})[reversal.reference] = {
-            "amount": str(Decimal(reversal.amount_minor).scaleb(-minor_unit_exponent(reversal.currency))),
+            "amount": str(from_minor(reversal.amount_minor, reversal.currency)),
             "receivedOn": reversal.received_on.isoformat(),
             "reversedOn": reversal.reversed_on.isoformat(),
         }

@@ -5,7 +5,19 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("arledger", "graphql_api", "services", "adapters", "policies", "replay", "projections", "ledger", "tests", "bench", "docs")
+PACKAGES = (
+    "arledger",
+    "graphql_api",
+    "services",
+    "adapters",
+    "policies",
+    "replay",
+    "projections",
+    "ledger",
+    "tests",
+    "bench",
+    "docs",
+)
 # `pkg/module.py`, `pkg/sub/module.py`, `pkg/folder/`, also with a `:function` or `::test` suffix
 CITED = re.compile(r"(?<![\w/.-])((?:%s)/[\w./-]*[\w/])" % "|".join(PACKAGES))
 

@@ -135,7 +135,7 @@ def apply_command(label: str, customer: str, allocate: tuple[str, ...], database
     data = {"line": label, "customerCode": customer, **({"allocations": allocations} if allocations else {})}
     command = parse_or_exit("applyBankLine", data)
     outcome = execute_or_exit(open_ledger_for(database_url), command)
-    click.echo(f"{label}: applied as payment {outcome.key} of {customer}")
+    click.echo(f"{label}: applied as payment {outcome.subject_id} of {customer}")
 
 
 @bank_group.command("ignore")

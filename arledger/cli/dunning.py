@@ -119,6 +119,7 @@ def preview_command(
         if pdf_path:  # the letter rendered already, or rendered for the PDF
             letter = dict(rendered).get("LETTER") or preview(ledger, customer, level, as_of, "LETTER", locale)[0][1]
             account = ledger.app.account(customer)
+            assert account is not None, "preview refuses a customer that is not registered"
             letter_pdf(
                 Path(pdf_path),
                 ledger.dunning.company,

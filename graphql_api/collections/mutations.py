@@ -13,9 +13,10 @@ from graphql_api.arguments import as_plain
 from graphql_api.collections.queries import CollectionTask
 from graphql_api.context import caller, command_context
 from graphql_api.errors import UserError
+from ledger.collections.commands import RecordCollectionOutcome, SetDunningPolicy
 from ledger.errors import LedgerError
 from ledger.inputs import parse_date
-from ledger.operations import parse_command
+from ledger.operations import parse_as
 from projections.dunning import worklist
 from services.dunning_policies import assign_policy
 from services.dunning_run import run
@@ -127,7 +128,7 @@ class DunningMutation:
         principal = caller(info)
         ledger = info.context.ledger
         try:
-            command = parse_command("setDunningPolicy", as_plain(input))
+            command = parse_as(SetDunningPolicy, "setDunningPolicy", as_plain(input))
             assign_policy(ledger, command, command_context(info, principal, command))
         except LedgerError as refusal:
             return SetDunningPolicyPayload(
@@ -152,7 +153,7 @@ class DunningMutation:
         principal = caller(info)
         ledger = info.context.ledger
         try:
-            command = parse_command("recordCollectionOutcome", as_plain(input))
+            command = parse_as(RecordCollectionOutcome, "recordCollectionOutcome", as_plain(input))
             outcome = ledger.app.execute(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)

@@ -14,7 +14,8 @@ from graphql_api.credit.types import CreditAssessment, RiskAlert, assessment_of
 from graphql_api.errors import UserError
 from ledger.credit.request import parse_assessment_request
 from ledger.errors import LedgerError
-from ledger.operations import parse_command
+from ledger.operations import parse_as
+from ledger.risk.commands import RiskAlertDecision
 from projections.alerts import alerts
 from projections.credit import assessments
 from services.credit import assess_customer
@@ -58,7 +59,7 @@ def _decide(info: Info, input: RiskAlertDecisionInput, op: str) -> RiskAlertPayl
     principal = caller(info)
     ledger = info.context.ledger
     try:
-        command = parse_command(op, as_plain(input))
+        command = parse_as(RiskAlertDecision, op, as_plain(input))
         outcome = ledger.app.execute(command, command_context(info, principal, command))
     except LedgerError as refusal:
         return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)

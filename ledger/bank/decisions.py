@@ -11,7 +11,6 @@ from ledger.bank.commands import ApplyBankLine, IgnoreBankLine, ImportBankLine, 
 from ledger.bank.line import BankLine, bank_line_id
 from ledger.command_text import check_fields_text
 from ledger.context import CommandContext
-from ledger.currencies import minor_unit_exponent
 from ledger.errors import Duplicate, InvalidState, NotFound, ValidationError
 from ledger.handlers import APPLIED, DUPLICATE, Outcome
 from ledger.money import Money, check_currency, format_amount
@@ -129,14 +128,14 @@ def apply_bank_line(uow: UnitOfWork, command: ApplyBankLine, context: CommandCon
     )
     record_payment(account, payment, context)
     uow.claim("payment", reference, account.code, context)
-    places = minor_unit_exponent(line.currency)
     line.trigger_event(
         BankLine.BankLineMatched,
         **context.event_meta(),
         customer_code=account.code,
         payment_reference=reference,
         allocations=[
-            {"invoiceNumber": a.invoice_number, "amount": f"{a.amount:.{places}f}"} for a in command.allocations or ()
+            {"invoiceNumber": a.invoice_number, "amount": format_amount(a.amount, line.currency)}
+            for a in command.allocations or ()
         ],
         rule=command.rule,
         confidence=f"{command.confidence:f}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
 
@@ -26,6 +27,18 @@ def bank_line_id(account: str, bank_reference: str) -> uuid.UUID:
 
 class BankLine(Aggregate):
     TOPIC = "arledger:BankLine"
+
+    if TYPE_CHECKING:
+        # Set by BankLineImported.apply, declared for the type checker only: class-level annotations at run time
+        # would make the library generate an __init__ (see ledger/account.py).
+        account: str
+        bank_reference: str
+        value_on: date
+        amount: str  # a decimal string, as the event stores it
+        currency: str
+        fingerprint: str
+        status: str  # UNMATCHED, PROPOSED, MATCHED or IGNORED
+        payment_reference: str | None  # the payment it was matched as
 
     class Event(Aggregate.Event):
         TOPIC = "arledger:BankLine.Event"

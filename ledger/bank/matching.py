@@ -96,7 +96,7 @@ def propose(credit: Credit, customers: list[Customer], invoices: list[OpenInvoic
     currency = {c.code for c in customers if c.currency == credit.currency}
     open_items = [i for i in invoices if i.customer_code in currency and i.outstanding > 0]
     by_number = _index(open_items)
-    reference = [by_number[t] for t in _tokens(credit.reference) if by_number.get(t)]
+    reference = [invoice for t in _tokens(credit.reference) if (invoice := by_number.get(t))]
     if len(reference) == 1 and reference[0].outstanding == credit.amount:
         return [
             Proposal(
@@ -104,7 +104,7 @@ def propose(credit: Credit, customers: list[Customer], invoices: list[OpenInvoic
             )
         ]
     named = sorted(
-        {by_number[t] for t in _tokens(credit.reference) | _tokens(credit.remittance) if by_number.get(t)},
+        {invoice for t in _tokens(credit.reference) | _tokens(credit.remittance) if (invoice := by_number.get(t))},
         key=lambda i: i.number,
     )
     owners = {i.customer_code for i in named}

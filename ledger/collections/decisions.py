@@ -54,7 +54,7 @@ def record_collection_outcome(
         if account.invoices[number].voided_on is None and account.invoices[number].outstanding > 0
     ]
     for invoice in open_invoices:
-        if command.outcome == "PROMISED" and command.promised_on < invoice.issue_date:
+        if command.promised_on is not None and command.promised_on < invoice.issue_date:  # given only when PROMISED
             raise ValidationError(
                 f"promisedOn {command.promised_on} is before invoice {invoice.number}'s issue date", ("promisedOn",)
             )

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Optional
 
-from ledger.currencies import minor_unit_exponent
-from ledger.money import WIDE, quantum
+from ledger.money import WIDE, at_scale, round_to_currency
 from ledger.vocabulary import MESSAGE_CHANNELS as MESSAGE_CHANNELS  # re-exported: callers import it from here
 from ledger.vocabulary import TASK_CHANNELS as TASK_CHANNELS
 
@@ -105,10 +104,10 @@ class Notice:
 def interest(outstanding: Decimal, annual_rate: Decimal, days_overdue: int, currency: str) -> Decimal:
     """outstanding × rate / 365 × days overdue, rounded half-up to the minor unit; none before the due date."""
     if days_overdue <= 0 or annual_rate <= 0:
-        return Decimal(0).quantize(quantum(minor_unit_exponent(currency)))
+        return at_scale(Decimal(0), currency)
     with localcontext(WIDE):  # rounded once, at the end (the default 28 digits would round the product first)
         raw = outstanding * annual_rate / DAYS_PER_YEAR * days_overdue
-        return raw.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
+        return round_to_currency(raw, currency)
 
 
 def next_level(policy: DunningPolicy, item: OpenItem, as_of: date) -> Optional[Level]:
@@ -157,6 +156,6 @@ def decide(policy: DunningPolicy, items: list[OpenItem], as_of: date) -> list[No
             line(item, level, as_of)
             for item, _level in sorted(members, key=lambda pair: (pair[0].due_on, pair[0].invoice_number))
         )
-        fee = level.fees.get(currency, Decimal(0)).quantize(quantum(minor_unit_exponent(currency)))
+        fee = at_scale(level.fees.get(currency, Decimal(0)), currency)  # policies/dunning.py refuses finer fees
         notices.append(Notice(code, currency, policy.name, level, as_of, lines, fee))
     return notices

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional
+from typing import Optional, TypedDict
 
 from ledger.errors import ValidationError
 from ledger.money import Money, format_amount, parse_decimal
 
 UTILISATION_STEP = Decimal("0.001")
+
+
+class CreditUseStrings(TypedDict):
+    """A CreditUse as the contract writes it: amounts in the currency's minor unit, utilisation as a fraction."""
+
+    outstanding: str
+    expectedOrders: str
+    exposure: str
+    headroom: Optional[str]
+    utilisation: Optional[str]
 
 
 @dataclass(frozen=True)
@@ -22,15 +32,12 @@ class CreditUse:
     utilisation: Optional[Decimal]
     headroom: Optional[Decimal]
 
-    def as_strings(self, currency: str) -> dict[str, Optional[str]]:
-        def amount(value: Optional[Decimal]) -> Optional[str]:
-            return None if value is None else format_amount(value, currency)
-
+    def as_strings(self, currency: str) -> CreditUseStrings:
         return {
-            "outstanding": amount(self.outstanding),
-            "expectedOrders": amount(self.expected_orders),
-            "exposure": amount(self.exposure),
-            "headroom": amount(self.headroom),
+            "outstanding": format_amount(self.outstanding, currency),
+            "expectedOrders": format_amount(self.expected_orders, currency),
+            "exposure": format_amount(self.exposure, currency),
+            "headroom": None if self.headroom is None else format_amount(self.headroom, currency),
             "utilisation": None if self.utilisation is None else str(self.utilisation),
         }
 

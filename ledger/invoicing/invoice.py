@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
-from ledger.currencies import minor_unit_exponent
 from ledger.errors import ValidationError
 from ledger.invoicing.commands import InstallmentPlan, InvoiceLine
-from ledger.money import WIDE, check_amount, quantum
+from ledger.money import WIDE, check_amount, round_to_currency
 
 STATUS_OPEN = "OPEN"
 STATUS_PARTIALLY_PAID = "PARTIALLY_PAID"
@@ -42,11 +41,6 @@ def status_of(total: Any, settled: Any, written_off: Any, voided: bool) -> str:
     if outstanding == 0:
         return STATUS_WRITTEN_OFF if written_off > 0 else STATUS_PAID
     return STATUS_OPEN if outstanding == total else STATUS_PARTIALLY_PAID
-
-
-def round_to_currency(value: Decimal, currency: str) -> Decimal:
-    with localcontext(WIDE):
-        return value.quantize(quantum(minor_unit_exponent(currency)), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

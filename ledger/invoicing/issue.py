@@ -68,27 +68,28 @@ def issue_invoice(account: CustomerAccount, command: IssueInvoice, context: Comm
             {
                 "description": line.description,
                 "quantity": _text(line.quantity),
-                "unitPrice": _money(line.unit_price, currency),
+                "unitPrice": format_amount(line.unit_price, currency),
                 "taxRate": _text(line.tax_rate),
-                "net": _money(line.net, currency),
-                "tax": _money(line.tax, currency),
+                "net": format_amount(line.net, currency),
+                "tax": format_amount(line.tax, currency),
             }
             for line in lines
         ],
-        installments=[{"dueDate": due, "amount": _money(amount, currency)} for due, amount in installments],
-        net_total=_money(net_total, currency),
-        tax_total=_money(tax_total, currency),
-        total=_money(total, currency),
+        installments=[{"dueDate": due, "amount": format_amount(amount, currency)} for due, amount in installments],
+        net_total=format_amount(net_total, currency),
+        tax_total=format_amount(tax_total, currency),
+        total=format_amount(total, currency),
         fingerprint=command.fingerprint(),
     )
     if overridden:
+        assert account.credit_limit is not None, "only a limit can be overridden"
         account.trigger_event(
             CreditLimitOverridden,
             **context.event_meta(),
             invoice_number=command.number,
-            credit_limit=_money(account.credit_limit, currency),
-            exposure_before=_money(exposure_before, currency),
-            exposure_after=_money(exposure_before + total, currency),
+            credit_limit=format_amount(account.credit_limit, currency),
+            exposure_before=format_amount(exposure_before, currency),
+            exposure_after=format_amount(exposure_before + total, currency),
             reason=command.credit_override_reason,
         )
 
@@ -105,9 +106,9 @@ def _check_credit(account: CustomerAccount, total: Decimal, override_reason: str
             return True
         currency = account.currency
         raise CreditLimitExceeded(
-            f"invoice of {_money(total, currency)} {currency} would take customer {account.code}'s open exposure "
-            f"from {_money(exposure, currency)} to {_money(exposure + total, currency)}, above its credit limit "
-            f"{_money(account.credit_limit, currency)}",
+            f"invoice of {format_amount(total, currency)} {currency} would take customer {account.code}'s open exposure "
+            f"from {format_amount(exposure, currency)} to {format_amount(exposure + total, currency)}, above its credit limit "
+            f"{format_amount(account.credit_limit, currency)}",
             ("customerCode",),
         )
     return False
@@ -116,7 +117,3 @@ def _check_credit(account: CustomerAccount, total: Decimal, override_reason: str
 def _text(value: Decimal) -> str:
     normalized = value.normalize()
     return f"{normalized:f}"
-
-
-def _money(value: Decimal, currency: str) -> str:
-    return format_amount(value, currency)

@@ -7,6 +7,8 @@ until it has stopped holding once. Applying the same conditions twice records no
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ledger.account import CustomerAccount
 from ledger.context import CommandContext
 from ledger.credit.events import CreditHoldPlaced
@@ -14,6 +16,9 @@ from ledger.errors import InvalidState, NotFound, ValidationError
 from ledger.risk.commands import AcknowledgeRiskAlert, ApplyRiskConditions, ResolveRiskAlert
 from ledger.risk.events import RiskAlertAcknowledged, RiskAlertCleared, RiskAlertRaised, RiskConditionsEnded
 from ledger.vocabulary import LIVE_ALERT_STATUSES as LIVE
+
+if TYPE_CHECKING:
+    from ledger.account import RiskAlert
 
 
 def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions, context: CommandContext) -> None:
@@ -70,7 +75,7 @@ def apply_risk_conditions(account: CustomerAccount, command: ApplyRiskConditions
         )
 
 
-def _live_alert(account: CustomerAccount, alert_id: str, reason: str) -> dict:
+def _live_alert(account: CustomerAccount, alert_id: str, reason: str) -> RiskAlert:
     if not reason.strip():
         raise ValidationError("reason is required: say why the alert is acknowledged or resolved", ("reason",))
     alert = account.alerts.get(alert_id)
