@@ -1,9 +1,10 @@
-"""Deliveries on the customer account: the messages of dunning notices and statements, sent through the outbox.
+"""Deliveries as events of the customer account: how arledger recorded the outbox before a delivery became an
+aggregate of its own (`delivery.py`). Nothing records them any more; logs written then hold them, so the account
+still folds them: `account.deliveries` keeps each one's request and state, from which `arledger migrate` adopts
+the open ones into Delivery aggregates (`adoption.py`), and the read models fold them as before.
 
-A delivery's life: `DeliveryRequested` (recorded with the notice, before anything is sent) → `DeliveryAttempted`
-(a worker claims it, with a lease) → `Delivered` or `DeliveryFailed` (with the reason, and when to try again, or
-never). An attempt whose lease ran out without an outcome is in doubt: it is attempted again under the same
-message id, so receivers that deduplicate by it see it once. Guards live in `ledger/collections/deliveries.py`.
+A delivery's life was the same: `DeliveryRequested` → `DeliveryAttempted` (a worker claims it, with a lease) →
+`Delivered` or `DeliveryFailed` (with the reason, and when to try again, or never).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class DeliveryRequested(Event):
 
     def apply(self, account: CustomerAccount) -> None:
         account.deliveries[self.delivery_id] = {
+            "request": (self.notice_id, self.channel, self.recipient, self.subject, self.body, self.locale),
             "status": "PENDING",
             "attempts": 0,
             "retry_at": None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ledger.collections import commands as c
 from ledger.collections import notice_commands as n
 from ledger.collections.decisions import record_collection_outcome, set_dunning_policy
-from ledger.collections.deliveries import claim_delivery, record_delivery_outcome
+from ledger.collections.deliveries import claim_delivery, find_delivery, record_delivery_outcome
 from ledger.collections.invoice_actions import (
     open_dispute,
     record_dunning_action,
@@ -14,12 +14,12 @@ from ledger.collections.invoice_actions import (
     resolve_dispute,
 )
 from ledger.collections.notices import issue_dunning_notice
-from ledger.operation import ByCustomer, ByDocument, Operation, Payload
+from ledger.operation import ByAggregate, ByCustomer, ByDocument, Operation, Payload
 from ledger.roles import COLLECTION
 
 _ON_INVOICE = ByDocument("invoice", "invoice_number")
 _INVOICE = Payload("invoice", "invoiceNumber")
-_DELIVERY = ByCustomer("delivery", "delivery_id")
+_DELIVERY = ByAggregate("delivery", "delivery_id", find_delivery)  # never the account: ledger/collections/delivery.py
 
 
 OPERATIONS = (
