@@ -135,9 +135,10 @@ class CustomerAccount(Aggregate):
         dunning_excluded: bool
         dunning_levels: dict[str, int]
         notices: set[str]
-        # id -> status, attempts, retry_at, lease_until; its events update a record by keyword, which a TypedDict
-        # does not allow, so its values stay Any.
-        deliveries: dict[str, dict[str, Any]]
+        # delivery id -> None for a delivery in its own aggregate (ledger/collections/delivery.py: the account only
+        # remembers the id, so a notice cannot repeat it), or, for one an earlier version recorded on the account
+        # and `migrate` has not adopted yet, its request and state (ledger/collections/adoption.py).
+        deliveries: dict[str, dict[str, Any] | None]
         tasks: dict[str, CollectorTask]
         # ledger/statements: statement id -> SENT, CONFIRMED or DISPUTED.
         statements: dict[str, str]

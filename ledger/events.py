@@ -1,8 +1,10 @@
 """Every aggregate and event the ledger records, by name: the index readers use (the read models' folds, replay,
 history, subscriptions). Importing it registers every pinned topic, so any stored event loads into its class.
 
-Events are defined by their features (`ledger/<feature>/events.py`; the bank line's and the document key's inside
-their aggregates); class names and TOPIC strings are what stored logs and readers know them by.
+Events are defined by their features (`ledger/<feature>/events.py`; the bank line's, the delivery's and the
+document key's inside their aggregates); class names and TOPIC strings are what stored logs and readers know them
+by. `Delivered`, `DeliveryAttempted`, `DeliveryFailed` and `DeliveryRequested` here are the account events of logs
+written before deliveries were aggregates of their own; `Delivery.*` are today's (same class names, own topics).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ledger.collections.action_events import (
     DunningActionRecorded,
     PromiseToPayRecorded,
 )
+from ledger.collections.delivery import Delivery
 from ledger.collections.delivery_events import Delivered, DeliveryAttempted, DeliveryFailed, DeliveryRequested
 from ledger.collections.events import (
     CollectionOutcomeRecorded,
@@ -58,6 +61,7 @@ __all__ = [
     "CustomerAccount",
     "CustomerRegistered",
     "Delivered",
+    "Delivery",
     "DeliveryAttempted",
     "DeliveryFailed",
     "DeliveryRequested",

@@ -1,5 +1,6 @@
 """What an accepted operation did (`Outcome`), and the handler each kind of declaration gets: find the account (by
-customer code or by a document's number), treat retries of the same operation as duplicates, claim natural keys.
+customer code or by a document's number) or the aggregate of its own it decides on, treat retries of the same
+operation as duplicates, claim natural keys, and add the aggregates a decision creates to the unit of work.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from ledger.account import CustomerAccount
 from ledger.command_text import camel
 from ledger.context import CommandContext
 from ledger.errors import Duplicate
-from ledger.operation import ByCustomer, ByDocument, NewDocument, Operation, OwnHandler
+from ledger.operation import ByAggregate, ByCustomer, ByDocument, NewDocument, Operation, OwnHandler
 from ledger.unit_of_work import UnitOfWork
 
 APPLIED = "applied"
@@ -41,6 +42,8 @@ def handler(operation: Operation) -> Handler:
         return operation.decide
     if isinstance(locate, NewDocument):
         return _new_document(locate, operation.decide)
+    if isinstance(locate, ByAggregate):
+        return _on_aggregate(locate, operation.decide)
     return _keyless(locate, operation.decide)
 
 
@@ -65,8 +68,9 @@ def _new_document(locate: NewDocument, decide: Callable[..., None]) -> Handler:
     return handle
 
 
-def _keyless(locate: ByCustomer | ByDocument, decide: Callable[..., None]) -> Handler:
-    """A handler for an operation without a natural key; its operation key (if any) makes retries duplicates."""
+def _keyless(locate: ByCustomer | ByDocument, decide: Callable[..., Any]) -> Handler:
+    """A handler for an operation without a natural key; its operation key (if any) makes retries duplicates. The
+    decision may return aggregates it created (a notice's deliveries)."""
     find = _finder(locate)
     kind = locate.kind
     key_attribute = locate.key if isinstance(locate, ByCustomer) else locate.attribute
@@ -76,8 +80,20 @@ def _keyless(locate: ByCustomer | ByDocument, decide: Callable[..., None]) -> Ha
         key = getattr(command, key_attribute)
         if context.operation_key is not None and context.operation_key in account.operation_keys:
             return Outcome(command.op, DUPLICATE, kind, key, account.code)
-        decide(account, command, context)
+        for created in decide(account, command, context) or ():  # saved with the account, in one transaction
+            uow.add_other(created)
         return Outcome(command.op, APPLIED, kind, key, account.code)
+
+    return handle
+
+
+def _on_aggregate(locate: ByAggregate, decide: Callable[..., None]) -> Handler:
+    """A handler for an operation on an aggregate of the customer's other than its account (a delivery)."""
+
+    def handle(uow: UnitOfWork, command: Any, context: CommandContext) -> Outcome:
+        aggregate = locate.find(uow, command)
+        decide(aggregate, command, context)
+        return Outcome(command.op, APPLIED, locate.kind, getattr(command, locate.key), aggregate.customer_code)
 
     return handle
 

@@ -47,12 +47,23 @@ class NewDocument:
 
 
 @dataclass(frozen=True)
+class ByAggregate:
+    """An aggregate of its own that belongs to a customer (a delivery), which `find(uow, command)` loads, raising
+    NotFound itself; only that aggregate is read and changed. The outcome reports `kind` with the command's `key`
+    attribute, and the aggregate's `customer_code`."""
+
+    kind: str
+    key: str
+    find: Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
 class OwnHandler:
     """The decision takes the unit of work itself and returns the Outcome: registering a new account, or deciding on
     a bank line (an aggregate of its own)."""
 
 
-Locator = Union[ByCustomer, ByDocument, NewDocument, OwnHandler]
+Locator = Union[ByCustomer, ByDocument, ByAggregate, NewDocument, OwnHandler]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ledger.errors import ValidationError
 from ledger.handlers import Handler, Outcome, handler
 from ledger.inputs import Reader
 from ledger.invoicing.operations import OPERATIONS as INVOICING
-from ledger.operation import ByDocument, Locator, Operation, Payload
+from ledger.operation import ByAggregate, ByDocument, Locator, Operation, Payload
 from ledger.payments.operations import OPERATIONS as PAYMENTS
 from ledger.risk.operations import OPERATIONS as RISK
 from ledger.statements.operations import OPERATIONS as STATEMENTS
@@ -87,7 +87,11 @@ def parse_as(command_type: type[C], op: str, data: object) -> C:
 
 
 def references(command: Command) -> list[tuple[str, str]]:
-    """The ("customer", code) and (kind, number) names a command will load, for prefetching a batch."""
+    """The ("customer", code) and (kind, number) names a command will load, for prefetching a batch (none for an
+    operation on an aggregate of its own: it must not read the customer's account)."""
+    locate = _LOCATORS[type(command)]
+    if isinstance(locate, ByAggregate):
+        return []
     named: list[tuple[str, str]] = []
     key = command.natural_key()
     if key is not None:
@@ -95,7 +99,6 @@ def references(command: Command) -> list[tuple[str, str]]:
     code = getattr(command, "customer_code", None)
     if code is not None:
         named.append(("customer", code))
-    locate = _LOCATORS[type(command)]
     if isinstance(locate, ByDocument):
         named.append((locate.kind, getattr(command, locate.attribute)))
     return named

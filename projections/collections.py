@@ -1,7 +1,7 @@
-"""The collection fold: dunning settings, notices, the outbox's deliveries, collectors' tasks and statements of
-account (with the customer's confirmation or dispute) as rows.
+"""The collection fold: dunning settings, notices, the outbox's deliveries (`projections/deliveries.py`),
+collectors' tasks and statements of account (with the customer's confirmation or dispute) as rows.
 
-Every change of a delivery's (or a task's) state goes through one SQL text, so within a batch the runner keeps
+Every change of a task's state goes through one SQL text, so within a batch the runner keeps
 their order (see `receivables.phase`); values an event does not carry are kept with COALESCE.
 """
 
@@ -15,13 +15,9 @@ import orjson
 from ledger import events as c
 from ledger import events as s
 from ledger.instants import micros
+from projections.deliveries import DELIVERY_FOLDS
 from projections.receivables import RowChange, day, minor
 
-DELIVERY_STATE = (
-    "UPDATE {p}deliveries SET status = ?, attempts = {greatest}(attempts, ?), retry_us = ?, lease_us = ?, "
-    "last_error = COALESCE(?, last_error), detail = COALESCE(?, detail), changed_us = ?, worker = "
-    "COALESCE(?, worker) WHERE delivery_id = ? AND status <> 'DELIVERED'"
-)
 STATEMENT_STATE = (
     "UPDATE {p}statements SET status = ?, note = ?, their_balance_minor = ?, responded_us = ?, "
     "responded_by = ? WHERE statement_id = ?"
@@ -33,34 +29,8 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _delivery(
-    e: Any,
-    status: str,
-    *,
-    attempt: int = 0,
-    retry: Any = None,
-    lease: Any = None,
-    error: Any = None,
-    detail: Any = None,
-    worker: Any = None,
-) -> RowChange:
-    return (
-        DELIVERY_STATE,
-        (
-            status,
-            attempt,
-            None if retry is None else micros(retry),
-            None if lease is None else micros(lease),
-            error,
-            detail,
-            micros(e.timestamp),
-            worker,
-            e.delivery_id,
-        ),
-    )
-
-
 COLLECTION_FOLDS: dict[type, Callable[[Any, int, str], list[RowChange]]] = {
+    **DELIVERY_FOLDS,
     c.DunningPolicySet: lambda e, p, code: [
         (
             "INSERT INTO {p}dunning_settings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (customer_code) DO UPDATE SET "
@@ -91,31 +61,6 @@ COLLECTION_FOLDS: dict[type, Callable[[Any, int, str], list[RowChange]]] = {
                 e.actor,
             ),
         )
-    ],
-    c.DeliveryRequested: lambda e, p, code: [
-        (
-            "INSERT INTO {p}deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, NULL, NULL, NULL, NULL, ?, ?, ?, NULL)",
-            (
-                e.delivery_id,
-                code,
-                e.notice_id,
-                e.channel,
-                e.recipient,
-                e.subject,
-                e.body,
-                e.locale,
-                micros(e.timestamp),
-                micros(e.timestamp),
-                p,
-            ),
-        )
-    ],
-    c.DeliveryAttempted: lambda e, p, code: [
-        _delivery(e, "SENDING", attempt=e.attempt, lease=e.lease_until, worker=e.worker)
-    ],
-    c.Delivered: lambda e, p, code: [_delivery(e, "DELIVERED", attempt=e.attempt, detail=e.detail)],
-    c.DeliveryFailed: lambda e, p, code: [
-        _delivery(e, "RETRY" if e.retry_at else "FAILED", attempt=e.attempt, retry=e.retry_at, error=e.reason)
     ],
     c.CollectionTaskCreated: lambda e, p, code: [
         (

@@ -95,6 +95,7 @@ def phase(sql: str) -> int:
             "INSERT INTO {p}alerts",
             "INSERT INTO {p}notices",
             "INSERT INTO {p}deliveries",
+            "INSERT INTO {p}unadopted_deliveries",
             "INSERT INTO {p}tasks",
             "INSERT INTO {p}statements",
             "INSERT INTO {p}bank_lines",

@@ -24,6 +24,7 @@ from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
 from ledger.account import CustomerAccount
+from ledger.collections.delivery import Delivery
 from ledger.store.availability import is_unavailable
 from projections.bank import BANK_FOLDS
 from projections.collections import COLLECTION_FOLDS
@@ -136,15 +137,26 @@ class ProjectionRunner:
         return rows[0][0] if rows else 0
 
     def code_of(self, event: Any) -> str:
-        """The customer code of an account event (cached; read from the customers table after a restart)."""
+        """The customer code of an account event or a delivery's (cached; read from the customers or deliveries
+        table after a restart)."""
         if isinstance(event, CustomerAccount.CustomerRegistered):
             self.codes[event.originator_id] = event.code
+        elif isinstance(event, Delivery.DeliveryRequested):
+            self.codes[event.originator_id] = event.customer_code
         code = self.codes.get(event.originator_id)
         if code is None:
-            rows = self.database.execute(
-                "SELECT customer_code FROM {p}customers WHERE account_id = ?", (event.originator_id.hex,), self.prefix
+            rows = (
+                self.database.execute(
+                    "SELECT customer_code FROM {p}deliveries WHERE delivery_id = ?", (event.delivery_id,), self.prefix
+                )
+                if isinstance(event, Delivery.Event)
+                else self.database.execute(
+                    "SELECT customer_code FROM {p}customers WHERE account_id = ?",
+                    (event.originator_id.hex,),
+                    self.prefix,
+                )
             )
-            assert rows, f"event at an unknown account {event.originator_id}"
+            assert rows, f"event of an unknown account or delivery {event.originator_id}"
             code = self.codes[event.originator_id] = rows[0][0]
         return code
 

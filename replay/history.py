@@ -4,7 +4,8 @@ filtered by customer, actor and recorded time range, in log order, a page at a t
 Each row shows its log position, recorded instant, actor (a token's `role:name`, `cli:user`, or `seed`), the
 reason where a person gave one, the command's correlation id, and the event's data. Filters are served by the
 log index (originator, actor, recorded instant); a document's own events are picked out of its customer's
-account stream by what they concern.
+account stream by what they concern. A customer's events include its deliveries' (each an aggregate of its own,
+named on the account by the notice or statement that asked for it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from uuid import UUID
 from ledger import events
 from ledger.account import account_id
 from ledger.application import LedgerApplication
+from ledger.collections.delivery import delivery_aggregate_id
 from ledger.document_key import KINDS, document_key_id
 from ledger.instants import micros
 from replay.eventlog import LoggedEvent
@@ -107,13 +109,19 @@ class HistoryPage:
     end_cursor: int | None
 
 
+def _customer_streams(app: LedgerApplication, code: str) -> set[UUID]:
+    """The customer's account and its deliveries (none when no such customer is registered)."""
+    account = app.account(code)
+    if account is None:
+        return set()
+    return {account_id(code), *(delivery_aggregate_id(delivery_id) for delivery_id in account.deliveries)}
+
+
 def _subject(app: LedgerApplication, name: str) -> tuple[set[UUID], Callable[[Any], bool]] | None:
     """The streams holding a subject's events, and which of their events concern it; None if nothing has the name."""
     originators: set[UUID] = set()
-    whole: set[UUID] = set()
+    whole: set[UUID] = _customer_streams(app, name)
     tests: list[Callable[[Any], bool]] = []
-    if app.account(name) is not None:
-        whole.add(account_id(name))
     for kind in KINDS:
         owner = app.document_owner(kind, name)
         if owner is not None:
@@ -135,8 +143,8 @@ def history_page(app: LedgerApplication, query: HistoryQuery) -> HistoryPage:
             return HistoryPage(False, [], False, None)
         originators, keep = found
     if query.customer is not None:
-        mine = account_id(query.customer)
-        originators = {mine} if originators is None else originators & {mine}
+        mine = _customer_streams(app, query.customer) or {account_id(query.customer)}
+        originators = mine if originators is None else originators & mine
     rows: list[dict[str, Any]] = []
     cursor = query.after
     while len(rows) <= query.first:

@@ -7,7 +7,9 @@ or `DeliveryFailed` with the reason and the next try (exponential backoff: `back
 after sending but before recording leaves its claim in doubt: when the lease runs out the message is sent again
 under the same message id — up to `max_attempts` in all, after which it is recorded as given up.
 
-Channels without a configured sender (no SMTP host, no SMS gateway) are left waiting, not failed.
+Channels without a configured sender (no SMTP host, no SMS gateway) are left waiting, not failed. Each claim and
+outcome changes only the Delivery aggregate, never the customer's account. Open deliveries an earlier version
+recorded on customers' accounts wait for `arledger migrate` to adopt them; the worker says so in its log.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ledger.errors import LedgerError
 from ledger.instants import micros
 from ledger.store.availability import when_available
 from ledger.text import printable
-from projections.outbox import due_deliveries
+from projections.outbox import due_deliveries, unadopted_count
 from services.books import Ledger
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,12 @@ class Outbox:
         self.settings = settings
         self.worker = worker or f"outbox:{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
+        self.unadopted = 0  # open deliveries waiting for `arledger migrate`, as last logged
 
     def due(self, now: datetime) -> list[tuple[Outgoing, int, str]]:
         """Deliveries to attempt now, oldest first, with the attempts already made and their status."""
         self.ledger.runner.catch_up()
+        self._tell_unadopted(unadopted_count(self.ledger.database))
         found = due_deliveries(self.ledger.database, sorted(self.senders), micros(now), self.settings.batch)
         return [
             (
@@ -88,6 +92,19 @@ class Outbox:
             )
             for due in found
         ]
+
+    def _tell_unadopted(self, count: int) -> None:
+        """Log (when the number changes) the open deliveries this worker leaves alone until they are adopted."""
+        if count != self.unadopted:
+            if count:
+                log.warning(
+                    "outbox: %d open delivery(ies) recorded on customers' accounts by an earlier version wait: run "
+                    "`arledger migrate` to hand them to the outbox",
+                    count,
+                )
+            else:
+                log.info("outbox: every delivery recorded on customers' accounts has been adopted")
+            self.unadopted = count
 
     def step(self) -> StepReport:
         """Attempt every delivery due now (one batch)."""

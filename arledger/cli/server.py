@@ -18,6 +18,7 @@ from ledger.store.recorder_postgres import IndexedPostgresRecorder
 from ledger.store.recorder_sqlite import BatchSQLiteRecorder
 from replay.verify import digest_at
 from services.books import Ledger
+from services.delivery_adoption import adopt_account_deliveries
 
 
 @main.command("serve")
@@ -74,8 +75,9 @@ def serve_command(host: str | None, port: int | None, workers: int | None, datab
 @database_url_option
 def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
     """Create the event store and read-model tables if missing, index a log written before the hash chain existed
-    (saying how many events, from which position), and rebuild read models of an older schema; print where things
-    stand. Safe to run at every deployment: it indexes nothing twice, and refuses (exit 1, nothing changed) to
+    (saying how many events, from which position), rebuild read models of an older schema, and hand the outbox
+    the open deliveries an earlier version recorded on customers' accounts (saying how many); print where things
+    stand. Safe to run at every deployment: it indexes and adopts nothing twice, and refuses (exit 1, nothing changed) to
     index events of a log whose chain was already started unless told to with --accept-unindexed."""
     from projections.schema import SCHEMA_VERSION
 
@@ -88,8 +90,19 @@ def migrate_command(accept_unindexed: bool, database_url: str | None) -> None:
             f"read models at {ledger.runner.position()}"
         )
         click.echo(f"hash chain: {chain}")
+        click.echo(f"deliveries: {_adopt_deliveries(ledger)}")
     finally:
         ledger.close()
+
+
+def _adopt_deliveries(ledger: Ledger) -> str:
+    """Adopt the open deliveries recorded on customers' accounts by an earlier version; what it did."""
+    report = adopt_account_deliveries(ledger)
+    for failure in report.failed:
+        click.echo(f"delivery not adopted: {failure}", err=True)
+    if report.failed:
+        sys.exit(1)  # the caller's `finally` closes the ledger
+    return f"adopted {report.adopted} open delivery(ies) recorded on customers' accounts into the outbox"
 
 
 def _index_unindexed(ledger: Ledger, accept: bool) -> str:

@@ -13,7 +13,9 @@ Metrics (this process's view; with several processes, scrape each):
 `/readyz` answers 200 only when the database answers, the log holds no event after the hash chain's head without
 its entry (writes are refused then: see ledger/store/chain_index.py), the read models are not halted, and they are within
 `max_lag` events of the log (ARLEDGER_READY_MAX_LAG, default 1000); 503 with the reason otherwise (halted: the
-failing event's position and type, the error, since when). `/healthz` says the process is up.
+failing event's position and type, the error, since when). A ready answer also says how many open deliveries an
+earlier version recorded on customers' accounts wait for `arledger migrate` (when any do: the outbox leaves them
+alone until then). `/healthz` says the process is up.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from starlette.responses import JSONResponse, Response
 from ledger.context import CORRELATION
 from ledger.store.availability import is_unavailable
 from ledger.store.chain_index import unindexed_problem
-from projections.outbox import delivery_counts
+from projections.outbox import delivery_counts, unadopted_count
 from projections.runner import PROJECTION
 from services.books import Ledger
 from services.halting import RECOVERY
@@ -172,6 +174,7 @@ def endpoints(ledger: Ledger, metrics: Metrics, max_lag: int) -> tuple[Any, Any]
             folded = ledger.runner.position()
             unindexed = unindexed_problem(ledger.app)  # written around arledger since it started: writes are refused
             halt = ledger.runner.halt()
+            waiting = unadopted_count(ledger.database)  # open deliveries recorded on accounts by an earlier version
         except Exception as error:  # noqa: BLE001 (whatever the database says, the answer is "not ready")
             return 503, {"status": "unavailable", "reason": f"database: {type(error).__name__}: {error}"}
         if unindexed is not None:
@@ -192,6 +195,8 @@ def endpoints(ledger: Ledger, metrics: Metrics, max_lag: int) -> tuple[Any, Any]
             }
         if lag > max_lag:
             return 503, {"status": "catching up", "lag": lag, "maxLag": max_lag, "position": folded}
+        if waiting:
+            return 200, {"status": "ready", "lag": lag, "position": folded, "deliveriesAwaitingMigrate": waiting}
         return 200, {"status": "ready", "lag": lag, "position": folded}
 
     async def readyz(_request: Request) -> JSONResponse:

@@ -25,7 +25,7 @@ from strawberry.types import Info
 from graphql_api.audit.event_views import view, visible_types
 from graphql_api.context import Context, caller, scoped_customer
 from graphql_api.tokens import Principal
-from ledger.events import CustomerAccount  # the index of every event: all of them count among the types
+from ledger.events import CustomerAccount, Delivery  # the index of every event: all of them count among the types
 from ledger.money import format_minor
 from ledger.store.availability import is_unavailable
 from projections.customers import balances_of
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 0.2
 REVOCATION_CHECK_S = 1.0  # the README promises a revoked token's subscriptions end within two seconds
 REVOKED_CLOSE_CODE = 4403  # as for a token refused at connection_init
-TOPIC_PREFIX = "arledger:"  # an event's type is its topic without it
+TOPIC_PREFIX = "arledger:"  # an event's type is its topic without it (and without its aggregate: Delivery.)
 
 
 def _event_types(base: type) -> frozenset[str]:
@@ -44,7 +44,8 @@ def _event_types(base: type) -> frozenset[str]:
     return frozenset(name for sub in subclasses for name in (sub.__name__, *_event_types(sub)))
 
 
-EVENT_TYPES = _event_types(CustomerAccount.Event)
+# A delivery's events keep the names its account events had (ledger/collections/delivery.py): one type each.
+EVENT_TYPES = _event_types(CustomerAccount.Event) | _event_types(Delivery.Event)
 BATCH = 500
 
 
@@ -72,11 +73,11 @@ def _next_events(
     ledger.runner.catch_up(notifications[-1].id)
     picked = []
     for notification in notifications:
-        if notification.topic.removeprefix(TOPIC_PREFIX) not in types:
+        if notification.topic.removeprefix(TOPIC_PREFIX).rpartition(".")[2] not in types:
             continue
         event = ledger.app.mapper.to_domain_event(notification)
-        if not isinstance(event, CustomerAccount.Event):
-            continue  # natural-key bookkeeping, not a receivables fact
+        if not isinstance(event, (CustomerAccount.Event, Delivery.Event)):
+            continue  # natural-key bookkeeping or a bank line, not a customer's receivables fact
         code = ledger.runner.code_of(event)
         if scope is None or code == scope:
             row = view(principal, as_row(LoggedEvent(notification.id, event)))

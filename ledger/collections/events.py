@@ -1,5 +1,5 @@
 """Collection events on the customer account: its dunning policy, the notices a dunning run issues, and
-collectors' tasks with their outcomes (the notices' messages are deliveries: `delivery_events.py`). Like every
+collectors' tasks with their outcomes (the notices' messages are deliveries: `delivery.py`). Like every
 event they fold into account state only; guards live in `ledger/collections/`'s decision modules."""
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ class DunningPolicySet(Event):
 
 class DunningNoticeIssued(Event):
     """One notice to one customer at one level, covering its invoices that reached that level on `as_of`: lines
-    (invoice, due date, days overdue, outstanding, interest), the fee, and the total now due."""
+    (invoice, due date, days overdue, outstanding, interest), the fee, the total now due, and the deliveries that
+    carry it (Delivery aggregates created in the same transaction)."""
 
     TOPIC = "arledger:DunningNoticeIssued"
+    class_version = 2
     notice_id: str
     as_of: date
     policy: str
@@ -44,9 +46,15 @@ class DunningNoticeIssued(Event):
     annual_interest_rate: str
     channels: list
     operation_key: str | None
+    delivery_ids: list  # version 1 recorded its deliveries as account events (`delivery_events.py`)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict) -> None:
+        state["delivery_ids"] = []
 
     def apply(self, account: CustomerAccount) -> None:
         account.notices.add(self.notice_id)
+        account.deliveries.update(dict.fromkeys(self.delivery_ids))  # None: its state lives in its own aggregate
         account.remember(self.operation_key)
 
 

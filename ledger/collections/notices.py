@@ -1,12 +1,13 @@
-"""Issuing a dunning notice (guard, then trigger): the notice, a dunning action per invoice, its deliveries and
-collectors' tasks, all in one transaction."""
+"""Issuing a dunning notice (guard, then trigger): the notice, a dunning action per invoice, its deliveries (each
+an aggregate of its own) and collectors' tasks, all in one transaction."""
 
 from __future__ import annotations
 
 from ledger.account import CustomerAccount
 from ledger.account_ceiling import check_within_ceiling
 from ledger.collections.action_events import DunningActionRecorded
-from ledger.collections.delivery_events import DeliveryRequested
+from ledger.collections.deliveries import new_delivery
+from ledger.collections.delivery import Delivery
 from ledger.collections.events import CollectionTaskCreated, DunningNoticeIssued
 from ledger.collections.notice_commands import IssueDunningNotice
 from ledger.context import CommandContext
@@ -15,13 +16,15 @@ from ledger.invoicing.decisions import find_invoice
 from ledger.money import check_amount, format_amount
 
 
-def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, context: CommandContext) -> None:
+def issue_dunning_notice(
+    account: CustomerAccount, command: IssueDunningNotice, context: CommandContext
+) -> list[Delivery]:
     """Raises InvalidState (already issued; the customer excluded; an invoice void, settled, disputed or dunned to
     this level or higher since the run read it), NotFound (an invoice), ValidationError (no lines or channels,
     repeated delivery or task ids; a fee beyond the largest amount), AccountLimitExceeded (interest or the total due
     above the per-customer ceiling: interest at up to 100% a year for centuries can get there). Records the notice,
-    a `DunningActionRecorded` per invoice, a `DeliveryRequested` per message and a `CollectionTaskCreated` per task,
-    in one transaction."""
+    a `DunningActionRecorded` per invoice and a `CollectionTaskCreated` per task, and returns a new Delivery per
+    message, which the handler saves with them in one transaction."""
     if command.notice_id in account.notices:
         raise InvalidState(f"dunning notice {command.notice_id} was already issued", ("noticeId",))
     if account.dunning_excluded:
@@ -85,6 +88,7 @@ def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, 
         annual_interest_rate=f"{command.annual_interest_rate:f}",
         channels=list(command.channels),
         operation_key=context.operation_key,
+        delivery_ids=[delivery.delivery_id for delivery in command.deliveries],
     )
     hand_over = [channel for channel in command.channels if channel in ("LEGAL", "AGENCY")]
     for number, *_rest in command.lines:  # a hand-over level is recorded as the hand-over it is
@@ -97,18 +101,6 @@ def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, 
             acted_on=command.as_of,
             note=f"{command.level_name}: notice {command.notice_id}",
             operation_key=None,
-        )
-    for delivery in command.deliveries:
-        account.trigger_event(
-            DeliveryRequested,
-            **meta,
-            delivery_id=delivery.delivery_id,
-            notice_id=command.notice_id,
-            channel=delivery.channel,
-            recipient=delivery.recipient,
-            subject=delivery.subject,
-            body=delivery.body,
-            locale=delivery.locale,
         )
     days = max(line[2] for line in command.lines)
     for task in command.tasks:
@@ -123,3 +115,4 @@ def issue_dunning_notice(account: CustomerAccount, command: IssueDunningNotice, 
             amount=money(outstanding + interest + command.fee),
             days_overdue=days,
         )
+    return [new_delivery(account.code, command.notice_id, delivery, context) for delivery in command.deliveries]

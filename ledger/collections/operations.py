@@ -1,12 +1,14 @@
 """The collections feature's operations: a person's actions on an invoice, a customer's dunning policy, the
-notices of a dunning run and their deliveries through the outbox, and collectors' outcomes."""
+notices of a dunning run and their deliveries through the outbox (and the adoption of deliveries an earlier version
+recorded on the account), and collectors' outcomes."""
 
 from __future__ import annotations
 
 from ledger.collections import commands as c
 from ledger.collections import notice_commands as n
+from ledger.collections.adoption import AdoptAccountDelivery, adopt_account_delivery
 from ledger.collections.decisions import record_collection_outcome, set_dunning_policy
-from ledger.collections.deliveries import claim_delivery, record_delivery_outcome
+from ledger.collections.deliveries import claim_delivery, find_delivery, record_delivery_outcome
 from ledger.collections.invoice_actions import (
     open_dispute,
     record_dunning_action,
@@ -14,12 +16,12 @@ from ledger.collections.invoice_actions import (
     resolve_dispute,
 )
 from ledger.collections.notices import issue_dunning_notice
-from ledger.operation import ByCustomer, ByDocument, Operation, Payload
+from ledger.operation import ByAggregate, ByCustomer, ByDocument, Operation, OwnHandler, Payload
 from ledger.roles import COLLECTION
 
 _ON_INVOICE = ByDocument("invoice", "invoice_number")
 _INVOICE = Payload("invoice", "invoiceNumber")
-_DELIVERY = ByCustomer("delivery", "delivery_id")
+_DELIVERY = ByAggregate("delivery", "delivery_id", find_delivery)  # never the account: ledger/collections/delivery.py
 
 
 OPERATIONS = (
@@ -84,4 +86,5 @@ OPERATIONS = (
     Operation("issueDunningNotice", n.IssueDunningNotice, issue_dunning_notice, ByCustomer("notice", "notice_id")),
     Operation("claimDelivery", n.ClaimDelivery, claim_delivery, _DELIVERY),
     Operation("recordDeliveryOutcome", n.RecordDeliveryOutcome, record_delivery_outcome, _DELIVERY),
+    Operation("adoptAccountDelivery", AdoptAccountDelivery, adopt_account_delivery, OwnHandler()),
 )

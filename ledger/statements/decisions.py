@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ledger.account import CustomerAccount
-from ledger.collections.delivery_events import DeliveryRequested
+from ledger.collections.deliveries import new_delivery
+from ledger.collections.delivery import Delivery
 from ledger.context import CommandContext
 from ledger.errors import InvalidState, NotFound, ValidationError
 from ledger.money import Money, format_amount
@@ -11,8 +12,9 @@ from ledger.statements.commands import IssueStatement, RespondToStatement
 from ledger.statements.events import StatementBalanceConfirmed, StatementBalanceDisputed, StatementIssued
 
 
-def issue_statement(account: CustomerAccount, command: IssueStatement, context: CommandContext) -> None:
-    """Raises InvalidState (already issued), ValidationError (a period that ends before it starts)."""
+def issue_statement(account: CustomerAccount, command: IssueStatement, context: CommandContext) -> list[Delivery]:
+    """Raises InvalidState (already issued), ValidationError (a period that ends before it starts). Returns the
+    Delivery that e-mails it (if any), which the handler saves with the statement in one transaction."""
     if command.statement_id in account.statements:
         raise InvalidState(f"statement {command.statement_id} was already issued", ("statementId",))
     if command.period_to < command.period_from:
@@ -31,20 +33,11 @@ def issue_statement(account: CustomerAccount, command: IssueStatement, context: 
         opening_balance=format_amount(command.opening_balance, command.currency),
         closing_balance=format_amount(command.closing_balance, command.currency),
         operation_key=context.operation_key,
+        delivery_ids=[] if command.delivery is None else [command.delivery.delivery_id],
     )
-    if command.delivery is not None:
-        delivery = command.delivery
-        account.trigger_event(
-            DeliveryRequested,
-            **meta,
-            delivery_id=delivery.delivery_id,
-            notice_id=command.statement_id,
-            channel=delivery.channel,
-            recipient=delivery.recipient,
-            subject=delivery.subject,
-            body=delivery.body,
-            locale=delivery.locale,
-        )
+    if command.delivery is None:
+        return []
+    return [new_delivery(account.code, command.statement_id, command.delivery, context)]
 
 
 def respond_to_statement(account: CustomerAccount, command: RespondToStatement, context: CommandContext) -> None:
