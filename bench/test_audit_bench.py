@@ -27,7 +27,7 @@ CYCLES = 333  # invoice + payment received + payment allocated: ~1,000 account e
 
 
 def _one_busy_customer(app) -> list[datetime]:
-    run = lambda op, data, minute: app.execute(
+    run = lambda op, data, minute: app.perform(
         parse_command(op, data),
         CommandContext(  # noqa: E731
             actor="bench", recorded_at=START + timedelta(minutes=minute)

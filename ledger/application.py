@@ -55,7 +55,7 @@ def _with_position(results: list[Outcome | LedgerError], recordings: Any) -> lis
 
 
 class LedgerApplication(Application):
-    """Every write goes through `execute` (one operation) or `execute_many` (a batch in one transaction)."""
+    """Every write goes through `perform` (one operation) or `perform_many` (a batch in one transaction)."""
 
     name = "arledger"
 
@@ -72,14 +72,14 @@ class LedgerApplication(Application):
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder()
 
-    def execute(self, command: Command, context: CommandContext) -> Outcome:
+    def perform(self, command: Command, context: CommandContext) -> Outcome:
         """Apply one operation. Raises its LedgerError on refusal (nothing written), Conflict after retries."""
-        result = self.execute_many([(command, context)])[0]
+        result = self.perform_many([(command, context)])[0]
         if isinstance(result, LedgerError):
             raise result
         return result
 
-    def execute_many(self, operations: Sequence[tuple[Command, CommandContext]]) -> list[Outcome | LedgerError]:
+    def perform_many(self, operations: Sequence[tuple[Command, CommandContext]]) -> list[Outcome | LedgerError]:
         """Apply operations in order in one transaction; each is all-or-nothing and a refusal does not stop the rest.
 
         A concurrent writer touching the same accounts makes the save fail; the whole batch is then decided again

@@ -69,7 +69,7 @@ def reconcile_file(
     _validate(ledger, lines)
     report = ImportReport(lines=len(lines) + debits, debits_skipped=debits)
     context = CommandContext(actor=actor)
-    for line, result in zip(lines, ledger.app.execute_many([(line, context) for line in lines])):
+    for line, result in zip(lines, ledger.app.perform_many([(line, context) for line in lines])):
         if isinstance(result, LedgerError):  # only a concurrent import of other content gets here
             report.exceptions.append(f"{line.account}:{line.bank_reference}: {result.message}")
         elif result.status == APPLIED:
@@ -85,7 +85,7 @@ def reconcile_file(
         best = proposals[0] if proposals else None
         try:
             if best is not None and best.confidence >= threshold and len(proposals) == 1:
-                ledger.app.execute(
+                ledger.app.perform(
                     ApplyBankLine(
                         account,
                         reference,
@@ -114,7 +114,7 @@ def reconcile_file(
                 )
                 continue
             if proposals:
-                ledger.app.execute(
+                ledger.app.perform(
                     ProposeBankMatches(
                         account,
                         reference,

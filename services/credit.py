@@ -58,6 +58,6 @@ def assess_customer(
         request.note,
         request.apply_recommendation,
     )
-    outcome = ledger.app.execute(command, context)
+    outcome = ledger.app.perform(command, context)
     ledger.runner.catch_up(outcome.position)
     return Assessment(outcome, result, seen)

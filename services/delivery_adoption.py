@@ -32,7 +32,7 @@ def adopt_account_deliveries(ledger: Ledger, actor: str = "cli:migrate") -> Adop
     for start in range(0, len(commands), BATCH):
         batch = commands[start : start + BATCH]
         context = CommandContext(actor=actor)
-        for command, result in zip(batch, ledger.app.execute_many([(command, context) for command in batch])):
+        for command, result in zip(batch, ledger.app.perform_many([(command, context) for command in batch])):
             if isinstance(result, LedgerError):
                 report.failed.append(f"{command.delivery_id}: {result.code} {result.message}")
             elif result.status == APPLIED:

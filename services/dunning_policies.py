@@ -15,4 +15,4 @@ def assign_policy(ledger: Ledger, command: SetDunningPolicy, context: CommandCon
     policies = ledger.dunning.policies
     if command.policy is not None and command.policy not in policies:
         raise ValidationError(f"policy {command.policy!r} is not one of {', '.join(policies)}", ("policy",))
-    return ledger.app.execute(command, context)
+    return ledger.app.perform(command, context)

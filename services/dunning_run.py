@@ -145,7 +145,7 @@ def run(
         operations = [
             (command, CommandContext(actor=actor, operation_key=f"dunning:{command.notice_id}")) for command in batch
         ]
-        for command, result in zip(batch, ledger.app.execute_many(operations)):
+        for command, result in zip(batch, ledger.app.perform_many(operations)):
             if isinstance(result, LedgerError):
                 report.failed.append(f"{command.customer_code}: {result.code} {result.message}")
             elif result.status == APPLIED:

@@ -120,7 +120,7 @@ def run_import(
     batch: list[tuple[int, Command, CommandContext]] = []
 
     def flush() -> None:
-        results = app.execute_many([(command, context) for _number, command, context in batch])
+        results = app.perform_many([(command, context) for _number, command, context in batch])
         for (number, command, _context), result in zip(batch, results):
             report.count(number, command.op, result)
         if progress:

@@ -133,7 +133,7 @@ class Outbox:
         context = CommandContext(actor=self.worker)
         now = self.clock()
         try:
-            self.ledger.app.execute(
+            self.ledger.app.perform(
                 ClaimDelivery(item.customer_code, item.delivery_id, attempt, self.worker, now, self.settings.lease_s),
                 context,
             )
@@ -171,7 +171,7 @@ class Outbox:
         reply was lost is recognised: the attempt is no longer the latest unrecorded one, see below.)"""
         try:
             when_available(
-                lambda: self.ledger.app.execute(outcome, CommandContext(actor=self.worker)),
+                lambda: self.ledger.app.perform(outcome, CommandContext(actor=self.worker)),
                 f"outbox: recording the outcome of {item.delivery_id}",
                 deadline_s=self.settings.lease_s,
                 recover=self.ledger.recover,

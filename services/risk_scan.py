@@ -78,7 +78,7 @@ def scan(
             code = each.customer_code
             held = conditions(policy.rules, evidence(seen[code], as_of, limit, bounced.get(code, {})))
             commands.append((ApplyRiskConditions(code, as_of, tuple(held)), CommandContext(actor=actor)))
-        for (command, _context), result in zip(commands, ledger.app.execute_many(commands)):
+        for (command, _context), result in zip(commands, ledger.app.perform_many(commands)):
             if isinstance(result, LedgerError):
                 failed.append(f"{command.customer_code}: {result.code} {result.message}")
                 conflicted = conflicted or isinstance(result, Conflict)

@@ -44,7 +44,7 @@ def seed_history(
     end_date: date,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Write the history through execute_many in batches; returns the same report as an import."""
+    """Write the history through perform_many in batches; returns the same report as an import."""
     report = ImportReport()
     now = datetime.now(UTC)
     actions = seed_actions(customers, random_seed, end_date)
@@ -57,7 +57,7 @@ def seed_history(
                 actor=SEED_ACTOR, operation_key=f"seed:{random_seed}:{code}:{action.order}", recorded_at=recorded_at
             )
             operations.append((parse_command(action.op, action.input), context))
-        results = app.execute_many(operations)
+        results = app.perform_many(operations)
         for offset, (result, (command, _context)) in enumerate(zip(results, operations)):
             report.count(start + offset + 1, command.op, result)
         report.lines += len(chunk)

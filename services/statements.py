@@ -159,7 +159,7 @@ def send(
     for start in range(0, len(commands), BATCH):
         batch = commands[start : start + BATCH]
         operations = [(command, CommandContext(actor=actor, operation_key=command.statement_id)) for command in batch]
-        for command, result in zip(batch, ledger.app.execute_many(operations)):
+        for command, result in zip(batch, ledger.app.perform_many(operations)):
             if isinstance(result, LedgerError):
                 report.failed.append(f"{command.customer_code}: {result.code} {result.message}")
             elif result.status == APPLIED:

@@ -96,7 +96,7 @@ class Scenario:
             context.setdefault("recorded_at", self.recorded_at(self.operations))
         try:
             command = parse_command(op, data)
-            return self.app.execute(command, CommandContext(actor=self.actor, **context))
+            return self.app.perform(command, CommandContext(actor=self.actor, **context))
         except LedgerError as refusal:
             return refusal
 

@@ -10,10 +10,10 @@ from rich.table import Table
 
 from arledger.cli.common import (
     database_url_option,
-    execute_or_exit,
     format_option,
     open_ledger_for,
     parse_or_exit,
+    perform_or_exit,
     print_json,
     read_caught_up,
 )
@@ -97,7 +97,7 @@ def _decision(verb: str, op: str, done: str, help_text: str) -> None:
     @database_url_option
     def command(customer, alert_id, reason, database_url) -> None:
         command = parse_or_exit(op, {"customerCode": customer, "alertId": alert_id, "reason": reason})
-        execute_or_exit(open_ledger_for(database_url), command)
+        perform_or_exit(open_ledger_for(database_url), command)
         click.echo(f"{alert_id} of {customer}: {done}")
 
 

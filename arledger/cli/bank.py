@@ -16,11 +16,11 @@ from adapters.bank_files import BankFileError, read_camt053, read_csv
 from arledger.cli.common import (
     cli_actor,
     database_url_option,
-    execute_or_exit,
     format_option,
     main,
     open_ledger_for,
     parse_or_exit,
+    perform_or_exit,
     print_json,
     read_caught_up,
 )
@@ -134,7 +134,7 @@ def apply_command(label: str, customer: str, allocate: tuple[str, ...], database
         allocations.append({"invoiceNumber": number, "amount": amount})  # the parser refuses the rest by name
     data = {"line": label, "customerCode": customer, **({"allocations": allocations} if allocations else {})}
     command = parse_or_exit("applyBankLine", data)
-    outcome = execute_or_exit(open_ledger_for(database_url), command)
+    outcome = perform_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{label}: applied as payment {outcome.subject_id} of {customer}")
 
 
@@ -145,5 +145,5 @@ def apply_command(label: str, customer: str, allocate: tuple[str, ...], database
 def ignore_command(label: str, reason: str, database_url) -> None:
     """Set a bank line aside as not a customer payment, with the reason."""
     command = parse_or_exit("ignoreBankLine", {"line": label, "reason": reason})
-    execute_or_exit(open_ledger_for(database_url), command)
+    perform_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{label}: ignored")

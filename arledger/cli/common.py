@@ -152,11 +152,11 @@ def decide_or_exit(ledger: Ledger, decide: Callable[[Ledger], T]) -> T:
         ledger.close()
 
 
-def execute_or_exit(ledger: Ledger, command: Any) -> Any:
+def perform_or_exit(ledger: Ledger, command: Any) -> Any:
     """Apply one command as the CLI's user, closing the ledger; a refusal is printed and exits 1."""
     from ledger.context import CommandContext
 
-    return decide_or_exit(ledger, lambda books: books.app.execute(command, CommandContext(actor=cli_actor())))
+    return decide_or_exit(ledger, lambda books: books.app.perform(command, CommandContext(actor=cli_actor())))
 
 
 def report_refusal(refusal: Any) -> None:

@@ -19,11 +19,11 @@ from arledger.cli.common import (
     cli_actor,
     database_url_option,
     decide_or_exit,
-    execute_or_exit,
     format_option,
     main,
     open_ledger_for,
     parse_or_exit,
+    perform_or_exit,
     print_json,
     read_caught_up,
 )
@@ -225,5 +225,5 @@ def outcome_command(
         **({"promisedOn": promised_on.isoformat()} if promised_on else {}),
     }
     command = parse_or_exit("recordCollectionOutcome", data)
-    execute_or_exit(open_ledger_for(database_url), command)
+    perform_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{task_id}: {outcome}")

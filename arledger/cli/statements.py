@@ -18,11 +18,11 @@ from arledger.cli.common import (
     cli_actor,
     database_url_option,
     decide_or_exit,
-    execute_or_exit,
     format_option,
     main,
     open_ledger_for,
     parse_or_exit,
+    perform_or_exit,
     print_json,
     read_caught_up,
 )
@@ -151,7 +151,7 @@ def status_command(as_of: Optional[date], status: Optional[str], output_format: 
 
 def _answer(op: str, data: dict, database_url) -> None:
     command = parse_or_exit(op, data)
-    execute_or_exit(open_ledger_for(database_url), command)
+    perform_or_exit(open_ledger_for(database_url), command)
     click.echo(f"{data['statementId']}: {'confirmed' if op == 'confirmStatement' else 'disputed'}")
 
 

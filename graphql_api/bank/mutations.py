@@ -41,7 +41,7 @@ def _decide(info: Info, op: str, input: ApplyBankLineInput | IgnoreBankLineInput
     ledger = info.context.ledger
     try:
         command = parse_command(op, as_plain(input))
-        outcome = ledger.app.execute(command, command_context(info, principal, command))
+        outcome = ledger.app.perform(command, command_context(info, principal, command))
     except LedgerError as refusal:
         return BankDecisionPayload(userErrors=[UserError.of(refusal)], line=None)
     ledger.runner.catch_up(outcome.position)

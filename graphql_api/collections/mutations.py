@@ -154,7 +154,7 @@ class DunningMutation:
         ledger = info.context.ledger
         try:
             command = parse_as(RecordCollectionOutcome, "recordCollectionOutcome", as_plain(input))
-            outcome = ledger.app.execute(command, command_context(info, principal, command))
+            outcome = ledger.app.perform(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return RecordCollectionOutcomePayload(userErrors=[UserError.of(refusal)], task=None)
         ledger.runner.catch_up(outcome.position)

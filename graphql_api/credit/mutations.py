@@ -60,7 +60,7 @@ def _decide(info: Info, input: RiskAlertDecisionInput, op: str) -> RiskAlertPayl
     ledger = info.context.ledger
     try:
         command = parse_as(RiskAlertDecision, op, as_plain(input))
-        outcome = ledger.app.execute(command, command_context(info, principal, command))
+        outcome = ledger.app.perform(command, command_context(info, principal, command))
     except LedgerError as refusal:
         return RiskAlertPayload(userErrors=[UserError.of(refusal)], alert=None)
     ledger.runner.catch_up(outcome.position)

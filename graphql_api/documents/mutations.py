@@ -46,7 +46,7 @@ def _resolver(op: str, field: str, key: str, input_type: type, payload_type: typ
         authorize_inputs(info, principal, data)  # e.g. a credit limit or an override: the admin's decision
         try:
             command = parse_command(op, data)
-            outcome = ledger.app.execute(command, command_context(info, principal, command))
+            outcome = ledger.app.perform(command, command_context(info, principal, command))
         except LedgerError as refusal:
             return payload_type(userErrors=[UserError.of(refusal)], **{field: None})
         ledger.runner.catch_up(outcome.position)  # read-your-writes: up to this write, even if a worker folds the rest

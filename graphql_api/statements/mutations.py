@@ -74,7 +74,7 @@ def _answer(info: Info, input: StatementAnswerInput, op: str) -> StatementAnswer
             data["theirBalance"] = input.theirBalance
     ledger = info.context.ledger
     try:
-        outcome = ledger.app.execute(
+        outcome = ledger.app.perform(
             parse_command(op, {k: v for k, v in data.items() if v is not None}), command_context(info, principal)
         )
     except LedgerError as refusal:

@@ -62,7 +62,7 @@ def test_ready_only_when_the_read_models_keep_up(sqlite_url):
     client = TestClient(build_app(ledger, ready_max_lag=1))
     assert client.get("/readyz").json()["status"] == "ready"
     for code in ("R1", "R2"):
-        ledger.app.execute(parse_command("registerCustomer", customer(code)), CommandContext(actor="t"))
+        ledger.app.perform(parse_command("registerCustomer", customer(code)), CommandContext(actor="t"))
     lagging = client.get("/readyz")
     assert lagging.status_code == 503 and lagging.json()["lag"] == 2 and lagging.json()["status"] == "catching up"
     ledger.runner.catch_up()

@@ -36,7 +36,7 @@ def _assert_unavailable(response):
 def test_an_outage_inside_a_resolver_is_a_retryable_503(served, monkeypatch, where):
     served.call(REGISTER, {"input": customer("C1")})
     if where == "mutation":
-        monkeypatch.setattr(served.ledger.app, "execute", _down)
+        monkeypatch.setattr(served.ledger.app, "perform", _down)
         response = _post(served, ISSUE, {"input": invoice()})
     else:
         monkeypatch.setattr(served.ledger.database, "execute", _down)
@@ -55,7 +55,7 @@ def test_an_outage_while_authenticating_is_the_same_503(served, monkeypatch):
 
 def test_a_fault_of_ours_is_still_masked_not_called_an_outage(served, monkeypatch):
     served.call(REGISTER, {"input": customer("C1")})
-    monkeypatch.setattr(served.ledger.app, "execute", lambda *_: 1 / 0)
+    monkeypatch.setattr(served.ledger.app, "perform", lambda *_: 1 / 0)
     response = _post(served, ISSUE, {"input": invoice()})
     assert response.status_code == 200 and response.json()["errors"][0]["message"] == "Unexpected error."
 

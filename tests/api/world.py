@@ -76,7 +76,7 @@ def _graphql(client: TestClient, tokens: dict[str, str]):
 
 
 def _system(ledger, command, actor: str = "system:SECRET") -> None:
-    ledger.app.execute(command, CommandContext(actor=actor))
+    ledger.app.perform(command, CommandContext(actor=actor))
 
 
 def build(ledger, app) -> SimpleNamespace:

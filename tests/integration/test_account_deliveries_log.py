@@ -74,7 +74,7 @@ def test_an_old_log_folds_and_its_open_deliveries_wait_for_migrate(url, caplog):
     assert reconcile(ledger.runner).equal
     claim = ClaimDelivery("C2", "C2:2026-05-02:L2:EMAIL", 1, "outbox:new", AFTER_LEASE, 60)
     with pytest.raises(LedgerError, match="recorded on customer C2's account .* run `arledger migrate`"):
-        ledger.app.execute(claim, CommandContext(actor="outbox:new"))
+        ledger.app.perform(claim, CommandContext(actor="outbox:new"))
     with SmtpServer(Mailbox()) as smtp, SmsGateway() as sms, caplog.at_level(logging.WARNING, "services.outbox"):
         report = _outbox(ledger, smtp, sms).step()
         assert (report.delivered, report.failed, report.skipped) == (0, 0, 0)

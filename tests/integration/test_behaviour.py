@@ -18,7 +18,7 @@ CST = timezone(timedelta(hours=8))
 def _on(ledger, day: str, op: str, data: dict) -> None:
     """An operation recorded on its business day (10:00 China time), as a clerk would enter it."""
     at = datetime.combine(date.fromisoformat(day), time(10), CST)
-    ledger.app.execute(parse_command(op, data), CommandContext(actor="t", recorded_at=at))
+    ledger.app.perform(parse_command(op, data), CommandContext(actor="t", recorded_at=at))
 
 
 @pytest.fixture

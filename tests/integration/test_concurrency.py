@@ -51,7 +51,7 @@ def _issue_many(app, writer):
     for n in range(INVOICES_PER_WRITER):
         command = parse_command("issueInvoice", an_invoice(f"W{writer}-{n}", amount="30.00"))
         try:
-            outcomes.append(app.execute(command, CommandContext(actor=f"writer-{writer}")))
+            outcomes.append(app.perform(command, CommandContext(actor=f"writer-{writer}")))
         except LedgerError as refusal:
             outcomes.append(refusal)
     return outcomes
@@ -87,7 +87,7 @@ def test_no_invoice_is_issued_after_a_concurrent_credit_hold(postgres_url):
     def attempt(app, writer):
         if writer == 0:
             command = parse_command("placeCreditHold", {"customerCode": "C1", "reason": "fraud alert"})
-            return [app.execute(command, CommandContext(actor="credit-manager"))]
+            return [app.perform(command, CommandContext(actor="credit-manager"))]
         return _issue_many(app, writer)
 
     outcomes = _race(postgres_url, attempt)

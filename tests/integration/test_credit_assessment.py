@@ -139,8 +139,8 @@ def test_alerts_are_folded_into_their_read_model_in_any_batch_order(database_url
     _on(opened, "2026-01-01", "registerCustomer", {"code": "C1", "name": "One", "currency": "CNY"})
     context = CommandContext(actor="risk:scan")
     late, bounced = Condition("consecutive_late", "", {"count": 3}, False), Condition("bounced_payment", "P1", {}, True)
-    opened.app.execute(ApplyRiskConditions("C1", date(2026, 6, 1), (late,)), context)
-    opened.app.execute_many(
+    opened.app.perform(ApplyRiskConditions("C1", date(2026, 6, 1), (late,)), context)
+    opened.app.perform_many(
         [  # one batch: acknowledge an older alert, raise and resolve a new one
             (AcknowledgeRiskAlert("C1", "consecutive_late::1", "calling"), CommandContext(actor="admin:a")),
             (ApplyRiskConditions("C1", date(2026, 6, 2), (late, bounced)), context),

@@ -56,13 +56,13 @@ def _burst(url, deliveries):
 
     def invoices(app):
         for n in range(INVOICES):
-            app.execute(parse_command("issueInvoice", an_invoice(f"B-{n}", amount="10.00")), CommandContext("clerk"))
+            app.perform(parse_command("issueInvoice", an_invoice(f"B-{n}", amount="10.00")), CommandContext("clerk"))
 
     def outbox(app):
         for delivery_id in deliveries:
-            app.execute(ClaimDelivery("C1", delivery_id, 1, "outbox:w", NOW, 60), CommandContext("outbox:w"))
+            app.perform(ClaimDelivery("C1", delivery_id, 1, "outbox:w", NOW, 60), CommandContext("outbox:w"))
             outcome = RecordDeliveryOutcome("C1", delivery_id, 1, True, "250 OK", None)
-            app.execute(outcome, CommandContext("outbox:w"))
+            app.perform(outcome, CommandContext("outbox:w"))
 
     def run(work):
         try:
@@ -96,15 +96,15 @@ def _burst(url, deliveries):
 
 def _no_retries_between_invoices_and_outbox(url):
     books = open_ledger(url)
-    books.app.execute(
+    books.app.perform(
         parse_command("registerCustomer", a_customer("C1", email="ap@c1.example.com", phone="1")),
         CommandContext("clerk"),
     )
     for n in range(NOTICES):
         data = an_invoice(f"I-{n}", "C1", amount="100.00", issued="2026-04-01", due="2026-05-01")
-        books.app.execute(parse_command("issueInvoice", data), CommandContext("clerk"))
+        books.app.perform(parse_command("issueInvoice", data), CommandContext("clerk"))
     for notice in _notices(books):
-        books.app.execute(notice, CommandContext("dunning:test"))
+        books.app.perform(notice, CommandContext("dunning:test"))
     deliveries = [f"N{index}:{channel}" for index in range(NOTICES) for channel in ("EMAIL", "SMS")]
     before = books.app.account("C1").version
     retries, overlap_s = _burst(url, deliveries)

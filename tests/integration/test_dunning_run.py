@@ -23,7 +23,7 @@ from tests.builders import a_customer, a_payment, an_invoice
 def _do(ledger, op, data, on="2026-04-30"):
     """Recorded at 10:00 China time on business day `on`, as a clerk would enter it."""
     at = datetime.combine(date.fromisoformat(on), time(10), timezone(timedelta(hours=8)))
-    ledger.app.execute(parse_command(op, data), CommandContext(actor="clerk", recorded_at=at))
+    ledger.app.perform(parse_command(op, data), CommandContext(actor="clerk", recorded_at=at))
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def ledger(database_url):
             "issueInvoice",
             an_invoice(f"{code}-1", code, amount="500.00", issued="2026-04-01", due="2026-05-01"),
         )
-    opened.app.execute(SetDunningPolicy("C2", None, True, "in insolvency talks"), CommandContext(actor="manager"))
+    opened.app.perform(SetDunningPolicy("C2", None, True, "in insolvency talks"), CommandContext(actor="manager"))
     opened.runner.catch_up()
     _do(opened, "openDispute", {"invoiceNumber": "C3-1", "reason": "goods damaged"})
     _do(opened, "recordPromiseToPay", {"invoiceNumber": "C4-1", "promisedOn": "2026-05-10", "amount": "500.00"})
@@ -106,11 +106,11 @@ def test_a_promise_recorded_by_a_collector_pauses_the_invoice_and_a_dispute_stop
         run(ledger, date.fromisoformat(on), "dunning:test")
     task = "C1:2026-05-31:L4:PHONE"
     with pytest.raises(LedgerError, match="promisedOn is required"):
-        ledger.app.execute(
+        ledger.app.perform(
             RecordCollectionOutcome("C1", task, "PROMISED", "will pay", None), CommandContext(actor="col")
         )
     june_first = datetime(2026, 6, 1, 10, tzinfo=timezone(timedelta(hours=8)))
-    ledger.app.execute(
+    ledger.app.perform(
         RecordCollectionOutcome("C1", task, "PROMISED", "will pay on 5 July", date(2026, 7, 5)),
         CommandContext(actor="collector:li", recorded_at=june_first),
     )
@@ -127,7 +127,7 @@ def test_a_promise_recorded_by_a_collector_pauses_the_invoice_and_a_dispute_stop
         "SELECT alert_id, status FROM ar_alerts WHERE customer_code = 'C1'"
     ) and scanned.raised >= 1
     with pytest.raises(LedgerError, match="already done"):
-        ledger.app.execute(RecordCollectionOutcome("C1", task, "REACHED", "x", None), CommandContext(actor="col"))
+        ledger.app.perform(RecordCollectionOutcome("C1", task, "REACHED", "x", None), CommandContext(actor="col"))
 
 
 def test_an_invoice_paid_after_the_run_read_it_is_refused_by_name_and_nothing_is_recorded(ledger):
@@ -139,7 +139,7 @@ def test_an_invoice_paid_after_the_run_read_it_is_refused_by_name_and_nothing_is
         on="2026-05-02",
     )
     before = ledger.app.recorder.max_notification_id()
-    results = ledger.app.execute_many([(command, CommandContext(actor="t")) for command in commands])
+    results = ledger.app.perform_many([(command, CommandContext(actor="t")) for command in commands])
     refused = [r for r in results if isinstance(r, LedgerError)]
     assert [r.message for r in refused] == ["invoice I1 is settled now: run the dunning again"]
     assert ledger.app.recorder.max_notification_id() > before  # the other notice (I2's reminder) was recorded
@@ -149,15 +149,15 @@ def test_two_runs_racing_for_a_day_issue_each_notice_once(ledger):
     first, _ = plan(ledger, date(2026, 5, 2))
     second, _ = plan(ledger, date(2026, 5, 2))
     key = lambda command: CommandContext(actor="t", operation_key=f"dunning:{command.notice_id}")  # noqa: E731
-    ledger.app.execute_many([(command, key(command)) for command in first])
-    outcomes = ledger.app.execute_many([(command, key(command)) for command in second])
+    ledger.app.perform_many([(command, key(command)) for command in first])
+    outcomes = ledger.app.perform_many([(command, key(command)) for command in second])
     assert [outcome.status for outcome in outcomes] == ["duplicate", "duplicate"]
     ledger.runner.catch_up()
     assert len(notices(ledger.database)) == 2
 
 
 def test_a_key_account_policy_and_a_rebuild_equal_to_the_live_models(ledger):
-    ledger.app.execute(SetDunningPolicy("C3", "key_account", False, "strategic customer"), CommandContext(actor="m"))
+    ledger.app.perform(SetDunningPolicy("C3", "key_account", False, "strategic customer"), CommandContext(actor="m"))
     _do(ledger, "resolveDispute", {"invoiceNumber": "C3-1", "reason": "credit agreed"}, on="2026-05-20")
     report = run(ledger, date(2026, 5, 21), "dunning:test")
     assert ("C3", 1, ["C3-1"]) in _levels(report)  # key_account level 1 is due 1 day after the due date
@@ -170,7 +170,7 @@ def test_a_run_dated_before_the_last_step_repeats_nothing_and_a_racing_run_is_re
     assert _levels(run(ledger, date(2026, 6, 5), "dunning:test")) == []  # I1 already had its final demand on 06-10
     stale, _report = plan(ledger, date(2026, 6, 20))  # read before another run for a later day lands
     run(ledger, date(2026, 6, 21), "dunning:test")
-    results = ledger.app.execute_many(
+    results = ledger.app.perform_many(
         [(c, CommandContext(actor="t", operation_key=f"dunning:{c.notice_id}")) for c in stale]
     )
     assert results and all(isinstance(r, LedgerError) and "already reached dunning level" in r.message for r in results)
@@ -209,5 +209,5 @@ def test_a_hand_built_notice_that_repeats_a_channel_or_has_no_lines_records_noth
         (replace(command, lines=()), "has no lines"),
     ):
         with pytest.raises(LedgerError, match=message):
-            ledger.app.execute(broken, CommandContext(actor="t"))
+            ledger.app.perform(broken, CommandContext(actor="t"))
     assert ledger.app.recorder.max_notification_id() == before

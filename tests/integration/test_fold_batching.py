@@ -81,6 +81,6 @@ def test_a_failing_read_model_hook_does_not_undo_an_acknowledged_write(sqlite_ur
     from ledger.context import CommandContext
     from ledger.operations import parse_command
 
-    outcome = ledger.app.execute(parse_command("registerCustomer", a_customer("C1")), CommandContext(actor="t"))
+    outcome = ledger.app.perform(parse_command("registerCustomer", a_customer("C1")), CommandContext(actor="t"))
     assert outcome.status == "applied" and ledger.app.account("C1") is not None
     ledger.close()

@@ -21,7 +21,7 @@ CONTEXT = CommandContext(actor="test")
 
 
 def _do(ledger, op, data):
-    return ledger.app.execute(parse_command(op, data), CONTEXT).position
+    return ledger.app.perform(parse_command(op, data), CONTEXT).position
 
 
 def _invoice(ledger, number, amount="100.00", customer="C1"):

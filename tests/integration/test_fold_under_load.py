@@ -16,7 +16,7 @@ def test_forty_threads_writing_and_folding_at_once_all_succeed(sqlite_url):
     ledger = open_ledger(sqlite_url)
     context = CommandContext(actor="load")
     for c in range(4):
-        ledger.app.execute(
+        ledger.app.perform(
             parse_command("registerCustomer", {"code": f"F{c}", "name": "F", "currency": "CNY"}), context
         )
     barrier = threading.Barrier(THREADS, timeout=60)
@@ -26,7 +26,7 @@ def test_forty_threads_writing_and_folding_at_once_all_succeed(sqlite_url):
         try:
             barrier.wait()
             for k in range(ROUNDS):
-                ledger.app.execute(
+                ledger.app.perform(
                     parse_command(
                         "issueInvoice",
                         {

@@ -12,7 +12,7 @@ from tests.builders import a_customer, a_payment, an_invoice
 
 
 def _do(ledger, op, data):
-    ledger.app.execute(parse_command(op, data), CommandContext(actor="clerk"))
+    ledger.app.perform(parse_command(op, data), CommandContext(actor="clerk"))
 
 
 @pytest.fixture

@@ -27,10 +27,10 @@ def run(url, *args):
 
 
 def _customer_with_an_invoice(ledger, number):
-    ledger.app.execute(
+    ledger.app.perform(
         parse_command("registerCustomer", {"code": "C1", "name": "Customer C1", "currency": "CNY"}), CONTEXT
     )
-    ledger.app.execute(
+    ledger.app.perform(
         parse_command(
             "issueInvoice",
             {

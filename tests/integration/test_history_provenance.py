@@ -34,7 +34,7 @@ def ledger(database_url):
         (ALICE, "writeOffInvoice", {"number": "INV-2", "writtenOffOn": "2026-03-01", "reason": "insolvent"}),
     ]
     for minute, (actor, op, data) in enumerate(steps, start=1):
-        opened.app.execute(
+        opened.app.perform(
             parse_command(op, data), CommandContext(actor=actor, recorded_at=T0 + timedelta(minutes=minute))
         )
     yield opened

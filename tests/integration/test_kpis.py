@@ -14,7 +14,7 @@ from tests.builders import a_customer, a_payment, an_invoice
 
 
 def _do(ledger, op, data):
-    ledger.app.execute(parse_command(op, data), CommandContext(actor="clerk"))
+    ledger.app.perform(parse_command(op, data), CommandContext(actor="clerk"))
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def ledger(database_url):
         "writeOffInvoice",
         {"number": "I3", "writtenOffOn": "2026-01-10", "amount": "200.00", "reason": "partly uncollectible"},
     )
-    opened.app.execute(
+    opened.app.perform(
         IssueDunningNotice(
             "C1",
             "C1:2026-02-01:L5",

@@ -30,7 +30,7 @@ class Clock:
 
 
 def _do(ledger, op, data):
-    ledger.app.execute(
+    ledger.app.perform(
         parse_command(op, data), CommandContext(actor="clerk", recorded_at=datetime(2026, 4, 30, 10, tzinfo=CST))
     )
 
@@ -130,10 +130,10 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(books):
     ledger, smtp, sms, letters = books
     clock = Clock()
     with pytest.raises(LedgerError, match="has had 0 attempt.s.: attempt 2 is out of date"):
-        ledger.app.execute(
+        ledger.app.perform(
             ClaimDelivery("C1", "C1:2026-05-02:L2:EMAIL", 2, "outbox:x", clock(), 60), CommandContext(actor="outbox:x")
         )
-    ledger.app.execute(
+    ledger.app.perform(
         ClaimDelivery("C1", "C1:2026-05-02:L2:EMAIL", 1, "outbox:dead", clock(), 60),
         CommandContext(actor="outbox:dead"),
     )
@@ -145,7 +145,7 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(books):
     assert _states(ledger)["C1:2026-05-02:L2:EMAIL"][:2] == ("DELIVERED", 2)
     late = RecordDeliveryOutcome("C1", "C1:2026-05-02:L2:EMAIL", 1, False, "timeout", None)
     with pytest.raises(LedgerError, match="already delivered"):
-        ledger.app.execute(late, CommandContext(actor="outbox:dead"))
+        ledger.app.perform(late, CommandContext(actor="outbox:dead"))
 
 
 def test_a_fault_of_ours_is_recorded_not_fatal_and_claims_that_keep_dying_are_given_up(books):
@@ -161,7 +161,7 @@ def test_a_fault_of_ours_is_recorded_not_fatal_and_claims_that_keep_dying_are_gi
     assert state[:2] == ("FAILED", 1) and state[2] == "unexpected error while sending: KeyError: 'template field'"
     sms_id = "C1:2026-05-02:L2:SMS"
     for attempt in (1, 2):  # two workers died while sending
-        ledger.app.execute(ClaimDelivery("C1", sms_id, attempt, "outbox:dead", clock(), 60), CommandContext(actor="d"))
+        ledger.app.perform(ClaimDelivery("C1", sms_id, attempt, "outbox:dead", clock(), 60), CommandContext(actor="d"))
         clock.now += timedelta(seconds=61)
     _outbox(ledger, smtp, sms, letters, clock, max_attempts=2).step()
     state = _states(ledger)[sms_id]

@@ -51,16 +51,16 @@ def test_killed_mid_batch_twice_every_message_is_delivered_once_per_message_id(d
     for n in range(CUSTOMERS):
         code = f"K{n:02d}"
         context = CommandContext(actor="clerk", recorded_at=at)
-        ledger.app.execute(
+        ledger.app.perform(
             parse_command("registerCustomer", a_customer(code, email=f"ap@{code.lower()}.example.com")), context
         )
-        ledger.app.execute(
+        ledger.app.perform(
             parse_command(
                 "issueInvoice", an_invoice(f"{code}-1", code, amount="100.00", issued="2026-04-01", due="2026-05-01")
             ),
             context,
         )
-        ledger.app.execute(SetDunningPolicy(code, "key_account", False, "e-mail reminders only"), context)
+        ledger.app.perform(SetDunningPolicy(code, "key_account", False, "e-mail reminders only"), context)
     assert run(ledger, date(2026, 5, 2), "dunning:test").issued == CUSTOMERS  # one reminder e-mail each
     expected = {message_id(f"K{n:02d}:2026-05-02:L1:EMAIL", "arledger.example.com") for n in range(CUSTOMERS)}
     mailbox = Mailbox(delay_s=0.12)

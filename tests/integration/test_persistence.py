@@ -71,7 +71,7 @@ def test_a_batch_is_saved_in_decision_order_across_accounts(app):
         ("issueInvoice", an_invoice("B-1", customer="B")),
         ("recordPayment", a_payment("PA", customer="A", amount="100.00")),
     ]
-    app.execute_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
+    app.perform_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
     kinds = [
         (type(item.event).__name__, getattr(item.event, "number", getattr(item.event, "code", None)))
         for item in read_log(app)
@@ -96,7 +96,7 @@ def test_a_refused_operation_in_a_batch_leaves_the_others_applied(app):
         ("issueInvoice", an_invoice("A-2", customer="A", amount="0.01")),
         ("issueInvoice", an_invoice("A-3", customer="B")),
     ]
-    results = app.execute_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
+    results = app.perform_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
     assert [getattr(r, "code", getattr(r, "status", None)) for r in results] == [
         "applied",
         "applied",
@@ -108,7 +108,7 @@ def test_a_refused_operation_in_a_batch_leaves_the_others_applied(app):
 
 def test_positions_returned_for_a_batch_match_the_stored_rows(app):
     operations = [("registerCustomer", a_customer(f"C{n}")) for n in range(30)]
-    app.execute_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
+    app.perform_many([(parse_command(op, data), CommandContext(actor="t")) for op, data in operations])
     codes = [(item.position, item.event.code) for item in read_log(app)]
     assert [position for position, _ in codes] == list(range(1, 31))
     assert [code for _, code in codes] == [f"C{n}" for n in range(30)]

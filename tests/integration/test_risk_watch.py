@@ -22,7 +22,7 @@ TODAY = date(2026, 6, 1)
 
 
 def _do(ledger, op: str, data: dict) -> None:
-    ledger.app.execute(parse_command(op, data), CommandContext(actor="clerk"))
+    ledger.app.perform(parse_command(op, data), CommandContext(actor="clerk"))
 
 
 def _alerts(ledger) -> list[tuple]:
@@ -105,7 +105,7 @@ def test_a_rebuild_folds_the_same_alerts(ledger):
     _do(ledger, "recordPayment", a_payment("P1", "C2", amount="10.00", received="2026-05-20"))
     _do(ledger, "reversePayment", {"reference": "P1", "reversedOn": "2026-05-25", "reason": "returned transfer"})
     watcher.step()
-    ledger.app.execute(ResolveRiskAlert("C1", "utilisation::1", "limit review booked"), CommandContext(actor="analyst"))
+    ledger.app.perform(ResolveRiskAlert("C1", "utilisation::1", "limit review booked"), CommandContext(actor="analyst"))
     ledger.runner.catch_up()
     live = _alerts(ledger)
     assert (

@@ -21,7 +21,7 @@ from tests.receivers import Mailbox, SmtpServer
 
 
 def _do(ledger, op, data, actor="clerk"):
-    return ledger.app.execute(parse_command(op, data), CommandContext(actor=actor))
+    return ledger.app.perform(parse_command(op, data), CommandContext(actor=actor))
 
 
 @pytest.fixture

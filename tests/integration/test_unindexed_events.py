@@ -36,7 +36,7 @@ def indexed(log):
 
 def register(ledger, code):
     command = parse_command("registerCustomer", customer(code))
-    return ledger.app.execute_many([(command, CommandContext(actor="admin:test"))])[0]
+    return ledger.app.perform_many([(command, CommandContext(actor="admin:test"))])[0]
 
 
 def slip_in(log, like, position=None):

@@ -200,13 +200,13 @@ def test_dunning_interest_never_raises_and_a_notice_beyond_the_ceiling_is_refuse
     assert charged == (Decimal("999999999999999.99") * days / 365).quantize(Decimal("0.01"))
     before = books.event_count()
     with pytest.raises(AccountLimitExceeded) as refused:
-        books.app.execute(
+        books.app.perform(
             _notice([("I1", date(1900, 1, 31), days, Decimal("999999999999999.99"), charged)]),
             CommandContext(actor="dunning"),
         )
     assert refused.value.code == "ACCOUNT_LIMIT" and refused.value.field == ("lines", "0")
     with pytest.raises(ValidationError) as fee_refused:
-        books.app.execute(
+        books.app.perform(
             _notice([("I1", date(1900, 1, 31), days, Decimal("1.00"), Decimal(0))], fee="1E+15"),
             CommandContext(actor="dunning"),
         )
@@ -244,7 +244,7 @@ def test_a_dunning_policy_fee_beyond_the_largest_amount_or_not_a_number_is_refus
 
 def test_a_recommended_limit_is_never_above_the_largest_amount():
     books = books_in("CNY")
-    books.app.execute(
+    books.app.perform(
         RecordCreditAssessment(
             "C1",
             date(2026, 1, 1),

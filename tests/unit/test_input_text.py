@@ -218,7 +218,7 @@ def test_every_command_is_checked_when_decided_whatever_built_it(command, field)
     books.given("registerCustomer", a_customer("C1"))
     before = books.event_count()
     with pytest.raises(ValidationError) as refused:
-        books.app.execute(command, CommandContext(actor="tester"))
+        books.app.perform(command, CommandContext(actor="tester"))
     assert refused.value.field == field
     assert books.event_count() == before
 
@@ -233,6 +233,6 @@ def test_every_command_is_checked_when_decided_whatever_built_it(command, field)
 def test_who_sends_a_command_is_checked_too(context, field):
     books = Scenario()
     with pytest.raises(ValidationError) as refused:
-        books.app.execute(parse_command("registerCustomer", a_customer("C1")), context)
+        books.app.perform(parse_command("registerCustomer", a_customer("C1")), context)
     assert refused.value.field == field
     assert books.event_count() == 0

@@ -25,7 +25,7 @@ def books():
 
 def _apply(books, *conditions, on=date(2026, 6, 1)):
     before = books.event_count()
-    books.app.execute(ApplyRiskConditions("C1", on, tuple(conditions)), CommandContext(actor="risk:scan"))
+    books.app.perform(ApplyRiskConditions("C1", on, tuple(conditions)), CommandContext(actor="risk:scan"))
     return books.event_count() - before
 
 
@@ -51,10 +51,10 @@ def test_a_hold_rule_places_one_credit_hold(books):
 
 def test_a_person_resolves_and_the_condition_stays_quiet_until_it_has_stopped(books):
     _apply(books, LATE)
-    books.app.execute(AcknowledgeRiskAlert("C1", "consecutive_late::1", "calling them"), CommandContext(actor="a"))
+    books.app.perform(AcknowledgeRiskAlert("C1", "consecutive_late::1", "calling them"), CommandContext(actor="a"))
     assert _alerts(books) == {"consecutive_late::1": "ACKNOWLEDGED"}
     assert _apply(books, LATE) == 0
-    books.app.execute(ResolveRiskAlert("C1", "consecutive_late::1", "agreed a plan"), CommandContext(actor="a"))
+    books.app.perform(ResolveRiskAlert("C1", "consecutive_late::1", "agreed a plan"), CommandContext(actor="a"))
     assert _apply(books, LATE) == 0  # still holding, but a person dealt with it
     assert _apply(books) == 1  # it stopped: the quiet ends (RiskConditionsEnded)
     assert _apply(books, LATE) == 1 and _alerts(books)["consecutive_late::2"] == "OPEN"
@@ -69,7 +69,7 @@ def test_acknowledging_or_resolving_what_is_not_live_is_refused(books):
     ):
         before = books.event_count()
         with pytest.raises(LedgerError) as refused:
-            books.app.execute(command, CommandContext(actor="a"))
+            books.app.perform(command, CommandContext(actor="a"))
         assert refused.value.code == code and books.event_count() == before
 
 
@@ -77,7 +77,7 @@ def test_conditions_older_than_the_latest_alert_are_refused_and_record_nothing(b
     assert _apply(books, LATE, on=date(2026, 6, 10)) == 1
     before = books.event_count()
     with pytest.raises(LedgerError) as refused:
-        books.app.execute(ApplyRiskConditions("C1", date(2026, 6, 9), ()), CommandContext(actor="risk:scan"))
+        books.app.perform(ApplyRiskConditions("C1", date(2026, 6, 9), ()), CommandContext(actor="risk:scan"))
     assert refused.value.code == "INVALID_STATE" and "2026-06-10" in refused.value.message
     assert books.event_count() == before and _alerts(books) == {"consecutive_late::1": "OPEN"}
     assert _apply(books, LATE, on=date(2026, 6, 10)) == 0  # the same day again: allowed, and nothing new
