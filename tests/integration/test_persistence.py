@@ -56,7 +56,7 @@ def test_a_retry_from_another_instance_is_a_duplicate(app, database_url):
     Scenario(app).given("issueInvoice", an_invoice())
     other = build_application(database_url)
     try:
-        outcome = other.execute(parse_command("issueInvoice", an_invoice()), CommandContext(actor="retry"))
+        outcome = other.perform(parse_command("issueInvoice", an_invoice()), CommandContext(actor="retry"))
         assert outcome.status == "duplicate"
     finally:
         other.close()
