@@ -20,6 +20,7 @@ from arledger.cli.common import (
     read_caught_up,
 )
 from ledger.context import CommandContext
+from ledger.credit.assessment import recommended_limit_text
 from ledger.credit.request import ANALYST_INPUTS, parse_assessment_request
 from ledger.errors import LedgerError, ValidationError
 from projections.credit import assessments_due, credit_profile
@@ -85,7 +86,7 @@ def assess_command(
                 "customerCode": customer,
                 "score": str(result.score),
                 "grade": result.grade,
-                "recommendedLimit": str(result.recommended_limit),
+                "recommendedLimit": recommended_limit_text(result.recommended_limit, done.behaviour.currency),
                 "recommendedTermsDays": result.recommended_terms_days,
                 "applied": apply_recommendation,
                 "factors": [
@@ -103,7 +104,8 @@ def assess_command(
         return
     table = Table(
         title=f"{customer}: grade {result.grade}, score {result.score} — recommended limit "
-        f"{result.recommended_limit}, terms {result.recommended_terms_days} days"
+        f"{recommended_limit_text(result.recommended_limit, done.behaviour.currency)} "
+        f"{done.behaviour.currency}, terms {result.recommended_terms_days} days"
     )
     for column in ("factor", "value", "points", "weight", "contribution"):
         table.add_column(column, justify="left" if column == "factor" else "right")

@@ -3,12 +3,20 @@ recommended limit when asked."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ledger.account import CustomerAccount
 from ledger.context import CommandContext
 from ledger.credit.commands import RecordCreditAssessment
 from ledger.credit.events import CreditAssessed, CreditLimitChanged
 from ledger.errors import ValidationError
 from ledger.money import format_amount, largest_amount
+
+
+def recommended_limit_text(recommended_limit: Decimal, currency: str) -> str:
+    """A recommended limit as recorded and shown: at the currency's scale, and never above the largest amount one
+    could type (the grade's multiple of a very large monthly invoicing can be; it is a limit someone may adopt)."""
+    return format_amount(min(recommended_limit, largest_amount(currency)), currency)
 
 
 def record_credit_assessment(
@@ -22,9 +30,7 @@ def record_credit_assessment(
             ("assessedOn",),
         )
     currency = account.currency
-    # A recommended limit is a credit limit someone could adopt: never above the largest amount one could type
-    # (the grade's multiple of a very large monthly invoicing can be; the limit column must hold it).
-    recommended = format_amount(min(command.recommended_limit, largest_amount(currency)), currency)
+    recommended = recommended_limit_text(command.recommended_limit, currency)
     account.trigger_event(
         CreditAssessed,
         **context.event_meta(),

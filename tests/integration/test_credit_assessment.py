@@ -1,6 +1,7 @@
 """A credit assessment end to end: an analyst's ratings + the ledger's behaviour -> the policy's scorecard -> a
 recorded, explainable CreditAssessed event; optionally adopting the recommended limit; who is due next."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -123,6 +124,8 @@ def test_the_cli_assesses_and_lists_who_is_due(tmp_path):
     ]
     done = run("assess", "--customer", "C1", "--on", "2026-02-01", "--set", "managementQuality=4", "--format", "json")
     assert done.returncode == 0 and orjson.loads(done.stdout)["grade"] in "ABCDE"
+    # an amount in JSON is a decimal string at the currency's minor unit, as recorded (not "0" or "36100")
+    assert re.fullmatch(r"[0-9]+\.[0-9]{2}", orjson.loads(done.stdout)["recommendedLimit"])
     assert orjson.loads(run("due", "--as-of", "2026-02-01", "--format", "json").stdout) == []
     bad = run("assess", "--customer", "C1", "--on", "2026-02-02", "--set", "managementQuality=7")
     assert bad.returncode == 1 and b"managementQuality" in bad.stderr
