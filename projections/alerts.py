@@ -13,10 +13,8 @@ import orjson
 
 from ledger.credit.use import credit_use
 from ledger.money import format_minor, from_minor
-from ledger.vocabulary import ALERT_STATUSES, LIVE_ALERT_STATUSES
+from ledger.vocabulary import LIVE_ALERT_STATUSES
 from projections.database import Database, equal_filters
-
-STATUSES = ALERT_STATUSES  # the name callers of these queries import
 
 
 def alerts(

@@ -18,7 +18,6 @@ import orjson
 
 from ledger.collections.dunning import OpenItem
 from ledger.money import format_minor, from_minor
-from ledger.vocabulary import DELIVERY_STATUSES as DELIVERY_STATUSES  # re-exported: callers import it from here
 from projections.aging import installments_outstanding, installments_params
 from projections.database import Database, equal_filters
 

@@ -14,9 +14,8 @@ from strawberry.types import Info
 from graphql_api.arguments import page_size, parse_date
 from graphql_api.context import caller
 from graphql_api.errors import bad_input
-from ledger.collections.dunning import MESSAGE_CHANNELS, TASK_CHANNELS
-from ledger.vocabulary import LOCALES, TASK_STATUSES
-from projections.dunning import DELIVERY_STATUSES, deliveries, notices, worklist
+from ledger.vocabulary import DELIVERY_STATUSES, LOCALES, MESSAGE_CHANNELS, TASK_CHANNELS, TASK_STATUSES
+from projections.dunning import deliveries, notices, worklist
 from services.dunning_run import PreviewError, preview
 
 

@@ -25,7 +25,8 @@ from ledger.credit.use import credit_use, parse_expected_orders
 from ledger.errors import ValidationError
 from ledger.instants import micros
 from ledger.money import format_amount as money
-from projections.alerts import STATUSES, alert_states, alerts, watchlist
+from ledger.vocabulary import ALERT_STATUSES
+from projections.alerts import alert_states, alerts, watchlist
 from projections.credit import assessments, assessments_due, credit_profile
 
 
@@ -107,7 +108,7 @@ class CreditQuery:
     ) -> list[RiskAlert]:
         caller(info)
         page_size(first)
-        if status is not None and status not in STATUSES:
+        if status is not None and status not in ALERT_STATUSES:
             raise bad_input(f"status must be OPEN, ACKNOWLEDGED, CLEARED or RESOLVED, got {status!r}")
         return [RiskAlert(**row) for row in alerts(info.context.ledger.database, status, customerCode, rule, first)]
 

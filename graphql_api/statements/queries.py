@@ -15,8 +15,6 @@ from graphql_api.statements.types import StatementRecord, record_of
 from ledger.vocabulary import STATEMENT_STATUSES
 from services.statements import reconciliation
 
-STATUSES = STATEMENT_STATUSES
-
 
 @strawberry.type
 class StatementQuery:
@@ -28,8 +26,8 @@ class StatementQuery:
         self, info: Info, asOf: Optional[str] = None, status: Optional[str] = None, customerCode: Optional[str] = None
     ) -> list[StatementRecord]:
         scope = scoped_customer(info.context, info.field_name, customerCode)
-        if status is not None and status not in STATUSES:
-            raise bad_input(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        if status is not None and status not in STATEMENT_STATUSES:
+            raise bad_input(f"status must be one of {', '.join(STATEMENT_STATUSES)}, got {status!r}")
         ledger = info.context.ledger
         rows = reconciliation(ledger, None if asOf is None else parse_date(asOf, "asOf"), status, customer_code=scope)
         return [record_of(row) for row in rows]

@@ -22,8 +22,6 @@ from decimal import Decimal, localcontext
 from typing import Optional
 
 from ledger.money import WIDE, at_scale, round_to_currency
-from ledger.vocabulary import MESSAGE_CHANNELS as MESSAGE_CHANNELS  # re-exported: callers import it from here
-from ledger.vocabulary import TASK_CHANNELS as TASK_CHANNELS
 
 DAYS_PER_YEAR = Decimal(365)
 
